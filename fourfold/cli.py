@@ -1,0 +1,256 @@
+"""The `fourfold` command line: one entry point for every task."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Failure(click.ClickException):
+    """An error for the user: one clear sentence on standard error, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"fourfold: {self.format_message()}", err=True)
+
+
+def setup() -> None:
+    """Configure Django and bring the database up to date, creating it if needed."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fourfold.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0, interactive=False)
+    except ImproperlyConfigured as exc:
+        raise Failure(str(exc)) from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith(("django.db", "sqlite3", "psycopg")):
+            raise Failure(f"cannot open the database: {str(exc).strip().splitlines()[0]}") from exc
+        raise
+
+
+def with_django(func: F) -> F:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        setup()
+        return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fourfold")
+def cli() -> None:
+    """Fourfold: an open-source Balanced Scorecard.
+
+    The database is the embedded SQLite file ~/.fourfold/fourfold.sqlite3 unless
+    FOURFOLD_DATABASE_URL points elsewhere (sqlite:///path or postgres://user:pw@host/db).
+    """
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise Failure(f"there is no file {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise Failure(f"{path} is not a UTF-8 text file") from exc
+    except OSError as exc:
+        raise Failure(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def report_problems(path: Path, problems: list[Any], what: str) -> None:
+    for problem in problems:
+        click.echo(f"{path}: {problem}", err=True)
+    noun = "problem" if len(problems) == 1 else "problems"
+    raise Failure(f"{path} has {len(problems)} {noun}; {what}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Validate the file without writing anything.")
+@with_django
+def load(file: Path, check: bool) -> None:
+    """Create or update the scorecard definition from a YAML FILE."""
+    from fourfold.files import load as loading
+
+    text = read_text(file)
+    try:
+        if check:
+            loading.parse(text)
+            click.echo(f"{file} is valid.")
+            return
+        result = loading.load(text, actor=None, source_name=file.name)
+    except loading.LoadError as exc:
+        report_problems(file, exc.problems, "nothing was written")
+    click.echo(f"Loaded {file}: {result.summary()}")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.option("--no-values", is_flag=True, help="Leave the measured values out.")
+@with_django
+def dump(output: Path | None, no_values: bool) -> None:
+    """Write the current definition in the scorecard file format."""
+    from fourfold.files.dump import dump as dumping
+
+    text = dumping(values=not no_values)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Validate the file without writing anything.")
+@with_django
+def import_(file: Path, check: bool) -> None:
+    """Import values (and targets) from a CSV or XLSX FILE with columns kpi, period, actual."""
+    from fourfold.files import values
+
+    try:
+        rows = values.read(file)
+        plan = values.plan(rows)
+    except values.ImportFileError as exc:
+        raise Failure(str(exc)) from exc
+    if plan.problems:
+        report_problems(file, plan.problems, "nothing was imported")
+    if check:
+        click.echo(f"{file} is valid: {plan.summary()}")
+        return
+    result = values.commit(plan, actor=None, source_name=file.name)
+    click.echo(f"Imported {file}: {result}")
+
+
+def parse_when(value: str | None, name: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    from django.utils import timezone
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise Failure(f"{name} {value!r} is not a date or time such as 2026-03-31") from exc
+    if len(value) <= 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@cli.command()
+@click.option("--unit", help="Unit code (default: every unit).")
+@click.option("--period", help="Period key: 2026-03, 2026-Q1, 2026, 2026-03-YTD (default: last month).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per scored node, per line.")
+@click.option("--as-of", help="Score the data as it stood at this date or time.")
+@click.option("--today", help="Judge what is due and overdue as on this date.")
+@with_django
+def scores(unit: str | None, period: str | None, as_json: bool, as_of: str | None, today: str | None) -> None:
+    """Print the scores of a unit's scorecard for a period."""
+    from fourfold.core import periods
+    from fourfold.scoring import engine, readout
+    from fourfold.strategy.models import Organization, Unit
+
+    moment = parse_when(as_of, "--as-of")
+    day = parse_when(today, "--today")
+    fs = Organization.get().fiscal_year_start
+    reference = (day or moment or dt.datetime.now()).date()
+    if period is None:
+        period = periods.month_key(periods.month_ordinal(f"{reference:%Y-%m}") - 1)
+    try:
+        key = periods.parse_period(period, fs).key
+    except periods.PeriodError as exc:
+        raise Failure(str(exc)) from exc
+    codes = [unit] if unit else list(Unit.objects.order_by("pk").values_list("code", flat=True))
+    if unit and not Unit.objects.filter(code=unit).exists():
+        raise Failure(f"there is no unit '{unit}'")
+    result = engine.compute(today=day.date() if day else None, as_of=moment)
+    rows = [row for code in codes for row in readout.unit_rows(result, code, key)]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    click.echo(readout.table(rows))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@with_django
+def serve(host: str, port: int) -> None:
+    """Serve the web application."""
+    run_server(host, port)
+
+
+def run_server(host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from fourfold.wsgi import application
+
+    click.echo(f"Fourfold is at http://{host}:{port}/  (Ctrl+C stops it)")
+    waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create a fresh embedded database with an example organization, and serve it."""
+    from fourfold.settings import home
+
+    path = home() / "demo.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.environ["FOURFOLD_DATABASE_URL"] = f"sqlite:///{path}"
+    setup()
+    from fourfold.demo import install
+
+    email, password = install.install()
+    click.echo(f"Demo database: {path}")
+    click.echo(f"Sign in as {email} with the password {password}")
+    if not no_serve:
+        run_server(host, port)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("fourfold: stopped.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: a sentence, not a traceback
+        if os.environ.get("FOURFOLD_DEBUG"):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"fourfold: unexpected error: {message} (set FOURFOLD_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

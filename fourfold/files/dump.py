@@ -1,0 +1,174 @@
+"""`fourfold dump`: write the current definition back in the scorecard file format."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import yaml
+
+from fourfold.core import scoring
+from fourfold.measures.models import KPI, Measurement, Scheme, Target
+from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _scheme(scheme: Scheme) -> dict[str, Any]:
+    statuses = list(reversed(scheme.statuses))  # files list bands best first
+    if scheme.type == "percent_of_target":
+        mins = list(reversed(scheme.mins))
+        bands = []
+        for i, status in enumerate(statuses):
+            band: dict[str, Any] = {"status": status["name"]}
+            if i < len(mins):
+                band["min"] = _number(float(mins[i]))
+            band["color"] = status["color"]
+            bands.append(band)
+        return {"type": scheme.type, "bands": bands}
+    return {"type": scheme.type, "statuses": [dict(s) for s in scheme.statuses]}
+
+
+def build(*, values: bool = True) -> dict[str, Any]:
+    org = Organization.get()
+    doc: dict[str, Any] = {
+        "organization": {"name": org.name, "fiscal_year_start": org.fiscal_year_start}
+    }
+    schemes = [s for s in Scheme.objects.order_by("name") if s.name not in scoring.BUILTIN]
+    if schemes:
+        doc["schemes"] = {s.name: _scheme(s) for s in schemes}
+
+    drives: dict[int, list[str]] = defaultdict(list)
+    for cause_id, effect_code in Link.objects.order_by("effect__code").values_list(
+        "cause_id", "effect__code"
+    ):
+        drives[cause_id].append(effect_code)
+    targets: dict[int, dict[str, Any]] = defaultdict(dict)
+    for t in Target.objects.order_by("period"):
+        entry = {f: _number(getattr(t, f)) for f in Target.FIELDS if getattr(t, f) is not None}
+        targets[t.kpi_id][t.period] = entry
+    measured: dict[int, dict[str, Any]] = defaultdict(dict)
+    if values:
+        for kpi_id, period, value, comment in Measurement.objects.order_by("period").values_list(
+            "kpi_id", "period", "value", "comment"
+        ):
+            measured[kpi_id][period] = (
+                {"actual": _number(value), "comment": comment} if comment else _number(value)
+            )
+    kpis: dict[int, list[KPI]] = defaultdict(list)
+    for kpi in KPI.objects.filter(archived=False).select_related("scheme", "owner", "contributor"):
+        kpis[kpi.objective_id].append(kpi)
+    objectives: dict[int, list[Objective]] = defaultdict(list)
+    for obj in Objective.objects.filter(archived=False).select_related(
+        "scheme", "owner", "aligned_to"
+    ):
+        objectives[obj.perspective_id].append(obj)
+    perspectives: dict[int, list[Perspective]] = defaultdict(list)
+    for p in Perspective.objects.filter(archived=False).select_related("scheme"):
+        perspectives[p.scorecard_id].append(p)
+    cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
+
+    units = []
+    for unit in _tree_order(list(Unit.objects.select_related("parent", "owner"))):
+        card = cards.get(unit.pk)
+        entry: dict[str, Any] = {"code": unit.code, "name": unit.name}
+        if unit.parent:
+            entry["parent"] = unit.parent.code
+        if unit.owner:
+            entry["owner"] = unit.owner.email
+        if card is not None:
+            _rollup(entry, card.rollup, card.scheme, None)
+        entry["perspectives"] = [
+            _perspective(p, objectives, kpis, drives, targets, measured)
+            for p in (perspectives.get(card.pk, []) if card else [])
+        ]
+        units.append(entry)
+    doc["units"] = units
+    return doc
+
+
+def _rollup(entry: dict[str, Any], rollup: str, scheme: Scheme | None, weight: float | None) -> None:
+    if rollup != "weighted_mean":
+        entry["rollup"] = rollup
+    if scheme is not None:
+        entry["scheme"] = scheme.name
+    if weight is not None and weight != 1:
+        entry["weight"] = _number(weight)
+
+
+def _perspective(
+    p: Perspective,
+    objectives: dict[int, list[Objective]],
+    kpis: dict[int, list[KPI]],
+    drives: dict[int, list[str]],
+    targets: dict[int, dict[str, Any]],
+    measured: dict[int, dict[str, Any]],
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"code": p.code, "name": p.name}
+    _rollup(entry, p.rollup, p.scheme, p.weight)
+    out = []
+    for o in objectives.get(p.pk, []):
+        obj: dict[str, Any] = {"code": o.code, "name": o.name}
+        if o.description:
+            obj["description"] = o.description
+        if o.owner:
+            obj["owner"] = o.owner.email
+        _rollup(obj, o.rollup, o.scheme, o.weight)
+        obj["drives"] = drives.get(o.pk, [])
+        if o.aligned_to:
+            obj["aligned_to"] = o.aligned_to.code
+            obj["contributes"] = o.contributes
+        obj["kpis"] = [_kpi(k, targets, measured) for k in kpis.get(o.pk, [])]
+        out.append(obj)
+    entry["objectives"] = out
+    return entry
+
+
+def _kpi(k: KPI, targets: dict[int, dict[str, Any]], measured: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"code": k.code, "name": k.name}
+    if k.description:
+        entry["description"] = k.description
+    if k.unit:
+        entry["unit"] = k.unit
+    if k.owner:
+        entry["owner"] = k.owner.email
+    if k.contributor:
+        entry["contributor"] = k.contributor.email
+    entry.update(direction=k.direction, frequency=k.frequency, aggregation=k.aggregation)
+    entry["scheme"] = k.scheme.name
+    if k.weight != 1:
+        entry["weight"] = _number(k.weight)
+    if k.kind:
+        entry["type"] = k.kind
+    if k.grace_days != 15:
+        entry["grace_days"] = k.grace_days
+    if k.tolerance is not None:
+        entry["tolerance"] = _number(k.tolerance)
+    if k.pk in targets:
+        entry["targets"] = targets[k.pk]
+    if k.pk in measured:
+        entry["values"] = measured[k.pk]
+    return entry
+
+
+def _tree_order(units: list[Unit]) -> list[Unit]:
+    """Parents before children, so that the file reads top-down."""
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    for u in units:
+        children[u.parent_id].append(u)
+    out: list[Unit] = []
+    stack = list(reversed(children[None]))
+    while stack:
+        u = stack.pop()
+        out.append(u)
+        stack.extend(reversed(children[u.pk]))
+    return out
+
+
+def dump(*, values: bool = True) -> str:
+    return yaml.safe_dump(
+        build(values=values), sort_keys=False, allow_unicode=True, default_flow_style=None,
+        width=100,
+    )

@@ -1,0 +1,263 @@
+"""`fourfold load`: create or update the whole definition from a scorecard file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from fourfold.audit.models import record
+from fourfold.core import scoring
+from fourfold.measures.models import KPI, Scheme, Source, Target
+from fourfold.measures.services import TargetEntry, ValueEntry, record_values, set_targets
+from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
+
+from . import yamlsource
+from .read import read_document
+from .spec import Document, Known, Problem
+
+
+class LoadError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class LoadResult:
+    created: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    archived: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.created or self.changed or self.archived)
+
+    def summary(self) -> str:
+        if self.nothing_changed:
+            return "Nothing changed."
+        parts = []
+        for label, counter in (
+            ("created", self.created),
+            ("changed", self.changed),
+            ("archived", self.archived),
+        ):
+            if counter:
+                parts.append(label + " " + ", ".join(f"{n} {k}" for k, n in sorted(counter.items())))
+        return "; ".join(parts) + "."
+
+
+def known_from_database() -> Known:
+    return Known(
+        fiscal_year_start=Organization.get().fiscal_year_start,
+        schemes={s.name: s.to_core() for s in Scheme.objects.all()},
+        units=dict(Unit.objects.values_list("code", "parent__code")),
+        objectives=dict(
+            Objective.objects.values_list("code", "perspective__scorecard__unit__code")
+        ),
+        kpis=set(KPI.objects.values_list("code", flat=True)),
+    )
+
+
+def parse(text: str) -> Document:
+    """Read and check a scorecard file; raise LoadError with every problem found."""
+    try:
+        data = yamlsource.load(text)
+    except yamlsource.YamlError as exc:
+        raise LoadError([Problem(0, "the file", str(exc))]) from exc
+    document, problems = read_document(data, known_from_database())
+    if document is None:
+        raise LoadError(problems)
+    return document
+
+
+def load(text: str, *, actor: AbstractBaseUser | None, source_name: str) -> LoadResult:
+    document = parse(text)
+    with transaction.atomic():
+        result = _Writer(actor, source_name).write(document)
+        if not result.nothing_changed:
+            record(actor, "load", f"Loaded {source_name}: {result.summary()}", file=source_name)
+    return result
+
+
+def _assign(obj: models.Model, result: LoadResult, label: str, /, **fields: Any) -> None:
+    """Set fields and save only what differs, so that loading twice changes nothing."""
+    if obj.pk is None:
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save()
+        result.created[label] += 1
+        return
+    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, fields[name])
+        obj.save(update_fields=changed)
+        result.changed[label] += 1
+
+
+class _Writer:
+    def __init__(self, actor: AbstractBaseUser | None, source_name: str) -> None:
+        self.actor = actor
+        self.source_name = source_name
+        self.result = LoadResult()
+        self.users: dict[str, Any] = {}
+
+    def user(self, email: str | None) -> Any:
+        if email is None:
+            return None
+        if email not in self.users:
+            User = get_user_model()
+            user = User.objects.filter(email__iexact=email).order_by("pk").first()
+            if user is None:
+                user = User(username=email, email=email)
+                user.set_unusable_password()
+                user.save()
+                self.result.created["users"] += 1
+            self.users[email] = user
+        return self.users[email]
+
+    def write(self, doc: Document) -> LoadResult:
+        r = self.result
+        if doc.organization is not None:
+            _assign(Organization.get(), r, "organization", **doc.organization)
+        schemes = {s.name: s for s in Scheme.objects.all()}
+        for name, spec in doc.schemes.items():
+            obj = schemes.get(name) or Scheme(name=name)
+            _assign(
+                obj,
+                r,
+                "schemes",
+                type=spec.type,
+                statuses=[{"name": s.name, "color": s.color} for s in spec.statuses],
+                mins=[float(m) for m in spec.mins],
+            )
+            schemes[name] = obj
+        for name, builtin in scoring.BUILTIN.items():
+            if name not in schemes:
+                schemes[name] = Scheme.objects.create(
+                    name=name,
+                    type=builtin.type,
+                    statuses=[{"name": s.name, "color": s.color} for s in builtin.statuses],
+                )
+        units = {u.code: u for u in Unit.objects.all()}
+        for spec_unit in doc.units:
+            unit = units.get(spec_unit.code) or Unit(code=spec_unit.code)
+            _assign(
+                unit, r, "units", name=spec_unit.name, owner=self.user(spec_unit.owner),
+                order=spec_unit.order,
+            )
+            units[unit.code] = unit
+        for spec_unit in doc.units:
+            parent = units[spec_unit.parent] if spec_unit.parent else None
+            _assign(units[spec_unit.code], r, "units", parent=parent)
+        objectives = {o.code: o for o in Objective.objects.all()}
+        kpis = {k.code: k for k in KPI.objects.all()}
+        touched: list[tuple[Objective, list[str]]] = []
+        for spec_unit in doc.units:
+            card = Scorecard.objects.filter(unit=units[spec_unit.code]).first()
+            card = card or Scorecard(unit=units[spec_unit.code])
+            _assign(
+                card, r, "scorecards", rollup=spec_unit.rollup,
+                scheme=schemes[spec_unit.scheme] if spec_unit.scheme else None,
+            )
+            existing = {p.code: p for p in card.perspectives.all()}
+            for sp in spec_unit.perspectives:
+                persp = existing.pop(sp.code, None) or Perspective(scorecard=card, code=sp.code)
+                _assign(
+                    persp, r, "perspectives", name=sp.name, order=sp.order, weight=sp.weight,
+                    rollup=sp.rollup, scheme=schemes[sp.scheme] if sp.scheme else None,
+                    archived=False,
+                )
+                for so in sp.objectives:
+                    obj = objectives.get(so.code) or Objective(code=so.code)
+                    _assign(
+                        obj, r, "objectives", perspective=persp, name=so.name,
+                        description=so.description, owner=self.user(so.owner), order=so.order,
+                        weight=so.weight, rollup=so.rollup,
+                        scheme=schemes[so.scheme] if so.scheme else None,
+                        contributes=so.contributes, archived=False,
+                    )
+                    objectives[so.code] = obj
+                    touched.append((obj, so.drives))
+                    for sk in so.kpis:
+                        self.kpi(kpis, sk, obj, schemes)
+            for persp in existing.values():
+                _assign(persp, r, "perspectives archived", archived=True)
+        self.align_and_link(doc, objectives, touched)
+        self.archive_missing(doc, units)
+        self.data(doc, kpis)
+        return r
+
+    def kpi(self, kpis: dict[str, KPI], sk: Any, obj: Objective, schemes: dict[str, Scheme]) -> None:
+        kpi = kpis.get(sk.code) or KPI(code=sk.code)
+        _assign(
+            kpi, self.result, "KPIs", objective=obj, name=sk.name, description=sk.description,
+            unit=sk.unit, owner=self.user(sk.owner), contributor=self.user(sk.contributor),
+            direction=sk.direction, frequency=sk.frequency, aggregation=sk.aggregation,
+            scheme=schemes[sk.scheme], weight=sk.weight, kind=sk.kind,
+            grace_days=sk.grace_days, tolerance=sk.tolerance, order=sk.order, archived=False,
+        )
+        kpis[sk.code] = kpi
+
+    def align_and_link(
+        self, doc: Document, objectives: dict[str, Objective], touched: list[tuple[Objective, list[str]]]
+    ) -> None:
+        for _, _, so in doc.objectives():
+            aligned = objectives[so.aligned_to] if so.aligned_to else None
+            _assign(objectives[so.code], self.result, "objectives", aligned_to=aligned)
+        ids = [obj.pk for obj, _ in touched]
+        current = set(Link.objects.filter(cause_id__in=ids).values_list("cause_id", "effect_id"))
+        wanted = {(obj.pk, objectives[code].pk) for obj, drives in touched for code in drives}
+        if current - wanted:
+            for cause, effect in current - wanted:
+                Link.objects.filter(cause_id=cause, effect_id=effect).delete()
+            self.result.archived["links removed"] += len(current - wanted)
+        if wanted - current:
+            Link.objects.bulk_create(Link(cause_id=c, effect_id=e) for c, e in wanted - current)
+            self.result.created["links"] += len(wanted - current)
+
+    def archive_missing(self, doc: Document, units: dict[str, Unit]) -> None:
+        """Objectives and KPIs of the file's units that the file no longer names are archived."""
+        unit_ids = [units[u.code].pk for u in doc.units]
+        objective_codes = {so.code for _, _, so in doc.objectives()}
+        kpi_codes = {sk.code for _, _, sk in doc.kpis()}
+        gone = Objective.objects.filter(
+            perspective__scorecard__unit_id__in=unit_ids, archived=False
+        ).exclude(code__in=objective_codes)
+        if n := gone.update(archived=True):
+            self.result.archived["objectives"] += n
+        gone_kpis = KPI.objects.filter(
+            objective__perspective__scorecard__unit_id__in=unit_ids, archived=False
+        ).exclude(code__in=kpi_codes)
+        if n := gone_kpis.update(archived=True):
+            self.result.archived["KPIs"] += n
+
+    def data(self, doc: Document, kpis: dict[str, KPI]) -> None:
+        reason = f"loaded from {self.source_name}"
+        targets = [
+            TargetEntry(kpis[sk.code].pk, period, tuple(fields[f] for f in Target.FIELDS))
+            for _, _, sk in doc.kpis()
+            for period, fields in sk.targets.items()
+        ]
+        count = set_targets(targets, actor=self.actor, source=Source.FILE, reason=reason)
+        self.result.created["targets"] += count.created
+        self.result.changed["targets"] += count.changed
+        values = [
+            ValueEntry(kpis[sk.code].pk, period, value, comment)
+            for _, _, sk in doc.kpis()
+            for period, (value, comment) in sk.values.items()
+        ]
+        count = record_values(
+            values, actor=self.actor, source=Source.FILE, source_detail=self.source_name,
+            reason=reason,
+        )
+        self.result.created["values"] += count.created
+        self.result.changed["values"] += count.changed
+        for counter in (self.result.created, self.result.changed):
+            for key in [k for k, n in counter.items() if n == 0]:
+                del counter[key]

@@ -1,0 +1,416 @@
+"""Turn a parsed scorecard file into a checked Document, or the list of its problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fourfold.core import periods, scoring
+
+from .spec import (
+    DIRECTIONS,
+    FREQUENCIES,
+    FREQUENCY_KIND,
+    KINDS,
+    ROLLUPS,
+    TARGET_FIELDS,
+    TARGET_KINDS,
+    Document,
+    KpiSpec,
+    Known,
+    ObjectiveSpec,
+    PerspectiveSpec,
+    Problem,
+    Reader,
+    UnitSpec,
+)
+from .yamlsource import Node
+
+ROLLUP_FIELDS = ("rollup", "scheme", "weight")
+
+
+def read_document(data: Any, known: Known) -> tuple[Document | None, list[Problem]]:
+    reader = Reader(known)
+    if not isinstance(data, Node):
+        return None, [Problem(1, "the file", "expected a mapping with 'organization' and 'units'")]
+    reader.only(data, ("organization", "schemes", "units"), "the file")
+    organization = _organization(reader, data)
+    fiscal = organization["fiscal_year_start"] if organization else known.fiscal_year_start
+    schemes = _schemes(reader, data)
+    all_schemes = {**scoring.BUILTIN, **known.schemes, **schemes}
+    context = _Context(reader, fiscal, all_schemes)
+    units = reader.each(reader.items(data, "units", "the file"), "units", context.unit)
+    document = Document(organization, schemes, units)
+    _check_references(reader, document)
+    reader.problems.sort(key=lambda p: p.line)
+    return (None if reader.problems else document), reader.problems
+
+
+def _organization(reader: Reader, data: Node) -> dict[str, Any] | None:
+    value = data.get("organization")
+    if value is None:
+        return None
+    node = reader.mapping(value, data, "organization", "organization")
+    if node is None:
+        return None
+    reader.only(node, ("name", "fiscal_year_start"), "organization")
+    start = node.get("fiscal_year_start", 1)
+    if isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= 12:
+        reader.problem(
+            node,
+            "fiscal_year_start",
+            "organization",
+            f"'fiscal_year_start' must be a month number from 1 to 12, got {start!r}",
+        )
+        start = 1
+    name = reader.text(node, "name", "organization") or "My organization"
+    return {"name": name, "fiscal_year_start": start}
+
+
+def _schemes(reader: Reader, data: Node) -> dict[str, scoring.Scheme]:
+    value = data.get("schemes")
+    if value is None:
+        return {}
+    node = reader.mapping(value, data, "schemes", "schemes")
+    if node is None:
+        return {}
+    out = {}
+    for name, spec in node.items():
+        place = f"scheme {name}"
+        if name in scoring.BUILTIN:
+            reader.problem(node, name, place, f"'{name}' is a built-in scheme; choose another name")
+            continue
+        if not isinstance(spec, Node):
+            reader.problem(node, name, place, "expected the scheme's type and bands")
+            continue
+        try:
+            out[name] = scoring.scheme_from_spec(name, spec)
+        except scoring.SchemeError as exc:
+            reader.problem(node, name, place, str(exc))
+    return out
+
+
+class _Context:
+    def __init__(self, reader: Reader, fiscal: int, schemes: dict[str, scoring.Scheme]) -> None:
+        self.r = reader
+        self.fiscal = fiscal
+        self.schemes = schemes
+
+    def scheme(self, node: Node, place: str, *, default: str | None) -> str | None:
+        name = self.r.text(node, "scheme", place)
+        if name is None:
+            return default
+        if name not in self.schemes:
+            self.r.problem(node, "scheme", place, f"there is no scheme named '{name}'")
+        return name
+
+    def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
+        r = self.r
+        code = r.code(node, "code", place)
+        place = f"unit {code}" if code else place
+        r.only(node, ("code", "name", "parent", "owner", "perspectives", *ROLLUP_FIELDS), place)
+        unit = UnitSpec(
+            code=code or "",
+            name=r.text(node, "name", place, required=True) or "",
+            line=node.line,
+            parent=r.text(node, "parent", place),
+            owner=r.email(node, "owner", place),
+            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
+            scheme=self.scheme(node, place, default=None),
+            order=index,
+        )
+        unit.perspectives = r.each(
+            r.items(node, "perspectives", place), f"{place}, perspectives", self.perspective
+        )
+        return unit if code else None
+
+    def perspective(self, node: Node, place: str, index: int) -> PerspectiveSpec | None:
+        r = self.r
+        code = r.code(node, "code", place)
+        place = f"perspective {code}" if code else place
+        r.only(node, ("code", "name", "objectives", *ROLLUP_FIELDS), place)
+        perspective = PerspectiveSpec(
+            code=code or "",
+            name=r.text(node, "name", place, required=True) or "",
+            line=node.line,
+            weight=r.number(node, "weight", place, minimum=0) or 1.0,
+            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
+            scheme=self.scheme(node, place, default=None),
+            order=index,
+        )
+        perspective.objectives = r.each(
+            r.items(node, "objectives", place), f"{place}, objectives", self.objective
+        )
+        return perspective if code else None
+
+    def objective(self, node: Node, place: str, index: int) -> ObjectiveSpec | None:
+        r = self.r
+        code = r.code(node, "code", place)
+        place = f"objective {code}" if code else place
+        r.only(
+            node,
+            ("code", "name", "description", "owner", "drives", "aligned_to", "contributes")
+            + ("kpis", *ROLLUP_FIELDS),
+            place,
+        )
+        drives = []
+        for i, target in enumerate(r.items(node, "drives", place)):
+            if isinstance(target, str | int) and not isinstance(target, bool):
+                drives.append(str(target))
+            else:
+                r.problem(node, "drives", place, f"drives item {i + 1} must be an objective code")
+        objective = ObjectiveSpec(
+            code=code or "",
+            name=r.text(node, "name", place, required=True) or "",
+            line=node.line,
+            description=r.text(node, "description", place) or "",
+            owner=r.email(node, "owner", place),
+            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
+            scheme=self.scheme(node, place, default=None),
+            weight=_weight(r, node, place),
+            drives=drives,
+            aligned_to=r.text(node, "aligned_to", place),
+            contributes=r.flag(node, "contributes", place),
+            order=index,
+        )
+        if objective.rollup == "share_met" and objective.scheme is not None:
+            self._needs_percent(node, place, objective.scheme)
+        objective.kpis = r.each(
+            r.items(node, "kpis", place),
+            f"{place}, kpis",
+            lambda n, p, i: self.kpi(n, p, i, objective.code),
+        )
+        return objective if code else None
+
+    def _needs_percent(self, node: Node, place: str, scheme: str) -> None:
+        found = self.schemes.get(scheme)
+        if found is not None and found.type != "percent_of_target":
+            self.r.problem(
+                node, "scheme", place, "a share_met roll-up needs a percent_of_target scheme"
+            )
+
+    def kpi(self, node: Node, place: str, index: int, objective: str) -> KpiSpec | None:
+        r = self.r
+        code = r.code(node, "code", place)
+        place = f"KPI {code}" if code else place
+        r.only(
+            node,
+            ("code", "name", "description", "unit", "owner", "contributor", "direction")
+            + ("frequency", "aggregation", "scheme", "weight", "type", "grace_days")
+            + ("tolerance", "formula", "targets", "values"),
+            place,
+        )
+        if node.get("formula") is not None:
+            r.problem(
+                node, "formula", place, "calculated KPIs (formula) are not supported yet"
+            )
+        kpi = KpiSpec(
+            code=code or "",
+            name=r.text(node, "name", place, required=True) or "",
+            objective=objective,
+            line=node.line,
+            description=r.text(node, "description", place) or "",
+            unit=r.text(node, "unit", place) or "",
+            owner=r.email(node, "owner", place),
+            contributor=r.email(node, "contributor", place),
+            direction=r.choice(node, "direction", DIRECTIONS, place, "increase"),
+            frequency=r.choice(node, "frequency", FREQUENCIES, place, "monthly"),
+            aggregation=r.choice(node, "aggregation", periods.AGGREGATIONS, place, "sum"),
+            scheme=self.scheme(node, place, default="default") or "default",
+            weight=_weight(r, node, place),
+            kind=r.choice(node, "type", ("", *KINDS), place, ""),
+            grace_days=_grace(r, node, place),
+            tolerance=r.number(node, "tolerance", place),
+            order=index,
+        )
+        if kpi.tolerance is not None and kpi.tolerance <= 0:
+            r.problem(node, "tolerance", place, "'tolerance' must be above 0")
+        scheme = self.schemes.get(kpi.scheme)
+        if scheme is not None:
+            self._targets(node, place, kpi, scheme)
+            self._values(node, place, kpi, scheme)
+        return kpi if code else None
+
+    def _period(self, node: Node, key: str, place: str, kinds: tuple[str, ...]) -> str | None:
+        try:
+            period = periods.parse_period(key, self.fiscal)
+        except periods.PeriodError as exc:
+            self.r.problem(node, key, place, str(exc))
+            return None
+        if period.kind not in kinds:
+            self.r.problem(node, key, place, f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)")
+            return None
+        return period.key
+
+    def _targets(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
+        r = self.r
+        raw = node.get("targets")
+        if raw is None:
+            return
+        targets = r.mapping(raw, node, "targets", place)
+        if targets is None:
+            return
+        for key, value in targets.items():
+            where = f"{place}, target {key}"
+            entry = r.mapping(value, targets, key, where)
+            period = self._period(targets, key, where, TARGET_KINDS[kpi.frequency])
+            if entry is None or period is None:
+                continue
+            r.only(entry, TARGET_FIELDS, where)
+            fields = {name: r.number(entry, name, where) for name in TARGET_FIELDS}
+            if any(name in entry and fields[name] is None for name in TARGET_FIELDS):
+                continue  # already reported as not a number
+            try:
+                scoring.check_target(
+                    scheme,
+                    kpi.direction,
+                    target=fields["target"],
+                    red_flag=fields["red_flag"],
+                    low=fields["low"],
+                    high=fields["high"],
+                    tolerance=kpi.tolerance,
+                )
+            except scoring.TargetError as exc:
+                r.problem(targets, key, where, str(exc))
+                continue
+            kpi.targets[period] = fields
+
+    def _values(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
+        r = self.r
+        raw = node.get("values")
+        if raw is None:
+            return
+        values = r.mapping(raw, node, "values", place)
+        if values is None:
+            return
+        kind = FREQUENCY_KIND[kpi.frequency]
+        for key, value in values.items():
+            where = f"{place}, value {key}"
+            period = self._period(values, key, where, (kind,))
+            comment = ""
+            if isinstance(value, Node):
+                r.only(value, ("actual", "comment"), where)
+                comment = r.text(value, "comment", where) or ""
+                actual = r.number(value, "actual", where)
+                if actual is None and "actual" not in value:
+                    r.problem(value, None, where, "'actual' is required")
+            else:
+                actual = r.number(values, key, where) if value is not None else None
+                if value is None:
+                    r.problem(values, key, where, "the value is empty")
+            if period is None or actual is None:
+                continue
+            if scheme.type == "yes_no" and actual not in (0, 1):
+                r.problem(values, key, where, f"a yes / no KPI takes 1 or 0, not {actual}")
+                continue
+            kpi.values[period] = (float(actual), comment)
+
+
+def _weight(reader: Reader, node: Node, place: str) -> float:
+    value = reader.number(node, "weight", place, minimum=0)
+    return 1.0 if value is None else float(value)
+
+
+def _grace(reader: Reader, node: Node, place: str) -> int:
+    value = reader.number(node, "grace_days", place, minimum=0)
+    if value is None:
+        return 15
+    if value != int(value):
+        reader.problem(node, "grace_days", place, "'grace_days' must be a whole number of days")
+        return 15
+    return int(value)
+
+
+def _check_references(reader: Reader, document: Document) -> None:
+    """Codes are unique, parents exist, alignments point up the tree, links resolve."""
+    known = reader.known
+    units: dict[str, str | None] = dict(known.units)
+    seen: dict[str, int] = {}
+    for unit in document.units:
+        if unit.code in seen:
+            reader.problems.append(
+                Problem(unit.line, f"unit {unit.code}", f"the code is already used on line {seen[unit.code]}")
+            )
+        seen[unit.code] = unit.line
+        units[unit.code] = unit.parent
+    for unit in document.units:
+        if unit.parent is not None and unit.parent not in units:
+            reader.problems.append(
+                Problem(unit.line, f"unit {unit.code}", f"its parent '{unit.parent}' is not a unit")
+            )
+    for unit in document.units:
+        chain, code = {unit.code}, unit.parent
+        while code is not None:
+            if code in chain:
+                reader.problems.append(
+                    Problem(unit.line, f"unit {unit.code}", "its parents form a cycle")
+                )
+                break
+            chain.add(code)
+            code = units.get(code)
+
+    objective_unit: dict[str, str] = dict(known.objectives)
+    seen = {}
+    for unit, perspective, objective in document.objectives():
+        if objective.code in seen:
+            reader.problems.append(
+                Problem(
+                    objective.line,
+                    f"objective {objective.code}",
+                    f"the code is already used on line {seen[objective.code]}",
+                )
+            )
+        seen[objective.code] = objective.line
+        objective_unit[objective.code] = unit.code
+    codes: dict[str, int] = {}
+    for unit in document.units:
+        pseen: dict[str, int] = {}
+        for perspective in unit.perspectives:
+            if perspective.code in pseen:
+                reader.problems.append(
+                    Problem(
+                        perspective.line,
+                        f"perspective {perspective.code}",
+                        f"unit {unit.code} already has this perspective on line {pseen[perspective.code]}",
+                    )
+                )
+            pseen[perspective.code] = perspective.line
+    for unit, _, objective in document.objectives():
+        place = f"objective {objective.code}"
+        for effect in objective.drives:
+            if effect not in objective_unit:
+                reader.problems.append(Problem(objective.line, place, f"it drives '{effect}', which is not an objective"))
+            elif effect == objective.code:
+                reader.problems.append(Problem(objective.line, place, "an objective cannot drive itself"))
+        if objective.aligned_to is not None:
+            target_unit = objective_unit.get(objective.aligned_to)
+            if target_unit is None:
+                reader.problems.append(
+                    Problem(objective.line, place, f"it is aligned to '{objective.aligned_to}', which is not an objective")
+                )
+            elif not _is_ancestor(units, target_unit, unit.code):
+                reader.problems.append(
+                    Problem(
+                        objective.line,
+                        place,
+                        f"it is aligned to '{objective.aligned_to}' of unit {target_unit}, which is not above unit {unit.code}",
+                    )
+                )
+        elif objective.contributes:
+            reader.problems.append(Problem(objective.line, place, "'contributes' needs 'aligned_to'"))
+        for kpi in objective.kpis:
+            if kpi.code in codes:
+                reader.problems.append(
+                    Problem(kpi.line, f"KPI {kpi.code}", f"the code is already used on line {codes[kpi.code]}")
+                )
+            codes[kpi.code] = kpi.line
+
+
+def _is_ancestor(parents: dict[str, str | None], ancestor: str, unit: str) -> bool:
+    code = parents.get(unit)
+    steps = 0
+    while code is not None and steps <= len(parents):
+        if code == ancestor:
+            return True
+        code = parents.get(code)
+        steps += 1
+    return False

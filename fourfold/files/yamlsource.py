@@ -1,0 +1,73 @@
+"""YAML reading that remembers the line of every mapping and key, for messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class Node(dict[str, Any]):
+    """A mapping from the file that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Items(list[Any]):
+    """A sequence from the file that knows the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
+    result = Node()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        # Keys are text to us: `2026:` is a period, not the integer 2026.
+        text = str(key) if not isinstance(key, str) else key
+        result[text] = loader.construct_object(value_node, deep=True)
+        result.key_lines[text] = key_node.start_mark.line + 1
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> Items:
+    result = Items(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # `2026-01-31` would become a date; periods and other keys stay text.
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+class YamlError(ValueError):
+    pass
+
+
+def load(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise YamlError(f"{where}: this is not valid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(f"this is not valid YAML ({exc})") from exc

@@ -1,0 +1,245 @@
+"""Load the scorecard from the database as arrays, score it with the core, and read it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from fourfold.core import evaluate, periods, scoring
+from fourfold.measures.models import KPI, Measurement, MeasurementVersion, Scheme, Target, TargetVersion
+from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard, Unit
+
+FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
+DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
+ROLLUP = {name: i for i, name in enumerate(evaluate.ROLLUPS)}
+AGG = {name: i for i, name in enumerate(periods.AGGREGATIONS)}
+KIND_LEVEL = {"month": 0, "quarter": 1, "year": 2}
+
+
+@dataclass
+class Index:
+    """What each row of the arrays stands for."""
+
+    unit_codes: list[str]
+    kpi: list[dict[str, Any]]
+    objective: list[dict[str, Any]]
+    perspective: list[dict[str, Any]]
+    scorecard: list[dict[str, Any]]
+
+
+@dataclass
+class Scores:
+    inputs: evaluate.Inputs
+    index: Index
+    result: evaluate.Result
+    fiscal_start: int
+
+    def locate(self, key: str) -> tuple[str, int] | None:
+        """The view and column of a period key, or None when it is outside the data."""
+        period = periods.parse_period(key, self.fiscal_start)
+        view = "ytd" if period.kind == "ytd" else period.kind
+        m0 = periods.month_ordinal(self.inputs.first_month)
+        last = periods.month_ordinal(period.months[-1]) - m0
+        first = periods.month_ordinal(period.months[0]) - m0
+        if first < 0 or last >= 12 * self.inputs.n_years:
+            return None
+        column = {"month": last, "ytd": last, "quarter": first // 3, "year": first // 12}[view]
+        return view, column
+
+
+def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.fetchall()
+
+
+def _as_of_rows(model: Any, version: Any, columns: str, at_column: str, as_of: dt.datetime) -> list[tuple[Any, ...]]:
+    """Rows as they stood at a moment: current ones entered by then, else the version then valid."""
+    stamp = connection.ops.adapt_datetimefield_value(as_of)
+    current = _rows(
+        f"SELECT kpi_id, period, {columns} FROM {model._meta.db_table} WHERE {at_column} <= %s",  # noqa: S608
+        [stamp],
+    )
+    older = _rows(
+        f"SELECT kpi_id, period, {columns}, {at_column} FROM {version._meta.db_table} "  # noqa: S608
+        f"WHERE {at_column} <= %s AND superseded_at > %s",
+        [stamp, stamp],
+    )
+    found = {(r[0], r[1]): r for r in current}
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+    for r in older:
+        key = (r[0], r[1])
+        if key not in found and (key not in latest or r[-1] > latest[key][-1]):
+            latest[key] = r
+    return list(found.values()) + [r[:-1] for r in latest.values()]
+
+
+def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -> Scores:
+    """Score every node for every period, from the database as it stands (or stood)."""
+    today = today or (as_of.date() if as_of else timezone.localdate())
+    org = Organization.get()
+    fs = org.fiscal_year_start
+    schemes = list(Scheme.objects.order_by("pk"))
+    core_schemes = [s.to_core() for s in schemes] + [scoring.DEFAULT, scoring.SHARE_MET]
+    scheme_pos = {s.pk: i for i, s in enumerate(schemes)}
+    default_pos, share_pos = len(schemes), len(schemes) + 1
+
+    units = list(Unit.objects.values_list("pk", "code", "parent_id"))
+    parent = {pk: p for pk, _, p in units}
+    depth = {}
+    for pk, _, _ in units:
+        d, p = 0, parent[pk]
+        while p is not None and d <= len(units):
+            d, p = d + 1, parent[p]
+        depth[pk] = d
+    unit_code = {pk: code for pk, code, _ in units}
+
+    cards = list(Scorecard.objects.values_list("pk", "unit_id", "rollup", "scheme_id"))
+    card_pos = {c[0]: i for i, c in enumerate(cards)}
+    persps = [
+        p for p in Perspective.objects.filter(archived=False).values_list(
+            "pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order"
+        ).order_by("scorecard_id", "order", "pk")
+        if p[1] in card_pos
+    ]
+    persp_pos = {p[0]: i for i, p in enumerate(persps)}
+    objs = [
+        o for o in Objective.objects.filter(archived=False).values_list(
+            "pk", "perspective_id", "code", "name", "weight", "rollup", "scheme_id",
+            "aligned_to_id", "contributes", "perspective__scorecard__unit_id", "order",
+        ).order_by("perspective_id", "order", "pk")
+        if o[1] in persp_pos
+    ]
+    obj_pos = {o[0]: i for i, o in enumerate(objs)}
+    kpis = [
+        k for k in KPI.objects.filter(archived=False).values_list(
+            "pk", "objective_id", "code", "name", "frequency", "aggregation", "direction",
+            "scheme_id", "tolerance", "grace_days", "weight", "unit", "order",
+        ).order_by("objective_id", "order", "pk")
+        if k[1] in obj_pos
+    ]
+    kpi_pos = {k[0]: i for i, k in enumerate(kpis)}
+
+    def node_scheme(scheme_id: int | None, rollup: str) -> int:
+        if scheme_id is not None:
+            return scheme_pos[scheme_id]
+        return share_pos if rollup == "share_met" else default_pos
+
+    if as_of is None:
+        value_rows = _rows(f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table}")  # noqa: S608
+        target_rows = _rows(
+            f"SELECT kpi_id, period, target, red_flag, low, high FROM {Target._meta.db_table}"  # noqa: S608
+        )
+    else:
+        value_rows = _as_of_rows(Measurement, MeasurementVersion, "value", "entered_at", as_of)
+        target_rows = _as_of_rows(
+            Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of
+        )
+
+    parsed: dict[str, periods.Period | None] = {}
+    for text in {r[1] for r in value_rows} | {r[1] for r in target_rows}:
+        try:
+            parsed[text] = periods.parse_period(text, fs)
+        except periods.PeriodError:
+            parsed[text] = None  # written under another fiscal year start: ignored
+    month_ords = [periods.month_ordinal(p.months[0]) for p in parsed.values() if p] + [
+        periods.month_ordinal(f"{today:%Y-%m}")
+    ]
+    first_fy = periods.parse_period(periods.year_of(periods.month_key(min(month_ords)), fs), fs)
+    last_fy = periods.parse_period(periods.year_of(periods.month_key(max(month_ords)), fs), fs)
+    m0 = periods.month_ordinal(first_fy.months[0])
+    n_years = (periods.month_ordinal(last_fy.months[0]) - m0) // 12 + 1
+    slot_of: dict[str, tuple[int, int]] = {}
+    for text, p in parsed.items():
+        if p is not None and p.kind in KIND_LEVEL:
+            level = KIND_LEVEL[p.kind]
+            slot_of[text] = (level, (periods.month_ordinal(p.months[0]) - m0) // (12 // evaluate.SLOTS_PER_YEAR[level]))
+
+    kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
+    vk, vs, vv = [], [], []
+    for kpi_id, text, value in value_rows:
+        pos = kpi_pos.get(kpi_id)
+        where = slot_of.get(text)
+        if pos is not None and where is not None and where[0] == kpi_freq[pos]:
+            vk.append(pos)
+            vs.append(where[1])
+            vv.append(value)
+    tk, tl, ts, tvals = [], [], [], []
+    for kpi_id, text, *fields in target_rows:
+        pos = kpi_pos.get(kpi_id)
+        where = slot_of.get(text)
+        if pos is not None and where is not None and where[0] >= kpi_freq[pos]:
+            tk.append(pos)
+            tl.append(where[0])
+            ts.append(where[1])
+            tvals.append([np.nan if f is None else f for f in fields])
+    tarr = np.array(tvals, dtype=np.float64).reshape(-1, 4)
+
+    def ints(values: list[Any]) -> evaluate.I:
+        return np.array(values, dtype=np.int64)
+
+    def floats(values: list[Any]) -> evaluate.F:
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+    inputs = evaluate.Inputs(
+        fiscal_start=fs,
+        first_month=periods.month_key(m0),
+        n_years=n_years,
+        today=today,
+        schemes=core_schemes,
+        kpi_frequency=kpi_freq,
+        kpi_aggregation=ints([AGG[k[5]] for k in kpis]),
+        kpi_direction=ints([DIRECTION[k[6]] for k in kpis]),
+        kpi_scheme=ints([scheme_pos[k[7]] for k in kpis]),
+        kpi_tolerance=floats([k[8] for k in kpis]),
+        kpi_grace=ints([k[9] for k in kpis]),
+        kpi_weight=floats([k[10] for k in kpis]),
+        kpi_objective=ints([obj_pos[k[1]] for k in kpis]),
+        value_kpi=ints(vk),
+        value_slot=ints(vs),
+        value=np.array(vv, dtype=np.float64),
+        target_kpi=ints(tk),
+        target_level=ints(tl),
+        target_slot=ints(ts),
+        target=tarr[:, 0].copy(),
+        red_flag=tarr[:, 1].copy(),
+        low=tarr[:, 2].copy(),
+        high=tarr[:, 3].copy(),
+        obj_depth=ints([depth[o[9]] for o in objs]),
+        obj_perspective=ints([persp_pos[o[1]] for o in objs]),
+        obj_parent=ints(
+            [obj_pos.get(o[7], -1) if o[7] is not None and o[8] else -1 for o in objs]
+        ),
+        obj_weight=floats([o[4] for o in objs]),
+        obj_rollup=ints([ROLLUP[o[5]] for o in objs]),
+        obj_scheme=ints([node_scheme(o[6], o[5]) for o in objs]),
+        persp_scorecard=ints([card_pos[p[1]] for p in persps]),
+        persp_weight=floats([p[4] for p in persps]),
+        persp_rollup=ints([ROLLUP[p[5]] for p in persps]),
+        persp_scheme=ints([node_scheme(p[6], p[5]) for p in persps]),
+        card_rollup=ints([ROLLUP[c[2]] for c in cards]),
+        card_scheme=ints([node_scheme(c[3], c[2]) for c in cards]),
+    )
+    index = Index(
+        unit_codes=[unit_code[c[1]] for c in cards],
+        kpi=[
+            {"id": k[0], "code": k[2], "name": k[3], "frequency": k[4], "direction": k[6],
+             "unit_of_measure": k[11], "objective": obj_pos[k[1]]}
+            for k in kpis
+        ],
+        objective=[
+            {"id": o[0], "code": o[2], "name": o[3], "perspective": persp_pos[o[1]],
+             "unit": unit_code[o[9]]}
+            for o in objs
+        ],
+        perspective=[
+            {"id": p[0], "code": p[2], "name": p[3], "scorecard": card_pos[p[1]]} for p in persps
+        ],
+        scorecard=[{"id": c[0], "unit": unit_code[c[1]], "code": unit_code[c[1]]} for c in cards],
+    )
+    return Scores(inputs, index, evaluate.evaluate(inputs), fs)

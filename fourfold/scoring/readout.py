@@ -1,0 +1,120 @@
+"""Read scores out per unit and period, as the rows of `fourfold scores` and the pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from fourfold.core import evaluate
+
+from .engine import Scores
+
+LEVEL_OF_VIEW = {"month": 0, "ytd": 0, "quarter": 1, "year": 2}
+FREQ_LEVEL = {"monthly": 0, "quarterly": 1, "yearly": 2}
+
+
+class UnknownUnit(LookupError):
+    pass
+
+
+def _num(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _score(value: float) -> float | None:
+    # Scores are shown to two decimals, as DESIGN.md's worked examples are.
+    return None if math.isnan(value) else round(float(value), 2)
+
+
+def node_row(
+    scores: Scores, view: evaluate.View, row: int, column: int, kind: str, code: str, unit: str,
+    period: str,
+) -> dict[str, Any]:
+    status = int(view.status[row, column])
+    scheme = scores.inputs.schemes[int(scores.result.node_scheme[row])]
+    named = scheme.statuses[status] if status >= 0 else None
+    out: dict[str, Any] = {
+        "unit": unit,
+        "kind": kind,
+        "code": code,
+        "period": period,
+        "actual": None,
+        "target": None,
+        "score": _score(view.score[row, column]),
+        "status": named.name if named else None,
+        "color": named.color if named else None,
+        "coverage": {
+            "expected": int(view.expected[row, column]),
+            "reported": int(view.reported[row, column]),
+            "overdue": int(view.overdue[row, column]),
+        },
+    }
+    if kind == "kpi":
+        out["actual"] = _num(view.actual[row, column])
+        out["target"] = _num(view.target[row, column])
+        if scores.index.kpi[row]["direction"] == "range":
+            out["low"] = _num(view.low[row, column])
+            out["high"] = _num(view.high[row, column])
+    return out
+
+
+def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]]:
+    """The scorecard, then each perspective followed by its objectives and their KPIs."""
+    index = scores.index
+    if unit not in index.unit_codes:
+        raise UnknownUnit(unit)
+    card = index.unit_codes.index(unit)
+    located = scores.locate(period)
+    key = period
+    if located is None:
+        return
+    view_name, column = located
+    view = scores.result.views[view_name]
+    key = view.keys[column]
+    off = scores.result.offsets
+    level = LEVEL_OF_VIEW[view_name]
+    yield node_row(scores, view, off["scorecard"] + card, column, "scorecard", unit, unit, key)
+    for p, persp in enumerate(index.perspective):
+        if persp["scorecard"] != card:
+            continue
+        yield node_row(
+            scores, view, off["perspective"] + p, column, "perspective", persp["code"], unit, key
+        )
+        for o, obj in enumerate(index.objective):
+            if obj["perspective"] != p:
+                continue
+            yield node_row(
+                scores, view, off["objective"] + o, column, "objective", obj["code"], unit, key
+            )
+            for k, kpi in enumerate(index.kpi):
+                if kpi["objective"] != o or FREQ_LEVEL[kpi["frequency"]] > level:
+                    continue
+                if view_name == "ytd" and kpi["frequency"] != "monthly":
+                    continue
+                yield node_row(scores, view, k, column, "kpi", kpi["code"], unit, key)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """A readable table of score rows, indented by level."""
+    indent = {"scorecard": 0, "perspective": 2, "objective": 4, "kpi": 6}
+    lines = [f"{'node':<44} {'actual':>12} {'target':>12} {'score':>6}  {'status':<16} coverage"]
+    for row in rows:
+        name = " " * indent[row["kind"]] + f"{row['kind']} {row['code']}"
+        cov = row["coverage"]
+        coverage = f"{cov['reported']}/{cov['expected']}"
+        if cov["overdue"]:
+            coverage += f", {cov['overdue']} overdue"
+        lines.append(
+            f"{name[:44]:<44} {_fmt(row['actual']):>12} {_fmt(row['target']):>12} "
+            f"{_fmt(row['score']):>6}  {(row['status'] or '—'):<16} {coverage}"
+        )
+    if len(lines) == 1:
+        lines.append("(no scores for this period)")
+    return "\n".join(lines)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"

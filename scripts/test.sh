@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install everything and run the whole test suite: lint, types, and the tests on SQLite
+# and on a real PostgreSQL server that this script starts and stops itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install.sh --test
+export FOURFOLD_HOME="$(mktemp -d)"
+unset FOURFOLD_DATABASE_URL
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy fourfold tests benchmarks
+
+# PostgreSQL in a private directory on loopback; initdb refuses root, so run it as postgres.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDATA=$(mktemp -d) PGSOCK=$(mktemp -d)
+chown postgres: "$PGDATA" "$PGSOCK"
+PGPORT=${FOURFOLD_TEST_PGPORT:-54329}
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 \
+  --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -t 30 \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGSOCK -c fsync=off" start >/dev/null
+trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null; rm -rf "$PGDATA" "$PGSOCK" "$FOURFOLD_HOME"' EXIT
+psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres \
+  -c "CREATE ROLE fourfold LOGIN PASSWORD 'fourfold' CREATEDB" \
+  -c "CREATE DATABASE fourfold OWNER fourfold"
+export FOURFOLD_TEST_POSTGRES="postgres://fourfold:fourfold@127.0.0.1:$PGPORT"
+
+echo "== tests on SQLite"
+.venv/bin/pytest -p no:cacheprovider "$@"
+echo "== tests on PostgreSQL"
+FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider \
+  -m "not browser" --ignore=tests/core "$@"

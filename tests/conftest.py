@@ -1,0 +1,65 @@
+"""Shared fixtures: the real command line against a fresh database of the backend under test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _postgres_base() -> str | None:
+    url = os.environ.get("FOURFOLD_DATABASE_URL", "")
+    return url.rsplit("/", 1)[0] if url.startswith("postgres") else None
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database in the PG run."""
+    base = _postgres_base()
+    if base is None:
+        yield f"sqlite:///{tmp_path / 'fourfold.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"cli_{uuid.uuid4().hex[:12]}"
+    admin = os.environ["FOURFOLD_DATABASE_URL"]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fourfold(database_url: str, tmp_path: Path) -> Run:
+    """Run the installed `fourfold` command line in a subprocess, as a user would."""
+    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
+    env.pop("FOURFOLD_DEBUG", None)
+    exe = Path(sys.executable).with_name("fourfold")
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(exe), *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"fourfold {' '.join(args)} failed:\n{done.stderr}")
+        return done
+
+    return run
+
+
+def score_lines(done: subprocess.CompletedProcess[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The JSON lines of `fourfold scores --json`, keyed by (kind, code)."""
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return {(row["kind"], row["code"]): row for row in rows}
