@@ -160,12 +160,16 @@ def parse_when(value: str | None, name: str) -> dt.datetime | None:
 
 @cli.command()
 @click.option("--unit", help="Unit code (default: every unit).")
-@click.option("--period", help="Period key: 2026-03, 2026-Q1, 2026, 2026-03-YTD (default: last month).")
+@click.option(
+    "--period", help="Period key: 2026-03, 2026-Q1, 2026, 2026-03-YTD (default: last month)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per scored node, per line.")
 @click.option("--as-of", help="Score the data as it stood at this date or time.")
 @click.option("--today", help="Judge what is due and overdue as on this date.")
 @with_django
-def scores(unit: str | None, period: str | None, as_json: bool, as_of: str | None, today: str | None) -> None:
+def scores(
+    unit: str | None, period: str | None, as_json: bool, as_of: str | None, today: str | None
+) -> None:
     """Print the scores of a unit's scorecard for a period."""
     from fourfold.core import periods
     from fourfold.scoring import engine, readout
@@ -217,7 +221,7 @@ def run_server(host: str, port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create a fresh embedded database with an example organization, and serve it."""
-    from fourfold.settings import home
+    from fourfold.paths import home
 
     path = home() / "demo.sqlite3"
     for suffix in ("", "-wal", "-shm"):
@@ -248,7 +252,9 @@ def main() -> None:
         if os.environ.get("FOURFOLD_DEBUG"):
             raise
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        click.echo(f"fourfold: unexpected error: {message} (set FOURFOLD_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"fourfold: unexpected error: {message} (set FOURFOLD_DEBUG=1 for details)", err=True
+        )
         sys.exit(1)
 
 

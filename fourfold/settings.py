@@ -11,6 +11,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from fourfold.paths import home
+
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,13 +27,6 @@ def env_bool(name: str, default: bool) -> bool:
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def home() -> Path:
-    """The folder that holds the embedded database and the generated secret key."""
-    path = Path(os.environ.get("FOURFOLD_HOME") or Path.home() / ".fourfold")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def secret_key() -> str:

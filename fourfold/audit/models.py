@@ -33,5 +33,5 @@ def record(
     summary: str,
     **detail: Any,
 ) -> AuditEntry:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user: Any = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(actor=user, action=action, summary=summary, detail=detail)

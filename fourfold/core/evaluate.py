@@ -16,7 +16,7 @@ import numpy.typing as npt
 from . import periods, rollup, scoring
 
 F = npt.NDArray[np.float64]
-I = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
 MONTHLY, QUARTERLY, YEARLY = 0, 1, 2
@@ -36,39 +36,39 @@ class Inputs:
     today: dt.date
     schemes: list[scoring.Scheme]
     # KPIs
-    kpi_frequency: I
-    kpi_aggregation: I  # index into periods.AGGREGATIONS
-    kpi_direction: I
-    kpi_scheme: I
+    kpi_frequency: Ints
+    kpi_aggregation: Ints  # index into periods.AGGREGATIONS
+    kpi_direction: Ints
+    kpi_scheme: Ints
     kpi_tolerance: F  # NaN: the band's width
-    kpi_grace: I
+    kpi_grace: Ints
     kpi_weight: F
-    kpi_objective: I
+    kpi_objective: Ints
     # values at the KPI's own frequency: slot = index in that frequency's grid
-    value_kpi: I
-    value_slot: I
+    value_kpi: Ints
+    value_slot: Ints
     value: F
     # targets at a level (0 month, 1 quarter, 2 year) not finer than the KPI's frequency
-    target_kpi: I
-    target_level: I
-    target_slot: I
+    target_kpi: Ints
+    target_level: Ints
+    target_slot: Ints
     target: F
     red_flag: F
     low: F
     high: F
     # objectives, perspectives and scorecards
-    obj_depth: I  # depth of the objective's unit in the unit tree
-    obj_perspective: I
-    obj_parent: I  # the objective it contributes to, or -1
+    obj_depth: Ints  # depth of the objective's unit in the unit tree
+    obj_perspective: Ints
+    obj_parent: Ints  # the objective it contributes to, or -1
     obj_weight: F
-    obj_rollup: I  # index into ROLLUPS
-    obj_scheme: I  # index into schemes
-    persp_scorecard: I
+    obj_rollup: Ints  # index into ROLLUPS
+    obj_scheme: Ints  # index into schemes
+    persp_scorecard: Ints
     persp_weight: F
-    persp_rollup: I
-    persp_scheme: I
-    card_rollup: I
-    card_scheme: I
+    persp_rollup: Ints
+    persp_scheme: Ints
+    card_rollup: Ints
+    card_scheme: Ints
 
 
 @dataclass
@@ -82,10 +82,10 @@ class View:
     low: F
     high: F
     score: F
-    status: I  # index into the node's scheme, -1 for none
-    expected: I
-    reported: I
-    overdue: I
+    status: Ints  # index into the node's scheme, -1 for none
+    expected: Ints
+    reported: Ints
+    overdue: Ints
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Result:
     n_objectives: int
     n_perspectives: int
     n_scorecards: int
-    node_scheme: I
+    node_scheme: Ints
     views: dict[str, View] = field(default_factory=dict)
 
     @property
@@ -208,7 +208,9 @@ def _view_keys(inp: Inputs, view: str, months: list[str]) -> list[str]:
     return [periods.year_of(m, fs) for m in months[::12]]
 
 
-def _native(inp: Inputs, freq: int, kpi: I, slot: I, value: F, level: I | None = None) -> F:
+def _native(
+    inp: Inputs, freq: int, kpi: Ints, slot: Ints, value: F, level: Ints | None = None
+) -> F:
     """A (KPIs, slots) matrix of the entries at one frequency, NaN where missing."""
     n = SLOTS_PER_YEAR[freq] * inp.n_years
     out = np.full((len(inp.kpi_frequency), n), np.nan)
@@ -217,7 +219,7 @@ def _native(inp: Inputs, freq: int, kpi: I, slot: I, value: F, level: I | None =
     return out
 
 
-def _first_month_with_data(inp: Inputs, present: list[B]) -> I:
+def _first_month_with_data(inp: Inputs, present: list[B]) -> Ints:
     """The first month index with a value or target per KPI; earlier periods are not expected."""
     big = 12 * inp.n_years
     first = np.full(len(inp.kpi_frequency), big, dtype=np.int64)
@@ -238,7 +240,10 @@ def _slot_ends(inp: Inputs, level: int, n: int) -> npt.NDArray[np.datetime64]:
     starts = np.array(
         [f"{y:04d}-{m:02d}-01" for y, m in zip(years, months, strict=True)], dtype="datetime64[D]"
     )
-    return starts - np.timedelta64(1, "D")
+    ends: npt.NDArray[np.datetime64] = np.asarray(
+        starts - np.timedelta64(1, "D"), dtype=starts.dtype
+    )
+    return ends
 
 
 def _period_ends(inp: Inputs, view: str, n_p: int) -> npt.NDArray[np.datetime64]:
@@ -246,27 +251,28 @@ def _period_ends(inp: Inputs, view: str, n_p: int) -> npt.NDArray[np.datetime64]
     return _slot_ends(inp, level, n_p)
 
 
-def _overdue_native(inp: Inputs, freq: int, values: F, first_month: I) -> B:
+def _overdue_native(inp: Inputs, freq: int, values: F, first_month: Ints) -> B:
     n = values.shape[1]
     ends = _slot_ends(inp, freq, n)
     deadline = ends[None, :] + inp.kpi_grace[:, None].astype("timedelta64[D]")
     width = 12 // SLOTS_PER_YEAR[freq]
     started = (np.arange(n)[None, :] * width + width - 1) >= first_month[:, None]
-    return (
+    late: B = (
         np.isnan(values)
         & (deadline < np.datetime64(inp.today))
         & started
         & (inp.kpi_frequency == freq)[:, None]
     )
+    return late
 
 
-def _started(first_month: I, view: str, level: int, n_p: int) -> B:
+def _started(first_month: Ints, view: str, level: int, n_p: int) -> B:
     width = 1 if view in ("month", "ytd") else 12 // SLOTS_PER_YEAR[level]
     last_month = np.arange(n_p) * width + width - 1
     return last_month[None, :] >= first_month[:, None]
 
 
-def _group(n_src: int, width: int) -> I:
+def _group(n_src: int, width: int) -> Ints:
     return np.arange(n_src) // width
 
 
@@ -275,7 +281,7 @@ def _fill_view(
     view: str,
     level: int,
     freq: int,
-    rows: I,
+    rows: Ints,
     how: str,
     native_values: list[F],
     level_targets: dict[str, list[F]],
@@ -342,7 +348,7 @@ def _fill_view(
         targets[name][rows] = effective[name]
 
 
-def _effective(inp: Inputs, name: str, explicit: F, rows: I, per_level_target: F) -> F:
+def _effective(inp: Inputs, name: str, explicit: F, rows: Ints, per_level_target: F) -> F:
     """Fill the default red flag wherever a target has none."""
     if name != "red_flag":
         return explicit
@@ -350,13 +356,17 @@ def _effective(inp: Inputs, name: str, explicit: F, rows: I, per_level_target: F
     return np.where(np.isfinite(explicit), explicit, default)
 
 
-def _default_flags(inp: Inputs, rows: I, target: F) -> F:
+def _default_flags(inp: Inputs, rows: Ints, target: F) -> F:
     direction = inp.kpi_direction[rows][:, None]
     # G ∓ 10 % of |G|, rounded through decimal text so that 25.4 gives exactly 22.86.
     raw = np.where(
         direction == DECREASE, target + 0.1 * np.abs(target), target - 0.1 * np.abs(target)
     )
-    rounded = np.round(raw, 12)
+    # Round to 12 significant digits so that the float is the decimal the user would write.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        digits = 11 - np.floor(np.log10(np.abs(np.where(raw == 0, 1.0, raw))))
+        scale = np.power(10.0, np.nan_to_num(digits))
+        rounded = np.round(raw * scale) / scale
     return np.where(np.isfinite(target) & (direction != RANGE), rounded, np.nan)
 
 
@@ -383,7 +393,7 @@ def _cumulative(values: F, how: str, *, complete: bool = False) -> F:
     return out.reshape(n, m)
 
 
-def _score_kpis(inp: Inputs, actual: F, targets: dict[str, F]) -> tuple[F, I, B]:
+def _score_kpis(inp: Inputs, actual: F, targets: dict[str, F]) -> tuple[F, Ints, B]:
     n_k, n_p = actual.shape
     score = np.full((n_k, n_p), np.nan)
     status = np.full((n_k, n_p), -1, dtype=np.int64)
@@ -428,10 +438,10 @@ def _roll_up(
     inp: Inputs,
     result: Result,
     kpi_score: F,
-    kpi_status: I,
-    kpi_expected: I,
-    kpi_reported: I,
-    kpi_overdue: I,
+    kpi_status: Ints,
+    kpi_expected: Ints,
+    kpi_reported: Ints,
+    kpi_overdue: Ints,
 ) -> View:
     n_k, n_p = kpi_score.shape
     off = result.offsets
@@ -459,7 +469,7 @@ def _roll_up(
     obj_ids = np.arange(n_o)
     contributing = obj_ids[inp.obj_parent >= 0]
     depths = sorted(set(inp.obj_depth.tolist()), reverse=True)
-    waves: list[tuple[I, I, F, I]] = []
+    waves: list[tuple[Ints, Ints, F, Ints]] = []
     for depth in depths:
         parents = obj_ids[inp.obj_depth == depth]
         in_wave = np.zeros(n_o, dtype=bool)

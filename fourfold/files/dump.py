@@ -73,23 +73,25 @@ def build(*, values: bool = True) -> dict[str, Any]:
     units = []
     for unit in _tree_order(list(Unit.objects.select_related("parent", "owner"))):
         card = cards.get(unit.pk)
-        entry: dict[str, Any] = {"code": unit.code, "name": unit.name}
+        unit_entry: dict[str, Any] = {"code": unit.code, "name": unit.name}
         if unit.parent:
-            entry["parent"] = unit.parent.code
+            unit_entry["parent"] = unit.parent.code
         if unit.owner:
-            entry["owner"] = unit.owner.email
+            unit_entry["owner"] = unit.owner.email
         if card is not None:
-            _rollup(entry, card.rollup, card.scheme, None)
-        entry["perspectives"] = [
+            _rollup(unit_entry, card.rollup, card.scheme, None)
+        unit_entry["perspectives"] = [
             _perspective(p, objectives, kpis, drives, targets, measured)
             for p in (perspectives.get(card.pk, []) if card else [])
         ]
-        units.append(entry)
+        units.append(unit_entry)
     doc["units"] = units
     return doc
 
 
-def _rollup(entry: dict[str, Any], rollup: str, scheme: Scheme | None, weight: float | None) -> None:
+def _rollup(
+    entry: dict[str, Any], rollup: str, scheme: Scheme | None, weight: float | None
+) -> None:
     if rollup != "weighted_mean":
         entry["rollup"] = rollup
     if scheme is not None:
@@ -126,7 +128,9 @@ def _perspective(
     return entry
 
 
-def _kpi(k: KPI, targets: dict[int, dict[str, Any]], measured: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _kpi(
+    k: KPI, targets: dict[int, dict[str, Any]], measured: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"code": k.code, "name": k.name}
     if k.description:
         entry["description"] = k.description
@@ -169,6 +173,9 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
 
 def dump(*, values: bool = True) -> str:
     return yaml.safe_dump(
-        build(values=values), sort_keys=False, allow_unicode=True, default_flow_style=None,
+        build(values=values),
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
         width=100,
     )

@@ -47,7 +47,9 @@ class LoadResult:
             ("archived", self.archived),
         ):
             if counter:
-                parts.append(label + " " + ", ".join(f"{n} {k}" for k, n in sorted(counter.items())))
+                parts.append(
+                    label + " " + ", ".join(f"{n} {k}" for k, n in sorted(counter.items()))
+                )
         return "; ".join(parts) + "."
 
 
@@ -148,7 +150,11 @@ class _Writer:
         for spec_unit in doc.units:
             unit = units.get(spec_unit.code) or Unit(code=spec_unit.code)
             _assign(
-                unit, r, "units", name=spec_unit.name, owner=self.user(spec_unit.owner),
+                unit,
+                r,
+                "units",
+                name=spec_unit.name,
+                owner=self.user(spec_unit.owner),
                 order=spec_unit.order,
             )
             units[unit.code] = unit
@@ -162,30 +168,47 @@ class _Writer:
             card = Scorecard.objects.filter(unit=units[spec_unit.code]).first()
             card = card or Scorecard(unit=units[spec_unit.code])
             _assign(
-                card, r, "scorecards", rollup=spec_unit.rollup,
+                card,
+                r,
+                "scorecards",
+                rollup=spec_unit.rollup,
                 scheme=schemes[spec_unit.scheme] if spec_unit.scheme else None,
             )
             existing = {p.code: p for p in card.perspectives.all()}
             for sp in spec_unit.perspectives:
                 persp = existing.pop(sp.code, None) or Perspective(scorecard=card, code=sp.code)
                 _assign(
-                    persp, r, "perspectives", name=sp.name, order=sp.order, weight=sp.weight,
-                    rollup=sp.rollup, scheme=schemes[sp.scheme] if sp.scheme else None,
+                    persp,
+                    r,
+                    "perspectives",
+                    name=sp.name,
+                    order=sp.order,
+                    weight=sp.weight,
+                    rollup=sp.rollup,
+                    scheme=schemes[sp.scheme] if sp.scheme else None,
                     archived=False,
                 )
                 for so in sp.objectives:
-                    obj = objectives.get(so.code) or Objective(code=so.code)
+                    objective = objectives.get(so.code) or Objective(code=so.code)
                     _assign(
-                        obj, r, "objectives", perspective=persp, name=so.name,
-                        description=so.description, owner=self.user(so.owner), order=so.order,
-                        weight=so.weight, rollup=so.rollup,
+                        objective,
+                        r,
+                        "objectives",
+                        perspective=persp,
+                        name=so.name,
+                        description=so.description,
+                        owner=self.user(so.owner),
+                        order=so.order,
+                        weight=so.weight,
+                        rollup=so.rollup,
                         scheme=schemes[so.scheme] if so.scheme else None,
-                        contributes=so.contributes, archived=False,
+                        contributes=so.contributes,
+                        archived=False,
                     )
-                    objectives[so.code] = obj
-                    touched.append((obj, so.drives))
+                    objectives[so.code] = objective
+                    touched.append((objective, so.drives))
                     for sk in so.kpis:
-                        self.kpi(kpis, sk, obj, schemes)
+                        self.kpi(kpis, sk, objective, schemes)
             for persp in existing.values():
                 _assign(persp, r, "perspectives archived", archived=True)
         self.align_and_link(doc, objectives, touched)
@@ -193,19 +216,38 @@ class _Writer:
         self.data(doc, kpis)
         return r
 
-    def kpi(self, kpis: dict[str, KPI], sk: Any, obj: Objective, schemes: dict[str, Scheme]) -> None:
+    def kpi(
+        self, kpis: dict[str, KPI], sk: Any, obj: Objective, schemes: dict[str, Scheme]
+    ) -> None:
         kpi = kpis.get(sk.code) or KPI(code=sk.code)
         _assign(
-            kpi, self.result, "KPIs", objective=obj, name=sk.name, description=sk.description,
-            unit=sk.unit, owner=self.user(sk.owner), contributor=self.user(sk.contributor),
-            direction=sk.direction, frequency=sk.frequency, aggregation=sk.aggregation,
-            scheme=schemes[sk.scheme], weight=sk.weight, kind=sk.kind,
-            grace_days=sk.grace_days, tolerance=sk.tolerance, order=sk.order, archived=False,
+            kpi,
+            self.result,
+            "KPIs",
+            objective=obj,
+            name=sk.name,
+            description=sk.description,
+            unit=sk.unit,
+            owner=self.user(sk.owner),
+            contributor=self.user(sk.contributor),
+            direction=sk.direction,
+            frequency=sk.frequency,
+            aggregation=sk.aggregation,
+            scheme=schemes[sk.scheme],
+            weight=sk.weight,
+            kind=sk.kind,
+            grace_days=sk.grace_days,
+            tolerance=sk.tolerance,
+            order=sk.order,
+            archived=False,
         )
         kpis[sk.code] = kpi
 
     def align_and_link(
-        self, doc: Document, objectives: dict[str, Objective], touched: list[tuple[Objective, list[str]]]
+        self,
+        doc: Document,
+        objectives: dict[str, Objective],
+        touched: list[tuple[Objective, list[str]]],
     ) -> None:
         for _, _, so in doc.objectives():
             aligned = objectives[so.aligned_to] if so.aligned_to else None
@@ -253,7 +295,10 @@ class _Writer:
             for period, (value, comment) in sk.values.items()
         ]
         count = record_values(
-            values, actor=self.actor, source=Source.FILE, source_detail=self.source_name,
+            values,
+            actor=self.actor,
+            source=Source.FILE,
+            source_detail=self.source_name,
             reason=reason,
         )
         self.result.created["values"] += count.created

@@ -15,8 +15,8 @@ from .spec import (
     TARGET_FIELDS,
     TARGET_KINDS,
     Document,
-    KpiSpec,
     Known,
+    KpiSpec,
     ObjectiveSpec,
     PerspectiveSpec,
     Problem,
@@ -118,6 +118,8 @@ class _Context:
             scheme=self.scheme(node, place, default=None),
             order=index,
         )
+        if unit.rollup == "share_met" and unit.scheme is not None:
+            self._needs_percent(node, place, unit.scheme)
         unit.perspectives = r.each(
             r.items(node, "perspectives", place), f"{place}, perspectives", self.perspective
         )
@@ -137,6 +139,8 @@ class _Context:
             scheme=self.scheme(node, place, default=None),
             order=index,
         )
+        if perspective.rollup == "share_met" and perspective.scheme is not None:
+            self._needs_percent(node, place, perspective.scheme)
         perspective.objectives = r.each(
             r.items(node, "objectives", place), f"{place}, objectives", self.objective
         )
@@ -200,9 +204,7 @@ class _Context:
             place,
         )
         if node.get("formula") is not None:
-            r.problem(
-                node, "formula", place, "calculated KPIs (formula) are not supported yet"
-            )
+            r.problem(node, "formula", place, "calculated KPIs (formula) are not supported yet")
         kpi = KpiSpec(
             code=code or "",
             name=r.text(node, "name", place, required=True) or "",
@@ -237,7 +239,12 @@ class _Context:
             self.r.problem(node, key, place, str(exc))
             return None
         if period.kind not in kinds:
-            self.r.problem(node, key, place, f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)")
+            self.r.problem(
+                node,
+                key,
+                place,
+                f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)",
+            )
             return None
         return period.key
 
@@ -328,7 +335,11 @@ def _check_references(reader: Reader, document: Document) -> None:
     for unit in document.units:
         if unit.code in seen:
             reader.problems.append(
-                Problem(unit.line, f"unit {unit.code}", f"the code is already used on line {seen[unit.code]}")
+                Problem(
+                    unit.line,
+                    f"unit {unit.code}",
+                    f"the code is already used on line {seen[unit.code]}",
+                )
             )
         seen[unit.code] = unit.line
         units[unit.code] = unit.parent
@@ -350,7 +361,7 @@ def _check_references(reader: Reader, document: Document) -> None:
 
     objective_unit: dict[str, str] = dict(known.objectives)
     seen = {}
-    for unit, perspective, objective in document.objectives():
+    for unit, _, objective in document.objectives():
         if objective.code in seen:
             reader.problems.append(
                 Problem(
@@ -370,7 +381,7 @@ def _check_references(reader: Reader, document: Document) -> None:
                     Problem(
                         perspective.line,
                         f"perspective {perspective.code}",
-                        f"unit {unit.code} already has this perspective on line {pseen[perspective.code]}",
+                        f"unit {unit.code} already has it on line {pseen[perspective.code]}",
                     )
                 )
             pseen[perspective.code] = perspective.line
@@ -378,29 +389,46 @@ def _check_references(reader: Reader, document: Document) -> None:
         place = f"objective {objective.code}"
         for effect in objective.drives:
             if effect not in objective_unit:
-                reader.problems.append(Problem(objective.line, place, f"it drives '{effect}', which is not an objective"))
+                reader.problems.append(
+                    Problem(
+                        objective.line, place, f"it drives '{effect}', which is not an objective"
+                    )
+                )
             elif effect == objective.code:
-                reader.problems.append(Problem(objective.line, place, "an objective cannot drive itself"))
+                reader.problems.append(
+                    Problem(objective.line, place, "an objective cannot drive itself")
+                )
         if objective.aligned_to is not None:
             target_unit = objective_unit.get(objective.aligned_to)
             if target_unit is None:
                 reader.problems.append(
-                    Problem(objective.line, place, f"it is aligned to '{objective.aligned_to}', which is not an objective")
+                    Problem(
+                        objective.line,
+                        place,
+                        f"it is aligned to '{objective.aligned_to}', which is not an objective",
+                    )
                 )
             elif not _is_ancestor(units, target_unit, unit.code):
                 reader.problems.append(
                     Problem(
                         objective.line,
                         place,
-                        f"it is aligned to '{objective.aligned_to}' of unit {target_unit}, which is not above unit {unit.code}",
+                        f"it is aligned to '{objective.aligned_to}' of unit {target_unit}, "
+                        f"which is not above unit {unit.code}",
                     )
                 )
         elif objective.contributes:
-            reader.problems.append(Problem(objective.line, place, "'contributes' needs 'aligned_to'"))
+            reader.problems.append(
+                Problem(objective.line, place, "'contributes' needs 'aligned_to'")
+            )
         for kpi in objective.kpis:
             if kpi.code in codes:
                 reader.problems.append(
-                    Problem(kpi.line, f"KPI {kpi.code}", f"the code is already used on line {codes[kpi.code]}")
+                    Problem(
+                        kpi.line,
+                        f"KPI {kpi.code}",
+                        f"the code is already used on line {codes[kpi.code]}",
+                    )
                 )
             codes[kpi.code] = kpi.line
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from fourfold.core import periods, scoring
+from fourfold.core import scoring
 
 from .yamlsource import Items, Node
 
@@ -199,7 +199,11 @@ class Reader:
         value = node.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.problem(node, key, place, f"'{key}' must be a number, got {_show(value)}")
             return None
         if minimum is not None and value < minimum:
@@ -233,9 +237,7 @@ class Reader:
             return False
         return value
 
-    def each(
-        self, items: Items, place: str, read: Callable[[Node, str, int], T | None]
-    ) -> list[T]:
+    def each(self, items: Items, place: str, read: Callable[[Node, str, int], T | None]) -> list[T]:
         out = []
         for index, value in enumerate(items):
             where = f"{place}[{index + 1}]"

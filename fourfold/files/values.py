@@ -177,9 +177,19 @@ def plan(rows: Rows) -> Plan:
     """Check every row; what would be written is in the plan only if no row is wrong."""
     fiscal = Organization.get().fiscal_year_start
     kpis = {
-        k.code: k for k in KPI.objects.filter(archived=False).select_related("scheme").only(
-            "id", "code", "frequency", "direction", "tolerance", "scheme__type", "scheme__name",
-            "scheme__statuses", "scheme__mins",
+        k.code: k
+        for k in KPI.objects.filter(archived=False)
+        .select_related("scheme")
+        .only(
+            "id",
+            "code",
+            "frequency",
+            "direction",
+            "tolerance",
+            "scheme__type",
+            "scheme__name",
+            "scheme__statuses",
+            "scheme__mins",
         )
     }
     schemes = {k.scheme.name: k.scheme.to_core() for k in kpis.values()}
@@ -264,7 +274,11 @@ def plan(rows: Rows) -> Plan:
                 continue
             if kpi.direction == "range":
                 result.problems.append(
-                    RowProblem(number, f"KPI {kpi.code} is scored on a range: set low and high in the scorecard file")
+                    RowProblem(
+                        number,
+                        f"KPI {kpi.code} is scored on a range: "
+                        "set its low and high in the scorecard file",
+                    )
                 )
                 continue
             try:

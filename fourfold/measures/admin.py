@@ -19,7 +19,16 @@ class KPIAdmin(admin.ModelAdmin[models.KPI]):
 
 @admin.register(models.Target)
 class TargetAdmin(admin.ModelAdmin[models.Target]):
-    list_display = ["kpi", "period", "target", "red_flag", "low", "high", "changed_by", "changed_at"]
+    list_display = [
+        "kpi",
+        "period",
+        "target",
+        "red_flag",
+        "low",
+        "high",
+        "changed_by",
+        "changed_at",
+    ]
     list_select_related = ["kpi", "changed_by"]
     search_fields = ["kpi__code", "period"]
 

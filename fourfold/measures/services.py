@@ -49,7 +49,9 @@ def _user_id(actor: AbstractBaseUser | None) -> int | None:
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
-def _existing(model: Any, columns: str, kpi_ids: Iterable[int]) -> dict[tuple[int, str], tuple[Any, ...]]:
+def _existing(
+    model: Any, columns: str, kpi_ids: Iterable[int]
+) -> dict[tuple[int, str], tuple[Any, ...]]:
     """Current rows for these KPIs keyed by (kpi_id, period), read in a few raw queries."""
     table = model._meta.db_table
     found: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -134,7 +136,14 @@ def record_values(
         _insert(Measurement, [*columns, "entered_by_id", "entered_at"], new_rows)
         _insert(
             MeasurementVersion,
-            [*columns, "entered_by_id", "entered_at", "superseded_at", "superseded_by_id", "reason"],
+            [
+                *columns,
+                "entered_by_id",
+                "entered_at",
+                "superseded_at",
+                "superseded_by_id",
+                "reason",
+            ],
             versions,
         )
         if updates:
@@ -188,7 +197,9 @@ def set_targets(
         base = ["kpi_id", "period", *fields, "changed_by_id", "changed_at", "source", "reason"]
         _insert(Target, base, new_rows)
         _insert(
-            TargetVersion, [*base, "superseded_at", "superseded_by_id", "superseding_reason"], versions
+            TargetVersion,
+            [*base, "superseded_at", "superseded_by_id", "superseding_reason"],
+            versions,
         )
         if updates:
             table = Target._meta.db_table

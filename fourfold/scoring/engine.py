@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -11,7 +14,14 @@ from django.db import connection
 from django.utils import timezone
 
 from fourfold.core import evaluate, periods, scoring
-from fourfold.measures.models import KPI, Measurement, MeasurementVersion, Scheme, Target, TargetVersion
+from fourfold.measures.models import (
+    KPI,
+    Measurement,
+    MeasurementVersion,
+    Scheme,
+    Target,
+    TargetVersion,
+)
 from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard, Unit
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
@@ -39,6 +49,22 @@ class Scores:
     result: evaluate.Result
     fiscal_start: int
 
+    @cached_property
+    def card_of(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.index.unit_codes)}
+
+    @cached_property
+    def children(self) -> dict[tuple[str, int], list[int]]:
+        """Rows under each scorecard, perspective and objective, in order."""
+        out: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i, p in enumerate(self.index.perspective):
+            out[("scorecard", p["scorecard"])].append(i)
+        for i, o in enumerate(self.index.objective):
+            out[("perspective", o["perspective"])].append(i)
+        for i, k in enumerate(self.index.kpi):
+            out[("objective", k["objective"])].append(i)
+        return out
+
     def locate(self, key: str) -> tuple[str, int] | None:
         """The view and column of a period key, or None when it is outside the data."""
         period = periods.parse_period(key, self.fiscal_start)
@@ -55,19 +81,31 @@ class Scores:
 def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
-def _as_of_rows(model: Any, version: Any, columns: str, at_column: str, as_of: dt.datetime) -> list[tuple[Any, ...]]:
+def _below(parent: Mapping[int, int | None], unit: int, top: int) -> bool:
+    node: int | None = unit
+    while node is not None:
+        if node == top:
+            return True
+        node = parent[node]
+    return False
+
+
+def _as_of_rows(
+    model: Any, version: Any, columns: str, at_column: str, as_of: dt.datetime, only: str
+) -> list[tuple[Any, ...]]:
     """Rows as they stood at a moment: current ones entered by then, else the version then valid."""
     stamp = connection.ops.adapt_datetimefield_value(as_of)
     current = _rows(
-        f"SELECT kpi_id, period, {columns} FROM {model._meta.db_table} WHERE {at_column} <= %s",  # noqa: S608
+        f"SELECT kpi_id, period, {columns} FROM {model._meta.db_table} "  # noqa: S608
+        f"WHERE {at_column} <= %s{only}",
         [stamp],
     )
     older = _rows(
         f"SELECT kpi_id, period, {columns}, {at_column} FROM {version._meta.db_table} "  # noqa: S608
-        f"WHERE {at_column} <= %s AND superseded_at > %s",
+        f"WHERE {at_column} <= %s AND superseded_at > %s{only}",
         [stamp, stamp],
     )
     found = {(r[0], r[1]): r for r in current}
@@ -79,8 +117,13 @@ def _as_of_rows(model: Any, version: Any, columns: str, at_column: str, as_of: d
     return list(found.values()) + [r[:-1] for r in latest.values()]
 
 
-def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -> Scores:
-    """Score every node for every period, from the database as it stands (or stood)."""
+def compute(
+    *, today: dt.date | None = None, as_of: dt.datetime | None = None, unit: str | None = None
+) -> Scores:
+    """Score every node for every period, from the database as it stands (or stood).
+
+    With `unit`, only that unit and the units below it are loaded and scored.
+    """
     today = today or (as_of.date() if as_of else timezone.localdate())
     org = Organization.get()
     fs = org.fiscal_year_start
@@ -98,29 +141,69 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
             d, p = d + 1, parent[p]
         depth[pk] = d
     unit_code = {pk: code for pk, code, _ in units}
+    subtree: set[int] | None = None
+    if unit is not None:
+        top = next((pk for pk, code, _ in units if code == unit), None)
+        subtree = {pk for pk in depth if top is not None and _below(parent, pk, top)}
 
-    cards = list(Scorecard.objects.values_list("pk", "unit_id", "rollup", "scheme_id"))
+    def inside(unit_id: int) -> bool:
+        return subtree is None or unit_id in subtree
+
+    cards = [
+        c
+        for c in Scorecard.objects.values_list("pk", "unit_id", "rollup", "scheme_id").order_by(
+            "pk"
+        )
+        if inside(c[1])
+    ]
     card_pos = {c[0]: i for i, c in enumerate(cards)}
     persps = [
-        p for p in Perspective.objects.filter(archived=False).values_list(
-            "pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order"
-        ).order_by("scorecard_id", "order", "pk")
+        p
+        for p in Perspective.objects.filter(archived=False)
+        .values_list("pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order")
+        .order_by("scorecard_id", "order", "pk")
         if p[1] in card_pos
     ]
     persp_pos = {p[0]: i for i, p in enumerate(persps)}
     objs = [
-        o for o in Objective.objects.filter(archived=False).values_list(
-            "pk", "perspective_id", "code", "name", "weight", "rollup", "scheme_id",
-            "aligned_to_id", "contributes", "perspective__scorecard__unit_id", "order",
-        ).order_by("perspective_id", "order", "pk")
+        o
+        for o in Objective.objects.filter(archived=False)
+        .values_list(
+            "pk",
+            "perspective_id",
+            "code",
+            "name",
+            "weight",
+            "rollup",
+            "scheme_id",
+            "aligned_to_id",
+            "contributes",
+            "perspective__scorecard__unit_id",
+            "order",
+        )
+        .order_by("perspective_id", "order", "pk")
         if o[1] in persp_pos
     ]
     obj_pos = {o[0]: i for i, o in enumerate(objs)}
     kpis = [
-        k for k in KPI.objects.filter(archived=False).values_list(
-            "pk", "objective_id", "code", "name", "frequency", "aggregation", "direction",
-            "scheme_id", "tolerance", "grace_days", "weight", "unit", "order",
-        ).order_by("objective_id", "order", "pk")
+        k
+        for k in KPI.objects.filter(archived=False)
+        .values_list(
+            "pk",
+            "objective_id",
+            "code",
+            "name",
+            "frequency",
+            "aggregation",
+            "direction",
+            "scheme_id",
+            "tolerance",
+            "grace_days",
+            "weight",
+            "unit",
+            "order",
+        )
+        .order_by("objective_id", "order", "pk")
         if k[1] in obj_pos
     ]
     kpi_pos = {k[0]: i for i, k in enumerate(kpis)}
@@ -130,15 +213,21 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
             return scheme_pos[scheme_id]
         return share_pos if rollup == "share_met" else default_pos
 
+    only = "" if subtree is None else f" AND kpi_id IN ({','.join(str(k[0]) for k in kpis) or 0})"
     if as_of is None:
-        value_rows = _rows(f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table}")  # noqa: S608
+        value_rows = _rows(
+            f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}"  # noqa: S608
+        )
         target_rows = _rows(
-            f"SELECT kpi_id, period, target, red_flag, low, high FROM {Target._meta.db_table}"  # noqa: S608
+            f"SELECT kpi_id, period, target, red_flag, low, high FROM {Target._meta.db_table} "  # noqa: S608
+            f"WHERE 1=1{only}"
         )
     else:
-        value_rows = _as_of_rows(Measurement, MeasurementVersion, "value", "entered_at", as_of)
+        value_rows = _as_of_rows(
+            Measurement, MeasurementVersion, "value", "entered_at", as_of, only
+        )
         target_rows = _as_of_rows(
-            Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of
+            Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of, only
         )
 
     parsed: dict[str, periods.Period | None] = {}
@@ -155,10 +244,14 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
     m0 = periods.month_ordinal(first_fy.months[0])
     n_years = (periods.month_ordinal(last_fy.months[0]) - m0) // 12 + 1
     slot_of: dict[str, tuple[int, int]] = {}
-    for text, p in parsed.items():
-        if p is not None and p.kind in KIND_LEVEL:
-            level = KIND_LEVEL[p.kind]
-            slot_of[text] = (level, (periods.month_ordinal(p.months[0]) - m0) // (12 // evaluate.SLOTS_PER_YEAR[level]))
+    for text, found in parsed.items():
+        if found is not None and found.kind in KIND_LEVEL:
+            level = KIND_LEVEL[found.kind]
+            slot_of[text] = (
+                level,
+                (periods.month_ordinal(found.months[0]) - m0)
+                // (12 // evaluate.SLOTS_PER_YEAR[level]),
+            )
 
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
     vk, vs, vv = [], [], []
@@ -180,7 +273,7 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
             tvals.append([np.nan if f is None else f for f in fields])
     tarr = np.array(tvals, dtype=np.float64).reshape(-1, 4)
 
-    def ints(values: list[Any]) -> evaluate.I:
+    def ints(values: list[Any]) -> evaluate.Ints:
         return np.array(values, dtype=np.int64)
 
     def floats(values: list[Any]) -> evaluate.F:
@@ -212,9 +305,7 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
         high=tarr[:, 3].copy(),
         obj_depth=ints([depth[o[9]] for o in objs]),
         obj_perspective=ints([persp_pos[o[1]] for o in objs]),
-        obj_parent=ints(
-            [obj_pos.get(o[7], -1) if o[7] is not None and o[8] else -1 for o in objs]
-        ),
+        obj_parent=ints([obj_pos.get(o[7], -1) if o[7] is not None and o[8] else -1 for o in objs]),
         obj_weight=floats([o[4] for o in objs]),
         obj_rollup=ints([ROLLUP[o[5]] for o in objs]),
         obj_scheme=ints([node_scheme(o[6], o[5]) for o in objs]),
@@ -228,13 +319,25 @@ def compute(*, today: dt.date | None = None, as_of: dt.datetime | None = None) -
     index = Index(
         unit_codes=[unit_code[c[1]] for c in cards],
         kpi=[
-            {"id": k[0], "code": k[2], "name": k[3], "frequency": k[4], "direction": k[6],
-             "unit_of_measure": k[11], "objective": obj_pos[k[1]]}
+            {
+                "id": k[0],
+                "code": k[2],
+                "name": k[3],
+                "frequency": k[4],
+                "direction": k[6],
+                "unit_of_measure": k[11],
+                "objective": obj_pos[k[1]],
+            }
             for k in kpis
         ],
         objective=[
-            {"id": o[0], "code": o[2], "name": o[3], "perspective": persp_pos[o[1]],
-             "unit": unit_code[o[9]]}
+            {
+                "id": o[0],
+                "code": o[2],
+                "name": o[3],
+                "perspective": persp_pos[o[1]],
+                "unit": unit_code[o[9]],
+            }
             for o in objs
         ],
         perspective=[

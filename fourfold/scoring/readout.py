@@ -28,7 +28,13 @@ def _score(value: float) -> float | None:
 
 
 def node_row(
-    scores: Scores, view: evaluate.View, row: int, column: int, kind: str, code: str, unit: str,
+    scores: Scores,
+    view: evaluate.View,
+    row: int,
+    column: int,
+    kind: str,
+    code: str,
+    unit: str,
     period: str,
 ) -> dict[str, Any]:
     status = int(view.status[row, column])
@@ -64,7 +70,7 @@ def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]
     index = scores.index
     if unit not in index.unit_codes:
         raise UnknownUnit(unit)
-    card = index.unit_codes.index(unit)
+    card = scores.card_of[unit]
     located = scores.locate(period)
     key = period
     if located is None:
@@ -75,20 +81,20 @@ def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]
     off = scores.result.offsets
     level = LEVEL_OF_VIEW[view_name]
     yield node_row(scores, view, off["scorecard"] + card, column, "scorecard", unit, unit, key)
-    for p, persp in enumerate(index.perspective):
-        if persp["scorecard"] != card:
-            continue
+    children = scores.children
+    for p in children.get(("scorecard", card), []):
+        persp = index.perspective[p]
         yield node_row(
             scores, view, off["perspective"] + p, column, "perspective", persp["code"], unit, key
         )
-        for o, obj in enumerate(index.objective):
-            if obj["perspective"] != p:
-                continue
+        for o in children.get(("perspective", p), []):
+            obj = index.objective[o]
             yield node_row(
                 scores, view, off["objective"] + o, column, "objective", obj["code"], unit, key
             )
-            for k, kpi in enumerate(index.kpi):
-                if kpi["objective"] != o or FREQ_LEVEL[kpi["frequency"]] > level:
+            for k in children.get(("objective", o), []):
+                kpi = index.kpi[k]
+                if FREQ_LEVEL[kpi["frequency"]] > level:
                     continue
                 if view_name == "ytd" and kpi["frequency"] != "monthly":
                     continue

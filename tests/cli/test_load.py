@@ -163,7 +163,8 @@ def test_a_dumped_file_loads_back_to_the_same_scores(
 ) -> None:
     fourfold("load", str(write(tmp_path, "acme.yaml", GOOD)))
     first = {
-        p: fourfold("scores", "--period", p, "--json").stdout for p in ("2026-01", "2026-Q1", "2026")
+        p: fourfold("scores", "--period", p, "--json").stdout
+        for p in ("2026-01", "2026-Q1", "2026")
     }
     dumped = write(tmp_path, "dumped.yaml", fourfold("dump").stdout)
     # Loading the dump into the same database changes nothing ...

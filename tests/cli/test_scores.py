@@ -41,7 +41,9 @@ def kpi(code: str, actual: float, target: str, **extra: str) -> str:
 
 
 def objective(code: str, kpis: list[str]) -> str:
-    return f"          - code: {code}\n            name: {code}\n            kpis:\n" + "\n".join(kpis)
+    return f"          - code: {code}\n            name: {code}\n            kpis:\n" + "\n".join(
+        kpis
+    )
 
 
 def scores_of(fourfold: Run, tmp_path: Path, text: str) -> dict[tuple[str, str], dict]:
@@ -51,9 +53,15 @@ def scores_of(fourfold: Run, tmp_path: Path, text: str) -> dict[tuple[str, str],
     return score_lines(fourfold("scores", "--unit", "acme", "--period", "2026-01", "--json"))
 
 
-GOAL_RED_FLAG = [(300, 0.0, "red"), (500, 3.33, "amber"), (600, 5.0, "amber"),
-                 (700, 6.67, "green"), (800, 8.33, "green"), (900, 10.0, "green"),
-                 (1000, 10.0, "green")]
+GOAL_RED_FLAG = [
+    (300, 0.0, "red"),
+    (500, 3.33, "amber"),
+    (600, 5.0, "amber"),
+    (700, 6.67, "green"),
+    (800, 8.33, "green"),
+    (900, 10.0, "green"),
+    (1000, 10.0, "green"),
+]
 
 
 def test_it_reproduces_the_goal_and_red_flag_worked_example(fourfold: Run, tmp_path: Path) -> None:
@@ -62,7 +70,10 @@ def test_it_reproduces_the_goal_and_red_flag_worked_example(fourfold: Run, tmp_p
     for actual, score, status in GOAL_RED_FLAG:
         row = rows[("kpi", f"k{actual}")]
         assert (row["actual"], row["target"], row["score"], row["status"]) == (
-            actual, 700, score, status
+            actual,
+            700,
+            score,
+            status,
         ), row
         assert row["color"] == status
         assert row["coverage"] == {"expected": 1, "reported": 1, "overdue": 0}
@@ -126,7 +137,10 @@ def test_it_scores_a_range_best_in_the_middle(fourfold: Run, tmp_path: Path) -> 
     ]
     rows = scores_of(fourfold, tmp_path, HEADER + objective("o", kpis))
     assert [rows[("kpi", c)]["score"] for c in ("inside", "edge", "half", "far")] == [
-        10.0, 10.0, 5.0, 0.0
+        10.0,
+        10.0,
+        5.0,
+        0.0,
     ]
     assert rows[("kpi", "inside")]["status"] == "green"
     assert rows[("kpi", "half")]["status"] == "amber"
