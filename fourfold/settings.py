@@ -142,7 +142,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = home() / "static"
+# `collectstatic` is optional: a deployment may set FOURFOLD_STATIC_ROOT to serve collected files.
+STATIC_ROOT = os.environ.get("FOURFOLD_STATIC_ROOT") or None
 # Assets are served by the app itself from the packages' static folders, no CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,0 +1,68 @@
+"""Every command works on a fresh database and fails with one sentence, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Run
+
+
+def test_scores_on_a_fresh_empty_database_prints_nothing_and_succeeds(fourfold: Run) -> None:
+    done = fourfold("scores", "--json", "--period", "2026-01")
+    assert done.stdout == ""
+
+
+def test_dump_of_a_fresh_database_is_a_valid_empty_scorecard(fourfold: Run, tmp_path: Path) -> None:
+    text = fourfold("dump").stdout
+    assert "units: []" in text
+    path = tmp_path / "empty.yaml"
+    path.write_text(text)
+    assert fourfold("load", "--check", str(path)).stdout.strip() == f"{path} is valid."
+
+
+def test_an_unknown_unit_is_one_sentence(fourfold: Run) -> None:
+    done = fourfold("scores", "--unit", "nowhere", check=False)
+    assert (done.returncode, done.stderr) == (1, "fourfold: there is no unit 'nowhere'\n")
+
+
+def test_a_bad_period_is_one_sentence(fourfold: Run) -> None:
+    done = fourfold("scores", "--period", "2026-13", check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("fourfold: '2026-13'")
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_bad_database_url_is_one_sentence(fourfold: Run, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).with_name("fourfold"))
+    env = dict(os.environ, FOURFOLD_DATABASE_URL="mysql://nope", FOURFOLD_HOME=str(tmp_path))
+    done = subprocess.run([exe, "scores"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_demo_loads_a_realistic_organization(fourfold: Run) -> None:
+    done = fourfold("demo", "--no-serve")
+    assert "Sign in as demo with the password demo" in done.stdout
+
+
+def test_the_demo_scorecard_has_every_kind_of_node_and_overdue_data(fourfold: Run) -> None:
+    from fourfold.demo.install import DEMO_FILE
+
+    fourfold("load", str(DEMO_FILE))
+    rows = [
+        json.loads(line)
+        for line in fourfold(
+            "scores", "--period", "2026-10", "--today", "2026-11-24", "--json"
+        ).stdout.splitlines()
+    ]
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"scorecard", "perspective", "objective", "kpi"}
+    assert len({r["unit"] for r in rows}) >= 11
+    assert {r["status"] for r in rows if r["kind"] == "kpi"} >= {"red", "amber", "green"}
+    assert any(r["coverage"]["overdue"] for r in rows if r["kind"] == "kpi")
