@@ -169,8 +169,11 @@ def evaluate(inp: Inputs) -> Result:
         started = _started(first_slot, view, level, n_p)
         score, status, scored = _score_kpis(inp, actual, targets)
         reported = np.isfinite(actual) & applicable[:, None] & started
-        expected = applicable[:, None] & scored[:, None] & started & (reported | due[None, :])
-        overdue &= applicable[:, None] & started & ~reported
+        # A period partly reported can still have an overdue month: both are shown.
+        overdue &= applicable[:, None] & started & scored[:, None]
+        expected = (
+            applicable[:, None] & scored[:, None] & started & (reported | due[None, :] | overdue)
+        )
         score[~started | ~applicable[:, None]] = np.nan
         status[np.isnan(score)] = -1
         view_result = _roll_up(
@@ -502,10 +505,14 @@ def _roll_up(
     for child, parent, weight, nodes in waves:
         if len(nodes) == 0:
             continue
+        # A KPI has reported when it has a value; a node below, when it has a score.
         child_expected = expected[child] > 0
+        child_reported = np.where(
+            (child < n_k)[:, None], reported[child] > 0, np.isfinite(score[child])
+        )
         np.add.at(expected, parent, child_expected.astype(np.int64))
-        np.add.at(reported, parent, (child_expected & np.isfinite(score[child])).astype(np.int64))
-        np.add.at(overdue, parent, (overdue[child] > 0).astype(np.int64))
+        np.add.at(reported, parent, (child_expected & child_reported).astype(np.int64))
+        np.add.at(overdue, parent, (child_expected & (overdue[child] > 0)).astype(np.int64))
         for method in np.unique(node_rollup[nodes]):
             for scheme_index in np.unique(result.node_scheme[nodes]):
                 target_nodes = nodes[

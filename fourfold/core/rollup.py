@@ -70,6 +70,13 @@ def weighted_mean(scores: Sequence[float | None], weights: Sequence[float]) -> f
     if any(w < 0 for w in weights):
         raise ValueError("a weight cannot be negative")
     pairs = [(s, w) for s, w in zip(scores, weights, strict=True) if _present(s)]
+    # Scaled by the largest weight of all children, as the bulk roll-up does, so that tiny
+    # weights cannot underflow into a mean outside the children's scores.
+    # Scaling by a power of two is exact, so ordinary weights give exactly the same mean.
+    largest = max(weights, default=0.0)
+    if largest > 0:
+        exponent = math.frexp(largest)[1]
+        pairs = [(s, math.ldexp(w, -exponent)) for s, w in pairs]
     total = math.fsum(w for _, w in pairs)
     if total == 0:
         return None
@@ -133,7 +140,13 @@ def rollup_v(
         np.minimum.at(low, parents, np.where(present, scores, np.inf))
         return np.where(np.isinf(low), np.nan, low), None
     if method == "weighted_mean":
-        w = np.where(present, weights[:, None], 0.0)
+        # Scale each parent's weights by a power of two (exact) near its largest weight, so
+        # that tiny weights cannot underflow into a mean outside the children's scores.
+        largest = np.zeros(n_parents)
+        np.maximum.at(largest, parents, weights)
+        exponent = np.frexp(largest)[1]
+        scaled = np.ldexp(weights, -exponent[parents])
+        w = np.where(present, scaled[:, None], 0.0)
         total, weighted = np.zeros(shape), np.zeros(shape)
         np.add.at(total, parents, w)
         np.add.at(weighted, parents, w * np.where(present, scores, 0.0))

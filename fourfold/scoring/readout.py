@@ -19,7 +19,7 @@ class UnknownUnit(LookupError):
 
 
 def _num(value: float) -> float | None:
-    return None if math.isnan(value) else value
+    return None if math.isnan(value) else float(value)
 
 
 def _score(value: float) -> float | None:

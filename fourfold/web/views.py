@@ -1,7 +1,100 @@
+"""The pages: a unit's scorecard for a period, and the ways to it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
+
+from fourfold.core.periods import PeriodError, parse_period
+from fourfold.scoring.engine import compute
+from fourfold.strategy.models import Organization, Unit
+
+from . import periods, scorecard
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _units() -> list[scorecard.UnitNode]:
+    return scorecard.unit_tree(list(Unit.objects.values_list("code", "name", "parent__code")))
+
+
+def _scorecard_url(code: str, period: str) -> str:
+    url = reverse("scorecard", args=[code])
+    return f"{url}?{urlencode({'period': period})}" if period else url
+
+
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Fourfold")
+    """The top unit's scorecard for the last ended month."""
+    units = _units()
+    if not units:
+        return render(request, "web/empty.html", {"organization": Organization.get()})
+    month = periods.last_ended_month(timezone.localdate())
+    return redirect(_scorecard_url(units[0].code, month))
+
+
+@require_safe
+@login_required
+def pick(request: HttpRequest) -> HttpResponse:
+    """Where the pickers' form goes, so that it works without JavaScript: on to the scorecard."""
+    code = request.GET.get("unit", "")
+    if not code:
+        return redirect("home")
+    if code not in {u.code for u in _units()}:
+        raise Http404(f"There is no unit with the code '{code}'.")
+    query = {k: request.GET[k] for k in ("period", "kind") if request.GET.get(k)}
+    url = reverse("scorecard", args=[code])
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
+
+
+@require_safe
+@login_required
+def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """A unit's scorecard for a period: the whole page, or its body for htmx."""
+    units = _units()
+    unit = next((u for u in units if u.code == code), None)
+    if unit is None:
+        raise Http404(f"There is no unit with the code '{code}'.")
+    organization = Organization.get()
+    today = timezone.localdate()
+    error = None
+    try:
+        period = periods.requested(
+            request.GET.get("period", ""),
+            request.GET.get("kind", ""),
+            organization.fiscal_year_start,
+            today,
+        )
+    except PeriodError as exc:
+        error = str(exc)
+        period = parse_period(periods.last_ended_month(today), organization.fiscal_year_start)
+    canonical = _scorecard_url(code, period.key)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    if error is None and not partial and request.get_full_path() != canonical:
+        return redirect(canonical)
+    page = scorecard.build(compute(unit=code, today=today), units, unit, period)
+    context = {
+        "organization": organization,
+        "units": units,
+        "page": page,
+        "error": error,
+        "kinds": periods.KIND_LABELS,
+    }
+    template = "web/_scorecard.html" if partial else "web/scorecard.html"
+    response = render(request, template, context, status=400 if error else 200)
+    if partial and error is None:
+        push_url(response, canonical)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

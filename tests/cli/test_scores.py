@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,7 @@ def objective(code: str, kpis: list[str]) -> str:
     )
 
 
-def scores_of(fourfold: Run, tmp_path: Path, text: str) -> dict[tuple[str, str], dict]:
+def scores_of(fourfold: Run, tmp_path: Path, text: str) -> dict[tuple[str, str], dict[str, Any]]:
     path = tmp_path / "card.yaml"
     path.write_text(text)
     fourfold("load", str(path))

@@ -40,7 +40,7 @@ GOV_SPEC = {
 GOV = scheme_from_spec("gov", GOV_SPEC)
 
 
-def bands(*mins: float) -> Scheme:
+def bands(*mins: float | str) -> Scheme:
     """A percent scheme with the given mins, best first, and one more band below."""
     spec = [{"status": f"band {i}", "min": m} for i, m in enumerate(mins)]
     return scheme_from_spec("test", {"type": "percent_of_target", "bands": [*spec, "below"]})
@@ -504,7 +504,7 @@ def test_it_scores_the_design_percent_example():
     score, status = score_kpi(GOV, "decrease", 25.7, target=25.4)
     assert status == 1
     assert GOV.statuses[status].name == "Slightly below"
-    assert round(score, 2) == 5.89
+    assert score is not None and round(score, 2) == 5.89
     assert score == pytest.approx(10 / 3 + 10 / 3 * (25.4 / 25.7 * 100 - 95) / 5)
     bulk = percent_v([25.7], [25.4], [True], GOV)
     assert bulk[0][0] == pytest.approx(score)

@@ -1,0 +1,168 @@
+"""The scorecard page: one unit, one period, every score with its status in words."""
+
+from __future__ import annotations
+
+import html as entities
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from fourfold.web.periods import last_ended_month
+
+from . import cards
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html: bytes) -> str:
+    """The page's text with tags removed and spaces collapsed, to read as a person would."""
+    return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", html.decode())))
+
+
+@pytest.fixture
+def small(db: None) -> None:
+    cards.load_small()
+
+
+def test_it_sends_visitors_who_are_not_signed_in_to_the_login_page(client: Client) -> None:
+    for url in ("/", "/units/acme/?period=2026-01", "/units/?unit=acme"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_it_sends_the_home_page_to_the_top_unit_for_the_last_ended_month(
+    signed_in: Client, small: None
+) -> None:
+    month = last_ended_month(timezone.localdate())
+    response = signed_in.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/units/acme/?period={month}"
+
+
+def test_it_explains_how_to_start_when_there_is_no_unit(signed_in: Client) -> None:
+    response = signed_in.get("/")
+    assert response.status_code == 200
+    assert b"fourfold load" in response.content
+
+
+def test_it_shows_a_kpi_with_actual_target_unit_score_and_status_in_words(
+    signed_in: Client, small: None
+) -> None:
+    response = signed_in.get("/units/acme/?period=2026-01")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Acme Test" in text and "Acme Corp" in text and "January 2026" in text
+    assert "Revenue 1,234,567.89 700 EUR 10.00 Green 1/1" in text
+    assert "Days of stock lower" not in text
+    assert "Days of stock best in range 25 20–30 days 10.00 Green 1/1" in text
+    assert "Complaints lower is better 103 100 count 4.72 Slightly below 1/1" in text
+    assert "Not reported yet — 700 EUR — No data 0/1 ! 1 overdue" in text
+    assert "Grow revenue 8.24 Green 3/4 ! 1 overdue" in text
+    assert "Scorecard score 8.24 / 10" in text
+
+
+def test_it_colours_a_status_by_its_scheme_and_never_by_colour_alone(
+    signed_in: Client, small: None
+) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    orange = re.search(
+        r'style="--status: ([^"]+)"><span class="status__dot"[^>]*></span>'
+        r'<span class="status__name">Slightly below<',
+        html,
+    )
+    assert orange is not None and orange[1] == "#e8590c"
+
+
+def test_it_answers_404_for_a_unit_that_does_not_exist(signed_in: Client, small: None) -> None:
+    response = signed_in.get("/units/nope/?period=2026-01")
+    assert response.status_code == 404
+    assert b"There is no unit with the code" in response.content
+
+
+def test_it_explains_a_period_it_cannot_read_with_a_400(signed_in: Client, small: None) -> None:
+    response = signed_in.get("/units/acme/?period=2026-13")
+    assert response.status_code == 400
+    text = text_of(response.content)
+    assert "This period cannot be shown." in text
+    assert "'2026-13' is not a period: months run from 01 to 12" in text
+    assert 'id="pick-period"' in response.content.decode()
+
+
+def test_it_has_a_unit_picker_that_works_without_javascript(signed_in: Client, small: None) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert '<form class="pickers" method="get" action="/units/"' in html
+    assert '<label for="pick-unit">Unit</label>' in html
+    assert '<option value="acme" selected>Acme Corp</option>' in html
+    assert '<option value="sales">\u00a0\u00a0\u00a0Sales department</option>' in html
+    response = signed_in.get("/units/", {"unit": "sales", "period": "2026-01"})
+    assert response.status_code == 302
+    assert response["Location"] == "/units/sales/?period=2026-01"
+    assert signed_in.get("/units/", {"unit": "nope"}).status_code == 404
+    assert signed_in.get("/units/")["Location"] == "/"
+
+
+def test_it_has_a_period_picker_by_kind(signed_in: Client, small: None) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert '<label for="pick-kind">View by</label>' in html
+    assert '<option value="month" selected>Month</option>' in html
+    assert '<option value="ytd">Year to date</option>' in html
+    assert '<label for="pick-period">Period</label>' in html
+    assert '<option value="2026-01" selected>January 2026</option>' in html
+    assert '<option value="2026-02">February 2026</option>' in html
+
+
+def test_it_turns_a_month_into_the_kind_picked(signed_in: Client, small: None) -> None:
+    response = signed_in.get("/units/acme/", {"kind": "quarter", "period": "2026-02"})
+    assert response["Location"] == "/units/acme/?period=2026-Q1"
+    response = signed_in.get("/units/acme/", {"kind": "ytd", "period": "2026-Q1"})
+    assert response["Location"] == "/units/acme/?period=2026-03-YTD"
+    # March has neither a value nor a target, so the quarter has no target to score against.
+    text = text_of(signed_in.get("/units/acme/?period=2026-Q1").content)
+    assert "Revenue 1,235,167.89 — EUR — Not scored 1/1" in text
+    text = text_of(signed_in.get("/units/acme/?period=2026-02-YTD").content)
+    assert "Jan–Feb 2026 (YTD)" in text
+    assert "Revenue 1,235,167.89 1,400 EUR 10.00 Green 1/1" in text
+
+
+def test_it_links_to_the_parent_and_child_units(signed_in: Client, small: None) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert 'href="/units/sales/?period=2026-01"' in html
+    html = signed_in.get("/units/sales/?period=2026-01").content.decode()
+    assert 'href="/units/acme/?period=2026-01"' in html and 'rel="up"' in html
+
+
+def test_it_renders_only_the_scorecard_body_for_htmx(signed_in: Client, small: None) -> None:
+    response = signed_in.get("/units/acme/?period=2026-01", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<title>Acme Corp · January 2026 — Acme Test</title>")
+    assert '<div id="scorecard"' in html
+    assert "<html" not in html and "Revenue" in html
+    assert response["HX-Push-Url"] == "/units/acme/?period=2026-01"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_shows_a_clear_message_for_a_period_without_data(signed_in: Client, small: None) -> None:
+    text = text_of(signed_in.get("/units/acme/?period=2019-05").content)
+    assert "No scores for May 2019." in text
+
+
+SIZES = {"small": (1, 1, 1, 0), "large": (4, 4, 5, 3)}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_reads_the_page_in_a_fixed_number_of_queries(
+    signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, size: str
+) -> None:
+    cards.load_sized(*SIZES[size])
+    # Session and user (2), the unit tree (1), the organization (1), and the scoring engine's
+    # nine: organization, schemes, units, scorecards, perspectives, objectives, KPIs, values
+    # and targets, each read in one query however many there are.
+    with django_assert_num_queries(13):
+        response = signed_in.get("/units/top/?period=2026-01")
+    assert response.status_code == 200
+    assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
