@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
+from fourfold.accounts.access import Access
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Organization, Unit
@@ -25,8 +26,15 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _units() -> list[scorecard.UnitNode]:
-    return scorecard.unit_tree(list(Unit.objects.values_list("code", "name", "parent__code")))
+def _units(access: Access) -> list[scorecard.UnitNode]:
+    """The units this user may see, as a tree; a unit below a hidden one hangs from the top."""
+    rows = Unit.objects.values_list("pk", "code", "name", "parent__code", "parent_id")
+    visible = [
+        (c, n, p if p_id is not None and access.can_view(p_id) else None)
+        for pk, c, n, p, p_id in rows
+        if access.can_view(pk)
+    ]
+    return scorecard.unit_tree(visible)
 
 
 def _scorecard_url(code: str, period: str) -> str:
@@ -38,9 +46,10 @@ def _scorecard_url(code: str, period: str) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The top unit's scorecard for the last ended month."""
-    units = _units()
+    units = _units(Access.of(request.user))
     if not units:
-        return render(request, "web/empty.html", {"organization": Organization.get()})
+        context = {"organization": Organization.get(), "hidden": Unit.objects.exists()}
+        return render(request, "web/empty.html", context)
     month = periods.last_ended_month(timezone.localdate())
     return redirect(_scorecard_url(units[0].code, month))
 
@@ -52,7 +61,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "")
     if not code:
         return redirect("home")
-    if code not in {u.code for u in _units()}:
+    if code not in {u.code for u in _units(Access.of(request.user))}:
         raise Http404(f"There is no unit with the code '{code}'.")
     query = {k: request.GET[k] for k in ("period", "kind") if request.GET.get(k)}
     url = reverse("scorecard", args=[code])
@@ -63,7 +72,7 @@ def pick(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """A unit's scorecard for a period: the whole page, or its body for htmx."""
-    units = _units()
+    units = _units(Access.of(request.user))
     unit = next((u for u in units if u.code == code), None)
     if unit is None:
         raise Http404(f"There is no unit with the code '{code}'.")

@@ -4,10 +4,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from fourfold.accounts.models import Role
+
 
 @pytest.fixture
 def user(db: None) -> User:
-    return User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    """A viewer of the whole organization."""
+    ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    Role.objects.create(user=ada, kind=Role.Kind.VIEWER, unit=None)
+    return ada
 
 
 @pytest.fixture

@@ -159,10 +159,11 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, size: str
 ) -> None:
     cards.load_sized(*SIZES[size])
-    # Session and user (2), the unit tree (1), the organization (1), and the scoring engine's
+    # Session and user (2), the user's roles, units and KPIs (3), the unit tree (1), the
+    # organization (1), and the scoring engine's
     # nine: organization, schemes, units, scorecards, perspectives, objectives, KPIs, values
     # and targets, each read in one query however many there are.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         response = signed_in.get("/units/top/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
