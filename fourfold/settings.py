@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fourfold.audit",
     "fourfold.strategy",
     "fourfold.measures",
+    "fourfold.reviews",
     "fourfold.web",
 ]
 
