@@ -81,11 +81,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_q",
     "fourfold.accounts",
     "fourfold.audit",
     "fourfold.strategy",
     "fourfold.measures",
     "fourfold.reviews",
+    "fourfold.api",
     "fourfold.web",
 ]
 
@@ -155,3 +157,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background work (connectors, reminders) runs in django-q2 clusters with the ORM as broker:
+# no extra server. Start one with `fourfold worker`.
+Q_CLUSTER = {
+    "name": "fourfold",
+    "orm": "default",
+    "workers": int(os.environ.get("FOURFOLD_WORKERS", "2")),
+    "timeout": 600,
+    "retry": 900,
+    "catch_up": False,
+    "label": "Background tasks",
+}
+
+EMAIL_BACKEND = os.environ.get(
+    "FOURFOLD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("FOURFOLD_FROM_EMAIL", "fourfold@localhost")
+EMAIL_HOST = os.environ.get("FOURFOLD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("FOURFOLD_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FOURFOLD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FOURFOLD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FOURFOLD_EMAIL_TLS", False)

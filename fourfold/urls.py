@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("fourfold.accounts.urls")),
+    path("api/v1/", include("fourfold.api.urls")),
     path("", include("fourfold.web.urls")),
 ]
