@@ -32,6 +32,7 @@ class LoadResult:
     created: Counter[str] = field(default_factory=Counter)
     changed: Counter[str] = field(default_factory=Counter)
     archived: Counter[str] = field(default_factory=Counter)
+    new: set[tuple[type, Any]] = field(default_factory=set)
 
     @property
     def nothing_changed(self) -> bool:
@@ -93,13 +94,15 @@ def _assign(obj: models.Model, result: LoadResult, label: str, /, **fields: Any)
             setattr(obj, name, value)
         obj.save()
         result.created[label] += 1
+        result.new.add((type(obj), obj.pk))
         return
     changed = [name for name, value in fields.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, fields[name])
         obj.save(update_fields=changed)
-        result.changed[label] += 1
+        if (type(obj), obj.pk) not in result.new:  # a second pass on a new object is no change
+            result.changed[label] += 1
 
 
 class _Writer:

@@ -24,7 +24,11 @@ class Items(list[Any]):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+# The C parser when PyYAML has it: ten times faster on a large scorecard.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     pass
 
 
@@ -64,7 +68,7 @@ class YamlError(ValueError):
 
 def load(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

@@ -110,7 +110,7 @@ class Source(models.TextChoices):
 class Target(models.Model):
     """The target of a KPI for one period; earlier versions live in TargetVersion."""
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets", db_index=False)
     period = models.CharField(max_length=20)
     target = models.FloatField(null=True, blank=True)
     red_flag = models.FloatField(null=True, blank=True)
@@ -164,14 +164,23 @@ class TargetVersion(models.Model):
 class Measurement(models.Model):
     """The actual value of a KPI for one period; earlier versions live in MeasurementVersion."""
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    # The unique (kpi, period) index serves lookups by KPI: no second index to maintain on
+    # imports of a million values.
+    kpi = models.ForeignKey(
+        KPI, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     period = models.CharField(max_length=20)
     value = models.FloatField()
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     source_detail = models.CharField(max_length=300, blank=True, help_text="File or connector")
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     entered_at = models.DateTimeField(default=timezone.now)
 

@@ -80,8 +80,9 @@ def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> 
                 for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
+            # The driver's own executemany: Django's wrapper copies every row on the way.
+            marks = ", ".join(["?"] * len(columns))
+            cursor.cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
                 rows,
             )
