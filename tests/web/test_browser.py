@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from fourfold.accounts.models import Role
 from fourfold.demo.install import DEMO_FILE
 from fourfold.files.load import load
 
@@ -56,7 +57,8 @@ def sign_in(page: Page, url: str) -> None:
 
 def test_it_signs_in_reads_a_scorecard_and_changes_unit(live_server: LiveServer) -> None:
     top, top_name, child, child_name = organization()
-    User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    Role.objects.create(user=ada, kind=Role.Kind.VIEWER, unit=None)
     period = "2026-09" if top == "northwind" else "2026-01"
     SCREENSHOTS.mkdir(exist_ok=True)
 
