@@ -123,13 +123,33 @@ def dump(output: Path | None, no_values: bool) -> None:
 @cli.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Validate the file without writing anything.")
+@click.option(
+    "--map",
+    "mapping",
+    metavar="HEADER=FIELD,...",
+    help="Map the file's headers onto kpi, period, actual, target, red_flag, comment or "
+    'series (- ignores a column), e.g. "Measure=kpi,Month=period,Value=actual".',
+)
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="Where the file comes from: its --map is saved under this name and reused next time.",
+)
 @with_django
-def import_(file: Path, check: bool) -> None:
-    """Import values (and targets) from a CSV or XLSX FILE with columns kpi, period, actual."""
+def import_(file: Path, check: bool, mapping: str | None, source: str | None) -> None:
+    """Import values (and targets) from a CSV or XLSX FILE.
+
+    One row per value (kpi, period, actual[, target, red_flag, comment]) or one row per KPI
+    (kpi[, series], then one column per period such as 2026-01).
+    """
     from fourfold.files import values
+    from fourfold.intake import services
 
     try:
-        rows = values.read(file)
+        columns = values.parse_mapping(mapping) if mapping else {}
+        if source and not mapping:
+            columns = services.mapping_of(source)
+        rows = values.read(file, columns)
         plan = values.plan(rows)
     except values.ImportFileError as exc:
         raise Failure(str(exc)) from exc
@@ -138,7 +158,10 @@ def import_(file: Path, check: bool) -> None:
     if check:
         click.echo(f"{file} is valid: {plan.summary()}")
         return
-    result = values.commit(plan, actor=None, source_name=file.name)
+    name = f"{source} ({file.name})" if source else file.name
+    result = values.commit(plan, actor=None, source_name=name)
+    if source and mapping:
+        services.save_mapping(source, columns, actor=None)
     click.echo(f"Imported {file}: {result}")
 
 
@@ -235,6 +258,132 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Sign in as {email} with the password {password}")
     if not no_serve:
         run_server(host, port)
+
+
+@cli.command()
+@with_django
+def worker() -> None:
+    """Run the background worker: scheduled data sources and daily reminders."""
+    import time
+
+    from django_q.cluster import Cluster
+
+    from fourfold.freshness.apps import ensure_schedule
+
+    ensure_schedule()
+    # The cluster stops itself on SIGINT (Ctrl+C): it installs its own signal handlers.
+    cluster = Cluster()
+    click.echo("Fourfold's background worker is running (Ctrl+C stops it).")
+    cluster.start()
+    while cluster.sentinel is not None and cluster.sentinel.is_alive():
+        time.sleep(0.5)
+    click.echo("The background worker has stopped.")
+
+
+@cli.group()
+def connectors() -> None:
+    """Data sources that read values from databases and folders on a schedule."""
+
+
+@connectors.command(name="list")
+@with_django
+def connectors_list() -> None:
+    """List the data sources with their schedule and last run."""
+    from fourfold.connectors.models import Connector
+
+    found = list(Connector.objects.prefetch_related("runs"))
+    if not found:
+        click.echo("No data source yet: add one on the Data sources page.")
+    for connector in found:
+        last = next(iter(connector.runs.all()), None)
+        outcome = f"last run {last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else "never"
+        click.echo(f"{connector.name}\t{connector.kind}\t{connector.schedule_text()}\t{outcome}")
+
+
+@connectors.command(name="run")
+@click.argument("name", required=False)
+@with_django
+def connectors_run(name: str | None) -> None:
+    """Run the data source NAME (or every enabled one) now, in the foreground."""
+    from fourfold.connectors import services
+    from fourfold.connectors.models import Connector, ConnectorRun
+
+    if name:
+        chosen = list(Connector.objects.filter(name=name))
+        if not chosen:
+            raise Failure(f"there is no data source '{name}'")
+    else:
+        chosen = list(Connector.objects.filter(enabled=True))
+        if not chosen:
+            click.echo("No enabled data source to run.")
+            return
+    failed = 0
+    for connector in chosen:
+        run = services.run(connector, trigger=ConnectorRun.Trigger.COMMAND)
+        if run.status == ConnectorRun.Status.SUCCEEDED:
+            click.echo(
+                f"{connector.name}: read {run.rows_read} rows; {run.created} values created, "
+                f"{run.changed} changed, {run.unchanged} unchanged."
+            )
+            continue
+        failed += 1
+        for reason in run.refused:
+            click.echo(f"{connector.name}: {reason}", err=True)
+        click.echo(f"fourfold: {connector.name} failed: {run.error}", err=True)
+    if failed:
+        raise Failure(f"{failed} of {len(chosen)} data sources failed; see the lines above")
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print who would get what, and send nothing.")
+@click.option("--today", help="Judge what is overdue as on this date.")
+@with_django
+def remind(dry_run: bool, today: str | None) -> None:
+    """Email each contributor one digest of their overdue values; escalate to owners."""
+    from fourfold.freshness import services
+
+    day = parse_when(today, "--today")
+    outcome = services.send(day.date() if day else None, dry_run=dry_run)
+    for line in services.describe(outcome, dry_run=dry_run):
+        click.echo(line)
+    if outcome.failed:
+        raise Failure(f"{len(outcome.failed)} digests could not be sent")
+
+
+@cli.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--layout",
+    type=click.Choice(["long", "wide"]),
+    default="long",
+    show_default=True,
+    help="long: one row per value; wide: one row per KPI and one column per period.",
+)
+@click.option("--unit", help="Only the KPIs of this unit's scorecard.")
+@click.option("--from", "first", metavar="PERIOD", help="First period, e.g. 2025-01.")
+@click.option("--to", "last", metavar="PERIOD", help="Last period, e.g. 2026-12.")
+@with_django
+def export_(file: Path, layout: str, unit: str | None, first: str | None, last: str | None) -> None:
+    """Write values and targets to FILE.csv or FILE.xlsx, in a layout `import` reads back."""
+    from fourfold.files import export, values
+    from fourfold.strategy.models import Unit
+
+    unit_ids = None
+    if unit:
+        found = Unit.objects.filter(code=unit).values_list("pk", flat=True).first()
+        if found is None:
+            raise Failure(f"there is no unit '{unit}'")
+        unit_ids = [found]
+    try:
+        table = export.table(layout, unit_ids=unit_ids, first=first, last=last)
+        content = export.render(table, file.name)
+    except values.ImportFileError as exc:
+        raise Failure(str(exc)) from exc
+    try:
+        file.write_bytes(content)
+    except OSError as exc:
+        raise Failure(f"cannot write {file}: {exc.strerror}") from exc
+    click.echo(f"Wrote {len(table.rows)} rows to {file}.")
 
 
 def main() -> None:

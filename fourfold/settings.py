@@ -87,8 +87,13 @@ INSTALLED_APPS = [
     "fourfold.strategy",
     "fourfold.measures",
     "fourfold.reviews",
+    "fourfold.intake",
     "fourfold.api",
+    "fourfold.connectors",
+    "fourfold.freshness",
+    "fourfold.history",
     "fourfold.web",
+    "fourfold.editing",
 ]
 
 MIDDLEWARE = [
@@ -179,3 +184,5 @@ EMAIL_PORT = int(os.environ.get("FOURFOLD_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("FOURFOLD_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("FOURFOLD_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("FOURFOLD_EMAIL_TLS", False)
+# A bulk upsert of 10,000 values with comments is larger than Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

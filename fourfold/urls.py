@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("fourfold.accounts.urls")),
     path("api/v1/", include("fourfold.api.urls")),
+    path("", include("fourfold.editing.urls")),
+    path("", include("fourfold.connectors.urls")),
+    path("", include("fourfold.history.urls")),
     path("", include("fourfold.web.urls")),
 ]

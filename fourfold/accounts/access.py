@@ -22,8 +22,8 @@ class Access:
     """Unit ids a user can view and edit, and KPI ids they can enter values for.
 
     Roles apply to a unit and every unit below it. An administrator (a superuser or a user
-    with the admin role) can do everything. Owners and contributors of a KPI can enter its
-    values and see its unit.
+    with the admin role) can do everything. Contributors of a unit, and the owner and
+    contributor of a KPI, can enter its values and see its unit.
     """
 
     user: Any
@@ -31,6 +31,7 @@ class Access:
     viewable: set[int] = field(default_factory=set)
     editable: set[int] = field(default_factory=set)
     enterable_kpis: set[int] = field(default_factory=set)
+    enterable_units: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, user: Any) -> Access:
@@ -57,17 +58,20 @@ class Access:
 
         viewable: set[int] = set()
         editable: set[int] = set()
+        contributing: set[int] = set()
         for kind, unit in roles:
             units = subtree(unit)
             viewable |= units
             if kind == Role.Kind.EDITOR:
                 editable |= units
+            elif kind == Role.Kind.CONTRIBUTOR:
+                contributing |= units
         kpis = KPI.objects.filter(Q(owner=user) | Q(contributor=user), archived=False)
         enterable: set[int] = set()
         for kpi_id, unit_id in kpis.values_list("pk", "objective__perspective__scorecard__unit_id"):
             enterable.add(kpi_id)
             viewable.add(unit_id)
-        return cls(user, False, viewable, editable, enterable)
+        return cls(user, False, viewable, editable, enterable, contributing)
 
     def can_view(self, unit_id: int) -> bool:
         return self.is_admin or unit_id in self.viewable
@@ -76,7 +80,12 @@ class Access:
         return self.is_admin or unit_id in self.editable
 
     def can_enter(self, kpi_id: int, unit_id: int) -> bool:
-        return self.is_admin or unit_id in self.editable or kpi_id in self.enterable_kpis
+        return (
+            self.is_admin
+            or unit_id in self.editable
+            or unit_id in self.enterable_units
+            or kpi_id in self.enterable_kpis
+        )
 
     def unit_or_404(self, code: str) -> Unit:
         """The unit for a viewer of it; to anyone else it does not exist."""

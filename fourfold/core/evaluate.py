@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from . import periods, rollup, scoring
+from . import formulas, periods, rollup, scoring
 
 F = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -24,6 +24,9 @@ INCREASE, DECREASE, RANGE = 0, 1, 2
 SLOTS_PER_YEAR = (12, 4, 1)
 VIEWS = ("month", "quarter", "year", "ytd")
 ROLLUPS = ("weighted_mean", "worst", "share_met")
+# Data-quality flags of a calculated KPI's value, by the code in View.quality (0: none).
+QUALITY = {1: "division by zero"}
+DIVISION_BY_ZERO = 1
 
 
 @dataclass
@@ -69,6 +72,22 @@ class Inputs:
     persp_scheme: Ints
     card_rollup: Ints
     card_scheme: Ints
+    # Calculated KPIs, each with its formula's inputs bound to rows; a KPI whose objective is
+    # -1 is only an input (outside the unit asked for) and is not rolled up.
+    calculated: list[Calculated] = field(default_factory=list)
+
+
+@dataclass
+class Calculated:
+    """A KPI computed from a formula: `inputs` binds each of its leaves (formulas.leaves).
+
+    A number leaf binds its number, a reference its row (-1 when the KPI is not there), and
+    a children roll-up the rows of the child units' KPIs.
+    """
+
+    kpi: int
+    formula: formulas.Node
+    inputs: list[float | int | list[int]]
 
 
 @dataclass
@@ -86,6 +105,7 @@ class View:
     expected: Ints
     reported: Ints
     overdue: Ints
+    quality: Ints = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
 
 
 @dataclass
@@ -118,12 +138,23 @@ def evaluate(inp: Inputs) -> Result:
         ]
         for name in ("target", "red_flag", "low", "high")
     }
+    frames: dict[tuple[int, bool], tuple[F, B]] = {}
+    calculated_rows = np.array([c.kpi for c in inp.calculated], dtype=np.int64)
+    if len(calculated_rows):
+        frames = _calculate(inp, native_values)
+        for freq in range(3):
+            rows = calculated_rows[inp.kpi_frequency[calculated_rows] == freq]
+            native_values[freq][rows] = frames[(freq, False)][0][rows]
     present = [np.isfinite(v) for v in native_values]
     for lvl in range(3):
         for name in ("target", "low"):
             present[lvl] |= np.isfinite(level_targets[name][lvl])
     first_slot = _first_month_with_data(inp, present)
     overdue_native = [_overdue_native(inp, f, native_values[f], first_slot) for f in range(3)]
+    for freq in range(3):
+        if frames:
+            # A value left out by a division by zero is not late: it is flagged instead.
+            overdue_native[freq] &= ~frames[(freq, False)][1][:n_k]
 
     result = Result(
         n_kpis=n_k,
@@ -164,6 +195,12 @@ def evaluate(inp: Inputs) -> Result:
                     targets,
                     overdue,
                 )
+        quality = np.zeros((n_k, n_p), dtype=np.int64)
+        if frames:
+            rows = calculated_rows[applicable[calculated_rows]]
+            values, by_zero = frames[(level, view == "ytd")]
+            actual[rows] = values[rows]
+            quality[rows] = np.where(by_zero[rows], DIVISION_BY_ZERO, 0)
         ends = _period_ends(inp, view, n_p)
         due = ends < np.datetime64(inp.today)
         started = _started(first_slot, view, level, n_p)
@@ -191,6 +228,7 @@ def evaluate(inp: Inputs) -> Result:
         view_result.red_flag = targets["red_flag"]
         view_result.low = targets["low"]
         view_result.high = targets["high"]
+        view_result.quality = quality
         result.views[view] = view_result
     return result
 
@@ -373,17 +411,17 @@ def _default_flags(inp: Inputs, rows: Ints, target: F) -> F:
     return np.where(np.isfinite(target) & (direction != RANGE), rounded, np.nan)
 
 
-def _cumulative(values: F, how: str, *, complete: bool = False) -> F:
-    """Year-to-date within each fiscal year (12 columns a year)."""
+def _cumulative(values: F, how: str, *, complete: bool = False, slots: int = 12) -> F:
+    """Year-to-date within each fiscal year (`slots` columns a year)."""
     n, m = values.shape
-    v = values.reshape(n, m // 12, 12)
+    v = values.reshape(n, m // slots, slots)
     finite = np.isfinite(v)
     count = np.cumsum(finite, axis=2)
     if how in ("sum", "average"):
         total = np.cumsum(np.where(finite, v, 0.0), axis=2)
         out = total if how == "sum" else total / np.maximum(count, 1)
     elif how == "last":
-        idx = np.where(finite, np.arange(12)[None, None, :], -1)
+        idx = np.where(finite, np.arange(slots)[None, None, :], -1)
         idx = np.maximum.accumulate(idx, axis=2)
         out = np.take_along_axis(v, np.maximum(idx, 0), axis=2)
     elif how == "min":
@@ -392,7 +430,7 @@ def _cumulative(values: F, how: str, *, complete: bool = False) -> F:
         out = np.fmax.accumulate(v, axis=2)
     out = np.where(count > 0, out, np.nan)
     if complete:
-        out = np.where(count == np.arange(1, 13)[None, None, :], out, np.nan)
+        out = np.where(count == np.arange(1, slots + 1)[None, None, :], out, np.nan)
     return out.reshape(n, m)
 
 
@@ -462,6 +500,7 @@ def _roll_up(
     scored_kpis = (
         np.flatnonzero(
             np.array([inp.schemes[s].type != "unscored" for s in inp.kpi_scheme], dtype=bool)
+            & (inp.kpi_objective >= 0)
         )
         if n_k
         else np.zeros(0, dtype=np.int64)
@@ -541,3 +580,178 @@ def _roll_up(
     status[np.isnan(score)] = -1
     empty = np.full((0, n_p), np.nan)
     return View([], empty, empty, empty, empty, empty, score, status, expected, reported, overdue)
+
+
+# -- calculated KPIs ---------------------------------------------------------------------
+#
+# A "frame" holds every KPI's actual for one kind of period: (level, False) per month,
+# quarter or year, (level, True) year to date at that level. A calculated KPI's actual in a
+# frame is its formula applied to its inputs' actuals in the same frame (a ratio of sums,
+# never an average of ratios); its native values are its frame at its own frequency.
+# Frames have one extra row of NaN at the end, for inputs that are not loaded (row -1).
+
+
+@dataclass
+class _Leaf:
+    kind: str
+    numbers: F | None = None  # num: one per member
+    rows: Ints | None = None  # kpi, prev, ytd: one per member
+    child_rows: Ints | None = None  # children: every child KPI of every member
+    owner: Ints | None = None  # children: the member each child KPI belongs to
+
+
+@dataclass
+class _Group:
+    """Calculated KPIs of one formula shape and one level of the dependency order."""
+
+    formula: formulas.Node
+    kpis: Ints
+    leaves: list[_Leaf]
+
+    def only(self, keep: B) -> _Group:
+        if keep.all():
+            return self
+        position = np.cumsum(keep) - 1
+        leaves = []
+        for leaf in self.leaves:
+            if leaf.child_rows is not None and leaf.owner is not None:
+                mine = keep[leaf.owner]
+                leaves.append(
+                    _Leaf(
+                        leaf.kind,
+                        child_rows=leaf.child_rows[mine],
+                        owner=position[leaf.owner[mine]],
+                    )
+                )
+            else:
+                leaves.append(
+                    _Leaf(
+                        leaf.kind,
+                        numbers=None if leaf.numbers is None else leaf.numbers[keep],
+                        rows=None if leaf.rows is None else leaf.rows[keep],
+                    )
+                )
+        return _Group(self.formula, self.kpis[keep], leaves)
+
+
+def _groups(inp: Inputs) -> list[_Group]:
+    """Calculated KPIs grouped by shape, in dependency order; KPIs in a cycle are left out."""
+    n_k = len(inp.kpi_frequency)
+    calculated = {c.kpi: c for c in inp.calculated}
+    while True:
+        graph: dict[int, list[int]] = {}
+        for c in calculated.values():
+            deps: list[int] = []
+            for node, value in zip(formulas.leaves(c.formula), c.inputs, strict=True):
+                if isinstance(value, list):
+                    deps.extend(r for r in value if r in calculated)
+                elif node.kind != "num" and isinstance(value, int) and value in calculated:
+                    deps.append(value)
+            graph[c.kpi] = deps
+        try:
+            level = formulas.levels(graph)
+            break
+        except formulas.CycleError as exc:  # the loader refuses cycles: this is a safeguard
+            for row in exc.cycle:
+                calculated.pop(int(row), None)
+    members: dict[tuple[int, tuple[object, ...]], list[Calculated]] = {}
+    for c in calculated.values():
+        members.setdefault((level[c.kpi], formulas.shape(c.formula)), []).append(c)
+    out = []
+    for key in sorted(members, key=lambda k: k[0]):
+        group = members[key]
+        first = group[0].formula
+        leaves = []
+        for j, node in enumerate(formulas.leaves(first)):
+            bound: list[float | int | list[int]] = [c.inputs[j] for c in group]
+            if node.kind == "num":
+                numbers = [b if not isinstance(b, list) else np.nan for b in bound]
+                leaves.append(_Leaf("num", numbers=np.array(numbers, dtype=np.float64)))
+            elif node.kind in formulas.CHILDREN:
+                lists: list[list[int]] = [b if isinstance(b, list) else [] for b in bound]
+                rows = np.array([r for rs in lists for r in rs], dtype=np.int64)
+                owner = np.repeat(np.arange(len(group)), [len(rs) for rs in lists])
+                leaves.append(_Leaf(node.kind, child_rows=rows, owner=owner))
+            else:
+                rows = np.array([b if isinstance(b, int) else -1 for b in bound], dtype=np.int64)
+                leaves.append(_Leaf(node.kind, rows=np.where(rows < 0, n_k, rows)))
+        out.append(_Group(first, np.array([c.kpi for c in group], dtype=np.int64), leaves))
+    return out
+
+
+def _calculate(inp: Inputs, native_values: list[F]) -> dict[tuple[int, bool], tuple[F, B]]:
+    """Every frame the views need, with the calculated KPIs computed in dependency order."""
+    groups = _groups(inp)
+    inputs: set[int] = set()
+    for group in groups:
+        for leaf in group.leaves:
+            for rows in (leaf.rows, leaf.child_rows):
+                if rows is not None:
+                    inputs.update(rows.tolist())
+    calculated = {c.kpi for c in inp.calculated}
+    measured = np.array(
+        sorted(r for r in inputs if r < len(inp.kpi_frequency) and r not in calculated),
+        dtype=np.int64,
+    )
+    uses_ytd = any(leaf.kind == "ytd" for g in groups for leaf in g.leaves)
+    frames: dict[tuple[int, bool], tuple[F, B]] = {}
+    for level in range(3):
+        if level == 0 or (level == 1 and uses_ytd):
+            frames[(level, True)] = _frame(inp, native_values, measured, groups, level, True, None)
+        ytd = frames[(level, True)][0] if (level, True) in frames else None
+        frames[(level, False)] = _frame(inp, native_values, measured, groups, level, False, ytd)
+    return frames
+
+
+def _frame(
+    inp: Inputs,
+    native_values: list[F],
+    measured: Ints,
+    groups: list[_Group],
+    level: int,
+    cumulative: bool,
+    ytd: F | None,
+) -> tuple[F, B]:
+    n_k = len(inp.kpi_frequency)
+    n_cols = SLOTS_PER_YEAR[level] * inp.n_years
+    values = np.full((n_k + 1, n_cols), np.nan)
+    by_zero = np.zeros((n_k + 1, n_cols), dtype=bool)
+    for freq in range(level + 1):
+        rows = measured[inp.kpi_frequency[measured] == freq]
+        width = SLOTS_PER_YEAR[freq] // SLOTS_PER_YEAR[level]
+        for agg in np.unique(inp.kpi_aggregation[rows]):
+            sub = rows[inp.kpi_aggregation[rows] == agg]
+            how = periods.AGGREGATIONS[int(agg)]
+            native = native_values[freq][sub]
+            if cumulative:
+                values[sub] = _cumulative(native, how, slots=SLOTS_PER_YEAR[freq])[
+                    :, width - 1 :: width
+                ]
+            elif width == 1:
+                values[sub] = native
+            else:
+                values[sub] = periods.aggregate_columns(
+                    native, _group(native.shape[1], width), n_cols, how
+                )
+    # Year to date at the year level is the year itself, and within a frame of year-to-date
+    # values ytd(x) is x.
+    source = values if ytd is None else ytd
+    for whole in groups:
+        group = whole.only(inp.kpi_frequency[whole.kpis] <= level)
+        n = len(group.kpis)
+        if n == 0:
+            continue
+        arrays: list[F] = []
+        for leaf in group.leaves:
+            if leaf.numbers is not None:
+                arrays.append(leaf.numbers[:, None])
+            elif leaf.child_rows is not None and leaf.owner is not None:
+                how = leaf.kind
+                arrays.append(formulas.children(values[leaf.child_rows], leaf.owner, n, how))
+            elif leaf.rows is not None:
+                picked = (source if leaf.kind == "ytd" else values)[leaf.rows]
+                arrays.append(formulas.shift(picked) if leaf.kind == "prev" else picked)
+        result, zero = formulas.run(group.formula, arrays)
+        values[group.kpis] = np.broadcast_to(result, (n, n_cols))
+        by_zero[group.kpis] = np.broadcast_to(zero, (n, n_cols))
+    return values, by_zero

@@ -141,6 +141,8 @@ def _kpi(
     if k.contributor:
         entry["contributor"] = k.contributor.email
     entry.update(direction=k.direction, frequency=k.frequency, aggregation=k.aggregation)
+    if k.formula:
+        entry["formula"] = k.formula
     entry["scheme"] = k.scheme.name
     if k.weight != 1:
         entry["weight"] = _number(k.weight)

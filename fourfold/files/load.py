@@ -12,13 +12,13 @@ from django.db import models, transaction
 
 from fourfold.audit.models import record
 from fourfold.core import scoring
-from fourfold.measures.models import KPI, Scheme, Source, Target
+from fourfold.measures.models import KPI, Measurement, Scheme, Source, Target
 from fourfold.measures.services import TargetEntry, ValueEntry, record_values, set_targets
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
 from . import yamlsource
 from .read import read_document
-from .spec import Document, Known, Problem
+from .spec import Document, Known, KnownKpi, Problem
 
 
 class LoadError(Exception):
@@ -63,7 +63,37 @@ def known_from_database() -> Known:
             Objective.objects.values_list("code", "perspective__scorecard__unit__code")
         ),
         kpis=set(KPI.objects.values_list("code", flat=True)),
+        kpi_facts={
+            code: KnownKpi(unit, frequency, formula, archived)
+            for code, frequency, formula, archived, unit in KPI.objects.values_list(
+                "code",
+                "frequency",
+                "formula",
+                "archived",
+                "objective__perspective__scorecard__unit__code",
+            )
+        },
     )
+
+
+def _measured_but_calculated(document: Document) -> list[Problem]:
+    """A KPI that has measured values cannot become calculated: its values would be hidden."""
+    calculated = {sk.code: sk for _, _, sk in document.kpis() if sk.formula}
+    if not calculated:
+        return []
+    measured = (
+        Measurement.objects.filter(kpi__code__in=calculated)
+        .values_list("kpi__code", flat=True)
+        .distinct()
+    )
+    return [
+        Problem(
+            calculated[code].formula_line,
+            f"KPI {code}",
+            "it has measured values in the database; a calculated KPI cannot have any",
+        )
+        for code in sorted(set(measured))
+    ]
 
 
 def parse(text: str) -> Document:
@@ -73,7 +103,9 @@ def parse(text: str) -> Document:
     except yamlsource.YamlError as exc:
         raise LoadError([Problem(0, "the file", str(exc))]) from exc
     document, problems = read_document(data, known_from_database())
-    if document is None:
+    if document is not None:
+        problems = _measured_but_calculated(document)
+    if document is None or problems:
         raise LoadError(problems)
     return document
 
@@ -241,6 +273,7 @@ class _Writer:
             kind=sk.kind,
             grace_days=sk.grace_days,
             tolerance=sk.tolerance,
+            formula=sk.formula,
             order=sk.order,
             archived=False,
         )

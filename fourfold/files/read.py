@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fourfold.core import periods, scoring
+from fourfold.core import formulas, periods, scoring
 
+from . import calculated
 from .spec import (
     DIRECTIONS,
     FREQUENCIES,
@@ -23,7 +24,7 @@ from .spec import (
     Reader,
     UnitSpec,
 )
-from .yamlsource import Node
+from .yamlsource import Items, Node
 
 ROLLUP_FIELDS = ("rollup", "scheme", "weight")
 
@@ -41,6 +42,7 @@ def read_document(data: Any, known: Known) -> tuple[Document | None, list[Proble
     units = reader.each(reader.items(data, "units", "the file"), "units", context.unit)
     document = Document(organization, schemes, units)
     _check_references(reader, document)
+    calculated.check(reader, document)
     reader.problems.sort(key=lambda p: p.line)
     return (None if reader.problems else document), reader.problems
 
@@ -203,8 +205,6 @@ class _Context:
             + ("tolerance", "formula", "targets", "values"),
             place,
         )
-        if node.get("formula") is not None:
-            r.problem(node, "formula", place, "calculated KPIs (formula) are not supported yet")
         kpi = KpiSpec(
             code=code or "",
             name=r.text(node, "name", place, required=True) or "",
@@ -226,11 +226,46 @@ class _Context:
         )
         if kpi.tolerance is not None and kpi.tolerance <= 0:
             r.problem(node, "tolerance", place, "'tolerance' must be above 0")
+        self._formula(node, place, kpi)
         scheme = self.schemes.get(kpi.scheme)
         if scheme is not None:
             self._targets(node, place, kpi, scheme)
             self._values(node, place, kpi, scheme)
         return kpi if code else None
+
+    def _formula(self, node: Node, place: str, kpi: KpiSpec) -> None:
+        r = self.r
+        if node.get("formula") is None:
+            return
+        kpi.formula_line = node.line_of("formula")
+        if isinstance(node.get("formula"), Items):
+            r.problem(
+                node,
+                "formula",
+                place,
+                "a formula that starts with '[' must be quoted, e.g. formula: \"[2fa] * 100\"",
+            )
+            return
+        text = r.text(node, "formula", place)
+        if text is None:
+            return
+        try:
+            formulas.parse(text)
+        except formulas.FormulaError as exc:
+            r.problems.append(
+                Problem(
+                    kpi.formula_line, f"formula of KPI {kpi.code}, column {exc.column}", exc.message
+                )
+            )
+            return
+        kpi.formula = text.strip()
+        if node.get("values") is not None:
+            r.problem(
+                node,
+                "values",
+                place,
+                "a calculated KPI takes no values: they are computed from its formula",
+            )
 
     def _period(self, node: Node, key: str, place: str, kinds: tuple[str, ...]) -> str | None:
         try:

@@ -59,6 +59,8 @@ class KpiSpec:
     grace_days: int = 15
     tolerance: float | None = None
     order: int = 0
+    formula: str = ""  # a calculated KPI's formula (fourfold.core.formulas)
+    formula_line: int = 0
     targets: dict[str, dict[str, float | None]] = field(default_factory=dict)
     values: dict[str, tuple[float, str]] = field(default_factory=dict)
 
@@ -124,6 +126,16 @@ class Document:
 
 
 @dataclass
+class KnownKpi:
+    """What a formula needs to know of a KPI that is already in the database."""
+
+    unit: str
+    frequency: str
+    formula: str = ""
+    archived: bool = False
+
+
+@dataclass
 class Known:
     """What the database already holds, for references the file does not define itself."""
 
@@ -132,6 +144,7 @@ class Known:
     units: dict[str, str | None] = field(default_factory=dict)  # code -> parent code
     objectives: dict[str, str] = field(default_factory=dict)  # code -> unit code
     kpis: set[str] = field(default_factory=set)
+    kpi_facts: dict[str, KnownKpi] = field(default_factory=dict)
 
 
 class Reader:

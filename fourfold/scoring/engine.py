@@ -6,14 +6,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from fourfold.core import evaluate, periods, scoring
+from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.measures.models import (
     KPI,
     Measurement,
@@ -29,6 +31,22 @@ DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
 ROLLUP = {name: i for i, name in enumerate(evaluate.ROLLUPS)}
 AGG = {name: i for i, name in enumerate(periods.AGGREGATIONS)}
 KIND_LEVEL = {"month": 0, "quarter": 1, "year": 2}
+KPI_FIELDS = (
+    "pk",
+    "objective_id",
+    "code",
+    "name",
+    "frequency",
+    "aggregation",
+    "direction",
+    "scheme_id",
+    "tolerance",
+    "grace_days",
+    "weight",
+    "unit",
+    "order",
+    "formula",
+)
 
 
 @dataclass
@@ -62,7 +80,8 @@ class Scores:
         for i, o in enumerate(self.index.objective):
             out[("perspective", o["perspective"])].append(i)
         for i, k in enumerate(self.index.kpi):
-            out[("objective", k["objective"])].append(i)
+            if k["objective"] >= 0:  # -1: a formula's input from outside the unit asked for
+                out[("objective", k["objective"])].append(i)
         return out
 
     def locate(self, key: str) -> tuple[str, int] | None:
@@ -115,6 +134,31 @@ def _as_of_rows(
         if key not in found and (key not in latest or r[-1] > latest[key][-1]):
             latest[key] = r
     return list(found.values()) + [r[:-1] for r in latest.values()]
+
+
+def _cells(
+    rows: list[tuple[Any, ...]],
+    kpi_pos: Mapping[int, int],
+    slot_of: Mapping[str, tuple[int, int]],
+    n_numbers: int,
+) -> tuple[evaluate.Ints, evaluate.Ints, evaluate.Ints, list[evaluate.F]]:
+    """Rows (kpi_id, period, *numbers) as arrays of KPI position, level, slot and each number.
+
+    Rows of KPIs not loaded and of periods outside the grid are left out. Columnwise, so that
+    a million values take no Python loop per row.
+    """
+    # itemgetter per column, as zip(*rows) of a million rows is several times slower.
+    columns = [list(map(itemgetter(i), rows)) for i in range(2 + n_numbers)]
+    n = len(rows)
+    pos = np.fromiter(map(kpi_pos.get, columns[0], repeat(-1)), dtype=np.int64, count=n)
+    texts = list(slot_of)
+    where = {text: i for i, text in enumerate(texts)}
+    levels = np.array([slot_of[t][0] for t in texts] + [-1], dtype=np.int64)
+    slots = np.array([slot_of[t][1] for t in texts] + [-1], dtype=np.int64)
+    index = np.fromiter(map(where.get, columns[1], repeat(len(texts))), dtype=np.int64, count=n)
+    keep = (pos >= 0) & (levels[index] >= 0)
+    numbers = [np.array(c, dtype=np.float64)[keep] for c in columns[2:]]
+    return pos[keep], levels[index][keep], slots[index][keep], numbers
 
 
 def compute(
@@ -188,24 +232,18 @@ def compute(
     kpis = [
         k
         for k in KPI.objects.filter(archived=False)
-        .values_list(
-            "pk",
-            "objective_id",
-            "code",
-            "name",
-            "frequency",
-            "aggregation",
-            "direction",
-            "scheme_id",
-            "tolerance",
-            "grace_days",
-            "weight",
-            "unit",
-            "order",
-        )
+        .values_list(*KPI_FIELDS)
         .order_by("objective_id", "order", "pk")
         if k[1] in obj_pos
     ]
+    obj_unit = {o[0]: o[9] for o in objs}
+    kpi_unit = {k[0]: obj_unit[k[1]] for k in kpis}
+    children_of: dict[int, list[int]] = defaultdict(list)
+    for pk, _, p in units:
+        if p is not None:
+            children_of[p].append(pk)
+    if subtree is not None:
+        kpis += _outside_inputs(kpis, kpi_unit, unit_code, children_of)
     kpi_pos = {k[0]: i for i, k in enumerate(kpis)}
 
     def node_scheme(scheme_id: int | None, rollup: str) -> int:
@@ -254,24 +292,13 @@ def compute(
             )
 
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
-    vk, vs, vv = [], [], []
-    for kpi_id, text, value in value_rows:
-        pos = kpi_pos.get(kpi_id)
-        where = slot_of.get(text)
-        if pos is not None and where is not None and where[0] == kpi_freq[pos]:
-            vk.append(pos)
-            vs.append(where[1])
-            vv.append(value)
-    tk, tl, ts, tvals = [], [], [], []
-    for kpi_id, text, *fields in target_rows:
-        pos = kpi_pos.get(kpi_id)
-        where = slot_of.get(text)
-        if pos is not None and where is not None and where[0] >= kpi_freq[pos]:
-            tk.append(pos)
-            tl.append(where[0])
-            ts.append(where[1])
-            tvals.append([np.nan if f is None else f for f in fields])
-    tarr = np.array(tvals, dtype=np.float64).reshape(-1, 4)
+    vk, vl, vs, (vv,) = _cells(value_rows, kpi_pos, slot_of, 1)
+    keep = vl == kpi_freq[vk]  # a value at the KPI's own frequency
+    vk, vs, vv = vk[keep], vs[keep], vv[keep]
+    tk, tl, ts, tcols = _cells(target_rows, kpi_pos, slot_of, 4)
+    keep = tl >= kpi_freq[tk]  # a target for a period not finer than the KPI's
+    tk, tl, ts = tk[keep], tl[keep], ts[keep]
+    tarr = np.stack([c[keep] for c in tcols], axis=1)
 
     def ints(values: list[Any]) -> evaluate.Ints:
         return np.array(values, dtype=np.int64)
@@ -292,13 +319,13 @@ def compute(
         kpi_tolerance=floats([k[8] for k in kpis]),
         kpi_grace=ints([k[9] for k in kpis]),
         kpi_weight=floats([k[10] for k in kpis]),
-        kpi_objective=ints([obj_pos[k[1]] for k in kpis]),
-        value_kpi=ints(vk),
-        value_slot=ints(vs),
-        value=np.array(vv, dtype=np.float64),
-        target_kpi=ints(tk),
-        target_level=ints(tl),
-        target_slot=ints(ts),
+        kpi_objective=ints([obj_pos.get(k[1], -1) for k in kpis]),
+        value_kpi=vk,
+        value_slot=vs,
+        value=vv,
+        target_kpi=tk,
+        target_level=tl,
+        target_slot=ts,
         target=tarr[:, 0].copy(),
         red_flag=tarr[:, 1].copy(),
         low=tarr[:, 2].copy(),
@@ -315,6 +342,7 @@ def compute(
         persp_scheme=ints([node_scheme(p[6], p[5]) for p in persps]),
         card_rollup=ints([ROLLUP[c[2]] for c in cards]),
         card_scheme=ints([node_scheme(c[3], c[2]) for c in cards]),
+        calculated=_bind(kpis, kpi_unit, unit_code, children_of),
     )
     index = Index(
         unit_codes=[unit_code[c[1]] for c in cards],
@@ -326,7 +354,8 @@ def compute(
                 "frequency": k[4],
                 "direction": k[6],
                 "unit_of_measure": k[11],
-                "objective": obj_pos[k[1]],
+                "objective": obj_pos.get(k[1], -1),
+                "formula": k[13],
             }
             for k in kpis
         ],
@@ -346,3 +375,84 @@ def compute(
         scorecard=[{"id": c[0], "unit": unit_code[c[1]], "code": unit_code[c[1]]} for c in cards],
     )
     return Scores(inputs, index, evaluate.evaluate(inputs), fs)
+
+
+@cache
+def _parsed(text: str) -> formulas.Node:
+    try:
+        return formulas.parse(text)
+    except formulas.FormulaError:  # the loader refuses these: no value rather than a crash
+        return formulas.Node("num", 1, number=float("nan"))
+
+
+def _needs(
+    kpi: tuple[Any, ...],
+    kpi_unit: Mapping[int, int],
+    unit_code: Mapping[int, str],
+    children_of: Mapping[int, list[int]],
+) -> list[str | list[str]]:
+    """The KPI codes each leaf of a calculated KPI's formula stands for ("" for a number)."""
+    out: list[str | list[str]] = []
+    for leaf in formulas.leaves(_parsed(kpi[13])):
+        if leaf.kind in formulas.CHILDREN:
+            kids = children_of.get(kpi_unit[kpi[0]], [])
+            out.append([f"{unit_code[c]}.{leaf.code}" for c in kids])
+        else:
+            out.append(leaf.code)
+    return out
+
+
+def _outside_inputs(
+    kpis: list[tuple[Any, ...]],
+    kpi_unit: dict[int, int],
+    unit_code: Mapping[int, str],
+    children_of: Mapping[int, list[int]],
+) -> list[tuple[Any, ...]]:
+    """The inputs of the unit's formulas that lie outside it, and theirs, as hidden rows."""
+    loaded = {k[2] for k in kpis}
+    extra: list[tuple[Any, ...]] = []
+    pending = [k for k in kpis if k[13]]
+    while pending:
+        wanted: set[str] = set()
+        for k in pending:
+            for need in _needs(k, kpi_unit, unit_code, children_of):
+                wanted.update(need if isinstance(need, list) else [need])
+        wanted -= loaded | {""}
+        if not wanted:
+            break
+        found = list(
+            KPI.objects.filter(archived=False, code__in=wanted).values_list(
+                *KPI_FIELDS, "objective__perspective__scorecard__unit_id"
+            )
+        )
+        for k in found:
+            kpi_unit[k[0]] = k[-1]
+        pending = [k[:-1] for k in found if k[13]]
+        extra += [k[:-1] for k in found]
+        loaded |= {k[2] for k in found}
+    return extra
+
+
+def _bind(
+    kpis: list[tuple[Any, ...]],
+    kpi_unit: Mapping[int, int],
+    unit_code: Mapping[int, str],
+    children_of: Mapping[int, list[int]],
+) -> list[evaluate.Calculated]:
+    row_of = {k[2]: i for i, k in enumerate(kpis)}
+    out = []
+    for i, k in enumerate(kpis):
+        if not k[13]:
+            continue
+        formula = _parsed(k[13])
+        inputs: list[float | int | list[int]] = []
+        needs = _needs(k, kpi_unit, unit_code, children_of)
+        for leaf, need in zip(formulas.leaves(formula), needs, strict=True):
+            if leaf.kind == "num":
+                inputs.append(leaf.number)
+            elif isinstance(need, list):
+                inputs.append([row_of[c] for c in need if c in row_of])
+            else:
+                inputs.append(row_of.get(need, -1))
+        out.append(evaluate.Calculated(i, formula, inputs))
+    return out

@@ -62,6 +62,10 @@ def node_row(
         if scores.index.kpi[row]["direction"] == "range":
             out["low"] = _num(view.low[row, column])
             out["high"] = _num(view.high[row, column])
+        # Only present when set, so that rows without a flag keep DESIGN.md's shape.
+        flag = int(view.quality[row, column]) if view.quality.size else 0
+        if flag:
+            out["quality"] = evaluate.QUALITY[flag]
     return out
 
 
@@ -111,6 +115,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         coverage = f"{cov['reported']}/{cov['expected']}"
         if cov["overdue"]:
             coverage += f", {cov['overdue']} overdue"
+        if row.get("quality"):
+            coverage += f" ({row['quality']})"
         lines.append(
             f"{name[:44]:<44} {_fmt(row['actual']):>12} {_fmt(row['target']):>12} "
             f"{_fmt(row['score']):>6}  {(row['status'] or '—'):<16} {coverage}"

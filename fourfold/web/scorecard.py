@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from fourfold.core import periods
+from fourfold.core import evaluate, periods
+from fourfold.measures.models import KPI
 from fourfold.scoring import engine, readout
+from fourfold.strategy.models import Objective
 
 from . import periods as choose
+from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, variance
+
+FILTERS = ("status", "owner", "perspective")
+NO_STATUS = "none"
 
 
 @dataclass
@@ -29,6 +37,37 @@ class Node:
     children: list[Node] = field(default_factory=list)
     # KPIs that the period's kind does not show (a quarterly KPI in a month, say).
     hidden: list[dict[str, Any]] = field(default_factory=list)
+    owner: str = ""  # user name of the owner
+    spark: Spark | None = None
+    trend: Trend | None = None
+    variance: Variance | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader narrowed the scorecard to, from the page's GET parameters."""
+
+    status: str = ""
+    owner: str = ""
+    perspective: str = ""
+
+    @classmethod
+    def of(cls, query: Mapping[str, str]) -> Filters:
+        return cls(*(str(query.get(name, "")).strip()[:150] for name in FILTERS))
+
+    def query(self) -> dict[str, str]:
+        """The filters in use, in a fixed order, for a canonical address."""
+        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query())
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
 
 
 @dataclass
@@ -57,6 +96,19 @@ class Page:
     previous: choose.Choice | None
     next: choose.Choice | None
     period_choices: list[choose.Choice]
+    filters: Filters = field(default_factory=Filters)
+    status_options: list[Option] = field(default_factory=list)
+    owner_options: list[Option] = field(default_factory=list)
+    perspective_options: list[Option] = field(default_factory=list)
+    kpis_total: int = 0
+    kpis_shown: int = 0
+    compare_label: str = "the period before"
+
+    @property
+    def filter_suffix(self) -> str:
+        """The filters in use, to append to a link that keeps them."""
+        query = self.filters.query()
+        return "&" + urlencode(query) if query else ""
 
 
 def unit_tree(rows: list[tuple[str, str, str | None]]) -> list[UnitNode]:
@@ -92,12 +144,42 @@ def _ancestors(unit: UnitNode, by_code: dict[str, UnitNode]) -> list[UnitNode]:
     return out
 
 
+def _compared(view_name: str, keys: list[str], column: int, fiscal_start: int) -> tuple[int, str]:
+    """The column a period is compared with, and how to name it."""
+    if view_name == "ytd":
+        return column - 12, "the same period last year"
+    if column < 1:
+        return -1, "the period before"
+    return column - 1, choose.label(periods.parse_period(keys[column - 1], fiscal_start))
+
+
+def _kpi_extras(
+    node: Node, view: evaluate.View, view_name: str, row: int, column: int, scores: engine.Scores
+) -> None:
+    direction = node.info["direction"]
+    first = max(0, column - SPARK_PERIODS + 1)
+    actual = view.actual[row, first : column + 1].tolist()
+    target = view.target[row, first : column + 1].tolist() if direction != "range" else []
+    what = {"month": "months", "quarter": "quarters", "year": "years", "ytd": "months"}[view_name]
+    node.spark = spark(actual, target, what)
+    before, compared_to = _compared(view_name, view.keys, column, scores.fiscal_start)
+    if before >= 0:
+        node.trend = trend(
+            direction,
+            (view.actual[row, column], view.low[row, column], view.high[row, column]),
+            (view.actual[row, before], view.low[row, before], view.high[row, before]),
+            compared_to,
+        )
+    node.variance = variance(node.row, direction)
+
+
 def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | None, list[Node]]:
     index = scores.index
     card_pos = scores.card_of[unit]
-    kpis = {k["code"]: k for k in index.kpi}
+    kpis = {k["code"]: (i, k) for i, k in enumerate(index.kpi)}
     objectives = {o["code"]: i for i, o in enumerate(index.objective)}
     perspectives = {p["code"]: p for p in index.perspective if p["scorecard"] == card_pos}
+    located = scores.locate(key)
     card: dict[str, Any] | None = None
     tree: list[Node] = []
     for row in readout.unit_rows(scores, unit, key):
@@ -111,11 +193,82 @@ def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | 
             every = [index.kpi[k] for k in scores.children.get(("objective", position), [])]
             tree[-1].children.append(Node(index.objective[position]["name"], row, hidden=every))
         else:
-            kpi = kpis[row["code"]]
+            at, kpi = kpis[row["code"]]
             objective = tree[-1].children[-1]
-            objective.children.append(Node(kpi["name"], row, kpi))
+            node = Node(kpi["name"], row, kpi)
+            if located is not None:
+                view_name, column = located
+                _kpi_extras(node, scores.result.views[view_name], view_name, at, column, scores)
+            objective.children.append(node)
             objective.hidden.remove(kpi)
     return card, tree
+
+
+def owners(unit: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, code) of the unit's objectives and KPIs → their owner's (user name, name)."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    columns = ("code", "owner__username", "owner__first_name", "owner__last_name")
+    for kind, model, where in (
+        ("objective", Objective, "perspective__scorecard__unit__code"),
+        ("kpi", KPI, "objective__perspective__scorecard__unit__code"),
+    ):
+        found = model.objects.filter(**{where: unit, "archived": False, "owner__isnull": False})
+        for code, username, first, last in found.values_list(*columns):
+            out[(kind, code)] = (username, f"{first} {last}".strip() or username)
+    return out
+
+
+def _status_value(row: dict[str, Any]) -> str:
+    return str(row["status"]).lower() if row.get("status") else NO_STATUS
+
+
+def _options(
+    tree: list[Node], named: dict[tuple[str, str], tuple[str, str]]
+) -> tuple[list[Option], list[Option], list[Option]]:
+    statuses: dict[str, str] = {}
+    for perspective in tree:
+        for objective in perspective.children:
+            for node in [objective, *objective.children]:
+                value = _status_value(node.row)
+                label = str(node.row["status"]).capitalize() if node.row.get("status") else None
+                statuses.setdefault(value, label or "No data or not scored")
+    people = sorted(set(named.values()), key=lambda v: (v[1].lower(), v[0]))
+    return (
+        [Option(v, label) for v, label in statuses.items() if v != NO_STATUS]
+        + ([Option(NO_STATUS, statuses[NO_STATUS])] if NO_STATUS in statuses else []),
+        [Option(username, name) for username, name in people],
+        [Option(p.row["code"], p.name) for p in tree],
+    )
+
+
+def _filter(tree: list[Node], filters: Filters) -> list[Node]:
+    """The perspectives, objectives and KPIs that the filters keep."""
+
+    def status_ok(node: Node) -> bool:
+        return not filters.status or _status_value(node.row) == filters.status.lower()
+
+    out: list[Node] = []
+    for perspective in tree:
+        if filters.perspective and perspective.row["code"] != filters.perspective:
+            continue
+        kept: list[Node] = []
+        for objective in perspective.children:
+            owned = not filters.owner or objective.owner == filters.owner
+            kpis = [
+                k
+                for k in objective.children
+                if status_ok(k) and (owned or k.owner == filters.owner)
+            ]
+            if kpis or (owned and status_ok(objective)):
+                hidden = [] if filters.status or filters.owner else objective.hidden
+                kept.append(
+                    Node(
+                        objective.name, objective.row, objective.info, kpis, hidden, objective.owner
+                    )
+                )
+        if kept or not (filters.status or filters.owner):
+            out.append(Node(perspective.name, perspective.row, perspective.info, kept))
+    return out
 
 
 def _neighbours(
@@ -134,14 +287,29 @@ def _neighbours(
 
 
 def build(
-    scores: engine.Scores, units: list[UnitNode], unit: UnitNode, period: periods.Period
+    scores: engine.Scores,
+    units: list[UnitNode],
+    unit: UnitNode,
+    period: periods.Period,
+    filters: Filters | None = None,
+    named: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> Page:
-    """Everything the scorecard page shows, read from scores computed for the unit's subtree."""
+    """Everything the scorecard page shows, read from scores computed for the unit's subtree.
+
+    `named` gives the owners of objectives and KPIs (see `owners`), for the owner filter.
+    """
+    filters = filters or Filters()
+    named = named or {}
     keys = scores.result.views[period.kind].keys
     card: dict[str, Any] | None = None
     tree: list[Node] = []
     if unit.code in scores.index.unit_codes:
         card, tree = _tree(scores, unit.code, period.key)
+    for perspective in tree:
+        for objective in perspective.children:
+            objective.owner = named.get(("objective", objective.row["code"]), ("", ""))[0]
+            for kpi in objective.children:
+                kpi.owner = named.get(("kpi", kpi.row["code"]), ("", ""))[0]
     # What the objectives expect: their KPIs and the objectives aligned to them from below.
     measures = Coverage()
     for perspective in tree:
@@ -158,16 +326,30 @@ def build(
             row = next(readout.unit_rows(scores, child.code, period.key), None)
         children.append(ChildUnit(child, row))
     previous, following = _neighbours(keys, period.key, period.fiscal_start)
+    statuses, people, sections = _options(tree, named)
+    total = sum(len(o.children) for p in tree for o in p.children)
+    shown_tree = _filter(tree, filters) if filters.active else tree
+    located = scores.locate(period.key)
+    compared_to = "the period before"
+    if located is not None:
+        compared_to = _compared(located[0], keys, located[1], period.fiscal_start)[1]
     return Page(
         unit=unit,
         period=period,
         period_label=choose.label(period),
         card=card,
-        perspectives=tree,
+        perspectives=shown_tree,
         measures=measures,
         ancestors=_ancestors(unit, by_code),
         children=children,
         previous=previous,
         next=following,
         period_choices=choose.choices(list(keys), period),
+        filters=filters,
+        status_options=statuses,
+        owner_options=people,
+        perspective_options=sections,
+        kpis_total=total,
+        kpis_shown=sum(len(o.children) for p in shown_tree for o in p.children),
+        compare_label=compared_to,
     )

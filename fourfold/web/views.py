@@ -37,21 +37,11 @@ def _units(access: Access) -> list[scorecard.UnitNode]:
     return scorecard.unit_tree(visible)
 
 
-def _scorecard_url(code: str, period: str) -> str:
+def _scorecard_url(code: str, period: str, filters: dict[str, str] | None = None) -> str:
     url = reverse("scorecard", args=[code])
-    return f"{url}?{urlencode({'period': period})}" if period else url
-
-
-@require_safe
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The top unit's scorecard for the last ended month."""
-    units = _units(Access.of(request.user))
-    if not units:
-        context = {"organization": Organization.get(), "hidden": Unit.objects.exists()}
-        return render(request, "web/empty.html", context)
-    month = periods.last_ended_month(timezone.localdate())
-    return redirect(_scorecard_url(units[0].code, month))
+    query = {"period": period} if period else {}
+    query.update(filters or {})
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @require_safe
@@ -89,11 +79,15 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     except PeriodError as exc:
         error = str(exc)
         period = parse_period(periods.last_ended_month(today), organization.fiscal_year_start)
-    canonical = _scorecard_url(code, period.key)
+    filters = scorecard.Filters.of(request.GET)
+    canonical = _scorecard_url(code, period.key, filters.query())
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    if error is None and not partial and request.get_full_path() != canonical:
+    # Compared as parameters: a browser and a link may escape the same address differently.
+    wanted = {"period": period.key, **filters.query()}
+    if error is None and not partial and request.GET.dict() != wanted:
         return redirect(canonical)
-    page = scorecard.build(compute(unit=code, today=today), units, unit, period)
+    scores = compute(unit=code, today=today)
+    page = scorecard.build(scores, units, unit, period, filters, scorecard.owners(code))
     context = {
         "organization": organization,
         "units": units,

@@ -159,3 +159,65 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(fourfold: Run, tmp_path: Pa
     done = fourfold("import", str(path), check=False)
     assert done.returncode == 1
     assert done.stderr.strip() == "fourfold: values.xlsx is not a readable XLSX workbook"
+
+
+def test_it_imports_the_wide_layout_with_a_column_per_period(fourfold: Run, tmp_path: Path) -> None:
+    loaded(fourfold, tmp_path)
+    path = csv_file(
+        tmp_path,
+        "kpi,series,2026-01,2026-02,2026-Q1\n"
+        "revenue,actual,800,650,\n"
+        "revenue,target,,,2100\n"
+        "nps,actual,,,41\n",
+    )
+    done = fourfold("import", str(path))
+    assert "3 values created" in done.stdout and "1 targets created" in done.stdout
+    rows = score_lines(fourfold("scores", "--unit", "acme", "--period", "2026-02", "--json"))
+    assert rows[("kpi", "revenue")]["actual"] == 650
+
+
+def test_it_names_the_row_and_the_period_column_of_a_wrong_wide_cell(
+    fourfold: Run, tmp_path: Path
+) -> None:
+    loaded(fourfold, tmp_path)
+    path = csv_file(tmp_path, "kpi,2026-01,2026-02\nrevenue,800,lots\nnps,40,\n")
+    done = fourfold("import", str(path), check=False)
+    assert done.returncode == 1
+    assert "row 2, column 2026-02: actual 'lots' is not a number" in done.stderr
+    assert "row 3, column 2026-01: KPI nps is reported quarterly" in done.stderr
+
+
+def test_it_maps_other_headers_and_remembers_the_mapping_of_a_source(
+    fourfold: Run, tmp_path: Path
+) -> None:
+    loaded(fourfold, tmp_path)
+    first = csv_file(tmp_path, "Measure,Month,Value,Notes\nrevenue,2026-01,800,x\n", "a.csv")
+    refused = fourfold("import", str(first), check=False)
+    assert "column 'Measure' is not known" in refused.stderr
+    done = fourfold(
+        "import",
+        str(first),
+        "--map",
+        "Measure=kpi,Month=period,Value=actual,Notes=-",
+        "--source",
+        "erp-export",
+    )
+    assert "1 values created" in done.stdout
+    second = csv_file(tmp_path, "Measure,Month,Value,Notes\nrevenue,2026-02,650,y\n", "b.csv")
+    again = fourfold("import", str(second), "--source", "erp-export")
+    assert "1 values created" in again.stdout
+
+
+def test_it_refuses_a_mapping_onto_an_unknown_field(fourfold: Run, tmp_path: Path) -> None:
+    loaded(fourfold, tmp_path)
+    path = csv_file(tmp_path, "Measure,Month,Value\n")
+    done = fourfold("import", str(path), "--map", "Measure=code", check=False)
+    assert done.returncode == 1
+    assert "'Measure=code' maps to 'code'" in done.stderr
+
+
+def test_a_file_without_comments_leaves_the_comments_alone(fourfold: Run, tmp_path: Path) -> None:
+    loaded(fourfold, tmp_path)
+    fourfold("import", str(csv_file(tmp_path, "kpi,period,actual,comment\nrevenue,2026-01,8,x\n")))
+    again = fourfold("import", str(csv_file(tmp_path, "kpi,2026-01\nrevenue,8\n", "w.csv")))
+    assert "0 values created, 0 changed, 1 unchanged" in again.stdout

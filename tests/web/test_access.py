@@ -68,3 +68,20 @@ def test_a_kpi_contributor_sees_the_unit_of_their_kpi(client: Client, db: None) 
     client.force_login(carol)
     unit = kpi.objective.perspective.scorecard.unit
     assert client.get(f"/units/{unit.code}/?period=2026-01").status_code == 200
+
+
+def test_a_unit_contributor_may_enter_the_values_of_its_kpis(db: None) -> None:
+    from fourfold.accounts.access import Access
+    from fourfold.measures.models import KPI
+
+    cards.load_small()
+    top = Unit.objects.get(parent=None)
+    kpi = KPI.objects.filter(objective__perspective__scorecard__unit=top).first()
+    assert kpi is not None
+    dan = User.objects.create_user("dan", password="pw")
+    Role.objects.create(user=dan, kind=Role.Kind.CONTRIBUTOR, unit=top)
+    access = Access.of(dan)
+    assert access.can_enter(kpi.pk, top.pk)
+    assert not access.can_edit(top.pk)
+    viewer = Access.of(a_viewer_of(top.code, "val"))
+    assert not viewer.can_enter(kpi.pk, top.pk)

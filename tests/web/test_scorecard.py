@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from fourfold.files.load import load
 from fourfold.web.periods import last_ended_month
 
 from . import cards
@@ -34,17 +35,17 @@ def test_it_sends_visitors_who_are_not_signed_in_to_the_login_page(client: Clien
         assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_it_sends_the_home_page_to_the_top_unit_for_the_last_ended_month(
+def test_scorecards_go_to_the_top_unit_for_the_last_ended_month(
     signed_in: Client, small: None
 ) -> None:
     month = last_ended_month(timezone.localdate())
-    response = signed_in.get("/")
+    response = signed_in.get("/scorecards/")
     assert response.status_code == 302
     assert response["Location"] == f"/units/acme/?period={month}"
 
 
 def test_it_explains_how_to_start_when_there_is_no_unit(signed_in: Client) -> None:
-    response = signed_in.get("/")
+    response = signed_in.get("/scorecards/")
     assert response.status_code == 200
     assert b"fourfold load" in response.content
 
@@ -56,11 +57,12 @@ def test_it_shows_a_kpi_with_actual_target_unit_score_and_status_in_words(
     assert response.status_code == 200
     text = text_of(response.content)
     assert "Acme Test" in text and "Acme Corp" in text and "January 2026" in text
-    assert "Revenue 1,234,567.89 700 EUR 10.00 Green 1/1" in text
+    assert "Revenue 1,234,567.89 700 +1,233,867.89 +176,266.8 % EUR" in text
+    assert "10.00 Green 1/1" in text
     assert "Days of stock lower" not in text
-    assert "Days of stock best in range 25 20–30 days 10.00 Green 1/1" in text
-    assert "Complaints lower is better 103 100 count 4.72 Slightly below 1/1" in text
-    assert "Not reported yet — 700 EUR — No data 0/1 ! 1 overdue" in text
+    assert "Days of stock best in range 25 20–30 0 in the range days" in text
+    assert "Complaints lower is better 103 100 +3 +3.0 % count" in text
+    assert "Not reported yet — 700 — EUR — — No data 0/1 ! 1 overdue" in text
     assert "Grow revenue 8.24 Green 3/4 ! 1 overdue" in text
     assert "Scorecard score 8.24 / 10" in text
 
@@ -122,10 +124,10 @@ def test_it_turns_a_month_into_the_kind_picked(signed_in: Client, small: None) -
     assert response["Location"] == "/units/acme/?period=2026-03-YTD"
     # March has neither a value nor a target, so the quarter has no target to score against.
     text = text_of(signed_in.get("/units/acme/?period=2026-Q1").content)
-    assert "Revenue 1,235,167.89 — EUR — Not scored 1/1" in text
+    assert "Revenue 1,235,167.89 — — EUR" in text and "— Not scored 1/1" in text
     text = text_of(signed_in.get("/units/acme/?period=2026-02-YTD").content)
     assert "Jan–Feb 2026 (YTD)" in text
-    assert "Revenue 1,235,167.89 1,400 EUR 10.00 Green 1/1" in text
+    assert "Revenue 1,235,167.89 1,400 +1,233,767.89 +88,126.3 % EUR" in text
 
 
 def test_it_links_to_the_parent_and_child_units(signed_in: Client, small: None) -> None:
@@ -162,8 +164,102 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     # Session and user (2), the user's roles, units and KPIs (3), the unit tree (1), the
     # organization (1), and the scoring engine's
     # nine: organization, schemes, units, scorecards, perspectives, objectives, KPIs, values
-    # and targets, each read in one query however many there are.
-    with django_assert_num_queries(16):
+    # and targets, each read in one query however many there are; the owners of objectives
+    # and of KPIs for the owner filter (2), and the navigation's own check (1).
+    with django_assert_num_queries(19):
         response = signed_in.get("/units/top/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
+
+
+def test_it_links_objectives_and_kpis_to_their_pages(signed_in: Client, small: None) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert '<a href="/units/acme/objectives/grow/?period=2026-01">Grow revenue</a>' in html
+    assert '<a href="/units/acme/kpis/revenue/?period=2026-01">Revenue</a>' in html
+
+
+def test_it_draws_a_sparkline_and_an_arrow_judged_by_the_direction(
+    signed_in: Client, small: None
+) -> None:
+    response = signed_in.get("/units/acme/?period=2026-02")
+    html = response.content.decode()
+    assert html.count('<svg class="spark"') == 3  # the KPI never reported has none
+    assert 'aria-label="Actual over the last 2 months: from 1,234,567.89 to 600"' in html
+    # Revenue fell and higher is better: a red arrow down, and the same in words.
+    assert 'class="trend trend--down trend--bad"' in html
+    assert "Down 100.0 % on January 2026, worse" in text_of(response.content)
+
+
+def test_it_judges_a_fall_as_good_when_lower_is_better() -> None:
+    from fourfold.web.trends import trend
+
+    nan = float("nan")
+    found = trend("decrease", (90.0, nan, nan), (100.0, nan, nan), "March 2026")
+    assert found is not None and found.arrow == "down" and found.good is True
+    assert found.text == "Down 10.0 % on March 2026, better"
+    flat = trend("increase", (100.2, nan, nan), (100.0, nan, nan), "March 2026")
+    assert flat is not None and flat.arrow == "flat" and flat.good is None
+    closer = trend("range", (31.0, 20.0, 30.0), (35.0, 20.0, 30.0), "March 2026")
+    assert closer is not None and closer.arrow == "down" and closer.good is True
+
+
+def test_it_filters_by_status_owner_and_perspective_without_javascript(
+    signed_in: Client, small: None
+) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert '<form class="filters" method="get" action="/units/acme/"' in html
+    assert '<option value="slightly below">Slightly below</option>' in html
+    response = signed_in.get("/units/acme/?period=2026-01&status=green&owner=&perspective=")
+    assert response["Location"] == "/units/acme/?period=2026-01&status=green"
+    response = signed_in.get("/units/acme/?period=2026-01&status=green")
+    assert response.content.count(b'class="kpi"') == 2
+    text = text_of(response.content)
+    assert "Showing 2 of 4 KPIs" in text and "Complaints" not in text
+    assert "Clear filters" in text
+    response = signed_in.get("/units/acme/?period=2026-01&status=none")
+    assert response.content.count(b'class="kpi"') == 1
+    response = signed_in.get("/units/acme/?period=2026-01&perspective=nope")
+    assert "Nothing on this scorecard matches the filters." in text_of(response.content)
+
+
+def test_it_filters_by_owner(signed_in: Client, db: None) -> None:
+    text = cards.SMALL.replace(
+        "                name: Complaints\n",
+        "                name: Complaints\n                owner: grace@acme.example\n",
+    )
+    load(text, actor=None, source_name="owned.yaml")
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
+    assert '<option value="grace@acme.example">grace@acme.example</option>' in html
+    response = signed_in.get("/units/acme/?period=2026-01&owner=grace@acme.example")
+    assert response.content.count(b'class="kpi"') == 1
+    assert b"Complaints" in response.content and b"Days of stock" not in response.content
+
+
+def test_it_keeps_the_filters_on_the_period_steps_and_renders_them_for_htmx(
+    signed_in: Client, small: None
+) -> None:
+    html = signed_in.get("/units/acme/?period=2026-01&status=green").content.decode()
+    assert 'href="/units/acme/?period=2026-02&amp;status=green"' in html
+    response = signed_in.get(
+        "/units/acme/?period=2026-01&status=green", headers={"HX-Request": "true"}
+    )
+    assert response["HX-Push-Url"] == "/units/acme/?period=2026-01&status=green"
+
+
+def test_it_marks_a_value_with_a_data_quality_note(small: None) -> None:
+    from django.template.loader import render_to_string
+
+    from fourfold.scoring.engine import compute
+    from fourfold.strategy.models import Organization
+    from fourfold.web import periods as choose
+    from fourfold.web import scorecard as sc
+
+    units = sc.unit_tree([("acme", "Acme Corp", None)])
+    period = choose.requested("2026-01", "", 1, timezone.localdate())
+    page = sc.build(compute(unit="acme"), units, units[0], period)
+    page.perspectives[0].children[0].children[0].row["quality"] = "Division by zero in March"
+    html = render_to_string(
+        "web/_scorecard.html", {"page": page, "units": units, "organization": Organization.get()}
+    )
+    assert '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span>' in html
+    assert "Division by zero in March" in html

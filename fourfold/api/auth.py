@@ -1,0 +1,62 @@
+"""Bearer tokens: who is calling, and what their token and their roles let them do."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from fourfold.accounts.access import Access
+
+from .errors import ApiError
+from .models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return None  # ninja answers 401 with the how-to message
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise AuthenticationError(
+                message="The Authorization header must read 'Bearer <token>'."
+            )
+        return self.authenticate(request, secret.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        found = ApiToken.authenticate(token)
+        if found is None:
+            raise AuthenticationError(
+                message="This API token is not valid: it may have been revoked or mistyped. "
+                "Create a new one on the API tokens page."
+            )
+        found.touch()
+        request.user = found.user
+        return found
+
+
+def token_of(request: HttpRequest) -> ApiToken:
+    return cast(ApiToken, request.auth)  # type: ignore[attr-defined]
+
+
+def access_of(request: HttpRequest) -> Access:
+    """The caller's rights, worked out once per request."""
+    cached = getattr(request, "_fourfold_access", None)
+    if cached is None:
+        cached = Access.of(token_of(request).user)
+        request._fourfold_access = cached  # type: ignore[attr-defined]
+    return cast(Access, cached)
+
+
+def require_write(request: HttpRequest) -> ApiToken:
+    token = token_of(request)
+    if not token.can_write:
+        raise ApiError(
+            403,
+            f"The token '{token.name}' is read-only: create a read-write token to change data.",
+            code="read_only_token",
+        )
+    return token

@@ -1,0 +1,313 @@
+"""KPIs, targets and measurements: read them all, write what a data pipeline needs."""
+
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest
+from ninja import BodyEx, P, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from fourfold.core import periods
+from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.strategy.models import Organization
+
+from .. import services
+from ..auth import access_of, require_write
+from ..common import READ_ERRORS, WRITE_ERRORS, Mapped, Page, Rows, in_unit, responses
+from ..errors import ApiError
+from ..schemas import (
+    Code,
+    KpiIn,
+    KpiOut,
+    KpiPatch,
+    MeasurementIn,
+    MeasurementItem,
+    MeasurementOut,
+    PeriodKey,
+    TargetIn,
+    TargetOut,
+    WriteCounts,
+)
+
+router = Router(tags=["measures"])
+
+KPI_UNIT = services.KPI_UNIT
+ROW_UNIT = "kpi__" + KPI_UNIT
+BULK_LIMIT = 10_000
+
+
+class KpiFilter(Schema):
+    unit: Code | None = None
+    objective: Code | None = None
+
+
+class RowFilter(Schema):
+    unit: Code | None = None
+    kpi: Code | None = None
+    period: PeriodKey | None = None
+
+
+def _kpis() -> Rows:
+    return KPI.objects.order_by("pk").values(
+        "code",
+        "name",
+        "description",
+        "direction",
+        "frequency",
+        "aggregation",
+        "formula",
+        "weight",
+        "kind",
+        "grace_days",
+        "tolerance",
+        "order",
+        "archived",
+        unit_code=F("objective__perspective__scorecard__unit__code"),
+        objective_code=F("objective__code"),
+        unit_of_measure=F("unit"),
+        owner_email=F("owner__email"),
+        contributor_email=F("contributor__email"),
+        scheme_name=F("scheme__name"),
+    )
+
+
+def _kpi_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "unit": row["unit_code"],
+        "objective": row["objective_code"],
+        "owner": row["owner_email"] or None,
+        "contributor": row["contributor_email"] or None,
+        "scheme": row["scheme_name"],
+    }
+
+
+def _one_kpi(request: HttpRequest, code: str) -> dict[str, Any]:
+    row = in_unit(_kpis(), access_of(request), None, KPI_UNIT).filter(code=code).first()
+    if row is None:
+        raise ApiError(404, f"There is no KPI '{code}' that this token may see.")
+    return _kpi_out(row)
+
+
+@router.get(
+    "/kpis",
+    response=responses(list[KpiOut], *READ_ERRORS),
+    summary="List the KPIs",
+    description="The KPIs of the units the token's user may see, archived ones included; "
+    "`?unit=` and `?objective=` narrow it.",
+)
+@paginate(Page)
+def list_kpis(request: HttpRequest, filters: Query[KpiFilter]) -> Any:
+    rows = in_unit(_kpis(), access_of(request), filters.unit, KPI_UNIT)
+    if filters.objective is not None:
+        rows = rows.filter(objective__code=filters.objective)
+    return Mapped(rows, _kpi_out)
+
+
+@router.get("/kpis/{code}", response=responses(KpiOut, *READ_ERRORS), summary="Read one KPI")
+def get_kpi(request: HttpRequest, code: Path[Code]) -> Any:
+    return _one_kpi(request, code)
+
+
+@router.post(
+    "/kpis",
+    response=responses(KpiOut, *WRITE_ERRORS, 409, status=201),
+    summary="Create a KPI",
+    description="Needs a read-write token whose user may edit the objective's unit. "
+    "Owner and contributor are e-mail addresses of existing users.",
+)
+def create_kpi(request: HttpRequest, data: KpiIn) -> Any:
+    token = require_write(request)
+    kpi = services.create_kpi(data, token, access_of(request))
+    return Status(201, _one_kpi(request, kpi.code))
+
+
+@router.patch(
+    "/kpis/{code}",
+    response=responses(KpiOut, *WRITE_ERRORS),
+    summary="Change a KPI",
+    description="Changes only the fields sent. Direction, frequency and scheme cannot change "
+    "here, since the KPI's targets were checked against them.",
+)
+def update_kpi(request: HttpRequest, code: Path[Code], data: KpiPatch) -> Any:
+    token = require_write(request)
+    services.update_kpi(code, data, token, access_of(request))
+    return _one_kpi(request, code)
+
+
+# --- targets ---------------------------------------------------------------------------
+
+
+def _rows(queryset: Rows, request: HttpRequest, filters: RowFilter) -> Rows:
+    rows = in_unit(queryset, access_of(request), filters.unit, ROW_UNIT)
+    if filters.kpi is not None:
+        rows = rows.filter(kpi__code=filters.kpi)
+    if filters.period is not None:
+        try:
+            key = periods.parse_period(filters.period, Organization.get().fiscal_year_start).key
+        except periods.PeriodError as exc:
+            raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
+        rows = rows.filter(period=key)
+    return rows
+
+
+def _targets() -> Rows:
+    return Target.objects.order_by("kpi_id", "period").values(
+        "period",
+        "target",
+        "red_flag",
+        "stretch",
+        "low",
+        "high",
+        "baseline",
+        "source",
+        "changed_at",
+        "reason",
+        kpi_code=F("kpi__code"),
+        changed_by_name=F("changed_by__username"),
+    )
+
+
+def _target_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]}
+
+
+@router.get(
+    "/targets",
+    response=responses(list[TargetOut], *READ_ERRORS),
+    summary="List the targets",
+    description="Targets of the KPIs the token's user may see, by KPI and period; "
+    "`?unit=`, `?kpi=` and `?period=` narrow it.",
+)
+@paginate(Page)
+def list_targets(request: HttpRequest, filters: Query[RowFilter]) -> Any:
+    return Mapped(_rows(_targets(), request, filters), _target_out)
+
+
+def _one_target(request: HttpRequest, kpi: str, period: str) -> dict[str, Any]:
+    rows = _rows(_targets(), request, RowFilter(kpi=kpi, period=period))
+    row = rows.first()
+    if row is None:
+        raise ApiError(404, f"KPI {kpi} has no target for {period} that this token may see.")
+    return _target_out(row)
+
+
+@router.get(
+    "/targets/{kpi}/{period}",
+    response=responses(TargetOut, *READ_ERRORS),
+    summary="Read the target of a KPI for a period",
+)
+def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
+    return _one_target(request, kpi, period)
+
+
+@router.put(
+    "/targets/{kpi}/{period}",
+    response={**responses(TargetOut, *WRITE_ERRORS), 201: TargetOut},
+    summary="Set the target of a KPI for a period",
+    description="Creates the target (201) or replaces it (200); the earlier version is kept in "
+    "the history with the reason. A range KPI takes `low` and `high`, any other `target` and "
+    "optionally `red_flag`, checked as the scorecard file is. Needs a read-write token whose "
+    "user may edit the KPI's unit.",
+)
+def put_target(
+    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
+) -> Any:
+    token = require_write(request)
+    facts = services.kpi_for_write(kpi, access_of(request), enter=False)
+    key, count = services.set_target(facts, period, data, token)
+    return Status(201 if count.created else 200, _one_target(request, kpi, key))
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+def _measurements() -> Rows:
+    return Measurement.objects.order_by("kpi_id", "period").values(
+        "period",
+        "comment",
+        "source",
+        "source_detail",
+        "entered_at",
+        actual=F("value"),
+        kpi_code=F("kpi__code"),
+        entered_by_name=F("entered_by__username"),
+    )
+
+
+def _measurement_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "kpi": row["kpi_code"], "entered_by": row["entered_by_name"]}
+
+
+@router.get(
+    "/measurements",
+    response=responses(list[MeasurementOut], *READ_ERRORS),
+    summary="List the measurements",
+    description="Actual values of the KPIs the token's user may see, by KPI and period; "
+    "`?unit=`, `?kpi=` and `?period=` narrow it.",
+)
+@paginate(Page)
+def list_measurements(request: HttpRequest, filters: Query[RowFilter]) -> Any:
+    return Mapped(_rows(_measurements(), request, filters), _measurement_out)
+
+
+def _one_measurement(request: HttpRequest, kpi: str, period: str) -> dict[str, Any]:
+    row = _rows(_measurements(), request, RowFilter(kpi=kpi, period=period)).first()
+    if row is None:
+        raise ApiError(404, f"KPI {kpi} has no value for {period} that this token may see.")
+    return _measurement_out(row)
+
+
+@router.get(
+    "/measurements/{kpi}/{period}",
+    response=responses(MeasurementOut, *READ_ERRORS),
+    summary="Read the value of a KPI for a period",
+)
+def get_measurement(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
+    return _one_measurement(request, kpi, period)
+
+
+@router.put(
+    "/measurements/{kpi}/{period}",
+    response={**responses(MeasurementOut, *WRITE_ERRORS), 201: MeasurementOut},
+    summary="Record the value of a KPI for a period",
+    description="Creates the value (201) or changes it (200); the earlier value is kept in the "
+    "history. The period must be of the KPI's frequency; a yes / no KPI takes 1 or 0. Needs a "
+    "read-write token whose user may enter the KPI's values.",
+)
+def put_measurement(
+    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: MeasurementIn
+) -> Any:
+    token = require_write(request)
+    access = access_of(request)
+    services.kpi_for_write(kpi, access, enter=True)
+    item = MeasurementItem(kpi=kpi, period=period, actual=data.actual, comment=data.comment)
+    try:
+        count = services.enter_values([item], token, access, reason=data.reason)
+    except ApiError as exc:
+        detail = exc.details[0] if exc.details else {"reason": exc.message}
+        for d in exc.details:
+            d["index"] = None
+        raise ApiError(
+            422, f"The value cannot be recorded: {detail['reason']}.", exc.details
+        ) from None
+    key = periods.parse_period(period, Organization.get().fiscal_year_start).key
+    return Status(201 if count.created else 200, _one_measurement(request, kpi, key))
+
+
+@router.post(
+    "/measurements/bulk",
+    response=responses(WriteCounts, *WRITE_ERRORS),
+    summary="Record many values at once",
+    description=f"Up to {BULK_LIMIT:,} values `{{kpi, period, actual, comment?}}`, all or none: "
+    "when any item is wrong nothing is written and the answer (422) lists every wrong item "
+    "with its index and reason. Sending the same values again changes nothing. Needs a "
+    "read-write token whose user may enter every KPI's values.",
+)
+def bulk_measurements(
+    request: HttpRequest,
+    items: BodyEx[list[MeasurementItem], P(max_length=BULK_LIMIT)],
+) -> Any:
+    token = require_write(request)
+    count = services.enter_values(items, token, access_of(request))
+    return {"created": count.created, "changed": count.changed, "unchanged": count.unchanged}

@@ -1,0 +1,236 @@
+"""What the API reads and writes. Input is strict: no `false` for 0, no NaN, no NUL bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
+
+# PostgreSQL cannot store a NUL character, so no text may carry one.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)]
+Name = Annotated[str, StringConstraints(pattern=r"^[^\x00]*\S[^\x00]*$", max_length=300)]
+Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+# 2026-03, 2026-Q1, 2026, FY2026-Q2, 2026-03-YTD; parse_period then checks the fiscal form.
+PeriodKey = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(?:[Ff][Yy])?[0-9]{4}(?:-(?:0[1-9]|1[0-2]|[Qq][1-4]))?(?:-[Yy][Tt][Dd])?$",
+        max_length=20,
+    ),
+]
+Email = Annotated[str, StringConstraints(pattern=r"^[^\x00\s@]+@[^\x00\s@]+$", max_length=254)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+Direction = Literal["increase", "decrease", "range"]
+Frequency = Literal["monthly", "quarterly", "yearly"]
+Aggregation = Literal["sum", "average", "last", "min", "max"]
+Rollup = Literal["weighted_mean", "worst", "share_met"]
+Source = Literal["manual", "file", "api", "connector"]
+
+
+class In(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+# --- the strategy, read only ------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    parent: str | None
+    owner: str | None = Field(description="E-mail address of the unit's owner")
+    order: int
+
+
+class ScorecardOut(Schema):
+    unit: str
+    name: str = Field(description="Name of the unit")
+    rollup: Rollup
+    scheme: str | None
+
+
+class PerspectiveOut(Schema):
+    unit: str
+    code: str
+    name: str
+    order: int
+    weight: float
+    rollup: Rollup
+    scheme: str | None
+    archived: bool
+
+
+class ObjectiveOut(Schema):
+    code: str
+    unit: str
+    perspective: str
+    name: str
+    description: str
+    owner: str | None
+    order: int
+    weight: float
+    rollup: Rollup
+    scheme: str | None
+    aligned_to: str | None
+    contributes: bool
+    archived: bool
+
+
+class LinkOut(Schema):
+    cause: str = Field(description="Code of the objective that drives the other")
+    effect: str
+    cause_unit: str
+    effect_unit: str
+
+
+# --- KPIs ------------------------------------------------------------------------------
+
+
+class KpiOut(Schema):
+    code: str
+    unit: str
+    objective: str
+    name: str
+    description: str
+    unit_of_measure: str
+    owner: str | None
+    contributor: str | None
+    direction: Direction
+    frequency: Frequency
+    aggregation: Aggregation
+    formula: str
+    scheme: str
+    weight: float
+    kind: Literal["lead", "lag", ""]
+    grace_days: int
+    tolerance: float | None
+    order: int
+    archived: bool
+
+
+class KpiIn(In):
+    code: Code
+    objective: Code = Field(description="Code of the objective the KPI measures")
+    name: Name
+    description: Text = ""
+    unit_of_measure: Annotated[Text, StringConstraints(max_length=50)] = ""
+    owner: Email | None = None
+    contributor: Email | None = None
+    direction: Direction
+    frequency: Frequency
+    aggregation: Aggregation
+    scheme: Code = Field("default", description="Name of a scoring scheme")
+    weight: Annotated[float, Field(gt=0, le=1_000_000)] = 1.0
+    kind: Literal["lead", "lag", ""] = ""
+    grace_days: Annotated[int, Field(ge=0, le=3660)] = 15
+    tolerance: Annotated[float, Field(gt=0, le=1e15)] | None = None
+
+
+class KpiPatch(In):
+    """The fields that may change; direction, frequency and scheme are fixed by the targets."""
+
+    # Fields left out are left alone; only owner, contributor and tolerance may be cleared,
+    # so the others accept no null (SkipJsonSchema keeps null out of the OpenAPI description).
+    name: Name | SkipJsonSchema[None] = None
+    description: Text | SkipJsonSchema[None] = None
+    unit_of_measure: Annotated[Text, StringConstraints(max_length=50)] | SkipJsonSchema[None] = None
+    owner: Email | None = None
+    contributor: Email | None = None
+    aggregation: Aggregation | SkipJsonSchema[None] = None
+    weight: Annotated[float, Field(gt=0, le=1_000_000)] | SkipJsonSchema[None] = None
+    kind: Literal["lead", "lag", ""] | SkipJsonSchema[None] = None
+    grace_days: Annotated[int, Field(ge=0, le=3660)] | SkipJsonSchema[None] = None
+    tolerance: Annotated[float, Field(gt=0, le=1e15)] | None = None
+    archived: bool | SkipJsonSchema[None] = None
+
+
+# --- targets and values ----------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    kpi: str
+    period: str
+    target: float | None
+    red_flag: float | None
+    stretch: float | None
+    low: float | None
+    high: float | None
+    baseline: float | None
+    source: Source
+    changed_by: str | None = Field(description="User name of who set it")
+    changed_at: dt.datetime
+    reason: str
+
+
+class TargetIn(In):
+    target: Number | None = None
+    red_flag: Number | None = None
+    stretch: Number | None = None
+    low: Number | None = Field(None, description="Lower bound, for range KPIs")
+    high: Number | None = Field(None, description="Upper bound, for range KPIs")
+    baseline: Number | None = None
+    reason: Annotated[Text, StringConstraints(max_length=500)] = Field(
+        "", description="Why it changed; kept in the history"
+    )
+
+
+class MeasurementOut(Schema):
+    kpi: str
+    period: str
+    actual: float
+    comment: str
+    source: Source
+    source_detail: str
+    entered_by: str | None = Field(description="User name of who entered it")
+    entered_at: dt.datetime
+
+
+class MeasurementIn(In):
+    actual: Number
+    comment: Annotated[Text, StringConstraints(max_length=2000)] = ""
+    reason: Annotated[Text, StringConstraints(max_length=500)] = Field(
+        "", description="Why it changed; kept in the history"
+    )
+
+
+class MeasurementItem(In):
+    kpi: Code
+    period: PeriodKey = Field(description="A period of the KPI's frequency: 2026-03, 2026-Q1, 2026")
+    actual: Number
+    comment: Annotated[Text, StringConstraints(max_length=2000)] = ""
+
+
+class WriteCounts(Schema):
+    created: int
+    changed: int
+    unchanged: int
+
+
+# --- scores ----------------------------------------------------------------------------
+
+
+class Coverage(Schema):
+    expected: int
+    reported: int
+    overdue: int
+
+
+class ScoreRow(Schema):
+    """One scored node, exactly as a line of `fourfold scores --json`."""
+
+    unit: str
+    kind: Literal["scorecard", "perspective", "objective", "kpi"]
+    code: str
+    period: str
+    actual: float | None
+    target: float | None
+    score: float | None
+    status: str | None
+    color: str | None
+    coverage: Coverage
+    low: float | None = Field(None, description="Only for range KPIs")
+    high: float | None = Field(None, description="Only for range KPIs")

@@ -1,0 +1,307 @@
+"""The forms of the editing pages: they read what was typed; the services judge it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
+from fourfold.accounts.models import Role
+from fourfold.core import periods
+from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS
+from fourfold.measures.models import KPI, Aggregation, Direction, Frequency
+from fourfold.strategy.models import Objective, Rollup, Unit
+
+from .checks import Invalid
+from .targets import MODES
+
+ROLLUP_HELP = "How its children's scores combine."
+
+
+def _choice(
+    name: str, label: str, options: Iterable[tuple[str, str]], **kw: Any
+) -> forms.ChoiceField:
+    """A choice refused with the loader's words when something else is posted."""
+    options = list(options)
+    known = ", ".join(value for value, _ in options if value)
+    return forms.ChoiceField(
+        label=label,
+        choices=options,
+        error_messages={"invalid_choice": f"'{name}' must be one of {known}, not '%(value)s'"},
+        **kw,
+    )
+
+
+def _number(name: str, label: str, **kw: Any) -> forms.FloatField:
+    kw.setdefault("required", False)
+    return forms.FloatField(
+        label=label,
+        error_messages={"invalid": f"'{name}' must be a number"},
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        **kw,
+    )
+
+
+def _email(label: str, help_text: str) -> forms.CharField:
+    # A text field, not an EmailField, so that the loader's own message explains a bad address.
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.EmailInput(attrs={"list": "people", "autocomplete": "off"}),
+    )
+
+
+def _code(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Code",
+        max_length=100,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def scheme_choices(names: Iterable[str], *, inherit: bool) -> list[tuple[str, str]]:
+    first = [("", "— as its parent —")] if inherit else []
+    return first + [(n, n) for n in sorted(names)]
+
+
+def show_errors(form: forms.Form, exc: Invalid) -> None:
+    """Put a refused change's messages next to their fields, the rest on top of the form."""
+    for field, messages in exc.errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class UnitForm(forms.Form):
+    code = _code("Letters, digits, '-', '_' or '.'; unique in the organization.")
+    name = forms.CharField(label="Name", max_length=200)
+    parent = forms.ChoiceField(label="Parent unit")
+    owner = _email("Owner", "Email address of the person accountable for this unit.")
+
+    def __init__(self, *args: Any, parents: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "parent", parents)
+
+
+class UnitEditForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    owner = _email("Owner", "Email address of the person accountable for this unit.")
+
+
+class PerspectiveForm(forms.Form):
+    code = _code("Unique within this unit's scorecard.")
+    name = forms.CharField(label="Name", max_length=200)
+    weight = _number("weight", "Weight", initial=1, min_value=0)
+    rollup = _choice(
+        "rollup", "Roll-up", Rollup.choices, initial="weighted_mean", help_text=ROLLUP_HELP
+    )
+    scheme = forms.ChoiceField(label="Scoring scheme", required=False)
+
+    def __init__(self, *args: Any, schemes: Iterable[str], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "scheme", scheme_choices(schemes, inherit=True))
+
+
+class ObjectiveForm(forms.Form):
+    code = _code("Unique in the organization.")
+    name = forms.CharField(label="Name", max_length=300)
+    perspective = forms.ChoiceField(label="Perspective")
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = _email("Owner", "Email address of the person accountable for this objective.")
+    weight = _number("weight", "Weight", initial=1, min_value=0)
+    rollup = _choice(
+        "rollup", "Roll-up", Rollup.choices, initial="weighted_mean", help_text=ROLLUP_HELP
+    )
+    scheme = forms.ChoiceField(label="Scoring scheme", required=False)
+
+    def __init__(
+        self, *args: Any, perspectives: list[tuple[str, str]], schemes: Iterable[str], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "perspective", perspectives)
+        _choices(self, "scheme", scheme_choices(schemes, inherit=True))
+
+
+class KPIForm(forms.Form):
+    code = _code("Unique in the organization.")
+    name = forms.CharField(label="Name", max_length=300)
+    objective = forms.ChoiceField(label="Objective")
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    unit = forms.CharField(label="Unit of measure", required=False, max_length=50)
+    direction = _choice(
+        "direction", "Direction", [(d, Direction(d).label) for d in DIRECTIONS], initial="increase"
+    )
+    frequency = _choice(
+        "frequency", "Frequency", [(f, Frequency(f).label) for f in FREQUENCIES], initial="monthly"
+    )
+    aggregation = _choice(
+        "aggregation",
+        "Aggregation over time",
+        [(a, Aggregation(a).label) for a in periods.AGGREGATIONS],
+        initial="sum",
+        help_text="How the months make a quarter and a year.",
+    )
+    scheme = forms.ChoiceField(label="Scoring scheme", initial="default")
+    weight = _number("weight", "Weight", initial=1, min_value=0)
+    kind = _choice(
+        "kind", "Lead or lag", [("", "—"), *((k, KPI.Kind(k).label) for k in KINDS)], required=False
+    )
+    owner = _email("Owner", "Email address of the person accountable for this KPI.")
+    contributor = _email("Data contributor", "Email address of the person who enters its values.")
+    grace_days = forms.IntegerField(
+        label="Grace days",
+        min_value=0,
+        initial=15,
+        help_text="Days after a period ends before its value is overdue.",
+        error_messages={"invalid": "'grace_days' must be a whole number of days"},
+    )
+    tolerance = _number(
+        "tolerance",
+        "Tolerance",
+        help_text="Range KPIs: how far outside the band the score reaches 0.",
+    )
+
+    def __init__(
+        self, *args: Any, objectives: list[tuple[str, str]], schemes: Iterable[str], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "objective", objectives)
+        _choices(self, "scheme", scheme_choices(schemes, inherit=False))
+
+
+class LinksForm(forms.Form):
+    drives = forms.MultipleChoiceField(
+        label="This objective drives",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The objectives of this unit that it causes on the strategy map.",
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "drives", candidates)
+
+
+class AlignmentForm(forms.Form):
+    aligned_to = forms.ChoiceField(
+        label="Aligned to", required=False, help_text="An objective of a unit above this one."
+    )
+    contributes = forms.BooleanField(
+        label="Contributes: its score rolls up into the objective above", required=False
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "aligned_to", [("", "— not aligned —"), *candidates])
+
+
+def objective_choices(objectives: Iterable[Objective]) -> list[tuple[str, str]]:
+    return [(str(o.pk), f"{o.name} ({o.code})") for o in objectives]
+
+
+class TargetForm(forms.Form):
+    period = forms.CharField(label="Period", max_length=20)
+    target = _number("target", "Target")
+    red_flag = _number("red_flag", "Red flag", help_text="The value that is unacceptable.")
+    stretch = _number("stretch", "Stretch")
+    low = _number("low", "Low bound")
+    high = _number("high", "High bound")
+    baseline = _number("baseline", "Baseline")
+    reason = forms.CharField(
+        label="Reason", required=False, max_length=500, help_text="Needed when a target changes."
+    )
+
+    def __init__(self, *args: Any, kpi: KPI, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        drop = ("target", "red_flag", "stretch") if kpi.direction == "range" else ("low", "high")
+        for name in drop:
+            del self.fields[name]
+        if kpi.scheme.type not in ("yes_no", "unscored"):
+            # A scored KPI cannot be scored without these: say so before anything is sent.
+            for name in ("low", "high") if kpi.direction == "range" else ("target",):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = f"'{name}' is required"
+
+
+MODE_LABELS = {
+    "same": "The same value every period",
+    "spread": "An annual total, spread evenly",
+    "ramp": "A ramp from a first to a last value",
+}
+
+
+class YearTargetForm(TargetForm):
+    period = None  # type: ignore[assignment]
+    year = forms.CharField(label="Year", max_length=20)
+    mode = _choice(
+        "mode",
+        "How",
+        [(m, MODE_LABELS[m]) for m in MODES],
+        initial="same",
+        widget=forms.RadioSelect,
+    )
+    target_end = _number("target_end", "Last period's target", help_text="For a ramp.")
+
+    field_order = ["year", "mode", "target", "target_end", "red_flag", "stretch", "low", "high"]
+
+    def __init__(self, *args: Any, kpi: KPI, **kw: Any) -> None:
+        super().__init__(*args, kpi=kpi, **kw)
+        if "target" in self.fields:
+            self.fields[
+                "target"
+            ].help_text = "Each period's target, the annual total, or the first period's, by how."
+        if kpi.direction == "range":
+            del self.fields["target_end"]
+            _choices(self, "mode", [("same", MODE_LABELS["same"])])
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(
+        label="Username", max_length=150, widget=forms.TextInput(attrs={"autocapitalize": "none"})
+    )
+    email = forms.CharField(label="Email", required=False, widget=forms.EmailInput)
+    first_name = forms.CharField(label="First name", required=False, max_length=150)
+    last_name = forms.CharField(label="Last name", required=False, max_length=150)
+    password = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not a common password, not all digits.",
+    )
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class RoleForm(forms.Form):
+    kind = _choice("kind", "Role", Role.Kind.choices)
+    unit = forms.ChoiceField(
+        label="Unit",
+        required=False,
+        help_text="A role on a unit covers every unit below it. Administrators cover everything.",
+    )
+
+    def __init__(self, *args: Any, units: Iterable[Unit], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(
+            self,
+            "unit",
+            [("", "The whole organization")] + [(u.code, f"{u.name} ({u.code})") for u in units],
+        )

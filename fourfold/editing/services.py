@@ -1,0 +1,573 @@
+"""Every change an editor makes to a scorecard: checked as the file loader checks, audited.
+
+Each function takes the acting user, checks the whole change first (raising `Invalid` with
+every problem by field), then writes it inside one transaction with an audit entry that holds
+the changed fields before and after. Nothing is ever deleted: items are archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Max
+
+from fourfold.audit.models import record
+from fourfold.core import periods, scoring
+from fourfold.files.spec import DIRECTIONS, FREQUENCIES, FREQUENCY_KIND, KINDS, ROLLUPS
+from fourfold.measures.models import KPI, Measurement, Scheme, Target
+from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
+
+from .checks import Check, Invalid, person
+
+__all__ = ["Invalid"]
+
+Actor = Any
+Data = Mapping[str, Any]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> Any:
+    """A field's value as the audit log keeps it: people by email, items by code."""
+    if isinstance(value, models.Model):
+        if hasattr(value, "email"):
+            return person(value)
+        return getattr(value, "code", None) or getattr(value, "name", None) or value.pk
+    return value
+
+
+def _apply(obj: models.Model, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the fields that differ and save only those; the changed fields before and after."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    new = obj.pk is None
+    for name, value in values.items():
+        old = None if new else getattr(obj, name)
+        if new or old != value:
+            if not new:
+                before[name] = _shown(old)
+            after[name] = _shown(value)
+            setattr(obj, name, value)
+    if new:
+        obj.save()
+    elif after:
+        obj.save(update_fields=list(after))
+    return before, after
+
+
+def schemes() -> dict[str, Scheme]:
+    """Every scoring scheme by name, the built-in ones created when missing (as the loader does)."""
+    found = {s.name: s for s in Scheme.objects.all()}
+    for name, builtin in scoring.BUILTIN.items():
+        if name not in found:
+            found[name] = Scheme.objects.create(
+                name=name,
+                type=builtin.type,
+                statuses=[{"name": s.name, "color": s.color} for s in builtin.statuses],
+            )
+    return found
+
+
+def _rollup_fields(check: Check, data: Data, known: dict[str, Scheme]) -> dict[str, Any]:
+    rollup = check.choice("rollup", data.get("rollup"), ROLLUPS, "weighted_mean")
+    name = check.text("scheme", data.get("scheme"))
+    scheme = None
+    if name:
+        scheme = known.get(name)
+        if scheme is None:
+            check.add("scheme", f"there is no scheme named '{name}'")
+    if rollup == "share_met" and scheme is not None and scheme.type != "percent_of_target":
+        check.add("scheme", "a share_met roll-up needs a percent_of_target scheme")
+    weight = check.number("weight", data.get("weight"), minimum=0, default=1.0)
+    return {"rollup": rollup, "scheme": scheme, "weight": weight}
+
+
+def _pk(value: Any) -> int:
+    """A posted id; anything else is 0, which names nothing."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _others(queryset: models.QuerySet[Any], pk: int | None) -> models.QuerySet[Any]:
+    return queryset if pk is None else queryset.exclude(pk=pk)
+
+
+def _next_order(queryset: models.QuerySet[Any]) -> int:
+    top = queryset.aggregate(top=Max("order"))["top"]
+    return 0 if top is None else top + 1
+
+
+# -- units ----------------------------------------------------------------------------------
+
+
+def create_unit(actor: Actor, parent: Unit, data: Data) -> Unit:
+    """A new unit below `parent`, with its empty scorecard."""
+    check = Check()
+    code = check.code("code", data.get("code"))
+    name = check.text("name", data.get("name"), required=True)
+    owner = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    if code and (other := Unit.objects.filter(code=code).first()) is not None:
+        check.add("code", f"the code is already used by unit '{other.name}'")
+    check.done()
+    with transaction.atomic():
+        order = _next_order(Unit.objects.filter(parent=parent))
+        unit = Unit(code=code, parent=parent)
+        _, after = _apply(unit, {"name": name, "owner": owner, "order": order})
+        Scorecard.objects.create(unit=unit)
+        record(
+            actor,
+            "unit.create",
+            f"Created unit {code} below {parent.code}",
+            unit=code,
+            parent=parent.code,
+            before={},
+            after=after,
+        )
+    return unit
+
+
+def update_unit(actor: Actor, unit: Unit, data: Data) -> Unit:
+    check = Check()
+    name = check.text("name", data.get("name"), required=True)
+    owner = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    check.done()
+    with transaction.atomic():
+        before, after = _apply(unit, {"name": name, "owner": owner})
+        if after:
+            record(
+                actor,
+                "unit.update",
+                f"Changed unit {unit.code}",
+                unit=unit.code,
+                before=before,
+                after=after,
+            )
+    return unit
+
+
+# -- perspectives ---------------------------------------------------------------------------
+
+
+def _perspective_fields(
+    check: Check, card: Scorecard, data: Data, pk: int | None
+) -> dict[str, Any]:
+    code = check.code("code", data.get("code"))
+    if code and _others(card.perspectives.filter(code=code), pk).exists():
+        check.add("code", f"unit {card.unit.code} already has a perspective with the code '{code}'")
+    name = check.text("name", data.get("name"), required=True)
+    return {"code": code, "name": name, **_rollup_fields(check, data, schemes())}
+
+
+def create_perspective(actor: Actor, unit: Unit, data: Data) -> Perspective:
+    with transaction.atomic():
+        card, _ = Scorecard.objects.get_or_create(unit=unit)
+        check = Check()
+        fields = _perspective_fields(check, card, data, None)
+        check.done()
+        fields["order"] = _next_order(card.perspectives.all())
+        perspective = Perspective(scorecard=card)
+        _, after = _apply(perspective, fields)
+        record(
+            actor,
+            "perspective.create",
+            f"Added perspective {perspective.code} to unit {unit.code}",
+            unit=unit.code,
+            before={},
+            after=after,
+        )
+    return perspective
+
+
+def update_perspective(actor: Actor, perspective: Perspective, data: Data) -> Perspective:
+    with transaction.atomic():
+        check = Check()
+        fields = _perspective_fields(check, perspective.scorecard, data, perspective.pk)
+        check.done()
+        before, after = _apply(perspective, fields)
+        if after:
+            record(
+                actor,
+                "perspective.update",
+                f"Changed perspective {perspective.code} of unit {perspective.scorecard.unit.code}",
+                unit=perspective.scorecard.unit.code,
+                before=before,
+                after=after,
+            )
+    return perspective
+
+
+# -- objectives -----------------------------------------------------------------------------
+
+
+def _unit_of(objective: Objective) -> Unit:
+    return objective.perspective.scorecard.unit
+
+
+def _objective_fields(check: Check, unit: Unit, data: Data, pk: int | None) -> dict[str, Any]:
+    code = check.code("code", data.get("code"))
+    if code:
+        other = (
+            _others(Objective.objects.filter(code=code), pk)
+            .select_related("perspective__scorecard__unit")
+            .first()
+        )
+        if other is not None:
+            check.add(
+                "code",
+                f"the code is already used by objective '{other}' of unit {_unit_of(other).code}",
+            )
+    perspective = Perspective.objects.filter(
+        pk=_pk(data.get("perspective")), scorecard__unit=unit
+    ).first()
+    if perspective is None:
+        check.add("perspective", f"choose a perspective of unit {unit.code}")
+    fields = {
+        "code": code,
+        "name": check.text("name", data.get("name"), required=True),
+        "description": check.text("description", data.get("description")),
+        "perspective": perspective,
+        **_rollup_fields(check, data, schemes()),
+    }
+    fields["owner"] = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    return fields
+
+
+def create_objective(actor: Actor, unit: Unit, data: Data) -> Objective:
+    with transaction.atomic():
+        check = Check()
+        fields = _objective_fields(check, unit, data, None)
+        check.done()
+        fields["order"] = _next_order(Objective.objects.filter(perspective=fields["perspective"]))
+        objective = Objective()
+        _, after = _apply(objective, fields)
+        record(
+            actor,
+            "objective.create",
+            f"Added objective {objective.code} to unit {unit.code}",
+            unit=unit.code,
+            before={},
+            after=after,
+        )
+    return objective
+
+
+def update_objective(actor: Actor, objective: Objective, data: Data) -> Objective:
+    unit = _unit_of(objective)
+    with transaction.atomic():
+        check = Check()
+        fields = _objective_fields(check, unit, data, objective.pk)
+        check.done()
+        if fields["perspective"] != objective.perspective:
+            siblings = Objective.objects.filter(perspective=fields["perspective"])
+            fields["order"] = _next_order(siblings)
+        before, after = _apply(objective, fields)
+        if after:
+            record(
+                actor,
+                "objective.update",
+                f"Changed objective {objective.code}",
+                unit=unit.code,
+                before=before,
+                after=after,
+            )
+    return objective
+
+
+def set_links(actor: Actor, objective: Objective, drives: Sequence[int]) -> Objective:
+    """The objectives of its own unit that this objective drives on the strategy map."""
+    unit = _unit_of(objective)
+    check = Check()
+    wanted = set(drives)
+    effects = {
+        o.pk: o.code
+        for o in Objective.objects.filter(pk__in=wanted, perspective__scorecard__unit=unit)
+    }
+    if objective.pk in wanted:
+        check.add("drives", "an objective cannot drive itself")
+    for pk in sorted(wanted - set(effects) - {objective.pk}):
+        check.add("drives", f"it drives '{pk}', which is not an objective of unit {unit.code}")
+    check.done()
+    with transaction.atomic():
+        current = dict(
+            Link.objects.filter(cause=objective).values_list("effect_id", "effect__code")
+        )
+        gone, new = set(current) - wanted, wanted - set(current)
+        if not gone and not new:
+            return objective
+        Link.objects.filter(cause=objective, effect_id__in=gone).delete()
+        Link.objects.bulk_create(Link(cause=objective, effect_id=pk) for pk in sorted(new))
+        record(
+            actor,
+            "objective.links",
+            f"Changed what objective {objective.code} drives",
+            unit=unit.code,
+            before={"drives": sorted(current.values())},
+            after={"drives": sorted(effects.values())},
+        )
+    return objective
+
+
+def _ancestors(unit: Unit) -> list[int]:
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    out: list[int] = []
+    node = parents.get(unit.pk)
+    while node is not None and node not in out:
+        out.append(node)
+        node = parents.get(node)
+    return out
+
+
+def set_alignment(
+    actor: Actor, objective: Objective, aligned_to: int | None, contributes: bool
+) -> Objective:
+    """Align an objective to one of a unit above; `contributes` rolls its score up into it."""
+    unit = _unit_of(objective)
+    check = Check()
+    target = None
+    if aligned_to is not None:
+        target = (
+            Objective.objects.filter(pk=aligned_to)
+            .select_related("perspective__scorecard__unit")
+            .first()
+        )
+        if target is None:
+            check.add("aligned_to", f"it is aligned to '{aligned_to}', which is not an objective")
+        elif _unit_of(target).pk not in _ancestors(unit):
+            check.add(
+                "aligned_to",
+                f"it is aligned to '{target.code}' of unit {_unit_of(target).code}, "
+                f"which is not above unit {unit.code}",
+            )
+    elif contributes:
+        check.add("contributes", "'contributes' needs 'aligned_to'")
+    check.done()
+    with transaction.atomic():
+        before, after = _apply(objective, {"aligned_to": target, "contributes": contributes})
+        if after:
+            record(
+                actor,
+                "objective.alignment",
+                f"Changed the alignment of {objective.code}",
+                unit=unit.code,
+                before=before,
+                after=after,
+            )
+    return objective
+
+
+# -- KPIs -----------------------------------------------------------------------------------
+
+
+def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[str, Any]:
+    code = check.code("code", data.get("code"))
+    if code:
+        other = (
+            _others(KPI.objects.filter(code=code), kpi.pk if kpi else None)
+            .select_related("objective__perspective__scorecard__unit")
+            .first()
+        )
+        if other is not None:
+            where = other.objective.perspective.scorecard.unit.code
+            check.add("code", f"the code is already used by KPI '{other.name}' of unit {where}")
+    objective = Objective.objects.filter(
+        pk=_pk(data.get("objective")), perspective__scorecard__unit=unit
+    ).first()
+    if objective is None:
+        check.add("objective", f"choose an objective of unit {unit.code}")
+    known = schemes()
+    scheme_name = check.text("scheme", data.get("scheme")) or "default"
+    scheme = known.get(scheme_name)
+    if scheme is None:
+        check.add("scheme", f"there is no scheme named '{scheme_name}'")
+    grace = check.number("grace_days", data.get("grace_days"), minimum=0, default=15)
+    if grace is not None and grace != int(grace):
+        check.add("grace_days", "'grace_days' must be a whole number of days")
+    tolerance = check.number("tolerance", data.get("tolerance"))
+    if tolerance is not None and tolerance <= 0:
+        check.add("tolerance", "'tolerance' must be above 0")
+    emails = {f: check.email(f, data.get(f)) for f in ("owner", "contributor")}
+    return {
+        "code": code,
+        "name": check.text("name", data.get("name"), required=True),
+        "description": check.text("description", data.get("description")),
+        "unit": check.text("unit", data.get("unit")),
+        "objective": objective,
+        "direction": check.choice("direction", data.get("direction"), DIRECTIONS, "increase"),
+        "frequency": check.choice("frequency", data.get("frequency"), FREQUENCIES, "monthly"),
+        "aggregation": check.choice(
+            "aggregation", data.get("aggregation"), periods.AGGREGATIONS, "sum"
+        ),
+        "scheme": scheme,
+        "weight": check.number("weight", data.get("weight"), minimum=0, default=1.0),
+        "kind": check.choice("kind", data.get("kind") or "", ("", *KINDS)),
+        "grace_days": int(grace or 0),
+        "tolerance": tolerance,
+        **check.people(emails),
+    }
+
+
+def _check_kept_data(check: Check, kpi: KPI, fields: Mapping[str, Any]) -> None:
+    """A KPI's new definition must still fit the targets and values it already has."""
+    if (
+        fields["frequency"] == kpi.frequency
+        and fields["direction"] == kpi.direction
+        and fields["scheme"] == kpi.scheme
+        and fields["tolerance"] == kpi.tolerance
+    ):
+        return
+    from fourfold.files.spec import TARGET_KINDS
+    from fourfold.strategy.models import Organization
+
+    fiscal = Organization.get().fiscal_year_start
+    kinds = TARGET_KINDS[fields["frequency"]]
+    rule = fields["scheme"].to_core() if fields["scheme"] is not None else None
+    for target in Target.objects.filter(kpi=kpi).order_by("period"):
+        kind = periods.parse_period(target.period, fiscal).kind
+        if kind not in kinds:
+            check.add(
+                "frequency",
+                f"its target for {target.period} is for a {kind}, "
+                f"which a {fields['frequency']} KPI cannot have",
+            )
+            return
+        if rule is None:
+            continue
+        try:
+            scoring.check_target(
+                rule,
+                fields["direction"],
+                target=target.target,
+                red_flag=target.red_flag,
+                low=target.low,
+                high=target.high,
+                tolerance=fields["tolerance"],
+            )
+        except scoring.TargetError as exc:
+            check.add("direction", f"its target for {target.period} would not fit: {exc}")
+            return
+    wanted = FREQUENCY_KIND[fields["frequency"]]
+    for key in Measurement.objects.filter(kpi=kpi).values_list("period", flat=True)[:1]:
+        kind = periods.parse_period(key, fiscal).kind
+        if kind != wanted:
+            check.add(
+                "frequency",
+                f"it has values by {kind}, which a {fields['frequency']} KPI cannot keep",
+            )
+
+
+def create_kpi(actor: Actor, unit: Unit, data: Data) -> KPI:
+    with transaction.atomic():
+        check = Check()
+        fields = _kpi_fields(check, unit, data, None)
+        check.done()
+        fields["order"] = _next_order(KPI.objects.filter(objective=fields["objective"]))
+        kpi = KPI()
+        _, after = _apply(kpi, fields)
+        record(
+            actor,
+            "kpi.create",
+            f"Added KPI {kpi.code} to unit {unit.code}",
+            unit=unit.code,
+            before={},
+            after=after,
+        )
+    return kpi
+
+
+def update_kpi(actor: Actor, kpi: KPI, data: Data) -> KPI:
+    unit = kpi.objective.perspective.scorecard.unit
+    with transaction.atomic():
+        check = Check()
+        fields = _kpi_fields(check, unit, data, kpi)
+        check.done()
+        _check_kept_data(check, kpi, fields)
+        check.done()
+        if fields["objective"] != kpi.objective:
+            fields["order"] = _next_order(KPI.objects.filter(objective=fields["objective"]))
+        before, after = _apply(kpi, fields)
+        if after:
+            record(
+                actor,
+                "kpi.update",
+                f"Changed KPI {kpi.code}",
+                unit=unit.code,
+                before=before,
+                after=after,
+            )
+    return kpi
+
+
+# -- order and archive ----------------------------------------------------------------------
+
+Item = Perspective | Objective | KPI
+
+
+def _siblings(item: Item) -> models.QuerySet[Any]:
+    if isinstance(item, Perspective):
+        return Perspective.objects.filter(scorecard_id=item.scorecard_id)
+    if isinstance(item, Objective):
+        return Objective.objects.filter(perspective_id=item.perspective_id)
+    return KPI.objects.filter(objective_id=item.objective_id)
+
+
+def _label(item: Item) -> str:
+    return "KPI" if isinstance(item, KPI) else type(item).__name__.lower()
+
+
+def move(actor: Actor, item: Item, step: int) -> None:
+    """Move an item one place up (-1) or down (+1) among its shown siblings."""
+    if step not in (-1, 1):
+        raise Invalid({"": ["an item moves one place up or down"]})
+    with transaction.atomic():
+        siblings = list(_siblings(item).filter(archived=False).order_by("order", "pk"))
+        codes = [s.code for s in siblings]
+        index = next((i for i, s in enumerate(siblings) if s.pk == item.pk), None)
+        if index is None or not 0 <= index + step < len(siblings):
+            return
+        siblings[index], siblings[index + step] = siblings[index + step], siblings[index]
+        changed = [s for i, s in enumerate(siblings) if s.order != i]
+        for i, s in enumerate(siblings):
+            s.order = i
+        type(item).objects.bulk_update(changed, ["order"])
+        record(
+            actor,
+            f"{_label(item).lower()}.move",
+            f"Moved {_label(item)} {item.code} {'up' if step < 0 else 'down'}",
+            before={"order": codes},
+            after={"order": [s.code for s in siblings]},
+        )
+
+
+def set_archived(actor: Actor, item: Item, archived: bool) -> None:
+    """Archive an item (it leaves the scorecard, its data stays) or bring it back."""
+    if item.archived == archived:
+        return
+    if not archived:
+        parent: Item | None = None
+        if isinstance(item, Objective):
+            parent = item.perspective
+        elif isinstance(item, KPI):
+            parent = item.objective
+        if parent is not None and parent.archived:
+            raise Invalid(
+                {"": [f"restore its {_label(parent)} '{parent.name}' first: it is archived"]}
+            )
+    with transaction.atomic():
+        item.archived = archived
+        if not archived:
+            # Back at the end of its siblings, not in a slot that others took meanwhile.
+            item.order = _next_order(_siblings(item).filter(archived=False))
+        item.save(update_fields=["archived", "order"])
+        verb = "Archived" if archived else "Restored"
+        record(
+            actor,
+            f"{_label(item).lower()}.{'archive' if archived else 'restore'}",
+            f"{verb} {_label(item)} {item.code}",
+            before={"archived": not archived},
+            after={"archived": archived},
+        )

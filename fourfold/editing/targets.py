@@ -1,0 +1,193 @@
+"""Setting a KPI's targets from the web: one period, or a whole year at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from fourfold.audit.models import record
+from fourfold.core import periods, scoring
+from fourfold.files.spec import FREQUENCY_KIND, TARGET_KINDS
+from fourfold.measures.models import KPI, Source, Target
+from fourfold.measures.services import TargetEntry, WriteCount, set_targets
+from fourfold.strategy.models import Organization
+
+from .checks import Check, Invalid
+
+MODES = ("same", "spread", "ramp")
+# The fields a person types for each kind of KPI, in the order of the form.
+GOAL_FIELDS = ("target", "red_flag", "stretch", "baseline")
+RANGE_FIELDS = ("low", "high", "baseline")
+Values = Mapping[str, float | None]
+
+
+def fields_for(kpi: KPI) -> tuple[str, ...]:
+    return RANGE_FIELDS if kpi.direction == "range" else GOAL_FIELDS
+
+
+def _period(
+    check: Check, field: str, kinds: tuple[str, ...], fiscal: int, data: Mapping[str, Any]
+) -> periods.Period | None:
+    key = check.text(field, data.get(field), required=True)
+    if not key:
+        return None
+    try:
+        period = periods.parse_period(key, fiscal)
+    except periods.PeriodError as exc:
+        check.add(field, str(exc))
+        return None
+    if period.kind not in kinds:
+        check.add(field, f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)")
+        return None
+    return period
+
+
+def periods_of_year(kpi: KPI, year: periods.Period) -> list[str]:
+    """The periods of a year at the KPI's frequency: twelve months, four quarters or the year."""
+    kind = FREQUENCY_KIND[kpi.frequency]
+    if kind == "month":
+        return list(year.months)
+    if kind == "quarter":
+        return list(dict.fromkeys(periods.quarter_of(m, year.fiscal_start) for m in year.months))
+    return [year.key]
+
+
+def _field_of(message: str, kpi: KPI) -> str:
+    """The form field a refused target's message is about, to show it next to that field."""
+    if kpi.direction == "range":
+        return "high" if "high bound" in message and "low" not in message else "low"
+    return "red_flag" if "red flag" in message and "target of 0" not in message else "target"
+
+
+def _write(
+    actor: Any, kpi: KPI, wanted: dict[str, Values], reason: str, check: Check, prefix: bool
+) -> WriteCount:
+    """Check every period's target against the KPI's scheme, then write them all or none."""
+    rule = kpi.scheme.to_core()
+    for period, values in wanted.items():
+        if all(values.get(f) is None for f in fields_for(kpi)):
+            check.add(fields_for(kpi)[0], "enter at least one value")
+            break
+        try:
+            scoring.check_target(
+                rule,
+                kpi.direction,
+                target=values.get("target"),
+                red_flag=values.get("red_flag"),
+                low=values.get("low"),
+                high=values.get("high"),
+                tolerance=kpi.tolerance,
+            )
+        except scoring.TargetError as exc:
+            check.add(_field_of(str(exc), kpi), f"{period}: {exc}" if prefix else str(exc))
+            break
+    check.done()
+    with transaction.atomic():
+        existing = {
+            t.period: {f: getattr(t, f) for f in Target.FIELDS}
+            for t in Target.objects.select_for_update().filter(kpi=kpi, period__in=list(wanted))
+        }
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        entries = []
+        for period, values in wanted.items():
+            new = {f: values.get(f) for f in Target.FIELDS}
+            old = existing.get(period)
+            if old == new:
+                continue
+            if old is not None:
+                before[period] = old
+            after[period] = new
+            entries.append(TargetEntry(kpi.pk, period, tuple(new[f] for f in Target.FIELDS)))
+        if before and not reason:
+            changed = ", ".join(sorted(before))
+            raise Invalid(
+                {"reason": [f"a reason is needed, since this changes the target of {changed}"]}
+            )
+        count = set_targets(entries, actor=actor, source=Source.MANUAL, reason=reason)
+        if entries:
+            record(
+                actor,
+                "target.set",
+                f"Set {len(entries)} target(s) of KPI {kpi.code}",
+                kpi=kpi.code,
+                reason=reason,
+                before=before,
+                after=after,
+            )
+    return count
+
+
+def _values(
+    check: Check, kpi: KPI, data: Mapping[str, Any], names: tuple[str, ...]
+) -> dict[str, float | None]:
+    return {name: check.number(name, data.get(name)) for name in names}
+
+
+def set_target(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCount:
+    """The target of one period (a month, quarter or year the KPI's frequency allows)."""
+    check = Check()
+    fiscal = Organization.get().fiscal_year_start
+    period = _period(check, "period", TARGET_KINDS[kpi.frequency], fiscal, data)
+    values = _values(check, kpi, data, fields_for(kpi))
+    reason = check.text("reason", data.get("reason"))
+    check.done()
+    assert period is not None
+    return _write(actor, kpi, {period.key: values}, reason, check, prefix=False)
+
+
+def year_plan(
+    kpi: KPI, year: periods.Period, mode: str, values: Values, end: float | None
+) -> dict[str, Values]:
+    """Targets of every period of a year: the same each period, a total spread, or a ramp."""
+    keys = periods_of_year(kpi, year)
+    n = len(keys)
+    out: dict[str, Values] = {}
+    for i, key in enumerate(keys):
+        row = dict(values)
+        if mode == "spread":
+            row = {
+                f: (v / n if v is not None and f != "baseline" else v) for f, v in values.items()
+            }
+        elif mode == "ramp" and end is not None and values.get("target") is not None:
+            start = values["target"]
+            assert start is not None
+            step = (end - start) / (n - 1) if n > 1 else 0.0
+            shift = step * i
+            # The red flag and the stretch keep their distance from the target as it moves.
+            row = {
+                f: (v + shift if v is not None and f in ("target", "red_flag", "stretch") else v)
+                for f, v in values.items()
+            }
+            if i == n - 1:
+                row["target"] = end
+        out[key] = row
+    return out
+
+
+def set_year_targets(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCount:
+    """Every period of one year at once."""
+    check = Check()
+    fiscal = Organization.get().fiscal_year_start
+    year = _period(check, "year", ("year",), fiscal, data)
+    mode = check.choice("mode", data.get("mode"), MODES, "same")
+    values = _values(check, kpi, data, fields_for(kpi))
+    end = check.number("target_end", data.get("target_end"))
+    reason = check.text("reason", data.get("reason"))
+    if mode != "same" and kpi.direction == "range":
+        check.add(
+            "mode", "a range KPI takes the same band each period; set periods one by one to vary it"
+        )
+    elif mode == "spread" and kpi.aggregation != "sum":
+        check.add(
+            "mode",
+            f"an annual total can only be spread over a KPI that sums its periods "
+            f"(this one takes the {kpi.get_aggregation_display().lower()})",
+        )
+    elif mode == "ramp" and end is None:
+        check.add("target_end", "a ramp needs the target of the last period")
+    check.done()
+    assert year is not None
+    return _write(actor, kpi, year_plan(kpi, year, mode, values, end), reason, check, prefix=True)

@@ -1,0 +1,369 @@
+"""The Design pages: a unit's scorecard laid out for its editors, and the forms that change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from fourfold.accounts.access import Access
+from fourfold.core import scoring
+from fourfold.measures.models import KPI, Scheme
+from fourfold.strategy.models import Objective, Perspective, Unit
+
+from . import forms, services
+from .checks import Invalid
+from .design import Tree, build, people
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+MODELS: dict[str, Any] = {"perspectives": Perspective, "objectives": Objective, "kpis": KPI}
+UNIT_PATH = {
+    Perspective: "scorecard__unit",
+    Objective: "perspective__scorecard__unit",
+    KPI: "objective__perspective__scorecard__unit",
+}
+
+
+def access_of(request: HttpRequest) -> Access:
+    """The user's rights, kept on the request so that the navigation reuses them."""
+    access = Access.of(request.user)
+    request.fourfold_access = access  # type: ignore[attr-defined]
+    return access
+
+
+def editable_unit(request: HttpRequest, code: str) -> Unit:
+    """The unit, for its editors; outsiders get 404 and its viewers 403."""
+    access = access_of(request)
+    unit = access.unit_or_404(code)
+    access.require_edit(unit.pk)
+    return unit
+
+
+def _item(model: Any, unit: Unit, pk: int) -> Any:
+    item = model.objects.filter(pk=pk, **{UNIT_PATH[model]: unit}).first()
+    if item is None:
+        raise Http404("No such item in this unit")
+    return item
+
+
+def scheme_names() -> list[str]:
+    return sorted(set(Scheme.objects.values_list("name", flat=True)) | set(scoring.BUILTIN))
+
+
+def design_url(unit: Unit, anchor: str = "") -> str:
+    url = reverse("editing:design", args=[unit.code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _form_page(
+    request: HttpRequest, unit: Unit, form: django_forms.Form, title: str, **extra: Any
+) -> HttpResponse:
+    context = {
+        "unit": unit,
+        "form": form,
+        "title": title,
+        "back": extra.pop("back", design_url(unit)),
+        "submit": extra.pop("submit", "Save"),
+        "people": people() if any(f in form.fields for f in ("owner", "contributor")) else [],
+        **extra,
+    }
+    return render(request, "editing/form.html", context, status=400 if form.errors else 200)
+
+
+def _post(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@require_safe
+@login_required
+def design(request: HttpRequest, code: str) -> HttpResponse:
+    return render_design(request, editable_unit(request, code))
+
+
+def render_design(request: HttpRequest, unit: Unit, error: str = "") -> HttpResponse:
+    """The whole page, or for htmx only the design itself, after a move or an archive."""
+    page = build(unit, Tree.load())
+    access: Access = request.fourfold_access  # type: ignore[attr-defined]
+    # Units above that this editor may not change are not shown at all: they may be hidden.
+    ancestors = [a for a in page.ancestors if access.can_edit(a["pk"])]
+    htmx = getattr(request, "htmx", False)
+    template = "editing/_design.html" if htmx else "editing/design.html"
+    context = {"page": page, "unit": unit, "error": error, "ancestors": ancestors}
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# -- units ----------------------------------------------------------------------------------
+
+
+@GET_POST
+@login_required
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = editable_unit(request, code)
+    owner = unit.owner.email if unit.owner else ""
+    form = forms.UnitEditForm(_post(request), initial={"name": unit.name, "owner": owner})
+    if form.is_valid():
+        try:
+            services.update_unit(request.user, unit, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"Unit {unit.name} saved.")
+            return redirect(design_url(unit))
+    return _form_page(request, unit, form, f"Edit unit {unit.name}")
+
+
+@GET_POST
+@login_required
+def unit_new(request: HttpRequest, code: str) -> HttpResponse:
+    access = access_of(request)
+    unit = access.unit_or_404(code)
+    access.require_edit(unit.pk)
+    tree = Tree.load()
+    editable = set(tree.rows) if access.is_admin else access.editable
+    parents = [(u["code"], "\u00a0\u00a0" * u["depth"] + u["name"]) for u in tree.ordered(editable)]
+    form = forms.UnitForm(_post(request), initial={"parent": unit.code}, parents=parents)
+    if form.is_valid():
+        parent = Unit.objects.get(code=form.cleaned_data["parent"])
+        access.require_edit(parent.pk)
+        try:
+            child = services.create_unit(request.user, parent, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"Unit {child.name} added below {parent.name}.")
+            return redirect(design_url(child))
+    return _form_page(request, unit, form, f"Add a unit below {unit.name}", submit="Add unit")
+
+
+# -- perspectives, objectives, KPIs -----------------------------------------------------------
+
+
+def _perspective_initial(p: Perspective) -> dict[str, Any]:
+    scheme = p.scheme.name if p.scheme else ""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "weight": p.weight,
+        "rollup": p.rollup,
+        "scheme": scheme,
+    }
+
+
+@GET_POST
+@login_required
+def perspective_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    unit = editable_unit(request, code)
+    item = _item(Perspective, unit, pk) if pk is not None else None
+    initial = _perspective_initial(item) if item else {}
+    form = forms.PerspectiveForm(_post(request), initial=initial, schemes=scheme_names())
+    if form.is_valid():
+        try:
+            if item is None:
+                item = services.create_perspective(request.user, unit, form.cleaned_data)
+            else:
+                services.update_perspective(request.user, item, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"Perspective {item.name} saved.")
+            return redirect(design_url(unit, f"perspective-{item.pk}"))
+    title = f"Edit perspective {item.name}" if item else f"Add a perspective to {unit.name}"
+    return _form_page(request, unit, form, title)
+
+
+def _unit_objectives(unit: Unit) -> list[Objective]:
+    return list(
+        Objective.objects.filter(perspective__scorecard__unit=unit, archived=False)
+        .filter(perspective__archived=False)
+        .order_by("perspective__order", "perspective_id", "order", "pk")
+    )
+
+
+@GET_POST
+@login_required
+def objective_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    unit = editable_unit(request, code)
+    item = _item(Objective, unit, pk) if pk is not None else None
+    perspectives = Perspective.objects.filter(scorecard__unit=unit, archived=False)
+    choices = [(str(p.pk), p.name) for p in perspectives.order_by("order", "pk")]
+    if item is not None:
+        initial: dict[str, Any] = {
+            "code": item.code,
+            "name": item.name,
+            "perspective": str(item.perspective_id),
+            "description": item.description,
+            "owner": item.owner.email if item.owner else "",
+            "weight": item.weight,
+            "rollup": item.rollup,
+            "scheme": item.scheme.name if item.scheme else "",
+        }
+    else:
+        initial = {"perspective": request.GET.get("perspective", "")}
+    form = forms.ObjectiveForm(
+        _post(request), initial=initial, perspectives=choices, schemes=scheme_names()
+    )
+    if form.is_valid():
+        try:
+            if item is None:
+                item = services.create_objective(request.user, unit, form.cleaned_data)
+            else:
+                services.update_objective(request.user, item, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"Objective {item.name} saved.")
+            return redirect(design_url(unit, f"objective-{item.pk}"))
+    title = f"Edit objective {item.name}" if item else f"Add an objective to {unit.name}"
+    return _form_page(request, unit, form, title)
+
+
+def kpi_initial(kpi: KPI) -> dict[str, Any]:
+    fields = ("code", "name", "description", "unit", "direction", "frequency", "aggregation")
+    initial: dict[str, Any] = {f: getattr(kpi, f) for f in fields}
+    initial.update(
+        objective=str(kpi.objective_id),
+        scheme=kpi.scheme.name,
+        weight=kpi.weight,
+        kind=kpi.kind,
+        owner=kpi.owner.email if kpi.owner else "",
+        contributor=kpi.contributor.email if kpi.contributor else "",
+        grace_days=kpi.grace_days,
+        tolerance=kpi.tolerance,
+    )
+    return initial
+
+
+@GET_POST
+@login_required
+def kpi_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    unit = editable_unit(request, code)
+    item = None
+    if pk is not None:
+        item = _item(KPI, unit, pk)
+        initial = kpi_initial(item)
+    else:
+        initial = {"objective": request.GET.get("objective", "")}
+    choices = forms.objective_choices(_unit_objectives(unit))
+    form = forms.KPIForm(
+        _post(request), initial=initial, objectives=choices, schemes=scheme_names()
+    )
+    if form.is_valid():
+        try:
+            if item is None:
+                item = services.create_kpi(request.user, unit, form.cleaned_data)
+            else:
+                services.update_kpi(request.user, item, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"KPI {item.name} saved.")
+            return redirect(design_url(unit, f"kpi-{item.pk}"))
+    title = f"Edit KPI {item.name}" if item else f"Add a KPI to {unit.name}"
+    extra = {"targets_url": reverse("editing:targets", args=[unit.code, item.pk])} if item else {}
+    return _form_page(request, unit, form, title, **extra)
+
+
+@GET_POST
+@login_required
+def objective_links(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = editable_unit(request, code)
+    item = _item(Objective, unit, pk)
+    candidates = forms.objective_choices(o for o in _unit_objectives(unit) if o.pk != item.pk)
+    current = [str(pk) for pk in item.drives_links.values_list("effect_id", flat=True)]
+    form = forms.LinksForm(_post(request), initial={"drives": current}, candidates=candidates)
+    if form.is_valid():
+        try:
+            services.set_links(request.user, item, [int(v) for v in form.cleaned_data["drives"]])
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"The links of {item.name} are saved.")
+            return redirect(design_url(unit, f"objective-{item.pk}"))
+    return _form_page(request, unit, form, f"What {item.name} drives")
+
+
+@GET_POST
+@login_required
+def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = editable_unit(request, code)
+    item = _item(Objective, unit, pk)
+    tree = Tree.load()
+    above = [a["pk"] for a in tree.ancestors(unit.pk)]
+    objectives = (
+        Objective.objects.filter(perspective__scorecard__unit_id__in=above, archived=False)
+        .select_related("perspective__scorecard__unit")
+        .order_by("perspective__scorecard__unit__code", "order", "pk")
+    )
+    candidates = [
+        (str(o.pk), f"{o.perspective.scorecard.unit.name}: {o.name} ({o.code})") for o in objectives
+    ]
+    initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
+    form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
+    if form.is_valid():
+        target = form.cleaned_data["aligned_to"]
+        try:
+            services.set_alignment(
+                request.user,
+                item,
+                int(target) if target else None,
+                form.cleaned_data["contributes"],
+            )
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"The alignment of {item.name} is saved.")
+            return redirect(design_url(unit, f"objective-{item.pk}"))
+    return _form_page(request, unit, form, f"Align {item.name}")
+
+
+# -- order and archive ----------------------------------------------------------------------
+
+
+def _anchor(item: Any) -> str:
+    return f"{type(item).__name__.lower()}-{item.pk}"
+
+
+@require_POST
+@login_required
+def move(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    unit = editable_unit(request, code)
+    if kind not in MODELS:
+        raise Http404("No such kind of item")
+    item = _item(MODELS[kind], unit, pk)
+    step = -1 if request.POST.get("step") == "up" else 1
+    services.move(request.user, item, step)
+    if getattr(request, "htmx", False):
+        return render_design(request, unit)
+    return redirect(design_url(unit, _anchor(item)))
+
+
+@require_POST
+@login_required
+def archive(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    unit = editable_unit(request, code)
+    if kind not in MODELS:
+        raise Http404("No such kind of item")
+    item = _item(MODELS[kind], unit, pk)
+    archived = request.POST.get("archived") != "0"
+    error = ""
+    try:
+        services.set_archived(request.user, item, archived)
+    except Invalid as exc:
+        error = str(exc)
+    if getattr(request, "htmx", False):
+        return render_design(request, unit, error)
+    if error:
+        messages.error(request, error[0].upper() + error[1:] + ".")
+    else:
+        verb = "archived" if archived else "restored"
+        messages.success(request, f"{item.name} {verb}.")
+    return redirect(design_url(unit, "" if archived else _anchor(item)))

@@ -1,0 +1,292 @@
+"""Which values are overdue, who is asked for them, and the daily digests that ask.
+
+A value is due when its period ends and overdue `grace_days` later (DESIGN.md); as in the
+scoring engine, a KPI is expected from its first value or target on, and calculated KPIs
+(with a formula) are never asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from fourfold.audit.models import record
+from fourfold.core import periods
+from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.strategy.models import Organization
+
+from .models import KpiEscalation, Policy, Sent
+
+KIND = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+@dataclass(frozen=True)
+class Overdue:
+    kpi_id: int
+    kpi_code: str
+    kpi_name: str
+    unit_code: str
+    unit_name: str
+    period: str
+    due: dt.date
+    overdue_since: dt.date
+    days_overdue: int
+    contributor_id: int | None
+    owner_id: int | None
+    escalate_after: int
+
+    @property
+    def escalated(self) -> bool:
+        return self.days_overdue >= self.escalate_after
+
+
+@dataclass
+class Digest:
+    """What one person is sent in one email: values to enter and values escalated to them."""
+
+    user: Any
+    reminders: list[Overdue] = field(default_factory=list)
+    escalations: list[Overdue] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.reminders and not self.escalations
+
+
+@dataclass
+class Outcome:
+    digests: list[Digest]
+    unassigned: list[Overdue]
+    no_email: list[Any]
+    failed: list[tuple[Any, str]] = field(default_factory=list)
+
+
+def _first_months(kpi_ids: list[int], fs: int) -> dict[int, int]:
+    """Month ordinal of each KPI's first value or target."""
+    first: dict[int, int] = {}
+    for model in (Measurement, Target):
+        rows = (
+            model.objects.filter(kpi_id__in=kpi_ids)
+            .values("kpi_id")
+            .annotate(first=Min("period"))
+            .values_list("kpi_id", "first")
+        )
+        for kpi_id, key in rows:
+            try:
+                month = periods.month_ordinal(periods.parse_period(key, fs).first_month)
+            except periods.PeriodError:
+                continue
+            first[kpi_id] = min(first.get(kpi_id, month), month)
+    return first
+
+
+def overdue_values(today: dt.date | None = None) -> list[Overdue]:
+    """Every missing value that is overdue on `today`, within the policy's look-back."""
+    today = today or timezone.localdate()
+    policy = Policy.get()
+    fs = Organization.get().fiscal_year_start
+    kpis = list(
+        KPI.objects.filter(archived=False, formula="")
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "frequency",
+            "grace_days",
+            "contributor_id",
+            "owner_id",
+            "objective__perspective__scorecard__unit__code",
+            "objective__perspective__scorecard__unit__name",
+            "objective__perspective__scorecard__unit__owner_id",
+        )
+        .order_by("objective__perspective__scorecard__unit__order", "pk")
+    )
+    delays = dict(KpiEscalation.objects.values_list("kpi_id", "escalate_after_days"))
+    first = _first_months([k[0] for k in kpis], fs)
+    horizon = today - dt.timedelta(days=policy.lookback_days)
+    window_first = periods.month_ordinal(f"{horizon:%Y-%m}")
+    window_last = periods.month_ordinal(f"{today:%Y-%m}")
+    candidates: dict[tuple[int, str], tuple[tuple[Any, ...], periods.Period]] = {}
+    parsed: dict[str, periods.Period] = {}
+    for kpi in kpis:
+        start = first.get(kpi[0])
+        if start is None:
+            continue  # no value and no target yet: not expected (as in the engine)
+        kind = KIND[kpi[3]]
+        keys = periods.periods_in_range(
+            periods.month_key(max(start, window_first)), periods.month_key(window_last), kind, fs
+        )
+        for key in keys:
+            period = parsed.get(key) or parsed.setdefault(key, periods.parse_period(key, fs))
+            if period.end < horizon or periods.month_ordinal(period.last_month) < start:
+                continue
+            if periods.is_overdue(period, kpi[4], today):
+                candidates[(kpi[0], key)] = (kpi, period)
+    if not candidates:
+        return []
+    present = set(
+        Measurement.objects.filter(
+            kpi_id__in={k for k, _ in candidates}, period__in={p for _, p in candidates}
+        ).values_list("kpi_id", "period")
+    )
+    result = []
+    for (kpi_id, key), (kpi, period) in candidates.items():
+        if (kpi_id, key) in present:
+            continue
+        since = periods.overdue_date(period, kpi[4]) + dt.timedelta(days=1)
+        contributor = kpi[5] or kpi[6]
+        owner = kpi[6] if kpi[6] is not None and kpi[6] != contributor else kpi[9]
+        result.append(
+            Overdue(
+                kpi_id=kpi_id,
+                kpi_code=kpi[1],
+                kpi_name=kpi[2],
+                unit_code=kpi[7],
+                unit_name=kpi[8],
+                period=key,
+                due=period.end,
+                overdue_since=since,
+                days_overdue=(today - since).days + 1,
+                contributor_id=contributor,
+                owner_id=owner if owner != contributor else None,
+                escalate_after=delays.get(kpi_id, policy.escalate_after_days),
+            )
+        )
+    result.sort(key=lambda o: (o.unit_name, o.kpi_code, o.period))
+    return result
+
+
+def plan(today: dt.date | None = None) -> Outcome:
+    """The digests to send today: each overdue value not yet sent today to that person."""
+    today = today or timezone.localdate()
+    overdue = overdue_values(today)
+    already = set(
+        Sent.objects.filter(sent_on=today).values_list("recipient_id", "kind", "kpi_id", "period")
+    )
+    users = get_user_model().objects.in_bulk(
+        {o.contributor_id for o in overdue if o.contributor_id}
+        | {o.owner_id for o in overdue if o.owner_id}
+    )
+    digests: dict[int, Digest] = {}
+    unassigned: list[Overdue] = []
+
+    def digest(user_id: int) -> Digest:
+        return digests.setdefault(user_id, Digest(users[user_id]))
+
+    for item in overdue:
+        contributor = users.get(item.contributor_id) if item.contributor_id else None
+        if contributor is None or not contributor.is_active:
+            unassigned.append(item)
+        elif (contributor.pk, Sent.Kind.REMINDER, item.kpi_id, item.period) not in already:
+            digest(contributor.pk).reminders.append(item)
+        if item.escalated and item.owner_id:
+            owner = users.get(item.owner_id)
+            key = (item.owner_id, Sent.Kind.ESCALATION, item.kpi_id, item.period)
+            if owner is not None and owner.is_active and key not in already:
+                digest(owner.pk).escalations.append(item)
+    ordered = sorted(digests.values(), key=lambda d: d.user.get_username())
+    no_email = [d.user for d in ordered if not d.user.email]
+    return Outcome([d for d in ordered if d.user.email], unassigned, no_email)
+
+
+def base_url() -> str:
+    return os.environ.get("FOURFOLD_BASE_URL", "").rstrip("/")
+
+
+def message(d: Digest, today: dt.date) -> EmailMultiAlternatives:
+    n = len(d.reminders) + len(d.escalations)
+    subject = f"Fourfold: {n} overdue value{'s' if n != 1 else ''}" + (
+        " to enter" if d.reminders and not d.escalations else ""
+    )
+    context = {
+        "user": d.user,
+        "name": d.user.get_full_name() or d.user.get_username(),
+        "reminders": d.reminders,
+        "escalations": d.escalations,
+        "organization": Organization.get(),
+        "base_url": base_url(),
+        "today": today,
+    }
+    mail = EmailMultiAlternatives(
+        subject, render_to_string("freshness/digest.txt", context), to=[d.user.email]
+    )
+    mail.attach_alternative(render_to_string("freshness/digest.html", context), "text/html")
+    return mail
+
+
+def send(today: dt.date | None = None, *, dry_run: bool = False) -> Outcome:
+    """Send today's digests, one email per person, and remember what each named."""
+    today = today or timezone.localdate()
+    outcome = plan(today)
+    if dry_run or not outcome.digests:
+        return outcome
+    connection = get_connection()
+    sent = []
+    for d in outcome.digests:
+        try:
+            connection.send_messages([message(d, today)])
+        except Exception as exc:  # one bad address must not stop the others' reminders
+            outcome.failed.append((d.user, str(exc)))
+            continue
+        now = timezone.now()
+        sent += [
+            Sent(
+                recipient=d.user,
+                kind=kind,
+                kpi_id=o.kpi_id,
+                period=o.period,
+                sent_on=today,
+                sent_at=now,
+            )
+            for kind, items in (
+                (Sent.Kind.REMINDER, d.reminders),
+                (Sent.Kind.ESCALATION, d.escalations),
+            )
+            for o in items
+        ]
+    Sent.objects.bulk_create(sent, ignore_conflicts=True)
+    delivered = len(outcome.digests) - len(outcome.failed)
+    if delivered:
+        record(
+            None,
+            "remind",
+            f"Sent {delivered} reminder digest{'s' if delivered != 1 else ''} naming "
+            f"{len(sent)} overdue values",
+            recipients=[d.user.get_username() for d in outcome.digests],
+        )
+    return outcome
+
+
+def describe(outcome: Outcome, *, dry_run: bool) -> list[str]:
+    """Lines for the command line: who gets (or would get) what."""
+    verb = "would get" if dry_run else "got"
+    lines = []
+    for d in outcome.digests:
+        failed = next((why for u, why in outcome.failed if u.pk == d.user.pk), None)
+        head = f"{d.user.get_username()} <{d.user.email}>"
+        lines.append(f"{head} could not be sent to: {failed}" if failed else f"{head} {verb}:")
+        lines += [
+            f"  enter {o.kpi_code} {o.period} ({o.unit_name}), {o.days_overdue} days overdue"
+            for o in d.reminders
+        ]
+        lines += [
+            f"  escalated: {o.kpi_code} {o.period} ({o.unit_name}), {o.days_overdue} days overdue"
+            for o in d.escalations
+        ]
+    for user in outcome.no_email:
+        lines.append(f"{user.get_username()} has no email address: no reminder can reach them")
+    for o in outcome.unassigned:
+        lines.append(
+            f"nobody to remind for {o.kpi_code} {o.period}: the KPI has no contributor or owner"
+        )
+    if not outcome.digests:
+        lines.append("No reminder to send today.")
+    return lines

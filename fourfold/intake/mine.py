@@ -1,0 +1,183 @@
+"""My KPIs: what a person owns or contributes to, what is due or overdue, what waits for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fourfold.accounts.access import Access
+from fourfold.core import periods
+from fourfold.files.values import NATIVE
+from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.strategy.models import Organization
+from fourfold.web.periods import label
+
+from .models import ApprovalRule, PendingValue
+
+WINDOW_MONTHS = 12
+SHOWN = 4
+
+
+@dataclass
+class Missing:
+    key: str
+    label: str
+
+
+@dataclass
+class MyKpi:
+    id: int
+    code: str
+    name: str
+    unit_code: str
+    unit_name: str
+    frequency: str
+    roles: list[str]
+    last_period: str = ""
+    last_value: float | None = None
+    due: list[Missing] = field(default_factory=list)
+    overdue: list[Missing] = field(default_factory=list)
+    owned: bool = False
+    requires_approval: bool = False
+
+    @property
+    def entry_month(self) -> str:
+        """The month to open the grid at: the oldest missing period's last month."""
+        missing = self.overdue or self.due
+        return missing[0].key if missing else ""
+
+    @property
+    def overdue_shown(self) -> list[Missing]:
+        return self.overdue[-SHOWN:]
+
+    @property
+    def overdue_more(self) -> int:
+        return max(0, len(self.overdue) - SHOWN)
+
+
+@dataclass
+class Mine:
+    kpis: list[MyKpi]
+    to_approve: list[PendingValue]
+    waiting: list[PendingValue]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for k in self.kpis if k.overdue)
+
+    @property
+    def due(self) -> int:
+        return sum(1 for k in self.kpis if k.due and not k.overdue)
+
+
+def _pending(query: Q) -> QuerySet[PendingValue]:
+    return (
+        PendingValue.objects.filter(query, status=PendingValue.Status.PENDING)
+        .select_related("kpi__objective__perspective__scorecard__unit", "entered_by")
+        .order_by("entered_at", "pk")
+    )
+
+
+def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
+    user: Any = access.user
+    fiscal = Organization.get().fiscal_year_start if fiscal is None else fiscal
+    query = Q(owner=user) | Q(contributor=user)
+    if access.is_admin:
+        query = Q()
+    elif access.editable:
+        query |= Q(objective__perspective__scorecard__unit_id__in=access.editable)
+    rows = (
+        KPI.objects.filter(query, archived=False, formula="")
+        .order_by(
+            "objective__perspective__scorecard__unit__order",
+            "objective__perspective__scorecard__unit__code",
+            "objective__perspective__order",
+            "objective__order",
+            "order",
+            "pk",
+        )
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "frequency",
+            "grace_days",
+            "owner_id",
+            "contributor_id",
+            "objective__perspective__scorecard__unit__code",
+            "objective__perspective__scorecard__unit__name",
+        )
+    )
+    kpis: list[MyKpi] = []
+    grace: dict[int, int] = {}
+    for pk, code, name, frequency, grace_days, owner, contributor, u_code, u_name in rows:
+        roles = [r for r, who in (("owner", owner), ("contributor", contributor)) if who == user.pk]
+        kpi = MyKpi(pk, code, name, u_code, u_name, frequency, roles or ["editor"])
+        kpi.owned = owner == user.pk
+        kpis.append(kpi)
+        grace[pk] = grace_days
+    ids = [k.id for k in kpis]
+    reported: dict[int, set[str]] = {i: set() for i in ids}
+    first_month: dict[int, int] = {}
+    parsed: dict[str, periods.Period | None] = {}
+
+    def period_of(text: str) -> periods.Period | None:
+        if text not in parsed:
+            try:
+                parsed[text] = periods.parse_period(text, fiscal)
+            except periods.PeriodError:
+                parsed[text] = None
+        return parsed[text]
+
+    by_id = {k.id: k for k in kpis}
+    for kpi_id, text, value in Measurement.objects.filter(kpi_id__in=ids).values_list(
+        "kpi_id", "period", "value"
+    ):
+        found = period_of(text)
+        if found is None:
+            continue
+        reported[kpi_id].add(found.key)
+        start = periods.month_ordinal(found.first_month)
+        first_month[kpi_id] = min(first_month.get(kpi_id, start), start)
+        kpi = by_id[kpi_id]
+        if not kpi.last_period or (found.last_month, found.key) > (
+            period_of(kpi.last_period).last_month,  # type: ignore[union-attr]
+            kpi.last_period,
+        ):
+            kpi.last_period, kpi.last_value = found.key, value
+    for kpi_id, text in Target.objects.filter(kpi_id__in=ids).values_list("kpi_id", "period"):
+        found = period_of(text)
+        if found is not None:
+            start = periods.month_ordinal(found.first_month)
+            first_month[kpi_id] = min(first_month.get(kpi_id, start), start)
+    this_month = periods.month_ordinal(f"{today:%Y-%m}")
+    window_start = this_month - WINDOW_MONTHS
+    for kpi in kpis:
+        if kpi.id not in first_month:
+            continue  # nothing is expected before a KPI's first value or target
+        start = max(first_month[kpi.id], window_start)
+        first, last = periods.month_key(start), periods.month_key(this_month - 1)
+        keys = periods.periods_in_range(first, last, NATIVE[kpi.frequency], fiscal)
+        for key in keys:
+            found = period_of(key)
+            if found is None or found.end >= today or key in reported[kpi.id]:
+                continue  # not ended yet, or reported
+            if periods.month_ordinal(found.first_month) < first_month[kpi.id]:
+                continue
+            missing = Missing(found.last_month, label(found))
+            if periods.is_overdue(found, grace[kpi.id], today):
+                kpi.overdue.append(missing)
+            else:
+                kpi.due.append(missing)
+    owned = [k.id for k in kpis if k.owned]
+    for kpi_id in ApprovalRule.objects.filter(kpi_id__in=owned).values_list("kpi_id", flat=True):
+        by_id[kpi_id].requires_approval = True
+    approve_query = Q() if user.is_superuser else Q(kpi__owner=user)
+    return Mine(
+        kpis=kpis,
+        to_approve=list(_pending(approve_query)),
+        waiting=list(_pending(Q(entered_by=user))),
+    )

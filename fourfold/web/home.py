@@ -1,0 +1,203 @@
+"""The home page: the organization at a glance, and what needs the reader's attention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from fourfold.accounts.access import Access
+from fourfold.core.periods import Period, PeriodError, parse_period
+from fourfold.measures.models import KPI
+from fourfold.reviews.models import ActionItem
+from fourfold.scoring import engine, readout
+from fourfold.scoring.engine import compute
+from fourfold.strategy.models import Organization, Unit
+
+from . import periods as choose
+from . import views
+from .scorecard import UnitNode
+
+
+@dataclass
+class UnitScore:
+    unit: UnitNode
+    row: dict[str, Any] | None
+    url: str
+    depth: int = 0  # below its group's head
+
+    @property
+    def bar(self) -> float:
+        """The score as a percentage of the bar's length."""
+        score = (self.row or {}).get("score")
+        return max(0.0, min(100.0, score * 10)) if score is not None else 0.0
+
+
+@dataclass
+class Group:
+    head: UnitScore
+    members: list[UnitScore] = field(default_factory=list)
+
+
+@dataclass
+class Root:
+    head: UnitScore
+    groups: list[Group] = field(default_factory=list)
+
+
+@dataclass
+class KpiItem:
+    code: str
+    name: str
+    unit_name: str
+    url: str
+    row: dict[str, Any]
+
+
+@dataclass
+class Action:
+    item: ActionItem
+    late: bool
+    url: str
+
+
+@dataclass
+class Attention:
+    overdue: list[KpiItem] = field(default_factory=list)
+    red: list[KpiItem] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+def scorecard_url(code: str, period: str) -> str:
+    return f"{reverse('scorecard', args=[code])}?{urlencode({'period': period})}"
+
+
+def _row(scores: engine.Scores, code: str, period: str) -> dict[str, Any] | None:
+    if code not in scores.card_of:
+        return None
+    return next(readout.unit_rows(scores, code, period), None)
+
+
+def glance(scores: engine.Scores, units: list[UnitNode], period: str) -> list[Root]:
+    """The visible units as roots, each with its children's subtrees as groups of cards."""
+    roots: list[Root] = []
+    group: Group | None = None
+    for unit in units:
+        card = UnitScore(unit, _row(scores, unit.code, period), scorecard_url(unit.code, period))
+        if unit.depth == 0:
+            roots.append(Root(card))
+            group = None
+        elif unit.depth == 1 or group is None:
+            group = Group(card)
+            roots[-1].groups.append(group)
+        else:
+            card.depth = unit.depth - 2
+            group.members.append(card)
+    return roots
+
+
+def attention(
+    scores: engine.Scores,
+    user: Any,
+    access: Access,
+    period: str,
+    today: dt.date,
+    names: dict[str, str],
+) -> Attention:
+    """My overdue values and red KPIs in the period, and my open action items."""
+    out = Attention()
+    located = scores.locate(period)
+    kpi_pos = {k["id"]: i for i, k in enumerate(scores.index.kpi)}
+    mine = KPI.objects.filter(Q(owner=user) | Q(contributor=user), archived=False).order_by("code")
+    columns = ("pk", "code", "name", "owner_id", "objective__perspective__scorecard__unit__code")
+    if located is not None:
+        view_name, column = located
+        view = scores.result.views[view_name]
+        level = readout.LEVEL_OF_VIEW[view_name]
+        for pk, code, name, owner_id, unit in mine.values_list(*columns):
+            pos = kpi_pos.get(pk)
+            if pos is None:
+                continue
+            frequency = scores.index.kpi[pos]["frequency"]
+            if readout.FREQ_LEVEL[frequency] > level or (
+                view_name == "ytd" and frequency != "monthly"
+            ):
+                continue
+            row = readout.node_row(scores, view, pos, column, "kpi", code, unit, view.keys[column])
+            item = KpiItem(code, name, names.get(unit, unit), scorecard_url(unit, period), row)
+            if row["coverage"]["overdue"]:
+                out.overdue.append(item)
+            if owner_id == user.pk and int(view.status[pos, column]) == 0:
+                out.red.append(item)
+    actions = ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
+    for action in actions.select_related("unit").order_by("due_date", "pk"):
+        if access.can_view(action.unit_id):
+            url = scorecard_url(action.unit.code, period)
+            out.actions.append(Action(action, action.is_late(today), url))
+    out.actions.sort(key=lambda a: (a.item.due_date is None, a.item.due_date or today))
+    return out
+
+
+def _period(request: HttpRequest, organization: Organization, today: dt.date) -> Period:
+    try:
+        return choose.requested(
+            request.GET.get("period", ""),
+            request.GET.get("kind", ""),
+            organization.fiscal_year_start,
+            today,
+        )
+    except PeriodError:
+        return parse_period(choose.last_ended_month(today), organization.fiscal_year_start)
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The units I can see, coloured by status, and what needs my attention, for a period."""
+    access = Access.of(request.user)
+    units = views._units(access)
+    organization = Organization.get()
+    if not units:
+        context = {"organization": organization, "hidden": Unit.objects.exists()}
+        return render(request, "web/empty.html", context)
+    today = timezone.localdate()
+    period = _period(request, organization, today)
+    if request.GET.get("kind") and period.key != request.GET.get("period"):
+        return redirect(f"{reverse('home')}?{urlencode({'period': period.key})}")
+    scores = compute(today=today)
+    keys = scores.result.views[period.kind].keys
+    context = {
+        "organization": organization,
+        "period": period,
+        "period_label": choose.label(period),
+        "period_choices": choose.choices(list(keys), period),
+        "kinds": choose.KIND_LABELS,
+        "roots": glance(scores, units, period.key),
+        "attention": attention(
+            scores, request.user, access, period.key, today, {u.code: u.name for u in units}
+        ),
+        "unit_count": len(units),
+    }
+    return render(request, "web/home.html", context)
+
+
+@require_safe
+@login_required
+def scorecards(request: HttpRequest) -> HttpResponse:
+    """The top unit's scorecard (or strategy map, `?show=map`) for the last ended month."""
+    units = views._units(Access.of(request.user))
+    if not units:
+        context = {"organization": Organization.get(), "hidden": Unit.objects.exists()}
+        return render(request, "web/empty.html", context)
+    month = choose.last_ended_month(timezone.localdate())
+    name = "strategy_map" if request.GET.get("show") == "map" else "scorecard"
+    return redirect(f"{reverse(name, args=[units[0].code])}?{urlencode({'period': month})}")

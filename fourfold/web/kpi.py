@@ -1,0 +1,425 @@
+"""The page of one KPI: its chart against target, every period's value with its history,
+comments per period and the definition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import numpy.typing as npt
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from fourfold.accounts.access import Access
+from fourfold.core import evaluate, periods
+from fourfold.core import scoring as core_scoring
+from fourfold.measures.models import (
+    KPI,
+    Measurement,
+    MeasurementVersion,
+    Target,
+    TargetVersion,
+)
+from fourfold.reviews.models import Comment
+from fourfold.scoring import engine
+from fourfold.strategy.models import Organization, Unit
+
+from . import objective as objective_page
+from . import periods as choose
+from .templatetags.fourfold import num, status_color
+
+F = npt.NDArray[np.float64]
+VIEW_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+BAND_OPACITY = 0.13
+RECENT = 12  # periods shown before the table folds
+
+
+@dataclass
+class Change:
+    """A superseded value or target: what it was, who replaced it, when and why."""
+
+    at: dt.datetime
+    by: str
+    what: str
+    old: str
+    entered: str
+    reason: str
+
+
+@dataclass
+class PeriodRow:
+    key: str
+    label: str
+    actual: float | None
+    target: float | None
+    red_flag: float | None
+    low: float | None
+    high: float | None
+    score: float | None
+    status: str | None
+    color: str | None
+    measurement: Measurement | None = None
+    target_row: Target | None = None
+    changes: list[Change] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    current: bool = False
+
+
+@dataclass
+class Zone:
+    """A band of values that scores one status, per period; open edges are infinite."""
+
+    status: int
+    lower: F
+    upper: F
+
+
+@dataclass
+class Page:
+    unit: Unit
+    kpi: KPI
+    period: periods.Period
+    period_label: str
+    current: PeriodRow | None
+    rows: list[PeriodRow]
+    chart: dict[str, Any]
+    comments: list[tuple[str, list[Comment]]]
+    statuses: list[dict[str, str]]
+    previous: choose.Choice | None
+    next: choose.Choice | None
+
+    @property
+    def recent(self) -> list[PeriodRow]:
+        return self.rows[:RECENT]
+
+    @property
+    def older(self) -> list[PeriodRow]:
+        """Periods before the recent ones: folded away so that a long history stays short."""
+        return self.rows[RECENT:]
+
+    @property
+    def current_is_older(self) -> bool:
+        return any(r.current for r in self.older)
+
+
+def who(user: Any) -> str:
+    if user is None:
+        return "—"
+    return str(user.get_full_name() or user.get_username())
+
+
+def zones(
+    scheme: core_scoring.Scheme,
+    direction: str,
+    tolerance: float,
+    target: F,
+    red_flag: F,
+    low: F,
+    high: F,
+) -> list[Zone]:
+    """The value bands of each status per period, bottom first, as the scheme scores them."""
+    n = len(scheme.statuses)
+    if scheme.type in ("yes_no", "unscored") or n < 2:
+        return []
+    inf = np.full(target.shape, np.inf)
+    ups = list(range(1, n))
+    if direction == "range":
+        valid = np.isfinite(low) & np.isfinite(high) & (low <= high)
+        width = np.full(target.shape, tolerance) if math.isfinite(tolerance) else high - low
+        # A score of 10·i/N or more (status i) lies within width·(1 − i/N) of the band.
+        below = [low - width * (1 - i / n) for i in ups]
+        above = [high + width * (1 - i / n) for i in reversed(ups)]
+        edges = [-inf, *below, *above, inf]
+        order = [*range(n), *range(n - 2, -1, -1)]
+    elif scheme.type == "goal_red_flag":
+        valid = np.isfinite(target) & np.isfinite(red_flag) & (target != red_flag)
+        # The score is 10/3·(1 + (A − R)/(G − R)): status i begins where it reaches 10·i/N.
+        bounds = [red_flag + (target - red_flag) * (3 * i / n - 1) for i in ups]
+        edges, order = _ordered(bounds, inf, n, direction == "decrease")
+    else:
+        mins = [float(m) / 100 for m in scheme.mins]
+        valid = np.isfinite(target) & (target > 0)
+        if direction == "decrease":
+            bounds = [target / m if m > 0 else inf for m in mins]
+        else:
+            bounds = [target * m for m in mins]
+        edges, order = _ordered(bounds, inf, n, direction == "decrease")
+    nan = np.full(target.shape, np.nan)
+    return [
+        Zone(status, np.where(valid, edges[i], nan), np.where(valid, edges[i + 1], nan))
+        for i, status in enumerate(order)
+    ]
+
+
+def _ordered(bounds: list[F], inf: F, n: int, falling: bool) -> tuple[list[F], list[int]]:
+    """Edges bottom first for boundaries of statuses 1..N−1, which fall when lower is better."""
+    if falling:
+        return [-inf, *reversed(bounds), inf], list(range(n - 1, -1, -1))
+    return [-inf, *bounds, inf], list(range(n))
+
+
+def nice_range(lo: float, hi: float) -> tuple[float, float]:
+    """An axis from a round number below `lo` to one above `hi`, with a little room."""
+    span = hi - lo or abs(hi) * 0.2 or 1.0
+    raw = span / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    bottom = math.floor((lo - span * 0.04) / step) * step
+    top = math.ceil((hi + span * 0.04) / step) * step
+    if lo >= 0 > bottom:  # a quantity that cannot fall below 0 keeps its axis at 0
+        bottom = 0.0
+    return float(bottom), float(top)
+
+
+def _values(array: F) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in array.tolist()]
+
+
+def chart(
+    scores: engine.Scores,
+    kpi: KPI,
+    row: int,
+    columns: range,
+    current: int | None,
+) -> dict[str, Any]:
+    """What charts.js draws: actual, target and the status bands, with the axis range."""
+    view = scores.result.views[VIEW_OF[kpi.frequency]]
+    cols = np.arange(columns.start, columns.stop)
+    actual, target = view.actual[row, cols], view.target[row, cols]
+    red_flag, low, high = view.red_flag[row, cols], view.low[row, cols], view.high[row, cols]
+    scheme = scores.inputs.schemes[int(scores.inputs.kpi_scheme[row])]
+    tolerance = float(scores.inputs.kpi_tolerance[row])
+    found = zones(scheme, kpi.direction, tolerance, target, red_flag, low, high)
+    ranged = kpi.direction == "range"
+    seen = [actual, low, high] if ranged else [actual, target]
+    seen += [z.lower for z in found] + [z.upper for z in found]
+    finite = np.concatenate([a[np.isfinite(a)] for a in seen]) if seen else np.array([])
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    y_min, y_max = nice_range(lo, hi)
+    has_band = ~np.isnan(found[0].lower) if found else np.zeros(len(cols), dtype=bool)
+    bands = []
+    for zone in found:
+        top = np.clip(zone.upper, y_min, y_max)
+        bottom = np.clip(zone.lower, y_min, y_max)
+        status = scheme.statuses[zone.status]
+        bands.append(
+            {
+                "name": status.name.capitalize(),
+                "color": status_color(status.color),
+                "data": _values(np.where(has_band, np.maximum(top - bottom, 0), np.nan)),
+            }
+        )
+    fs = scores.fiscal_start
+    return {
+        "kind": "kpi",
+        "labels": [objective_page.short_label(view.keys[c], fs) for c in cols.tolist()],
+        "actual": _values(actual),
+        "target": None if ranged else _values(target),
+        "low": _values(low) if ranged else None,
+        "high": _values(high) if ranged else None,
+        "base": _values(np.where(has_band, y_min, np.nan)),
+        "bands": bands,
+        "opacity": BAND_OPACITY,
+        "min": y_min,
+        "max": y_max,
+        "current": None if current is None else current - columns.start,
+        "unit": kpi.unit,
+    }
+
+
+def _span(view: evaluate.View, row: int) -> range:
+    """The columns from the first to the last period with a value or a target."""
+    present = (
+        np.isfinite(view.actual[row]) | np.isfinite(view.target[row]) | np.isfinite(view.low[row])
+    )
+    found = np.flatnonzero(present)
+    if found.size == 0:
+        return range(0)
+    return range(int(found[0]), int(found[-1]) + 1)
+
+
+def _changes(
+    values: list[MeasurementVersion], targets: list[TargetVersion]
+) -> dict[str, list[Change]]:
+    out: dict[str, list[Change]] = defaultdict(list)
+    for v in values:
+        source = v.get_source_display() + (f" ({v.source_detail})" if v.source_detail else "")
+        out[v.period].append(
+            Change(
+                v.superseded_at,
+                who(v.superseded_by),
+                "Value",
+                num(v.value),
+                f"entered by {who(v.entered_by)} on {v.entered_at:%Y-%m-%d}, {source}",
+                v.reason,
+            )
+        )
+    for t in targets:
+        if t.low is not None or t.high is not None:
+            old = f"{num(t.low)}–{num(t.high)}"
+        else:
+            old = num(t.target) + (
+                f", red flag {num(t.red_flag)}" if t.red_flag is not None else ""
+            )
+        out[t.period].append(
+            Change(
+                t.superseded_at,
+                who(t.superseded_by),
+                "Target",
+                old,
+                f"set by {who(t.changed_by)} on {t.changed_at:%Y-%m-%d}",
+                t.superseding_reason,
+            )
+        )
+    for changes in out.values():
+        changes.sort(key=lambda c: c.at, reverse=True)
+    return out
+
+
+def build(
+    scores: engine.Scores, unit: Unit, kpi: KPI, period: periods.Period, today: dt.date
+) -> Page:
+    """Everything the KPI page shows, in a fixed number of queries whatever its history."""
+    view = scores.result.views[VIEW_OF[kpi.frequency]]
+    row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
+    scheme = scores.inputs.schemes[int(scores.inputs.kpi_scheme[row])]
+    columns = _span(view, row)
+    located = scores.locate(period.key)
+    column = located[1] if located is not None else None
+    if column is not None and columns and not columns.start <= column < columns.stop:
+        # The chosen period lies outside the data: show it on the chart all the same.
+        columns = range(min(columns.start, column), max(columns.stop, column + 1))
+    measurements = {m.period: m for m in kpi.measurements.select_related("entered_by")}
+    targets = {t.period: t for t in kpi.targets.select_related("changed_by")}
+    changes = _changes(
+        list(
+            MeasurementVersion.objects.filter(kpi=kpi).select_related("entered_by", "superseded_by")
+        ),
+        list(TargetVersion.objects.filter(kpi=kpi).select_related("changed_by", "superseded_by")),
+    )
+    comments: dict[str, list[Comment]] = defaultdict(list)
+    for comment in Comment.objects.filter(kpi=kpi).select_related("author"):
+        comments[comment.period].append(comment)
+    rows: list[PeriodRow] = []
+    for c in columns:
+        key = view.keys[c]
+        status = int(view.status[row, c])
+        named = scheme.statuses[status] if status >= 0 else None
+        rows.append(
+            PeriodRow(
+                key=key,
+                label=choose.label(periods.parse_period(key, scores.fiscal_start)),
+                actual=_values(view.actual[row, c : c + 1])[0],
+                target=_values(view.target[row, c : c + 1])[0],
+                red_flag=_values(view.red_flag[row, c : c + 1])[0],
+                low=_values(view.low[row, c : c + 1])[0],
+                high=_values(view.high[row, c : c + 1])[0],
+                score=_values(np.round(view.score[row, c : c + 1], 2))[0],
+                status=named.name if named else None,
+                color=named.color if named else None,
+                measurement=measurements.get(key),
+                target_row=targets.get(key),
+                changes=changes.get(key, []),
+                comments=comments.get(key, []),
+                current=c == column,
+            )
+        )
+    current = next((r for r in rows if r.current), None)
+    labels = {r.key: r.label for r in rows}
+    grouped = [
+        (labels.get(key) or (key or "No period"), found)
+        for key, found in sorted(comments.items(), reverse=True)
+    ]
+    keys = list(view.keys)
+    previous = following = None
+    if period.key in keys:
+        at = keys.index(period.key)
+        if at > 0:
+            k = keys[at - 1]
+            previous = choose.Choice(k, choose.label(periods.parse_period(k, period.fiscal_start)))
+        if at + 1 < len(keys):
+            k = keys[at + 1]
+            following = choose.Choice(k, choose.label(periods.parse_period(k, period.fiscal_start)))
+    return Page(
+        unit=unit,
+        kpi=kpi,
+        period=period,
+        period_label=choose.label(period),
+        current=current,
+        rows=list(reversed(rows)),
+        chart=chart(scores, kpi, row, columns, column),
+        comments=grouped,
+        statuses=[
+            {"status": s.name.capitalize(), "color": status_color(s.color)}
+            for s in reversed(scheme.statuses)
+        ],
+        previous=previous,
+        next=following,
+    )
+
+
+def _kpi_or_404(access: Access, unit_code: str, code: str) -> tuple[Unit, KPI]:
+    unit = access.unit_or_404(unit_code)
+    kpi = get_object_or_404(
+        KPI.objects.select_related("objective__perspective", "owner", "contributor", "scheme"),
+        objective__perspective__scorecard__unit=unit,
+        archived=False,
+        code=code,
+    )
+    return unit, kpi
+
+
+def _render(
+    request: HttpRequest,
+    unit: Unit,
+    kpi: KPI,
+    key: str,
+    form: objective_page.PeriodCommentForm | None = None,
+) -> HttpResponse:
+    organization = Organization.get()
+    today = timezone.localdate()
+    period, error = objective_page.requested_period(key, organization, today)
+    kind = VIEW_OF[kpi.frequency]
+    period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
+    page = build(engine.compute(unit=unit.code, today=today), unit, kpi, period, today)
+    choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
+    if form is None:
+        form = objective_page.PeriodCommentForm(initial={"period": period.key})
+    form.period_choices(choices)
+    context = {"organization": organization, "page": page, "form": form, "error": error}
+    status = 400 if error or form.is_bound else 200
+    return render(request, "web/kpi.html", context, status=status)
+
+
+@require_safe
+@login_required
+def page(request: HttpRequest, unit: str, code: str) -> HttpResponse:
+    """A KPI over time: chart, periods with who entered what, history, comments, definition."""
+    found_unit, kpi = _kpi_or_404(Access.of(request.user), unit, code)
+    return _render(request, found_unit, kpi, request.GET.get("period", ""))
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, unit: str, code: str) -> HttpResponse:
+    """Anyone who can view the KPI may comment on one of its periods."""
+    found_unit, kpi = _kpi_or_404(Access.of(request.user), unit, code)
+    fiscal_start = Organization.get().fiscal_year_start
+    form = objective_page.PeriodCommentForm(request.POST, fiscal_start=fiscal_start)
+    if not form.is_valid():
+        return _render(request, found_unit, kpi, request.POST.get("period", ""), form)
+    key = form.cleaned_data["period"]
+    made = objective_page.add_comment(
+        request.user, form.cleaned_data["text"], unit=found_unit, kpi=kpi, period=key
+    )
+    url = reverse("kpi", args=[found_unit.code, kpi.code])
+    return redirect(f"{url}?{urlencode({'period': key})}#comment-{made.pk}")

@@ -1,0 +1,90 @@
+"""A real Chromium creates an API token, copies it once, and revokes it."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from fourfold.accounts.models import Role
+from fourfold.api.models import ApiToken
+from tests.web import cards
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
+]
+
+
+def test_it_creates_shows_once_uses_and_revokes_a_token(live_server: LiveServer) -> None:
+    cards.load_small()
+    ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    Role.objects.create(user=ada, kind=Role.Kind.EDITOR, unit=None)
+    ApiToken.issue(ada, "Quarterly dashboard", "read")
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/api-tokens/")
+        page.get_by_label("Username").fill("ada")
+        page.get_by_label("Password").fill("correct horse")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
+        expect(page.get_by_role("link", name="API tokens")).to_have_attribute(
+            "aria-current", "page"
+        )
+
+        page.get_by_label("Name").fill("Finance data pipeline")
+        page.get_by_label("Read and write").check()
+        page.get_by_role("button", name="Create token").click()
+        secret = page.get_by_label("Token", exact=True).input_value()
+        assert re.fullmatch(r"ff_[0-9a-f]{12}_\S+", secret)
+        expect(page.locator(".tokens__table tbody tr")).to_have_count(2)
+        page.screenshot(path=str(SCREENSHOTS / "api-tokens.png"), full_page=True)
+
+        # The secret works against the API, as a pipeline would send it.
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/units", headers={"Authorization": f"Bearer {secret}"}
+        )
+        with urllib.request.urlopen(request) as answer:
+            assert answer.status == 200
+
+        page.get_by_role("link", name="Done, I copied it").click()
+        expect(page.get_by_label("Token", exact=True)).to_have_count(0)
+        # The newest token was just used by the request above; the other never was.
+        rows = page.locator(".tokens__table tbody tr")
+        expect(rows.first).not_to_contain_text("Never")
+        expect(rows.last).to_contain_text("Never")
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the phone view scrolls sideways ({width} px wide)"
+        page.screenshot(path=str(SCREENSHOTS / "api-tokens-phone.png"), full_page=True)
+
+        page.get_by_role("button", name="Revoke the token Quarterly dashboard").click()
+        expect(page.get_by_role("status")).to_contain_text("is revoked")
+        expect(page.locator(".tokens__table tbody tr")).to_have_count(1)
+        browser.close()
+    assert ApiToken.objects.active().get().name == "Finance data pipeline"
