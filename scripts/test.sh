@@ -28,8 +28,9 @@ psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres \
   -c "CREATE DATABASE fourfold OWNER fourfold"
 export FOURFOLD_TEST_POSTGRES="postgres://fourfold:fourfold@127.0.0.1:$PGPORT"
 
+# Two workers: the machines have two cores.
 echo "== tests on SQLite"
-.venv/bin/pytest -p no:cacheprovider "$@"
+.venv/bin/pytest -p no:cacheprovider -n 2 "$@"
 echo "== tests on PostgreSQL"
-FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider \
+FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider -n 2 \
   -m "not browser" --ignore=tests/core "$@"
