@@ -185,3 +185,21 @@ def test_it_drills_from_the_scorecard_to_a_kpi_and_its_objective(live_server: Li
             assert width <= 390, f"{name} is wider than the phone ({width} px)"
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         browser.close()
+
+
+def test_a_viewer_of_a_division_is_refused_the_company_page(live_server: LiveServer) -> None:
+    top, _, child, child_name = organization()
+    ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    from fourfold.strategy.models import Unit
+
+    Role.objects.create(user=ada, kind=Role.Kind.VIEWER, unit=Unit.objects.get(code=child))
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in(page, f"{live_server.url}/units/{child}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(child_name)
+        response = page.goto(f"{live_server.url}/units/{top}/")
+        assert response is not None and response.status == 404
+        page.screenshot(path=str(SCREENSHOTS / "refused.png"), full_page=True)
+        browser.close()
