@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -99,7 +98,3 @@ class Access:
             raise Http404("No such unit")
         if not self.can_edit(unit_id):
             raise PermissionDenied("You may view this scorecard but not change it.")
-
-    @cached_property
-    def sees_everything(self) -> bool:
-        return self.is_admin

@@ -88,10 +88,6 @@ def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> 
             )
 
 
-def _same(a: float | None, b: float | None) -> bool:
-    return a == b
-
-
 def record_values(
     entries: Sequence[ValueEntry],
     *,
@@ -124,7 +120,7 @@ def record_values(
                 count.created += 1
                 continue
             pk, value, comment, old_source, old_detail, old_user, old_at = old
-            if _same(value, e.value) and (comment or "") == e.comment:
+            if value == e.value and (comment or "") == e.comment:
                 count.unchanged += 1
                 continue
             versions.append(
@@ -189,7 +185,7 @@ def set_targets(
                 count.created += 1
                 continue
             pk, old_fields, rest = old[0], old[1 : n + 1], old[n + 1 :]
-            if all(_same(a, b) for a, b in zip(old_fields, e.fields, strict=True)):
+            if tuple(old_fields) == e.fields:
                 count.unchanged += 1
                 continue
             versions.append((e.kpi_id, e.period, *old_fields, *rest, stamp, user, reason))
