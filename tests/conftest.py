@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -21,19 +22,68 @@ def _postgres_base() -> str | None:
     return url.rsplit("/", 1)[0] if url.startswith("postgres") else None
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database in the PG run."""
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Django's advice for test suites: a fast hasher, as hashing properly takes ~0.3 s a user.
+    The settings themselves keep Django's default (PBKDF2), which the CLI tests go through."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _migrate(url: str, home: Path) -> None:
+    env = dict(os.environ, FOURFOLD_DATABASE_URL=url, FOURFOLD_HOME=str(home))
+    env.pop("FOURFOLD_DEBUG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--settings=fourfold.settings", "-v0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=home,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"migrate failed:\n{done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per test worker, copied for each test instead of migrating again:
+    a SQLite file, or a PostgreSQL database used as a template in the PG run."""
+    home = tmp_path_factory.mktemp("template")
     base = _postgres_base()
     if base is None:
-        yield f"sqlite:///{tmp_path / 'fourfold.sqlite3'}"
+        path = home / "fourfold.sqlite3"
+        _migrate(f"sqlite:///{path}", home)
+        yield str(path)
+        return
+    import psycopg
+
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    admin = os.environ["FOURFOLD_DATABASE_URL"]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        _migrate(f"{base}/{name}", home)
+        yield name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
+    """A fresh database with every migration applied and no data: a SQLite file, or a new
+    PostgreSQL database in the PG run."""
+    base = _postgres_base()
+    if base is None:
+        path = tmp_path / "fourfold.sqlite3"
+        shutil.copyfile(_migrated_template, path)
+        yield f"sqlite:///{path}"
         return
     import psycopg
 
     name = f"cli_{uuid.uuid4().hex[:12]}"
     admin = os.environ["FOURFOLD_DATABASE_URL"]
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_template}"')
     try:
         yield f"{base}/{name}"
     finally:

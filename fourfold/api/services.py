@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
-from fourfold.files.values import NATIVE, TARGET_KINDS
+from fourfold.files.values import NATIVE, TARGET_KINDS, calculated_problem
 from fourfold.measures.models import KPI, Scheme, Source, Target
 from fourfold.measures.services import (
     TargetEntry,
@@ -42,6 +42,7 @@ class KpiFacts:
     direction: str
     tolerance: float | None
     scheme: scoring.Scheme
+    formula: str = ""
 
 
 def kpi_facts(codes: Iterable[str]) -> dict[str, KpiFacts]:
@@ -56,6 +57,7 @@ def kpi_facts(codes: Iterable[str]) -> dict[str, KpiFacts]:
             "frequency",
             "direction",
             "tolerance",
+            "formula",
             "scheme__name",
             "scheme__type",
             "scheme__statuses",
@@ -64,12 +66,12 @@ def kpi_facts(codes: Iterable[str]) -> dict[str, KpiFacts]:
     )
     schemes: dict[str, scoring.Scheme] = {}
     out = {}
-    for pk, code, unit, freq, direction, tolerance, s_name, s_type, statuses, mins in rows:
+    for pk, code, unit, freq, direction, tolerance, formula, s_name, s_type, statuses, mins in rows:
         if s_name not in schemes:
             schemes[s_name] = Scheme(
                 name=s_name, type=s_type, statuses=statuses, mins=mins
             ).to_core()
-        out[code] = KpiFacts(pk, code, unit, freq, direction, tolerance, schemes[s_name])
+        out[code] = KpiFacts(pk, code, unit, freq, direction, tolerance, schemes[s_name], formula)
     return out
 
 
@@ -82,6 +84,8 @@ def _period(text: str, fiscal: int) -> periods.Period:
 
 def value_problem(kpi: KpiFacts, period: periods.Period, actual: float) -> str | None:
     """Why this value cannot be recorded, as the file importer says it, or None."""
+    if kpi.formula:
+        return calculated_problem(kpi.code, kpi.formula)
     if period.kind != NATIVE[kpi.frequency]:
         return (
             f"KPI {kpi.code} is reported {kpi.frequency}, so its period is a "

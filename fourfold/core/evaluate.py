@@ -75,6 +75,18 @@ class Inputs:
     # Calculated KPIs, each with its formula's inputs bound to rows; a KPI whose objective is
     # -1 is only an input (outside the unit asked for) and is not rolled up.
     calculated: list[Calculated] = field(default_factory=list)
+    # The month number (periods.month_ordinal) at which each year of the grid starts, when the
+    # years are not consecutive: years without any data between two that have some are left
+    # out but for one empty year, so that a stray period far away costs one year, not
+    # thousands. None: n_years consecutive years from first_month.
+    year_starts: list[int] | None = None
+
+    def month_numbers(self) -> Ints:
+        """The month number of each column of the month grid."""
+        if self.year_starts is None:
+            return periods.month_ordinal(self.first_month) + np.arange(12 * self.n_years)
+        starts = np.array(self.year_starts, dtype=np.int64)
+        return (starts[:, None] + np.arange(12)[None, :]).ravel()
 
 
 @dataclass
@@ -234,8 +246,7 @@ def evaluate(inp: Inputs) -> Result:
 
 
 def _month_keys(inp: Inputs) -> list[str]:
-    m0 = periods.month_ordinal(inp.first_month)
-    return [periods.month_key(m0 + i) for i in range(12 * inp.n_years)]
+    return [periods.month_key(int(m)) for m in inp.month_numbers()]
 
 
 def _view_keys(inp: Inputs, view: str, months: list[str]) -> list[str]:
@@ -273,10 +284,9 @@ def _first_month_with_data(inp: Inputs, present: list[B]) -> Ints:
 
 
 def _slot_ends(inp: Inputs, level: int, n: int) -> npt.NDArray[np.datetime64]:
-    m0 = periods.month_ordinal(inp.first_month)
     width = 12 // SLOTS_PER_YEAR[level]
     # The day after the slot's last month, as a numpy day: its end is one day before.
-    next_month = m0 + (np.arange(n) + 1) * width
+    next_month = inp.month_numbers()[(np.arange(n) + 1) * width - 1] + 1
     years, months = next_month // 12, next_month % 12 + 1
     starts = np.array(
         [f"{y:04d}-{m:02d}-01" for y, m in zip(years, months, strict=True)], dtype="datetime64[D]"

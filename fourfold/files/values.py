@@ -369,6 +369,13 @@ def _period_text(value: Any) -> str:
 # Planning
 
 
+def calculated_problem(code: str, formula: str) -> str:
+    """Why a calculated KPI takes no value, in the words of every way values come in."""
+    return (
+        f"KPI {code} is calculated from its formula ({formula}): it takes no values, only targets"
+    )
+
+
 def kpi_infos() -> dict[str, tuple[KPI, KpiInfo]]:
     kpis = (
         KPI.objects.filter(archived=False)
@@ -382,6 +389,7 @@ def kpi_infos() -> dict[str, tuple[KPI, KpiInfo]]:
             "frequency",
             "direction",
             "tolerance",
+            "formula",
             "scheme__type",
             "scheme__name",
             "scheme__statuses",
@@ -454,6 +462,9 @@ def plan(
             refusal = refuse_value(info) if refuse_value else None
             if refusal:
                 problem(refusal)
+                continue
+            if kpi.formula:
+                problem(calculated_problem(kpi.code, kpi.formula))
                 continue
             if period.kind != NATIVE[kpi.frequency]:
                 problem(

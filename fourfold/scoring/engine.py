@@ -85,16 +85,47 @@ class Scores:
         return out
 
     def locate(self, key: str) -> tuple[str, int] | None:
-        """The view and column of a period key, or None when it is outside the data."""
+        """The view and column of a period key, or None when no year of the grid holds it."""
         period = periods.parse_period(key, self.fiscal_start)
         view = "ytd" if period.kind == "ytd" else period.kind
-        m0 = periods.month_ordinal(self.inputs.first_month)
-        last = periods.month_ordinal(period.months[-1]) - m0
-        first = periods.month_ordinal(period.months[0]) - m0
-        if first < 0 or last >= 12 * self.inputs.n_years:
+        starts = self.inputs.year_starts or [
+            periods.month_ordinal(self.inputs.first_month) + 12 * i
+            for i in range(self.inputs.n_years)
+        ]
+        column_of_year = {start: 12 * i for i, start in enumerate(starts)}
+        first = _column(column_of_year, periods.month_ordinal(period.months[0]), self.fiscal_start)
+        last = _column(column_of_year, periods.month_ordinal(period.months[-1]), self.fiscal_start)
+        if first < 0 or last < 0:
             return None
         column = {"month": last, "ytd": last, "quarter": first // 3, "year": first // 12}[view]
         return view, column
+
+
+def _year_start(month: int, fiscal_start: int) -> int:
+    """The month number at which the fiscal year holding a month (by number) starts."""
+    return month - (month - (fiscal_start - 1)) % 12
+
+
+def _column(column_of_year: Mapping[int, int], month: int, fiscal_start: int) -> int:
+    """The column of a month (by number) in the grid, or -1 when its year is not there."""
+    start = _year_start(month, fiscal_start)
+    return column_of_year[start] + month - start if start in column_of_year else -1
+
+
+def _grid_years(months: list[int], fiscal_start: int) -> list[int]:
+    """The fiscal years to score, by the month number of their start: every year with data
+    and this year, with one empty year standing for each run of years without any data.
+
+    Periods in the years left out are scored as no data, as they would be anyway, except for
+    overdue marks; this keeps a stray period far from the rest (a mistyped year) cheap.
+    """
+    starts = sorted({_year_start(m, fiscal_start) for m in months})
+    out: list[int] = []
+    for start in starts:
+        if out and start - out[-1] > 12:
+            out.append(out[-1] + 12)
+        out.append(start)
+    return out
 
 
 def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -274,20 +305,19 @@ def compute(
             parsed[text] = periods.parse_period(text, fs)
         except periods.PeriodError:
             parsed[text] = None  # written under another fiscal year start: ignored
-    month_ords = [periods.month_ordinal(p.months[0]) for p in parsed.values() if p] + [
-        periods.month_ordinal(f"{today:%Y-%m}")
-    ]
-    first_fy = periods.parse_period(periods.year_of(periods.month_key(min(month_ords)), fs), fs)
-    last_fy = periods.parse_period(periods.year_of(periods.month_key(max(month_ords)), fs), fs)
-    m0 = periods.month_ordinal(first_fy.months[0])
-    n_years = (periods.month_ordinal(last_fy.months[0]) - m0) // 12 + 1
+    year_starts = _grid_years(
+        [periods.month_ordinal(p.months[0]) for p in parsed.values() if p]
+        + [periods.month_ordinal(f"{today:%Y-%m}")],
+        fs,
+    )
+    column_of_year = {start: 12 * i for i, start in enumerate(year_starts)}
     slot_of: dict[str, tuple[int, int]] = {}
     for text, found in parsed.items():
         if found is not None and found.kind in KIND_LEVEL:
             level = KIND_LEVEL[found.kind]
             slot_of[text] = (
                 level,
-                (periods.month_ordinal(found.months[0]) - m0)
+                _column(column_of_year, periods.month_ordinal(found.months[0]), fs)
                 // (12 // evaluate.SLOTS_PER_YEAR[level]),
             )
 
@@ -308,8 +338,9 @@ def compute(
 
     inputs = evaluate.Inputs(
         fiscal_start=fs,
-        first_month=periods.month_key(m0),
-        n_years=n_years,
+        first_month=periods.month_key(year_starts[0]),
+        n_years=len(year_starts),
+        year_starts=year_starts,
         today=today,
         schemes=core_schemes,
         kpi_frequency=kpi_freq,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fourfold.core import periods
-from fourfold.measures.models import Measurement
+from fourfold.measures.models import KPI, Measurement
 from tests.web import cards
 
 from .conftest import Api, api_for, person
@@ -77,4 +77,28 @@ def test_it_refuses_values_the_user_may_not_enter(viewer: Api) -> None:
     assert answer.status_code == 422
     assert answer.json()["error"]["details"][0]["reason"] == (
         "you may not enter values for KPI revenue"
+    )
+
+
+def test_it_refuses_a_value_for_a_calculated_kpi(editor: Api, small: None) -> None:
+    KPI.objects.filter(code="complaints").update(formula="revenue / 1000")
+    items = [
+        {"kpi": "revenue", "period": "2026-03", "actual": 10},
+        {"kpi": "complaints", "period": "2026-03", "actual": 1},
+    ]
+    answer = editor.post("measurements/bulk", items)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"] == [
+        {
+            "index": 1,
+            "field": "actual",
+            "reason": "KPI complaints is calculated from its formula (revenue / 1000): "
+            "it takes no values, only targets",
+        }
+    ]
+    assert not Measurement.objects.filter(period="2026-03").exists()
+    single = editor.put("measurements/complaints/2026-03", {"actual": 1})
+    assert single.status_code == 422
+    assert "calculated from its formula" in single.json()["error"]["message"] + str(
+        single.json()["error"].get("details")
     )

@@ -46,6 +46,21 @@ def test_a_bad_database_url_is_one_sentence(fourfold: Run, tmp_path: Path) -> No
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_the_first_command_creates_a_database_that_does_not_exist_yet(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).with_name("fourfold"))
+    path = tmp_path / "new" / "fourfold.sqlite3"
+    path.parent.mkdir()
+    env = dict(os.environ, FOURFOLD_DATABASE_URL=f"sqlite:///{path}", FOURFOLD_HOME=str(tmp_path))
+    done = subprocess.run([exe, "dump"], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "units: []" in done.stdout
+    assert path.stat().st_size > 0
+
+
 def test_the_demo_loads_a_realistic_organization(fourfold: Run) -> None:
     done = fourfold("demo", "--no-serve")
     assert "Sign in as demo with the password demo" in done.stdout

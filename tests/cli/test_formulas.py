@@ -282,3 +282,23 @@ def test_it_refuses_an_input_coarser_than_the_kpi(fourfold: Run, tmp_path: Path)
         "                name: Cost\n                frequency: quarterly\n",
     )
     assert "its input 'cost' is quarterly, coarser than this monthly KPI" in stderr
+
+
+def test_it_refuses_a_value_for_a_calculated_kpi_and_writes_nothing(
+    fourfold: Run, tmp_path: Path
+) -> None:
+    load_and_import(fourfold, tmp_path)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("kpi,period,actual,target\nrevenue,2026-06,80,\ngross-margin,2026-06,55,\n")
+    done = fourfold("import", str(wrong), check=False)
+    assert done.returncode == 1
+    assert (
+        "row 3: KPI gross-margin is calculated from its formula ((revenue - cost) / revenue * 100):"
+        " it takes no values, only targets" in done.stderr
+    )
+    assert kpi(scores(fourfold, "2026-06"), "revenue")["actual"] is None
+    # A target for it is fine.
+    target = tmp_path / "target.csv"
+    target.write_text("kpi,period,actual,target\ngross-margin,2026-06,,25\n")
+    fourfold("import", str(target))
+    assert kpi(scores(fourfold, "2026-06"), "gross-margin")["target"] == 25.0
