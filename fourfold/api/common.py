@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from django.http import Http404
-from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from fourfold.accounts.access import Access
+from fourfold.core import periods
+from fourfold.strategy.models import Organization
 
+from .auth import access_of
 from .errors import ApiError, Error
 
 # Querysets of rows as dicts, from .values().
 Rows = QuerySet[Any, Any]
+Out = Callable[[dict[str, Any]], dict[str, Any]]
+View = TypeVar("View", bound=Callable[..., Any])
 
 READ_ERRORS = (401, 404, 422, 500)
 WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 500)
@@ -24,6 +30,28 @@ WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 500)
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
     """The answer on success and an Error for each failure the operation documents."""
     return {status: ok, **dict.fromkeys(errors, Error)}
+
+
+def listing(
+    router: Router, path: str, response: Any, summary: str, description: str
+) -> Callable[[View], View]:
+    """A paged GET of many rows (`?limit=`, `?offset=`) that documents the read errors."""
+
+    def decorate(view: View) -> View:
+        operation = router.get(
+            path,
+            response=responses(response, *READ_ERRORS),
+            summary=summary,
+            description=description,
+        )
+        return operation(paginate(Page)(view))  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def detail(router: Router, path: str, response: Any, summary: str) -> Callable[[View], View]:
+    """A GET of one row that documents the read errors."""
+    return router.get(path, response=responses(response, *READ_ERRORS), summary=summary)
 
 
 class Page(LimitOffsetPagination):
@@ -57,10 +85,56 @@ def unit_id(access: Access, code: str) -> int:
     return found.pk
 
 
+def period_key(text: str) -> str:
+    """The key of a period in any form the files take (2026-03, FY2026-Q1...); else a 422."""
+    try:
+        return periods.parse_period(text, Organization.get().fiscal_year_start).key
+    except periods.PeriodError as exc:
+        raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind of row the API reads: its query, the field that names its unit, its output,
+    and what a 404 says when one row is not found (a template of the lookups asked for).
+
+    `also` names more unit fields whose units the caller must see too (a link's effect)."""
+
+    query: Callable[[], Rows]
+    unit_field: str
+    out: Out
+    missing: str = ""
+    also: tuple[str, ...] = ()
+
+    def rows(
+        self, request: HttpRequest, unit: str | None = None, period: str | None = None, **where: Any
+    ) -> Rows:
+        """The caller's rows, of one unit when asked (an unknown or hidden unit is a 404), of
+        one period when asked (a wrong one is a 422), then narrowed by the lookups not None."""
+        access = access_of(request)
+        rows = in_unit(self.query(), access, unit, self.unit_field)
+        for field in self.also:
+            rows = visible(rows, access, field)
+        if period is not None:
+            where["period"] = period_key(period)
+        return rows.filter(**{k: v for k, v in where.items() if v is not None})
+
+    def page(self, request: HttpRequest, unit: str | None = None, **where: Any) -> Mapped:
+        """The rows for the paginator, each mapped to the output."""
+        return Mapped(self.rows(request, unit, **where), self.out)
+
+    def one(self, request: HttpRequest, **where: Any) -> dict[str, Any]:
+        """The one row of these lookups as the output; none is a 404 that says `missing`."""
+        row = self.rows(request, **where).first()
+        if row is None:
+            raise ApiError(404, self.missing.format(**where))
+        return self.out(row)
+
+
 class Mapped:
     """A queryset that the paginator slices and counts, each row mapped to the output."""
 
-    def __init__(self, rows: Rows, out: Callable[[Any], dict[str, Any]]) -> None:
+    def __init__(self, rows: Rows, out: Out) -> None:
         self.rows = rows
         self.out = out
 

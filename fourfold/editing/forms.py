@@ -62,6 +62,12 @@ def _code(help_text: str) -> forms.CharField:
     )
 
 
+def _description() -> forms.CharField:
+    return forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
@@ -96,9 +102,9 @@ class UnitEditForm(forms.Form):
     owner = _email("Owner", "Email address of the person accountable for this unit.")
 
 
-class PerspectiveForm(forms.Form):
-    code = _code("Unique within this unit's scorecard.")
-    name = forms.CharField(label="Name", max_length=200)
+class _RolledUp(forms.Form):
+    """How a perspective's or objective's children's scores combine; these fields come last."""
+
     weight = _number("weight", "Weight", initial=1, min_value=0)
     rollup = _choice(
         "rollup", "Roll-up", Rollup.choices, initial="weighted_mean", help_text=ROLLUP_HELP
@@ -110,35 +116,30 @@ class PerspectiveForm(forms.Form):
         _choices(self, "scheme", scheme_choices(schemes, inherit=True))
 
 
-class ObjectiveForm(forms.Form):
+class PerspectiveForm(_RolledUp):
+    code = _code("Unique within this unit's scorecard.")
+    name = forms.CharField(label="Name", max_length=200)
+    field_order = ["code", "name"]
+
+
+class ObjectiveForm(_RolledUp):
     code = _code("Unique in the organization.")
     name = forms.CharField(label="Name", max_length=300)
     perspective = forms.ChoiceField(label="Perspective")
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = _description()
     owner = _email("Owner", "Email address of the person accountable for this objective.")
-    weight = _number("weight", "Weight", initial=1, min_value=0)
-    rollup = _choice(
-        "rollup", "Roll-up", Rollup.choices, initial="weighted_mean", help_text=ROLLUP_HELP
-    )
-    scheme = forms.ChoiceField(label="Scoring scheme", required=False)
+    field_order = ["code", "name", "perspective", "description", "owner"]
 
-    def __init__(
-        self, *args: Any, perspectives: list[tuple[str, str]], schemes: Iterable[str], **kw: Any
-    ) -> None:
+    def __init__(self, *args: Any, perspectives: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
         _choices(self, "perspective", perspectives)
-        _choices(self, "scheme", scheme_choices(schemes, inherit=True))
 
 
 class KPIForm(forms.Form):
     code = _code("Unique in the organization.")
     name = forms.CharField(label="Name", max_length=300)
     objective = forms.ChoiceField(label="Objective")
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = _description()
     unit = forms.CharField(label="Unit of measure", required=False, max_length=50)
     direction = _choice(
         "direction", "Direction", [(d, Direction(d).label) for d in DIRECTIONS], initial="increase"

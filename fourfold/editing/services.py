@@ -7,8 +7,8 @@ the changed fields before and after. Nothing is ever deleted: items are archived
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -25,6 +25,21 @@ __all__ = ["Invalid"]
 
 Actor = Any
 Data = Mapping[str, Any]
+Item = Perspective | Objective | KPI
+T = TypeVar("T")
+New = TypeVar("New", Perspective, Objective, KPI)
+
+# The field that holds an item's parent, and the path from an item to its unit.
+PARENT: dict[type[models.Model], str] = {
+    Perspective: "scorecard",
+    Objective: "perspective",
+    KPI: "objective",
+}
+UNIT_PATH: dict[type[models.Model], str] = {
+    Perspective: "scorecard__unit",
+    Objective: "perspective__scorecard__unit",
+    KPI: "objective__perspective__scorecard__unit",
+}
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -56,6 +71,97 @@ def _apply(obj: models.Model, values: Mapping[str, Any]) -> tuple[dict[str, Any]
     elif after:
         obj.save(update_fields=list(after))
     return before, after
+
+
+def _save(
+    actor: Actor,
+    obj: models.Model,
+    fields: Mapping[str, Any],
+    action: str,
+    summary: str,
+    **detail: Any,
+) -> None:
+    """Write the fields that differ and audit the change: always for a new row, else when any
+    field changed. The audit entry holds the changed fields before and after."""
+    new = obj.pk is None
+    before, after = _apply(obj, fields)
+    if new or after:
+        record(actor, action, summary, **detail, before=before, after=after)
+
+
+def _checked(read: Callable[..., T], *args: Any) -> T:
+    """What `read(check, *args)` takes from the data, or `Invalid` with every problem it found."""
+    check = Check()
+    fields = read(check, *args)
+    check.done()
+    return fields
+
+
+def _label(item: models.Model) -> str:
+    return "KPI" if isinstance(item, KPI) else type(item).__name__.lower()
+
+
+def _unit_code(item: models.Model) -> str:
+    """The code of the unit an item belongs to, through the related rows it was read with."""
+    found: Any = item
+    for name in UNIT_PATH[type(item)].split("__"):
+        found = getattr(found, name)
+    return str(found.code)
+
+
+def _siblings(item: Item, parent: models.Model | None = None) -> models.QuerySet[Any]:
+    """The items under this item's parent, or under `parent` (where it goes)."""
+    field = PARENT[type(item)]
+    if parent is None:
+        return type(item).objects.filter(**{f"{field}_id": getattr(item, f"{field}_id")})
+    return type(item).objects.filter(**{field: parent})
+
+
+def _add(actor: Actor, unit: Unit, item: New, fields: dict[str, Any]) -> New:
+    """A new perspective, objective or KPI, placed after its siblings."""
+    fields["order"] = _next_order(_siblings(item, fields.get(PARENT[type(item)])))
+    label = _label(item)
+    summary = f"Added {label} {fields['code']} to unit {unit.code}"
+    _save(actor, item, fields, f"{label.lower()}.create", summary, unit=unit.code)
+    return item
+
+
+def _change(actor: Actor, unit: Unit, item: Item, fields: dict[str, Any], summary: str) -> None:
+    """Changed fields of an item; one that moves to another parent goes after its siblings."""
+    parent = PARENT[type(item)]
+    if parent in fields and fields[parent] != getattr(item, parent):
+        fields["order"] = _next_order(_siblings(item, fields[parent]))
+    _save(actor, item, fields, f"{_label(item).lower()}.update", summary, unit=unit.code)
+
+
+def _owner(check: Check, data: Data) -> Any:
+    return check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+
+
+def _code_free(check: Check, model: type[Objective] | type[KPI], code: str, pk: int | None) -> None:
+    """An objective's or KPI's code is unique in the organization."""
+    if not code:
+        return
+    found = _others(model.objects.filter(code=code), pk)
+    other = found.select_related(UNIT_PATH[model]).first()
+    if other is not None:
+        check.add(
+            "code",
+            f"the code is already used by {_label(other)} '{other.name}' "
+            f"of unit {_unit_code(other)}",
+        )
+
+
+def _in_unit(
+    check: Check, model: type[Perspective] | type[Objective], data: Data, unit: Unit
+) -> Any:
+    """The perspective or objective of this unit whose id was posted; a problem if none."""
+    field = model.__name__.lower()
+    found = model.objects.filter(pk=_pk(data.get(field)), **{UNIT_PATH[model]: unit}).first()
+    if found is None:
+        article = "an" if field[0] in "aeiou" else "a"
+        check.add(field, f"choose {article} {field} of unit {unit.code}")
+    return found
 
 
 def schemes() -> dict[str, Scheme]:
@@ -110,43 +216,28 @@ def create_unit(actor: Actor, parent: Unit, data: Data) -> Unit:
     check = Check()
     code = check.code("code", data.get("code"))
     name = check.text("name", data.get("name"), required=True)
-    owner = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    owner = _owner(check, data)
     if code and (other := Unit.objects.filter(code=code).first()) is not None:
         check.add("code", f"the code is already used by unit '{other.name}'")
     check.done()
     with transaction.atomic():
         order = _next_order(Unit.objects.filter(parent=parent))
         unit = Unit(code=code, parent=parent)
-        _, after = _apply(unit, {"name": name, "owner": owner, "order": order})
+        fields = {"name": name, "owner": owner, "order": order}
+        summary = f"Created unit {code} below {parent.code}"
+        _save(actor, unit, fields, "unit.create", summary, unit=code, parent=parent.code)
         Scorecard.objects.create(unit=unit)
-        record(
-            actor,
-            "unit.create",
-            f"Created unit {code} below {parent.code}",
-            unit=code,
-            parent=parent.code,
-            before={},
-            after=after,
-        )
     return unit
 
 
 def update_unit(actor: Actor, unit: Unit, data: Data) -> Unit:
     check = Check()
     name = check.text("name", data.get("name"), required=True)
-    owner = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    owner = _owner(check, data)
     check.done()
     with transaction.atomic():
-        before, after = _apply(unit, {"name": name, "owner": owner})
-        if after:
-            record(
-                actor,
-                "unit.update",
-                f"Changed unit {unit.code}",
-                unit=unit.code,
-                before=before,
-                after=after,
-            )
+        fields = {"name": name, "owner": owner}
+        _save(actor, unit, fields, "unit.update", f"Changed unit {unit.code}", unit=unit.code)
     return unit
 
 
@@ -166,38 +257,16 @@ def _perspective_fields(
 def create_perspective(actor: Actor, unit: Unit, data: Data) -> Perspective:
     with transaction.atomic():
         card, _ = Scorecard.objects.get_or_create(unit=unit)
-        check = Check()
-        fields = _perspective_fields(check, card, data, None)
-        check.done()
-        fields["order"] = _next_order(card.perspectives.all())
-        perspective = Perspective(scorecard=card)
-        _, after = _apply(perspective, fields)
-        record(
-            actor,
-            "perspective.create",
-            f"Added perspective {perspective.code} to unit {unit.code}",
-            unit=unit.code,
-            before={},
-            after=after,
-        )
-    return perspective
+        fields = _checked(_perspective_fields, card, data, None)
+        return _add(actor, unit, Perspective(scorecard=card), fields)
 
 
 def update_perspective(actor: Actor, perspective: Perspective, data: Data) -> Perspective:
     with transaction.atomic():
-        check = Check()
-        fields = _perspective_fields(check, perspective.scorecard, data, perspective.pk)
-        check.done()
-        before, after = _apply(perspective, fields)
-        if after:
-            record(
-                actor,
-                "perspective.update",
-                f"Changed perspective {perspective.code} of unit {perspective.scorecard.unit.code}",
-                unit=perspective.scorecard.unit.code,
-                before=before,
-                after=after,
-            )
+        card = perspective.scorecard
+        fields = _checked(_perspective_fields, card, data, perspective.pk)
+        summary = f"Changed perspective {fields['code']} of unit {card.unit.code}"
+        _change(actor, card.unit, perspective, fields, summary)
     return perspective
 
 
@@ -210,22 +279,8 @@ def _unit_of(objective: Objective) -> Unit:
 
 def _objective_fields(check: Check, unit: Unit, data: Data, pk: int | None) -> dict[str, Any]:
     code = check.code("code", data.get("code"))
-    if code:
-        other = (
-            _others(Objective.objects.filter(code=code), pk)
-            .select_related("perspective__scorecard__unit")
-            .first()
-        )
-        if other is not None:
-            check.add(
-                "code",
-                f"the code is already used by objective '{other}' of unit {_unit_of(other).code}",
-            )
-    perspective = Perspective.objects.filter(
-        pk=_pk(data.get("perspective")), scorecard__unit=unit
-    ).first()
-    if perspective is None:
-        check.add("perspective", f"choose a perspective of unit {unit.code}")
+    _code_free(check, Objective, code, pk)
+    perspective = _in_unit(check, Perspective, data, unit)
     fields = {
         "code": code,
         "name": check.text("name", data.get("name"), required=True),
@@ -233,48 +288,20 @@ def _objective_fields(check: Check, unit: Unit, data: Data, pk: int | None) -> d
         "perspective": perspective,
         **_rollup_fields(check, data, schemes()),
     }
-    fields["owner"] = check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    fields["owner"] = _owner(check, data)
     return fields
 
 
 def create_objective(actor: Actor, unit: Unit, data: Data) -> Objective:
     with transaction.atomic():
-        check = Check()
-        fields = _objective_fields(check, unit, data, None)
-        check.done()
-        fields["order"] = _next_order(Objective.objects.filter(perspective=fields["perspective"]))
-        objective = Objective()
-        _, after = _apply(objective, fields)
-        record(
-            actor,
-            "objective.create",
-            f"Added objective {objective.code} to unit {unit.code}",
-            unit=unit.code,
-            before={},
-            after=after,
-        )
-    return objective
+        return _add(actor, unit, Objective(), _checked(_objective_fields, unit, data, None))
 
 
 def update_objective(actor: Actor, objective: Objective, data: Data) -> Objective:
     unit = _unit_of(objective)
     with transaction.atomic():
-        check = Check()
-        fields = _objective_fields(check, unit, data, objective.pk)
-        check.done()
-        if fields["perspective"] != objective.perspective:
-            siblings = Objective.objects.filter(perspective=fields["perspective"])
-            fields["order"] = _next_order(siblings)
-        before, after = _apply(objective, fields)
-        if after:
-            record(
-                actor,
-                "objective.update",
-                f"Changed objective {objective.code}",
-                unit=unit.code,
-                before=before,
-                after=after,
-            )
+        fields = _checked(_objective_fields, unit, data, objective.pk)
+        _change(actor, unit, objective, fields, f"Changed objective {fields['code']}")
     return objective
 
 
@@ -347,16 +374,9 @@ def set_alignment(
         check.add("contributes", "'contributes' needs 'aligned_to'")
     check.done()
     with transaction.atomic():
-        before, after = _apply(objective, {"aligned_to": target, "contributes": contributes})
-        if after:
-            record(
-                actor,
-                "objective.alignment",
-                f"Changed the alignment of {objective.code}",
-                unit=unit.code,
-                before=before,
-                after=after,
-            )
+        fields = {"aligned_to": target, "contributes": contributes}
+        summary = f"Changed the alignment of {objective.code}"
+        _save(actor, objective, fields, "objective.alignment", summary, unit=unit.code)
     return objective
 
 
@@ -365,20 +385,8 @@ def set_alignment(
 
 def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[str, Any]:
     code = check.code("code", data.get("code"))
-    if code:
-        other = (
-            _others(KPI.objects.filter(code=code), kpi.pk if kpi else None)
-            .select_related("objective__perspective__scorecard__unit")
-            .first()
-        )
-        if other is not None:
-            where = other.objective.perspective.scorecard.unit.code
-            check.add("code", f"the code is already used by KPI '{other.name}' of unit {where}")
-    objective = Objective.objects.filter(
-        pk=_pk(data.get("objective")), perspective__scorecard__unit=unit
-    ).first()
-    if objective is None:
-        check.add("objective", f"choose an objective of unit {unit.code}")
+    _code_free(check, KPI, code, kpi.pk if kpi else None)
+    objective = _in_unit(check, Objective, data, unit)
     known = schemes()
     scheme_name = check.text("scheme", data.get("scheme")) or "default"
     scheme = known.get(scheme_name)
@@ -462,61 +470,19 @@ def _check_kept_data(check: Check, kpi: KPI, fields: Mapping[str, Any]) -> None:
 
 def create_kpi(actor: Actor, unit: Unit, data: Data) -> KPI:
     with transaction.atomic():
-        check = Check()
-        fields = _kpi_fields(check, unit, data, None)
-        check.done()
-        fields["order"] = _next_order(KPI.objects.filter(objective=fields["objective"]))
-        kpi = KPI()
-        _, after = _apply(kpi, fields)
-        record(
-            actor,
-            "kpi.create",
-            f"Added KPI {kpi.code} to unit {unit.code}",
-            unit=unit.code,
-            before={},
-            after=after,
-        )
-    return kpi
+        return _add(actor, unit, KPI(), _checked(_kpi_fields, unit, data, None))
 
 
 def update_kpi(actor: Actor, kpi: KPI, data: Data) -> KPI:
     unit = kpi.objective.perspective.scorecard.unit
     with transaction.atomic():
-        check = Check()
-        fields = _kpi_fields(check, unit, data, kpi)
-        check.done()
-        _check_kept_data(check, kpi, fields)
-        check.done()
-        if fields["objective"] != kpi.objective:
-            fields["order"] = _next_order(KPI.objects.filter(objective=fields["objective"]))
-        before, after = _apply(kpi, fields)
-        if after:
-            record(
-                actor,
-                "kpi.update",
-                f"Changed KPI {kpi.code}",
-                unit=unit.code,
-                before=before,
-                after=after,
-            )
+        fields = _checked(_kpi_fields, unit, data, kpi)
+        _checked(_check_kept_data, kpi, fields)
+        _change(actor, unit, kpi, fields, f"Changed KPI {fields['code']}")
     return kpi
 
 
 # -- order and archive ----------------------------------------------------------------------
-
-Item = Perspective | Objective | KPI
-
-
-def _siblings(item: Item) -> models.QuerySet[Any]:
-    if isinstance(item, Perspective):
-        return Perspective.objects.filter(scorecard_id=item.scorecard_id)
-    if isinstance(item, Objective):
-        return Objective.objects.filter(perspective_id=item.perspective_id)
-    return KPI.objects.filter(objective_id=item.objective_id)
-
-
-def _label(item: Item) -> str:
-    return "KPI" if isinstance(item, KPI) else type(item).__name__.lower()
 
 
 def move(actor: Actor, item: Item, step: int) -> None:

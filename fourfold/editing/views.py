@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms as django_forms
@@ -24,11 +25,7 @@ from .design import Tree, build, people
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 MODELS: dict[str, Any] = {"perspectives": Perspective, "objectives": Objective, "kpis": KPI}
-UNIT_PATH = {
-    Perspective: "scorecard__unit",
-    Objective: "perspective__scorecard__unit",
-    KPI: "objective__perspective__scorecard__unit",
-}
+Save = Callable[[Mapping[str, Any]], Any]
 
 
 def access_of(request: HttpRequest) -> Access:
@@ -47,7 +44,9 @@ def editable_unit(request: HttpRequest, code: str) -> Unit:
 
 
 def _item(model: Any, unit: Unit, pk: int) -> Any:
-    item = model.objects.filter(pk=pk, **{UNIT_PATH[model]: unit}).first()
+    """A perspective, objective or KPI of this unit, read with the rows up to its unit."""
+    path = services.UNIT_PATH[model]
+    item = model.objects.filter(pk=pk, **{path: unit}).select_related(path).first()
     if item is None:
         raise Http404("No such item in this unit")
     return item
@@ -81,6 +80,58 @@ def _post(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _submit(
+    request: HttpRequest,
+    unit: Unit,
+    form: django_forms.Form,
+    save: Save,
+    done: Callable[[Any], tuple[str, str]],
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """The form page; a valid form goes to the service `save`, then to the page that `done`
+    names with its message. The service's problems show on the form's fields."""
+    if form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            message, url = done(saved)
+            messages.success(request, message)
+            return redirect(url)
+    return _form_page(request, unit, form, title, **extra)
+
+
+def _item_form(
+    request: HttpRequest,
+    unit: Unit,
+    item: Any,
+    form: django_forms.Form,
+    label: str,
+    create: Callable[[Any, Unit, Mapping[str, Any]], Any],
+    update: Callable[[Any, Any, Mapping[str, Any]], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """Add a perspective, objective or KPI (`item` None) or edit one: `label` names its kind."""
+
+    def save(data: Mapping[str, Any]) -> Any:
+        if item is None:
+            return create(request.user, unit, data)
+        update(request.user, item, data)
+        return item
+
+    def done(saved: Any) -> tuple[str, str]:
+        message = f"{label[0].upper()}{label[1:]} {saved.name} saved."
+        return message, design_url(unit, _anchor(saved))
+
+    if item is not None:
+        title = f"Edit {label} {item.name}"
+    else:
+        title = f"Add {'an' if label[0] in 'aeiou' else 'a'} {label} to {unit.name}"
+    return _submit(request, unit, form, save, done, title, **extra)
+
+
 @require_safe
 @login_required
 def design(request: HttpRequest, code: str) -> HttpResponse:
@@ -110,15 +161,14 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = editable_unit(request, code)
     owner = unit.owner.email if unit.owner else ""
     form = forms.UnitEditForm(_post(request), initial={"name": unit.name, "owner": owner})
-    if form.is_valid():
-        try:
-            services.update_unit(request.user, unit, form.cleaned_data)
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"Unit {unit.name} saved.")
-            return redirect(design_url(unit))
-    return _form_page(request, unit, form, f"Edit unit {unit.name}")
+    return _submit(
+        request,
+        unit,
+        form,
+        lambda data: services.update_unit(request.user, unit, data),
+        lambda saved: (f"Unit {saved.name} saved.", design_url(saved)),
+        f"Edit unit {unit.name}",
+    )
 
 
 @GET_POST
@@ -131,17 +181,18 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     editable = set(tree.rows) if access.is_admin else access.editable
     parents = [(u["code"], "\u00a0\u00a0" * u["depth"] + u["name"]) for u in tree.ordered(editable)]
     form = forms.UnitForm(_post(request), initial={"parent": unit.code}, parents=parents)
-    if form.is_valid():
-        parent = Unit.objects.get(code=form.cleaned_data["parent"])
+
+    def save(data: Mapping[str, Any]) -> Unit:
+        parent = Unit.objects.get(code=data["parent"])
         access.require_edit(parent.pk)
-        try:
-            child = services.create_unit(request.user, parent, form.cleaned_data)
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"Unit {child.name} added below {parent.name}.")
-            return redirect(design_url(child))
-    return _form_page(request, unit, form, f"Add a unit below {unit.name}", submit="Add unit")
+        return services.create_unit(request.user, parent, data)
+
+    def done(child: Unit) -> tuple[str, str]:
+        assert child.parent is not None
+        return f"Unit {child.name} added below {child.parent.name}.", design_url(child)
+
+    title = f"Add a unit below {unit.name}"
+    return _submit(request, unit, form, save, done, title, submit="Add unit")
 
 
 # -- perspectives, objectives, KPIs -----------------------------------------------------------
@@ -165,19 +216,15 @@ def perspective_form(request: HttpRequest, code: str, pk: int | None = None) -> 
     item = _item(Perspective, unit, pk) if pk is not None else None
     initial = _perspective_initial(item) if item else {}
     form = forms.PerspectiveForm(_post(request), initial=initial, schemes=scheme_names())
-    if form.is_valid():
-        try:
-            if item is None:
-                item = services.create_perspective(request.user, unit, form.cleaned_data)
-            else:
-                services.update_perspective(request.user, item, form.cleaned_data)
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"Perspective {item.name} saved.")
-            return redirect(design_url(unit, f"perspective-{item.pk}"))
-    title = f"Edit perspective {item.name}" if item else f"Add a perspective to {unit.name}"
-    return _form_page(request, unit, form, title)
+    return _item_form(
+        request,
+        unit,
+        item,
+        form,
+        "perspective",
+        services.create_perspective,
+        services.update_perspective,
+    )
 
 
 def _unit_objectives(unit: Unit) -> list[Objective]:
@@ -211,19 +258,15 @@ def objective_form(request: HttpRequest, code: str, pk: int | None = None) -> Ht
     form = forms.ObjectiveForm(
         _post(request), initial=initial, perspectives=choices, schemes=scheme_names()
     )
-    if form.is_valid():
-        try:
-            if item is None:
-                item = services.create_objective(request.user, unit, form.cleaned_data)
-            else:
-                services.update_objective(request.user, item, form.cleaned_data)
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"Objective {item.name} saved.")
-            return redirect(design_url(unit, f"objective-{item.pk}"))
-    title = f"Edit objective {item.name}" if item else f"Add an objective to {unit.name}"
-    return _form_page(request, unit, form, title)
+    return _item_form(
+        request,
+        unit,
+        item,
+        form,
+        "objective",
+        services.create_objective,
+        services.update_objective,
+    )
 
 
 def kpi_initial(kpi: KPI) -> dict[str, Any]:
@@ -256,20 +299,10 @@ def kpi_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResp
     form = forms.KPIForm(
         _post(request), initial=initial, objectives=choices, schemes=scheme_names()
     )
-    if form.is_valid():
-        try:
-            if item is None:
-                item = services.create_kpi(request.user, unit, form.cleaned_data)
-            else:
-                services.update_kpi(request.user, item, form.cleaned_data)
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"KPI {item.name} saved.")
-            return redirect(design_url(unit, f"kpi-{item.pk}"))
-    title = f"Edit KPI {item.name}" if item else f"Add a KPI to {unit.name}"
     extra = {"targets_url": reverse("editing:targets", args=[unit.code, item.pk])} if item else {}
-    return _form_page(request, unit, form, title, **extra)
+    return _item_form(
+        request, unit, item, form, "KPI", services.create_kpi, services.update_kpi, **extra
+    )
 
 
 @GET_POST
@@ -280,15 +313,14 @@ def objective_links(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     candidates = forms.objective_choices(o for o in _unit_objectives(unit) if o.pk != item.pk)
     current = [str(pk) for pk in item.drives_links.values_list("effect_id", flat=True)]
     form = forms.LinksForm(_post(request), initial={"drives": current}, candidates=candidates)
-    if form.is_valid():
-        try:
-            services.set_links(request.user, item, [int(v) for v in form.cleaned_data["drives"]])
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"The links of {item.name} are saved.")
-            return redirect(design_url(unit, f"objective-{item.pk}"))
-    return _form_page(request, unit, form, f"What {item.name} drives")
+    return _submit(
+        request,
+        unit,
+        form,
+        lambda data: services.set_links(request.user, item, [int(v) for v in data["drives"]]),
+        lambda saved: (f"The links of {saved.name} are saved.", design_url(unit, _anchor(saved))),
+        f"What {item.name} drives",
+    )
 
 
 @GET_POST
@@ -308,21 +340,22 @@ def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpRespons
     ]
     initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
     form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
-    if form.is_valid():
-        target = form.cleaned_data["aligned_to"]
-        try:
-            services.set_alignment(
-                request.user,
-                item,
-                int(target) if target else None,
-                form.cleaned_data["contributes"],
-            )
-        except Invalid as exc:
-            forms.show_errors(form, exc)
-        else:
-            messages.success(request, f"The alignment of {item.name} is saved.")
-            return redirect(design_url(unit, f"objective-{item.pk}"))
-    return _form_page(request, unit, form, f"Align {item.name}")
+
+    def save(data: Mapping[str, Any]) -> Objective:
+        target = int(data["aligned_to"]) if data["aligned_to"] else None
+        return services.set_alignment(request.user, item, target, data["contributes"])
+
+    return _submit(
+        request,
+        unit,
+        form,
+        save,
+        lambda saved: (
+            f"The alignment of {saved.name} is saved.",
+            design_url(unit, _anchor(saved)),
+        ),
+        f"Align {item.name}",
+    )
 
 
 # -- order and archive ----------------------------------------------------------------------
@@ -332,13 +365,18 @@ def _anchor(item: Any) -> str:
     return f"{type(item).__name__.lower()}-{item.pk}"
 
 
-@require_POST
-@login_required
-def move(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+def _kind_item(request: HttpRequest, code: str, kind: str, pk: int) -> tuple[Unit, Any]:
+    """The unit, for its editors, and its perspective, objective or KPI named in the URL."""
     unit = editable_unit(request, code)
     if kind not in MODELS:
         raise Http404("No such kind of item")
-    item = _item(MODELS[kind], unit, pk)
+    return unit, _item(MODELS[kind], unit, pk)
+
+
+@require_POST
+@login_required
+def move(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    unit, item = _kind_item(request, code, kind, pk)
     step = -1 if request.POST.get("step") == "up" else 1
     services.move(request.user, item, step)
     if getattr(request, "htmx", False):
@@ -349,10 +387,7 @@ def move(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def archive(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
-    unit = editable_unit(request, code)
-    if kind not in MODELS:
-        raise Http404("No such kind of item")
-    item = _item(MODELS[kind], unit, pk)
+    unit, item = _kind_item(request, code, kind, pk)
     archived = request.POST.get("archived") != "0"
     error = ""
     try:

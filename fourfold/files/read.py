@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, scoring
 
@@ -27,6 +28,8 @@ from .spec import (
 from .yamlsource import Items, Node
 
 ROLLUP_FIELDS = ("rollup", "scheme", "weight")
+Parent = UnitSpec | PerspectiveSpec | ObjectiveSpec
+T = TypeVar("T")
 
 
 def read_document(data: Any, known: Known) -> tuple[Document | None, list[Problem]]:
@@ -105,59 +108,71 @@ class _Context:
             self.r.problem(node, "scheme", place, f"there is no scheme named '{name}'")
         return name
 
+    def _head(self, node: Node, place: str, kind: str, fields: tuple[str, ...]) -> tuple[str, str]:
+        """An item's code and the place its problems name; fields other than code, name and
+        `fields` are reported."""
+        code = self.r.code(node, "code", place) or ""
+        place = f"{kind} {code}" if code else place
+        self.r.only(node, ("code", "name", *fields), place)
+        return code, place
+
+    def _named(self, node: Node, code: str, place: str) -> dict[str, Any]:
+        """The fields every item of the file starts with: code, name and line."""
+        name = self.r.text(node, "name", place, required=True) or ""
+        return {"code": code, "name": name, "line": node.line}
+
+    def _rollup(self, node: Node, place: str) -> dict[str, Any]:
+        """How the scores of a unit's, perspective's or objective's children combine."""
+        return {
+            "rollup": self.r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
+            "scheme": self.scheme(node, place, default=None),
+        }
+
+    def _children(
+        self,
+        node: Node,
+        place: str,
+        parent: Parent,
+        key: str,
+        read: Callable[[Node, str, int], T | None],
+    ) -> list[T]:
+        """The items under `key`, once the parent's roll-up is checked against its scheme."""
+        if parent.rollup == "share_met" and parent.scheme is not None:
+            self._needs_percent(node, place, parent.scheme)
+        return self.r.each(self.r.items(node, key, place), f"{place}, {key}", read)
+
     def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
         r = self.r
-        code = r.code(node, "code", place)
-        place = f"unit {code}" if code else place
-        r.only(node, ("code", "name", "parent", "owner", "perspectives", *ROLLUP_FIELDS), place)
+        code, place = self._head(
+            node, place, "unit", ("parent", "owner", "perspectives", *ROLLUP_FIELDS)
+        )
         unit = UnitSpec(
-            code=code or "",
-            name=r.text(node, "name", place, required=True) or "",
-            line=node.line,
+            **self._named(node, code, place),
             parent=r.text(node, "parent", place),
             owner=r.email(node, "owner", place),
-            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
-            scheme=self.scheme(node, place, default=None),
+            **self._rollup(node, place),
             order=index,
         )
-        if unit.rollup == "share_met" and unit.scheme is not None:
-            self._needs_percent(node, place, unit.scheme)
-        unit.perspectives = r.each(
-            r.items(node, "perspectives", place), f"{place}, perspectives", self.perspective
-        )
+        unit.perspectives = self._children(node, place, unit, "perspectives", self.perspective)
         return unit if code else None
 
     def perspective(self, node: Node, place: str, index: int) -> PerspectiveSpec | None:
-        r = self.r
-        code = r.code(node, "code", place)
-        place = f"perspective {code}" if code else place
-        r.only(node, ("code", "name", "objectives", *ROLLUP_FIELDS), place)
+        code, place = self._head(node, place, "perspective", ("objectives", *ROLLUP_FIELDS))
         perspective = PerspectiveSpec(
-            code=code or "",
-            name=r.text(node, "name", place, required=True) or "",
-            line=node.line,
-            weight=r.number(node, "weight", place, minimum=0) or 1.0,
-            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
-            scheme=self.scheme(node, place, default=None),
+            **self._named(node, code, place),
+            weight=self.r.number(node, "weight", place, minimum=0) or 1.0,
+            **self._rollup(node, place),
             order=index,
         )
-        if perspective.rollup == "share_met" and perspective.scheme is not None:
-            self._needs_percent(node, place, perspective.scheme)
-        perspective.objectives = r.each(
-            r.items(node, "objectives", place), f"{place}, objectives", self.objective
+        perspective.objectives = self._children(
+            node, place, perspective, "objectives", self.objective
         )
         return perspective if code else None
 
     def objective(self, node: Node, place: str, index: int) -> ObjectiveSpec | None:
         r = self.r
-        code = r.code(node, "code", place)
-        place = f"objective {code}" if code else place
-        r.only(
-            node,
-            ("code", "name", "description", "owner", "drives", "aligned_to", "contributes")
-            + ("kpis", *ROLLUP_FIELDS),
-            place,
-        )
+        own = ("description", "owner", "drives", "aligned_to", "contributes", "kpis")
+        code, place = self._head(node, place, "objective", (*own, *ROLLUP_FIELDS))
         drives = []
         for i, target in enumerate(r.items(node, "drives", place)):
             if isinstance(target, str | int) and not isinstance(target, bool):
@@ -165,25 +180,18 @@ class _Context:
             else:
                 r.problem(node, "drives", place, f"drives item {i + 1} must be an objective code")
         objective = ObjectiveSpec(
-            code=code or "",
-            name=r.text(node, "name", place, required=True) or "",
-            line=node.line,
+            **self._named(node, code, place),
             description=r.text(node, "description", place) or "",
             owner=r.email(node, "owner", place),
-            rollup=r.choice(node, "rollup", ROLLUPS, place, "weighted_mean"),
-            scheme=self.scheme(node, place, default=None),
+            **self._rollup(node, place),
             weight=_weight(r, node, place),
             drives=drives,
             aligned_to=r.text(node, "aligned_to", place),
             contributes=r.flag(node, "contributes", place),
             order=index,
         )
-        if objective.rollup == "share_met" and objective.scheme is not None:
-            self._needs_percent(node, place, objective.scheme)
-        objective.kpis = r.each(
-            r.items(node, "kpis", place),
-            f"{place}, kpis",
-            lambda n, p, i: self.kpi(n, p, i, objective.code),
+        objective.kpis = self._children(
+            node, place, objective, "kpis", lambda n, p, i: self.kpi(n, p, i, objective.code)
         )
         return objective if code else None
 
@@ -196,20 +204,17 @@ class _Context:
 
     def kpi(self, node: Node, place: str, index: int, objective: str) -> KpiSpec | None:
         r = self.r
-        code = r.code(node, "code", place)
-        place = f"KPI {code}" if code else place
-        r.only(
+        code, place = self._head(
             node,
-            ("code", "name", "description", "unit", "owner", "contributor", "direction")
-            + ("frequency", "aggregation", "scheme", "weight", "type", "grace_days")
-            + ("tolerance", "formula", "targets", "values"),
             place,
+            "KPI",
+            ("description", "unit", "owner", "contributor", "direction", "frequency")
+            + ("aggregation", "scheme", "weight", "type", "grace_days", "tolerance", "formula")
+            + ("targets", "values"),
         )
         kpi = KpiSpec(
-            code=code or "",
-            name=r.text(node, "name", place, required=True) or "",
+            **self._named(node, code, place),
             objective=objective,
-            line=node.line,
             description=r.text(node, "description", place) or "",
             unit=r.text(node, "unit", place) or "",
             owner=r.email(node, "owner", place),
@@ -283,12 +288,14 @@ class _Context:
             return None
         return period.key
 
+    def _by_period(self, node: Node, place: str, field: str) -> Node | None:
+        """A KPI's `targets` or `values`: a mapping by period, or None when absent or wrong."""
+        raw = node.get(field)
+        return None if raw is None else self.r.mapping(raw, node, field, place)
+
     def _targets(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r
-        raw = node.get("targets")
-        if raw is None:
-            return
-        targets = r.mapping(raw, node, "targets", place)
+        targets = self._by_period(node, place, "targets")
         if targets is None:
             return
         for key, value in targets.items():
@@ -318,10 +325,7 @@ class _Context:
 
     def _values(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r
-        raw = node.get("values")
-        if raw is None:
-            return
-        values = r.mapping(raw, node, "values", place)
+        values = self._by_period(node, place, "values")
         if values is None:
             return
         kind = FREQUENCY_KIND[kpi.frequency]
@@ -368,15 +372,7 @@ def _check_references(reader: Reader, document: Document) -> None:
     units: dict[str, str | None] = dict(known.units)
     seen: dict[str, int] = {}
     for unit in document.units:
-        if unit.code in seen:
-            reader.problems.append(
-                Problem(
-                    unit.line,
-                    f"unit {unit.code}",
-                    f"the code is already used on line {seen[unit.code]}",
-                )
-            )
-        seen[unit.code] = unit.line
+        _once(reader, seen, unit.code, unit.line, "unit")
         units[unit.code] = unit.parent
     for unit in document.units:
         if unit.parent is not None and unit.parent not in units:
@@ -397,15 +393,7 @@ def _check_references(reader: Reader, document: Document) -> None:
     objective_unit: dict[str, str] = dict(known.objectives)
     seen = {}
     for unit, _, objective in document.objectives():
-        if objective.code in seen:
-            reader.problems.append(
-                Problem(
-                    objective.line,
-                    f"objective {objective.code}",
-                    f"the code is already used on line {seen[objective.code]}",
-                )
-            )
-        seen[objective.code] = objective.line
+        _once(reader, seen, objective.code, objective.line, "objective")
         objective_unit[objective.code] = unit.code
     codes: dict[str, int] = {}
     for unit in document.units:
@@ -457,15 +445,15 @@ def _check_references(reader: Reader, document: Document) -> None:
                 Problem(objective.line, place, "'contributes' needs 'aligned_to'")
             )
         for kpi in objective.kpis:
-            if kpi.code in codes:
-                reader.problems.append(
-                    Problem(
-                        kpi.line,
-                        f"KPI {kpi.code}",
-                        f"the code is already used on line {codes[kpi.code]}",
-                    )
-                )
-            codes[kpi.code] = kpi.line
+            _once(reader, codes, kpi.code, kpi.line, "KPI")
+
+
+def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str) -> None:
+    """Report a code that the file already used for its kind of item; remember this one."""
+    if code in seen:
+        message = f"the code is already used on line {seen[code]}"
+        reader.problems.append(Problem(line, f"{kind} {code}", message))
+    seen[code] = line
 
 
 def _is_ancestor(parents: dict[str, str | None], ancestor: str, unit: str) -> bool:

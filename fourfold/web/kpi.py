@@ -30,6 +30,7 @@ from fourfold.measures.models import (
     TargetVersion,
 )
 from fourfold.reviews.models import Comment
+from fourfold.reviews.services import add_comment
 from fourfold.scoring import engine
 from fourfold.strategy.models import Organization, Unit
 
@@ -339,16 +340,7 @@ def build(
         (labels.get(key) or (key or "No period"), found)
         for key, found in sorted(comments.items(), reverse=True)
     ]
-    keys = list(view.keys)
-    previous = following = None
-    if period.key in keys:
-        at = keys.index(period.key)
-        if at > 0:
-            k = keys[at - 1]
-            previous = choose.Choice(k, choose.label(periods.parse_period(k, period.fiscal_start)))
-        if at + 1 < len(keys):
-            k = keys[at + 1]
-            following = choose.Choice(k, choose.label(periods.parse_period(k, period.fiscal_start)))
+    previous, following = objective_page.neighbours(list(view.keys), period)
     return Page(
         unit=unit,
         kpi=kpi,
@@ -418,7 +410,7 @@ def comment(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render(request, found_unit, kpi, request.POST.get("period", ""), form)
     key = form.cleaned_data["period"]
-    made = objective_page.add_comment(
+    made = add_comment(
         request.user, form.cleaned_data["text"], unit=found_unit, kpi=kpi, period=key
     )
     url = reverse("kpi", args=[found_unit.code, kpi.code])

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts.access import Access
-from fourfold.audit.models import record
 from fourfold.core import periods
-from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem, Comment
+from fourfold.reviews.services import add_comment
 from fourfold.scoring import engine, readout
 from fourfold.strategy.models import Link, Objective, Organization, Unit
 
@@ -51,32 +49,21 @@ def short_label(key: str, fiscal_start: int) -> str:
     return choose.label(period)
 
 
-def add_comment(
-    actor: Any,
-    text: str,
-    *,
-    unit: Unit,
-    objective: Objective | None = None,
-    kpi: KPI | None = None,
-    period: str = "",
-) -> Comment:
-    """Record a comment on an objective or a KPI (for a period), with an audit entry."""
-    with transaction.atomic():
-        made = Comment.objects.create(
-            unit=unit, objective=objective, kpi=kpi, period=period, text=text, author=actor
-        )
-        on = f"KPI {kpi.code}" if kpi else f"objective {objective.code}" if objective else unit.code
-        record(
-            actor,
-            "comment.add",
-            f"Commented on {on}" + (f" for {period}" if period else ""),
-            comment=made.pk,
-            unit=unit.code,
-            objective=objective.code if objective else None,
-            kpi=kpi.code if kpi else None,
-            period=period,
-        )
-    return made
+def neighbours(
+    keys: list[str], period: periods.Period
+) -> tuple[choose.Choice | None, choose.Choice | None]:
+    """The periods just before and after this one among `keys`, to step through them."""
+    if period.key not in keys:
+        return None, None
+    at = keys.index(period.key)
+
+    def choice(key: str) -> choose.Choice:
+        return choose.Choice(key, choose.label(periods.parse_period(key, period.fiscal_start)))
+
+    return (
+        choice(keys[at - 1]) if at > 0 else None,
+        choice(keys[at + 1]) if at + 1 < len(keys) else None,
+    )
 
 
 class CommentForm(forms.Form):
@@ -242,19 +229,7 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
             other.name, other.code, _row(scores, other.code, other_unit.code, key), other_unit
         )
         (drives if link.cause_id == objective.pk else driven_by).append(line)
-    keys = list(scores.result.views[period.kind].keys)
-    previous = following = None
-    if key in keys:
-        at = keys.index(key)
-        fs = period.fiscal_start
-        if at > 0:
-            previous = choose.Choice(
-                keys[at - 1], choose.label(periods.parse_period(keys[at - 1], fs))
-            )
-        if at + 1 < len(keys):
-            following = choose.Choice(
-                keys[at + 1], choose.label(periods.parse_period(keys[at + 1], fs))
-            )
+    previous, following = neighbours(list(scores.result.views[period.kind].keys), period)
     return Page(
         unit=unit,
         objective=objective,

@@ -5,15 +5,12 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from ninja import BodyEx, P, Path, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
-from fourfold.core import periods
 from fourfold.measures.models import KPI, Measurement, Target
-from fourfold.strategy.models import Organization
 
 from .. import services
 from ..auth import access_of, require_write
-from ..common import READ_ERRORS, WRITE_ERRORS, Mapped, Page, Rows, in_unit, responses
+from ..common import WRITE_ERRORS, Resource, Rows, detail, listing, period_key, responses
 from ..errors import ApiError
 from ..schemas import (
     Code,
@@ -82,31 +79,26 @@ def _kpi_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _one_kpi(request: HttpRequest, code: str) -> dict[str, Any]:
-    row = in_unit(_kpis(), access_of(request), None, KPI_UNIT).filter(code=code).first()
-    if row is None:
-        raise ApiError(404, f"There is no KPI '{code}' that this token may see.")
-    return _kpi_out(row)
+KPIS = Resource(
+    _kpis, KPI_UNIT, _kpi_out, missing="There is no KPI '{code}' that this token may see."
+)
 
 
-@router.get(
+@listing(
+    router,
     "/kpis",
-    response=responses(list[KpiOut], *READ_ERRORS),
+    list[KpiOut],
     summary="List the KPIs",
     description="The KPIs of the units the token's user may see, archived ones included; "
     "`?unit=` and `?objective=` narrow it.",
 )
-@paginate(Page)
 def list_kpis(request: HttpRequest, filters: Query[KpiFilter]) -> Any:
-    rows = in_unit(_kpis(), access_of(request), filters.unit, KPI_UNIT)
-    if filters.objective is not None:
-        rows = rows.filter(objective__code=filters.objective)
-    return Mapped(rows, _kpi_out)
+    return KPIS.page(request, filters.unit, objective__code=filters.objective)
 
 
-@router.get("/kpis/{code}", response=responses(KpiOut, *READ_ERRORS), summary="Read one KPI")
+@detail(router, "/kpis/{code}", KpiOut, summary="Read one KPI")
 def get_kpi(request: HttpRequest, code: Path[Code]) -> Any:
-    return _one_kpi(request, code)
+    return KPIS.one(request, code=code)
 
 
 @router.post(
@@ -119,7 +111,7 @@ def get_kpi(request: HttpRequest, code: Path[Code]) -> Any:
 def create_kpi(request: HttpRequest, data: KpiIn) -> Any:
     token = require_write(request)
     kpi = services.create_kpi(data, token, access_of(request))
-    return Status(201, _one_kpi(request, kpi.code))
+    return Status(201, KPIS.one(request, code=kpi.code))
 
 
 @router.patch(
@@ -132,23 +124,10 @@ def create_kpi(request: HttpRequest, data: KpiIn) -> Any:
 def update_kpi(request: HttpRequest, code: Path[Code], data: KpiPatch) -> Any:
     token = require_write(request)
     services.update_kpi(code, data, token, access_of(request))
-    return _one_kpi(request, code)
+    return KPIS.one(request, code=code)
 
 
 # --- targets ---------------------------------------------------------------------------
-
-
-def _rows(queryset: Rows, request: HttpRequest, filters: RowFilter) -> Rows:
-    rows = in_unit(queryset, access_of(request), filters.unit, ROW_UNIT)
-    if filters.kpi is not None:
-        rows = rows.filter(kpi__code=filters.kpi)
-    if filters.period is not None:
-        try:
-            key = periods.parse_period(filters.period, Organization.get().fiscal_year_start).key
-        except periods.PeriodError as exc:
-            raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
-        rows = rows.filter(period=key)
-    return rows
 
 
 def _targets() -> Rows:
@@ -168,37 +147,34 @@ def _targets() -> Rows:
     )
 
 
-def _target_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]}
+TARGETS = Resource(
+    _targets,
+    ROW_UNIT,
+    lambda row: {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]},
+    missing="KPI {kpi__code} has no target for {period} that this token may see.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/targets",
-    response=responses(list[TargetOut], *READ_ERRORS),
+    list[TargetOut],
     summary="List the targets",
     description="Targets of the KPIs the token's user may see, by KPI and period; "
     "`?unit=`, `?kpi=` and `?period=` narrow it.",
 )
-@paginate(Page)
 def list_targets(request: HttpRequest, filters: Query[RowFilter]) -> Any:
-    return Mapped(_rows(_targets(), request, filters), _target_out)
+    return TARGETS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
 
 
-def _one_target(request: HttpRequest, kpi: str, period: str) -> dict[str, Any]:
-    rows = _rows(_targets(), request, RowFilter(kpi=kpi, period=period))
-    row = rows.first()
-    if row is None:
-        raise ApiError(404, f"KPI {kpi} has no target for {period} that this token may see.")
-    return _target_out(row)
-
-
-@router.get(
+@detail(
+    router,
     "/targets/{kpi}/{period}",
-    response=responses(TargetOut, *READ_ERRORS),
+    TargetOut,
     summary="Read the target of a KPI for a period",
 )
 def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
-    return _one_target(request, kpi, period)
+    return TARGETS.one(request, kpi__code=kpi, period=period)
 
 
 @router.put(
@@ -216,7 +192,7 @@ def put_target(
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
     key, count = services.set_target(facts, period, data, token)
-    return Status(201 if count.created else 200, _one_target(request, kpi, key))
+    return Status(201 if count.created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
 
 
 # --- measurements ----------------------------------------------------------------------
@@ -235,36 +211,34 @@ def _measurements() -> Rows:
     )
 
 
-def _measurement_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "kpi": row["kpi_code"], "entered_by": row["entered_by_name"]}
+MEASUREMENTS = Resource(
+    _measurements,
+    ROW_UNIT,
+    lambda row: {**row, "kpi": row["kpi_code"], "entered_by": row["entered_by_name"]},
+    missing="KPI {kpi__code} has no value for {period} that this token may see.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/measurements",
-    response=responses(list[MeasurementOut], *READ_ERRORS),
+    list[MeasurementOut],
     summary="List the measurements",
     description="Actual values of the KPIs the token's user may see, by KPI and period; "
     "`?unit=`, `?kpi=` and `?period=` narrow it.",
 )
-@paginate(Page)
 def list_measurements(request: HttpRequest, filters: Query[RowFilter]) -> Any:
-    return Mapped(_rows(_measurements(), request, filters), _measurement_out)
+    return MEASUREMENTS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
 
 
-def _one_measurement(request: HttpRequest, kpi: str, period: str) -> dict[str, Any]:
-    row = _rows(_measurements(), request, RowFilter(kpi=kpi, period=period)).first()
-    if row is None:
-        raise ApiError(404, f"KPI {kpi} has no value for {period} that this token may see.")
-    return _measurement_out(row)
-
-
-@router.get(
+@detail(
+    router,
     "/measurements/{kpi}/{period}",
-    response=responses(MeasurementOut, *READ_ERRORS),
+    MeasurementOut,
     summary="Read the value of a KPI for a period",
 )
 def get_measurement(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
-    return _one_measurement(request, kpi, period)
+    return MEASUREMENTS.one(request, kpi__code=kpi, period=period)
 
 
 @router.put(
@@ -291,8 +265,10 @@ def put_measurement(
         raise ApiError(
             422, f"The value cannot be recorded: {detail['reason']}.", exc.details
         ) from None
-    key = periods.parse_period(period, Organization.get().fiscal_year_start).key
-    return Status(201 if count.created else 200, _one_measurement(request, kpi, key))
+    return Status(
+        201 if count.created else 200,
+        MEASUREMENTS.one(request, kpi__code=kpi, period=period_key(period)),
+    )
 
 
 @router.post(

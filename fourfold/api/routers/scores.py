@@ -8,11 +8,9 @@ from ninja import Query, Router, Schema
 
 from fourfold.core import periods
 from fourfold.scoring import engine, readout
-from fourfold.strategy.models import Organization
 
 from ..auth import access_of
-from ..common import READ_ERRORS, responses, unit_id
-from ..errors import ApiError
+from ..common import READ_ERRORS, period_key, responses, unit_id
 from ..schemas import Code, PeriodKey, ScoreRow
 
 router = Router(tags=["scores"])
@@ -35,12 +33,9 @@ class ScoreFilter(Schema):
 )
 def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
     unit_id(access_of(request), filters.unit)
-    fiscal = Organization.get().fiscal_year_start
     today = timezone.localdate()
-    text = filters.period or periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
-    try:
-        key = periods.parse_period(text, fiscal).key
-    except periods.PeriodError as exc:
-        raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
+    key = period_key(
+        filters.period or periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
+    )
     scores = engine.compute(unit=filters.unit, today=today)
     return list(readout.unit_rows(scores, filters.unit, key))

@@ -5,13 +5,11 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
-from ninja.pagination import paginate
 
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
-from ..common import READ_ERRORS, Mapped, Page, Rows, in_unit, responses, unit_id, visible
-from ..errors import ApiError
+from ..common import Resource, Rows, detail, listing, unit_id
 from ..schemas import Code, LinkOut, ObjectiveOut, PerspectiveOut, ScorecardOut, UnitOut
 
 router = Router(tags=["strategy"])
@@ -36,34 +34,31 @@ def _units() -> Rows:
     )
 
 
-def _unit_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "parent": row["parent_code"], "owner": row["owner_email"] or None}
+UNITS = Resource(
+    _units,
+    "pk",
+    lambda row: {**row, "parent": row["parent_code"], "owner": row["owner_email"] or None},
+    missing="There is no unit '{unit}' that this token may see.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/units",
-    response=responses(list[UnitOut], *READ_ERRORS),
+    list[UnitOut],
     summary="List the units",
     description="The units the token's user may see, in the order of the organization tree; "
     "`?parent=` keeps the children of one unit.",
 )
-@paginate(Page)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
-    access = access_of(request)
-    rows = visible(_units(), access, "pk")
-    if filters.parent is not None:
-        rows = rows.filter(parent_id=unit_id(access, filters.parent))
-    return Mapped(rows, _unit_out)
+    parent = filters.parent
+    parent_id = None if parent is None else unit_id(access_of(request), parent)
+    return UNITS.page(request, parent_id=parent_id)
 
 
-@router.get(
-    "/units/{code}",
-    response=responses(UnitOut, *READ_ERRORS),
-    summary="Read one unit",
-)
+@detail(router, "/units/{code}", UnitOut, summary="Read one unit")
 def get_unit(request: HttpRequest, code: Path[Code]) -> Any:
-    pk = unit_id(access_of(request), code)
-    return _unit_out(_units().get(pk=pk))
+    return UNITS.one(request, unit=code)
 
 
 def _scorecards() -> Rows:
@@ -75,38 +70,33 @@ def _scorecards() -> Rows:
     )
 
 
-def _scorecard_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
+SCORECARDS = Resource(
+    _scorecards,
+    "unit_id",
+    lambda row: {
         "unit": row["unit_code"],
         "name": row["unit_name"],
         "rollup": row["rollup"],
         "scheme": row["scheme_name"],
-    }
+    },
+    missing="The unit '{unit}' has no scorecard yet.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/scorecards",
-    response=responses(list[ScorecardOut], *READ_ERRORS),
+    list[ScorecardOut],
     summary="List the scorecards",
     description="One scorecard per unit the token's user may see; `?unit=` keeps one.",
 )
-@paginate(Page)
 def list_scorecards(request: HttpRequest, filters: Query[ByUnit]) -> Any:
-    rows = in_unit(_scorecards(), access_of(request), filters.unit, "unit_id")
-    return Mapped(rows, _scorecard_out)
+    return SCORECARDS.page(request, filters.unit)
 
 
-@router.get(
-    "/scorecards/{unit}",
-    response=responses(ScorecardOut, *READ_ERRORS),
-    summary="Read the scorecard of a unit",
-)
+@detail(router, "/scorecards/{unit}", ScorecardOut, summary="Read the scorecard of a unit")
 def get_scorecard(request: HttpRequest, unit: Path[Code]) -> Any:
-    pk = unit_id(access_of(request), unit)
-    row = _scorecards().filter(unit_id=pk).first()
-    if row is None:
-        raise ApiError(404, f"The unit '{unit}' has no scorecard yet.")
-    return _scorecard_out(row)
+    return SCORECARDS.one(request, unit=unit)
 
 
 def _perspectives() -> Rows:
@@ -124,34 +114,31 @@ def _perspectives() -> Rows:
     )
 
 
-def _perspective_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "scheme": row["scheme_name"]}
+PERSPECTIVES = Resource(
+    _perspectives,
+    "scorecard__unit_id",
+    lambda row: {**row, "scheme": row["scheme_name"]},
+    missing="The unit '{unit}' has no perspective '{code}'.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/perspectives",
-    response=responses(list[PerspectiveOut], *READ_ERRORS),
+    list[PerspectiveOut],
     summary="List the perspectives",
     description="The perspectives of the scorecards the token's user may see; `?unit=` keeps "
     "one unit's. Perspective codes are unique within a unit.",
 )
-@paginate(Page)
 def list_perspectives(request: HttpRequest, filters: Query[ByUnit]) -> Any:
-    rows = in_unit(_perspectives(), access_of(request), filters.unit, "scorecard__unit_id")
-    return Mapped(rows, _perspective_out)
+    return PERSPECTIVES.page(request, filters.unit)
 
 
-@router.get(
-    "/perspectives/{unit}/{code}",
-    response=responses(PerspectiveOut, *READ_ERRORS),
-    summary="Read one perspective of a unit",
+@detail(
+    router, "/perspectives/{unit}/{code}", PerspectiveOut, summary="Read one perspective of a unit"
 )
 def get_perspective(request: HttpRequest, unit: Path[Code], code: Path[Code]) -> Any:
-    pk = unit_id(access_of(request), unit)
-    row = _perspectives().filter(scorecard__unit_id=pk, code=code).first()
-    if row is None:
-        raise ApiError(404, f"The unit '{unit}' has no perspective '{code}'.")
-    return _perspective_out(row)
+    return PERSPECTIVES.one(request, unit=unit, code=code)
 
 
 def _objectives() -> Rows:
@@ -183,51 +170,55 @@ def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
 
 
 OBJECTIVE_UNIT = "perspective__scorecard__unit_id"
+OBJECTIVES = Resource(
+    _objectives,
+    OBJECTIVE_UNIT,
+    _objective_out,
+    missing="There is no objective '{code}' that this token may see.",
+)
 
 
-@router.get(
+@listing(
+    router,
     "/objectives",
-    response=responses(list[ObjectiveOut], *READ_ERRORS),
+    list[ObjectiveOut],
     summary="List the objectives",
     description="The objectives the token's user may see; `?unit=` and `?perspective=` "
     "(a perspective code, with or without a unit) narrow it.",
 )
-@paginate(Page)
 def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilter]) -> Any:
-    rows = in_unit(_objectives(), access_of(request), filters.unit, OBJECTIVE_UNIT)
-    if filters.perspective is not None:
-        rows = rows.filter(perspective__code=filters.perspective)
-    return Mapped(rows, _objective_out)
+    return OBJECTIVES.page(request, filters.unit, perspective__code=filters.perspective)
 
 
-@router.get(
-    "/objectives/{code}",
-    response=responses(ObjectiveOut, *READ_ERRORS),
-    summary="Read one objective",
-)
+@detail(router, "/objectives/{code}", ObjectiveOut, summary="Read one objective")
 def get_objective(request: HttpRequest, code: Path[Code]) -> Any:
-    row = visible(_objectives(), access_of(request), OBJECTIVE_UNIT).filter(code=code).first()
-    if row is None:
-        raise ApiError(404, f"There is no objective '{code}' that this token may see.")
-    return _objective_out(row)
+    return OBJECTIVES.one(request, code=code)
 
 
-@router.get(
-    "/links",
-    response=responses(list[LinkOut], *READ_ERRORS),
-    summary="List the cause-effect links",
-    description="The links of the strategy map between objectives the token's user may see; "
-    "`?unit=` keeps the links whose cause is in that unit.",
-)
-@paginate(Page)
-def list_links(request: HttpRequest, filters: Query[ByUnit]) -> Any:
-    access = access_of(request)
-    rows = Link.objects.order_by("pk").values(
+def _links() -> Rows:
+    return Link.objects.order_by("pk").values(
         cause_code=F("cause__code"),
         effect_code=F("effect__code"),
         cause_unit=F("cause__perspective__scorecard__unit__code"),
         effect_unit=F("effect__perspective__scorecard__unit__code"),
     )
-    rows = in_unit(rows, access, filters.unit, "cause__" + OBJECTIVE_UNIT)
-    rows = visible(rows, access, "effect__" + OBJECTIVE_UNIT)
-    return Mapped(rows, lambda r: {**r, "cause": r["cause_code"], "effect": r["effect_code"]})
+
+
+LINKS = Resource(
+    _links,
+    "cause__" + OBJECTIVE_UNIT,
+    lambda row: {**row, "cause": row["cause_code"], "effect": row["effect_code"]},
+    also=("effect__" + OBJECTIVE_UNIT,),
+)
+
+
+@listing(
+    router,
+    "/links",
+    list[LinkOut],
+    summary="List the cause-effect links",
+    description="The links of the strategy map between objectives the token's user may see; "
+    "`?unit=` keeps the links whose cause is in that unit.",
+)
+def list_links(request: HttpRequest, filters: Query[ByUnit]) -> Any:
+    return LINKS.page(request, filters.unit)
