@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from . import segments
+
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -504,12 +506,9 @@ def children(values: F, owner: Ints, n_owners: int, how: str) -> F:
     n_cols = values.shape[1]
     reported = np.isfinite(values)
     started = np.logical_or.accumulate(reported, axis=1) if n_cols else reported
-    total = np.zeros((n_owners, n_cols))
-    count = np.zeros((n_owners, n_cols))
-    missing = np.zeros((n_owners, n_cols))
-    np.add.at(total, owner, np.where(reported, values, 0.0))
-    np.add.at(count, owner, reported)
-    np.add.at(missing, owner, started & ~reported)
+    total = segments.segment_sum(np.where(reported, values, 0.0), owner, n_owners)
+    count = segments.segment_count(reported, owner, n_owners)
+    missing = segments.segment_count(started & ~reported, owner, n_owners)
     out = total if how == "sum_children" else total / np.maximum(count, 1)
     out[(count == 0) | (missing > 0)] = np.nan
     return out

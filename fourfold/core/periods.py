@@ -328,6 +328,44 @@ def aggregate_columns(
     return out
 
 
+def aggregate_runs(matrix: npt.ArrayLike, width: int, how: str) -> FloatArray:
+    """Aggregate each run of `width` columns into one: aggregate_columns with column // width."""
+    _check_how(how)
+    values = np.asarray(matrix, dtype=np.float64)
+    if values.ndim != 2 or width < 1 or values.shape[1] % width:
+        raise ValueError(f"cannot fold a matrix of shape {values.shape} into runs of {width}")
+    if width == 1:
+        return values.copy()
+    n, m = values.shape
+    block = values.reshape(n, m // width, width)
+    present = ~np.isnan(block)
+    if how == "last":
+        # The latest present column is the first present one in the reversed run.
+        latest = width - 1 - np.argmax(present[:, :, ::-1], axis=2)
+        last: FloatArray = np.take_along_axis(block, latest[:, :, None], axis=2)[:, :, 0]
+        return last
+    count = present.sum(axis=2)
+    result: FloatArray
+    if how in ("sum", "average"):
+        kept = np.where(present, block, 0.0)
+        # As aggregate_columns adds, to the bit: numpy sums the block of a single row pairwise
+        # but the columns of several rows one after the other, left to right, from 0.
+        if n == 1:
+            result = kept.sum(axis=2)
+        else:
+            result = np.zeros((n, m // width))
+            for k in range(width):
+                result += kept[:, :, k]
+        if how == "average":
+            result /= np.maximum(count, 1)
+    elif how == "min":
+        result = np.where(present, block, np.inf).min(axis=2)
+    else:
+        result = np.where(present, block, -np.inf).max(axis=2)
+    result[count == 0] = np.nan
+    return result
+
+
 def aggregate_periods(
     matrix: npt.ArrayLike,
     month_keys: Sequence[str],

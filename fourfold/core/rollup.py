@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from fourfold.core import segments
 from fourfold.core.scoring import (
     SHARE_MET,
     FloatArray,
@@ -70,10 +71,11 @@ def weighted_mean(scores: Sequence[float | None], weights: Sequence[float]) -> f
     if any(w < 0 for w in weights):
         raise ValueError("a weight cannot be negative")
     pairs = [(s, w) for s, w in zip(scores, weights, strict=True) if _present(s)]
-    # Scaled by the largest weight of all children, as the bulk roll-up does, so that tiny
-    # weights cannot underflow into a mean outside the children's scores.
+    # Scaled by the largest weight of the children that have a score, as the bulk roll-up
+    # does, so that tiny weights cannot underflow into a mean outside the children's scores
+    # (a child without a score must not decide the scale: 5e-324 beside 0.5 gave 2 for 1.5).
     # Scaling by a power of two is exact, so ordinary weights give exactly the same mean.
-    largest = max(weights, default=0.0)
+    largest = max((w for _, w in pairs), default=0.0)
     if largest > 0:
         exponent = math.frexp(largest)[1]
         pairs = [(s, math.ldexp(w, -exponent)) for s, w in pairs]
@@ -136,20 +138,19 @@ def rollup_v(
     present = ~np.isnan(scores)
     shape = (n_parents, scores.shape[1])
     if method == "worst":
-        low = np.full(shape, np.inf)
-        np.minimum.at(low, parents, np.where(present, scores, np.inf))
+        low = segments.segment_min(np.where(present, scores, np.inf), parents, n_parents, np.inf)
         return np.where(np.isinf(low), np.nan, low), None
     if method == "weighted_mean":
-        # Scale each parent's weights by a power of two (exact) near its largest weight, so
-        # that tiny weights cannot underflow into a mean outside the children's scores.
-        largest = np.zeros(n_parents)
-        np.maximum.at(largest, parents, weights)
+        # Scale each parent's weights, per period, by a power of two (exact) near the largest
+        # weight of the children with a score, so that tiny weights cannot underflow into a
+        # mean outside the children's scores.
+        given = np.where(present, weights[:, None], 0.0)
+        largest = segments.segment_max(given, parents, n_parents, 0.0)
         exponent = np.frexp(largest)[1]
-        scaled = np.ldexp(weights, -exponent[parents])
-        w = np.where(present, scaled[:, None], 0.0)
-        total, weighted = np.zeros(shape), np.zeros(shape)
-        np.add.at(total, parents, w)
-        np.add.at(weighted, parents, w * np.where(present, scores, 0.0))
+        w = np.ldexp(given, -exponent[parents])
+        total, weighted = segments.segment_sums(
+            [w, w * np.where(present, scores, 0.0)], parents, n_parents
+        )
         with np.errstate(all="ignore"):
             mean = np.clip(weighted / total, 0.0, 10.0)
         return np.where(total > 0, mean, np.nan), None
@@ -157,9 +158,8 @@ def rollup_v(
     scheme = SHARE_MET if scheme is None else scheme
     _check_share_scheme(scheme)
     at_best = np.broadcast_to(np.asarray(child_at_best, dtype=np.bool_), scores.shape)
-    counted, met = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
-    np.add.at(counted, parents, present.astype(np.int64))
-    np.add.at(met, parents, (present & at_best).astype(np.int64))
+    counted = segments.segment_count(present, parents, n_parents)
+    met = segments.segment_count(present & at_best, parents, n_parents)
     flat_counted, flat_met = counted.reshape(-1), met.reshape(-1)
     with np.errstate(all="ignore"):
         share = np.where(flat_counted > 0, 100.0 * flat_met / flat_counted, np.nan)
@@ -185,9 +185,5 @@ def coverage_v(
     done = wanted & np.asarray(reported, dtype=np.bool_)
     late = wanted & ~done & np.asarray(overdue, dtype=np.bool_)
     parents, _ = _edges(parent, np.ones(wanted.shape[0]), wanted.shape[0], n_parents)
-    counts = []
-    for flags in (wanted, done, late):
-        count = np.zeros((n_parents, wanted.shape[1]), dtype=np.int64)
-        np.add.at(count, parents, flags.astype(np.int64))
-        counts.append(count)
+    counts = [segments.segment_count(flags, parents, n_parents) for flags in (wanted, done, late)]
     return counts[0], counts[1], counts[2]
