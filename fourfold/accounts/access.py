@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Unit
@@ -98,3 +98,15 @@ class Access:
             raise Http404("No such unit")
         if not self.can_edit(unit_id):
             raise PermissionDenied("You may view this scorecard but not change it.")
+
+
+def access_for(request: HttpRequest) -> Access:
+    """The request's user's Access, worked out on first use and kept on the request.
+
+    Views and the navigation's template tag share it, so that a page reads roles once.
+    """
+    cached: Access | None = getattr(request, "fourfold_access", None)
+    if cached is None or cached.user is not request.user:
+        cached = Access.of(request.user)
+        request.fourfold_access = cached  # type: ignore[attr-defined]
+    return cached

@@ -192,6 +192,64 @@ def _cells(
     return pos[keep], levels[index][keep], slots[index][keep], numbers
 
 
+# A subtree of at most this many units is selected in SQL by its unit ids; a larger one (most
+# of the organization) is read whole and kept in Python, as SQLite limits a query's parameters.
+MAX_SUBTREE_IN_SQL = 900
+
+
+@dataclass
+class _Definition:
+    cards: list[tuple[Any, ...]]
+    perspectives: list[tuple[Any, ...]]
+    objectives: list[tuple[Any, ...]]
+    kpis: list[tuple[Any, ...]]
+
+
+def _definition_rows(subtree: set[int] | None, n_units: int) -> _Definition:
+    """The scorecards, perspectives, objectives and KPIs to score, in order, one query each.
+
+    With a subtree, only the rows of its units are read, so that one unit's page does not
+    read the whole organization; the caller still keeps only rows whose parent it kept.
+    """
+    ids: list[int] | None = None
+    if subtree is not None and len(subtree) < n_units and len(subtree) <= MAX_SUBTREE_IN_SQL:
+        ids = sorted(subtree)
+
+    def where(path: str) -> dict[str, list[int]]:
+        return {} if ids is None else {f"{path}unit_id__in": ids}
+
+    cards = Scorecard.objects.filter(**where("")).values_list(
+        "pk", "unit_id", "rollup", "scheme_id"
+    )
+    persps = Perspective.objects.filter(archived=False, **where("scorecard__")).values_list(
+        "pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order"
+    )
+    objs = Objective.objects.filter(
+        archived=False, **where("perspective__scorecard__")
+    ).values_list(
+        "pk",
+        "perspective_id",
+        "code",
+        "name",
+        "weight",
+        "rollup",
+        "scheme_id",
+        "aligned_to_id",
+        "contributes",
+        "perspective__scorecard__unit_id",
+        "order",
+    )
+    kpis = KPI.objects.filter(
+        archived=False, **where("objective__perspective__scorecard__")
+    ).values_list(*KPI_FIELDS)
+    return _Definition(
+        list(cards.order_by("pk")),
+        list(persps.order_by("scorecard_id", "order", "pk")),
+        list(objs.order_by("perspective_id", "order", "pk")),
+        list(kpis.order_by("objective_id", "order", "pk")),
+    )
+
+
 def compute(
     *, today: dt.date | None = None, as_of: dt.datetime | None = None, unit: str | None = None
 ) -> Scores:
@@ -221,52 +279,14 @@ def compute(
         top = next((pk for pk, code, _ in units if code == unit), None)
         subtree = {pk for pk in depth if top is not None and _below(parent, pk, top)}
 
-    def inside(unit_id: int) -> bool:
-        return subtree is None or unit_id in subtree
-
-    cards = [
-        c
-        for c in Scorecard.objects.values_list("pk", "unit_id", "rollup", "scheme_id").order_by(
-            "pk"
-        )
-        if inside(c[1])
-    ]
+    rows = _definition_rows(subtree, len(units))
+    cards = [c for c in rows.cards if subtree is None or c[1] in subtree]
     card_pos = {c[0]: i for i, c in enumerate(cards)}
-    persps = [
-        p
-        for p in Perspective.objects.filter(archived=False)
-        .values_list("pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order")
-        .order_by("scorecard_id", "order", "pk")
-        if p[1] in card_pos
-    ]
+    persps = [p for p in rows.perspectives if p[1] in card_pos]
     persp_pos = {p[0]: i for i, p in enumerate(persps)}
-    objs = [
-        o
-        for o in Objective.objects.filter(archived=False)
-        .values_list(
-            "pk",
-            "perspective_id",
-            "code",
-            "name",
-            "weight",
-            "rollup",
-            "scheme_id",
-            "aligned_to_id",
-            "contributes",
-            "perspective__scorecard__unit_id",
-            "order",
-        )
-        .order_by("perspective_id", "order", "pk")
-        if o[1] in persp_pos
-    ]
+    objs = [o for o in rows.objectives if o[1] in persp_pos]
     obj_pos = {o[0]: i for i, o in enumerate(objs)}
-    kpis = [
-        k
-        for k in KPI.objects.filter(archived=False)
-        .values_list(*KPI_FIELDS)
-        .order_by("objective_id", "order", "pk")
-        if k[1] in obj_pos
-    ]
+    kpis = [k for k in rows.kpis if k[1] in obj_pos]
     obj_unit = {o[0]: o[9] for o in objs}
     kpi_unit = {k[0]: obj_unit[k[1]] for k in kpis}
     children_of: dict[int, list[int]] = defaultdict(list)
@@ -300,7 +320,7 @@ def compute(
         )
 
     parsed: dict[str, periods.Period | None] = {}
-    for text in {r[1] for r in value_rows} | {r[1] for r in target_rows}:
+    for text in set(map(itemgetter(1), value_rows)) | set(map(itemgetter(1), target_rows)):
         try:
             parsed[text] = periods.parse_period(text, fs)
         except periods.PeriodError:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.core.periods import Period, PeriodError, parse_period
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
@@ -24,8 +24,7 @@ from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Organization, Unit
 
 from . import periods as choose
-from . import views
-from .scorecard import UnitNode
+from .units import UnitNode, visible_units
 
 
 @dataclass
@@ -163,8 +162,8 @@ def _period(request: HttpRequest, organization: Organization, today: dt.date) ->
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The units I can see, coloured by status, and what needs my attention, for a period."""
-    access = Access.of(request.user)
-    units = views._units(access)
+    access = access_for(request)
+    units = visible_units(access)
     organization = Organization.get()
     if not units:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
@@ -194,7 +193,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def scorecards(request: HttpRequest) -> HttpResponse:
     """The top unit's scorecard (or strategy map, `?show=map`) for the last ended month."""
-    units = views._units(Access.of(request.user))
+    units = visible_units(access_for(request))
     if not units:
         context = {"organization": Organization.get(), "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
+
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from fourfold.core import evaluate, periods
 from fourfold.measures.models import KPI
@@ -13,18 +18,12 @@ from fourfold.scoring import engine, readout
 from fourfold.strategy.models import Objective
 
 from . import periods as choose
-from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, variance
+from .templatetags.fourfold import num, score
+from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, trend_cell, variance
+from .units import UnitNode, ancestors, neighbours, options
 
 FILTERS = ("status", "owner", "perspective")
 NO_STATUS = "none"
-
-
-@dataclass
-class UnitNode:
-    code: str
-    name: str
-    parent: str | None
-    depth: int = 0
 
 
 @dataclass
@@ -41,6 +40,14 @@ class Node:
     spark: Spark | None = None
     trend: Trend | None = None
     variance: Variance | None = None
+    # What the row prints, prepared once in Python (see `_dress`): a scorecard has hundreds
+    # of rows, and a template spends far longer on each tag and include than Python does.
+    url: str = ""
+    score_text: str = ""
+    status_html: SafeString = SafeString("")
+    coverage_html: SafeString = SafeString("")
+    hidden_text: str = ""
+    html: SafeString = SafeString("")  # a KPI's whole table row, see KPI_ROW
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class Option:
 class ChildUnit:
     unit: UnitNode
     row: dict[str, Any] | None
+    score_text: str = ""
+    status_html: SafeString = SafeString("")
 
 
 @dataclass
@@ -103,45 +112,13 @@ class Page:
     kpis_total: int = 0
     kpis_shown: int = 0
     compare_label: str = "the period before"
+    unit_options: SafeString = SafeString("")  # the unit picker's, see units.options
 
     @property
     def filter_suffix(self) -> str:
         """The filters in use, to append to a link that keeps them."""
         query = self.filters.query()
         return "&" + urlencode(query) if query else ""
-
-
-def unit_tree(rows: list[tuple[str, str, str | None]]) -> list[UnitNode]:
-    """Units as (code, name, parent code), depth first, children in the order given."""
-    nodes = [UnitNode(code, name, parent) for code, name, parent in rows]
-    known = {n.code for n in nodes}
-    below: dict[str | None, list[UnitNode]] = {}
-    for node in nodes:
-        below.setdefault(node.parent if node.parent in known else None, []).append(node)
-    out: list[UnitNode] = []
-    seen: set[str] = set()
-
-    def walk(node: UnitNode, depth: int) -> None:
-        if node.code in seen:  # a cycle in the data must not hang the page
-            return
-        seen.add(node.code)
-        node.depth = depth
-        out.append(node)
-        for child in below.get(node.code, []):
-            walk(child, depth + 1)
-
-    for root in below.get(None, []):
-        walk(root, 0)
-    return out
-
-
-def _ancestors(unit: UnitNode, by_code: dict[str, UnitNode]) -> list[UnitNode]:
-    out: list[UnitNode] = []
-    code = unit.parent
-    while code is not None and code in by_code and len(out) < len(by_code):
-        out.insert(0, by_code[code])
-        code = by_code[code].parent
-    return out
 
 
 def _compared(view_name: str, keys: list[str], column: int, fiscal_start: int) -> tuple[int, str]:
@@ -154,15 +131,21 @@ def _compared(view_name: str, keys: list[str], column: int, fiscal_start: int) -
 
 
 def _kpi_extras(
-    node: Node, view: evaluate.View, view_name: str, row: int, column: int, scores: engine.Scores
+    node: Node,
+    view: evaluate.View,
+    view_name: str,
+    row: int,
+    column: int,
+    compared: tuple[int, str],
 ) -> None:
+    """The sparkline, the move since `compared` (a column and its name) and the variance."""
     direction = node.info["direction"]
     first = max(0, column - SPARK_PERIODS + 1)
     actual = view.actual[row, first : column + 1].tolist()
     target = view.target[row, first : column + 1].tolist() if direction != "range" else []
     what = {"month": "months", "quarter": "quarters", "year": "years", "ytd": "months"}[view_name]
     node.spark = spark(actual, target, what)
-    before, compared_to = _compared(view_name, view.keys, column, scores.fiscal_start)
+    before, compared_to = compared
     if before >= 0:
         node.trend = trend(
             direction,
@@ -180,6 +163,11 @@ def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | 
     objectives = {o["code"]: i for i, o in enumerate(index.objective)}
     perspectives = {p["code"]: p for p in index.perspective if p["scorecard"] == card_pos}
     located = scores.locate(key)
+    compared = (-1, "")
+    if located is not None:
+        view_name, column = located
+        keys = scores.result.views[view_name].keys
+        compared = _compared(view_name, keys, column, scores.fiscal_start)
     card: dict[str, Any] | None = None
     tree: list[Node] = []
     for row in readout.unit_rows(scores, unit, key):
@@ -198,7 +186,8 @@ def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | 
             node = Node(kpi["name"], row, kpi)
             if located is not None:
                 view_name, column = located
-                _kpi_extras(node, scores.result.views[view_name], view_name, at, column, scores)
+                view = scores.result.views[view_name]
+                _kpi_extras(node, view, view_name, at, column, compared)
             objective.children.append(node)
             objective.hidden.remove(kpi)
     return card, tree
@@ -271,19 +260,115 @@ def _filter(tree: list[Node], filters: Filters) -> list[Node]:
     return out
 
 
-def _neighbours(
-    keys: list[str], key: str, fiscal_start: int
-) -> tuple[choose.Choice | None, choose.Choice | None]:
-    if key not in keys:
-        return None, None
-    at = keys.index(key)
+class _Snippets:
+    """The status and coverage partials, rendered once for each different input on a page
+    (a handful of statuses and counts) rather than once for each of hundreds of rows."""
 
-    def choice(i: int) -> choose.Choice | None:
-        if not 0 <= i < len(keys):
-            return None
-        return choose.Choice(keys[i], choose.label(periods.parse_period(keys[i], fiscal_start)))
+    def __init__(self) -> None:
+        self._status_template = get_template("web/_status.html")
+        self._coverage_template = get_template("web/_coverage.html")
+        self._status: dict[Any, SafeString] = {}
+        self._coverage: dict[Any, SafeString] = {}
 
-    return choice(at - 1), choice(at + 1)
+    def status(self, row: dict[str, Any] | None) -> SafeString:
+        # Everything web/_status.html reads of the row.
+        key = row and (row.get("status"), row.get("color"), row.get("actual") is not None)
+        if key not in self._status:
+            self._status[key] = SafeString(self._status_template.render({"row": row}))
+        return self._status[key]
+
+    def coverage(self, row: dict[str, Any], what: str = "") -> SafeString:
+        cov = row["coverage"]
+        key = (cov["expected"], cov["reported"], cov["overdue"], what)
+        if key not in self._coverage:
+            context = {"row": row, "what": what}
+            self._coverage[key] = SafeString(self._coverage_template.render(context))
+        return self._coverage[key]
+
+
+# A KPI's row of the scorecard table (web/_scorecard.html), filled in by `_kpi_row`: the
+# page has one for each of up to hundreds of KPIs, which the template language would spend
+# most of the page's rendering time on. Every text put in is escaped there.
+KPI_ROW = """
+        <tr class="kpi">
+          <th scope="row" class="kpi__name">
+            <a href="{url}">{name}</a>
+            {notes}
+          </th>
+          <td class="num" data-label="Actual">{actual}</td>
+          <td class="num" data-label="Target">{target}</td>
+          <td class="num variance" data-label="Variance">{variance}</td>
+          <td class="uom" data-label="Unit of measure">{uom}</td>
+          <td class="trend-cell" data-label="Trend">{trend}</td>
+          <td class="num" data-label="Score">{score}</td>
+          <td data-label="Status">{status}</td>
+          <td class="num" data-label="Reported">{coverage}</td>
+        </tr>"""
+HINTS = {"decrease": "lower is better", "range": "best in range"}
+
+
+def _target_text(row: dict[str, Any], direction: str) -> str:
+    if direction != "range":
+        return num(row["target"])
+    if row.get("low") is None and row.get("high") is None:
+        return "—"
+    return f"{num(row.get('low'))}–{num(row.get('high'))}"
+
+
+def _kpi_row(kpi: Node, url: str, snippets: _Snippets) -> SafeString:
+    row, info = kpi.row, kpi.info
+    hints = (
+        HINTS.get(info["direction"], ""),
+        "" if info["frequency"] == "monthly" else info["frequency"],
+    )
+    notes = [f'<span class="hint">{escape(hint)}</span>' for hint in hints if hint]
+    if row.get("quality"):
+        notes.append(
+            '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span> '
+            f"{escape(row['quality'])}</span>"
+        )
+    variance = "—"
+    if kpi.variance:
+        variance = (
+            f'<span class="variance__amount">{escape(kpi.variance.amount_text)}</span> '
+            f'<span class="variance__pct">{escape(kpi.variance.percent_text)}</span>'
+        )
+    html = KPI_ROW.format(
+        url=escape(url),
+        name=escape(kpi.name),
+        notes=" ".join(notes),
+        actual=escape(num(row["actual"])),
+        target=escape(_target_text(row, info["direction"])),
+        variance=variance,
+        uom=escape(info["unit_of_measure"] or "—"),
+        trend=trend_cell(kpi.spark, kpi.trend),
+        score=escape(score(row["score"])),
+        status=snippets.status(row),
+        coverage=snippets.coverage(row),
+    )
+    return mark_safe(html)  # noqa: S308 - every text escaped above
+
+
+def _dress(tree: list[Node], children: list[ChildUnit], unit: str, key: str) -> None:
+    """Prepare what each objective, KPI and unit below prints, as plain (or safe) strings."""
+    snippets = _Snippets()
+    query = f"?period={quote(key, safe='/')}"  # as the template's urlencode filter
+    for child in children:
+        child.score_text = score(child.row["score"] if child.row else None)
+        child.status_html = snippets.status(child.row)
+    for perspective in tree:
+        for objective in perspective.children:
+            row = objective.row
+            objective.url = reverse("objective", args=[unit, row["code"]]) + query
+            objective.score_text = score(row["score"])
+            objective.status_html = snippets.status(row)
+            objective.coverage_html = snippets.coverage(row, "KPIs and aligned objectives")
+            objective.hidden_text = ", ".join(
+                f"{k['name']} ({k['frequency']})" for k in objective.hidden
+            )
+            for kpi in objective.children:
+                url = reverse("kpi", args=[unit, kpi.row["code"]]) + query
+                kpi.html = _kpi_row(kpi, url, snippets)
 
 
 def build(
@@ -325,7 +410,7 @@ def build(
         if child.code in scores.index.unit_codes:
             row = next(readout.unit_rows(scores, child.code, period.key), None)
         children.append(ChildUnit(child, row))
-    previous, following = _neighbours(keys, period.key, period.fiscal_start)
+    previous, following = neighbours(keys, period.key, period.fiscal_start)
     statuses, people, sections = _options(tree, named)
     total = sum(len(o.children) for p in tree for o in p.children)
     shown_tree = _filter(tree, filters) if filters.active else tree
@@ -333,6 +418,7 @@ def build(
     compared_to = "the period before"
     if located is not None:
         compared_to = _compared(located[0], keys, located[1], period.fiscal_start)[1]
+    _dress(shown_tree, children, unit.code, period.key)
     return Page(
         unit=unit,
         period=period,
@@ -340,7 +426,7 @@ def build(
         card=card,
         perspectives=shown_tree,
         measures=measures,
-        ancestors=_ancestors(unit, by_code),
+        ancestors=ancestors(unit, by_code),
         children=children,
         previous=previous,
         next=following,
@@ -352,4 +438,5 @@ def build(
         kpis_total=total,
         kpis_shown=sum(len(o.children) for p in shown_tree for o in p.children),
         compare_label=compared_to,
+        unit_options=options(units, unit.code),
     )

@@ -16,7 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import access_for
 from fourfold.core import layout
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring import engine, readout
@@ -24,8 +24,8 @@ from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Link, Organization
 
 from . import periods as choose
-from . import scorecard, views
 from .templatetags.fourfold import score, status_color
+from .units import ancestors, neighbours, visible_units
 
 STYLE = layout.Style()
 TITLE_LINE = 15
@@ -213,7 +213,7 @@ def _links(scores: engine.Scores, unit: str) -> list[tuple[int, int]]:
 @login_required
 def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
     """A unit's strategy map for a period; `?format=svg` downloads it."""
-    units = views._units(Access.of(request.user))
+    units = visible_units(access_for(request))
     by_code = {u.code: u for u in units}
     if unit not in by_code:
         raise Http404(f"There is no unit with the code '{unit}'.")
@@ -256,12 +256,12 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     keys = scores.result.views[period.kind].keys
-    previous, following = scorecard._neighbours(keys, period.key, period.fiscal_start)
+    previous, following = neighbours(keys, period.key, period.fiscal_start)
     context = {
         "organization": organization,
         "units": units,
         "unit": node,
-        "ancestors": scorecard._ancestors(node, by_code),
+        "ancestors": ancestors(node, by_code),
         "period": period,
         "period_label": choose.label(period),
         "period_choices": choose.choices(list(keys), period),

@@ -14,27 +14,17 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import access_for
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring.engine import compute
-from fourfold.strategy.models import Organization, Unit
+from fourfold.strategy.models import Organization
 
 from . import periods, scorecard
+from .units import visible_units
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _units(access: Access) -> list[scorecard.UnitNode]:
-    """The units this user may see, as a tree; a unit below a hidden one hangs from the top."""
-    rows = Unit.objects.values_list("pk", "code", "name", "parent__code", "parent_id")
-    visible = [
-        (c, n, p if p_id is not None and access.can_view(p_id) else None)
-        for pk, c, n, p, p_id in rows
-        if access.can_view(pk)
-    ]
-    return scorecard.unit_tree(visible)
 
 
 def _scorecard_url(code: str, period: str, filters: dict[str, str] | None = None) -> str:
@@ -51,7 +41,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit", "")
     if not code:
         return redirect("home")
-    if code not in {u.code for u in _units(Access.of(request.user))}:
+    if code not in {u.code for u in visible_units(access_for(request))}:
         raise Http404(f"There is no unit with the code '{code}'.")
     query = {k: request.GET[k] for k in ("period", "kind") if request.GET.get(k)}
     url = reverse("scorecard", args=[code])
@@ -62,7 +52,7 @@ def pick(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """A unit's scorecard for a period: the whole page, or its body for htmx."""
-    units = _units(Access.of(request.user))
+    units = visible_units(access_for(request))
     unit = next((u for u in units if u.code == code), None)
     if unit is None:
         raise Http404(f"There is no unit with the code '{code}'.")
@@ -90,7 +80,6 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     page = scorecard.build(scores, units, unit, period, filters, scorecard.owners(code))
     context = {
         "organization": organization,
-        "units": units,
         "page": page,
         "error": error,
         "kinds": periods.KIND_LABELS,

@@ -165,8 +165,8 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     # organization (1), and the scoring engine's
     # nine: organization, schemes, units, scorecards, perspectives, objectives, KPIs, values
     # and targets, each read in one query however many there are; the owners of objectives
-    # and of KPIs for the owner filter (2), and the navigation's own check (1).
-    with django_assert_num_queries(19):
+    # and of KPIs for the owner filter (2). The navigation reuses the roles read for the page.
+    with django_assert_num_queries(18):
         response = signed_in.get("/units/top/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
@@ -246,20 +246,18 @@ def test_it_keeps_the_filters_on_the_period_steps_and_renders_them_for_htmx(
     assert response["HX-Push-Url"] == "/units/acme/?period=2026-01&status=green"
 
 
-def test_it_marks_a_value_with_a_data_quality_note(small: None) -> None:
-    from django.template.loader import render_to_string
-
-    from fourfold.scoring.engine import compute
-    from fourfold.strategy.models import Organization
-    from fourfold.web import periods as choose
-    from fourfold.web import scorecard as sc
-
-    units = sc.unit_tree([("acme", "Acme Corp", None)])
-    period = choose.requested("2026-01", "", 1, timezone.localdate())
-    page = sc.build(compute(unit="acme"), units, units[0], period)
-    page.perspectives[0].children[0].children[0].row["quality"] = "Division by zero in March"
-    html = render_to_string(
-        "web/_scorecard.html", {"page": page, "units": units, "organization": Organization.get()}
+def test_it_marks_a_value_with_a_data_quality_note(signed_in: Client) -> None:
+    calculated = (
+        "              - code: ratio\n"
+        "                name: Revenue per nothing\n"
+        "                formula: revenue / 0\n"
+        "              - code: stock-days\n"
     )
+    load(
+        cards.SMALL.replace("              - code: stock-days\n", calculated),
+        actor=None,
+        source_name="quality.yaml",
+    )
+    html = signed_in.get("/units/acme/?period=2026-01").content.decode()
     assert '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span>' in html
-    assert "Division by zero in March" in html
+    assert "⚠</span> division by zero</span>" in html
