@@ -124,3 +124,16 @@ def test_the_page_takes_the_same_queries_however_much_history(
     # and base.html's check for the editor's "Manage" link
     with django_assert_num_queries(10):
         assert client.get("/history/").status_code == 200
+
+
+def test_the_main_navigation_offers_history_to_editors_and_not_to_viewers(
+    client: Client, editor: User
+) -> None:
+    client.force_login(editor)
+    page = client.get("/history/")
+    assert '<a href="/history/" aria-current="page">History</a>' in page.content.decode()
+    assert '<a href="/history/"' in client.get("/").content.decode()
+    viewer = User.objects.create_user("vic")
+    Role.objects.create(user=viewer, kind=Role.Kind.VIEWER, unit=None)
+    client.force_login(viewer)
+    assert '<a href="/history/"' not in client.get("/").content.decode()

@@ -1,4 +1,4 @@
-"""The "Manage" link of the main navigation, shown to administrators and scorecard editors."""
+"""The "Manage" and "History" links of the main navigation, for administrators and editors."""
 
 from __future__ import annotations
 
@@ -42,4 +42,5 @@ def manage_link(context: template.Context) -> dict[str, Any]:
         and match.app_name == "editing"
         and not str(match.url_name).startswith("password")
     )
-    return {"show": may_manage(request), "current": current}
+    history = match is not None and match.url_name == "history"
+    return {"show": may_manage(request), "current": current, "history": history}
