@@ -149,7 +149,7 @@ def kpi_arrays(units: list[Unit], counts: list[int], rng: np.random.Generator) -
     seen: dict[int, int] = {}
     for u in unit.tolist():
         seen[u] = seen.get(u, 0) + 1
-        codes.append(f"{units[u].code}.k{seen[u]}")
+        codes.append(f"{units[u].code}-k{seen[u]}")  # a code the API accepts
     return KpiArrays(
         code=codes,
         unit=unit,

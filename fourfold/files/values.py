@@ -13,19 +13,27 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, overload
 
+import numpy as np
+import numpy.typing as npt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
 
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
-from fourfold.measures.models import KPI, Measurement, Source, Target
-from fourfold.measures.services import TargetEntry, ValueEntry, record_values, set_targets
+from fourfold.measures.models import KPI, Measurement, Scheme, Source, Target
+from fourfold.measures.services import (
+    TargetEntry,
+    ValueEntry,
+    gc_paused,
+    record_values,
+    set_targets,
+)
 from fourfold.strategy.models import Organization
 
 REQUIRED = ("kpi", "period", "actual")
@@ -40,11 +48,17 @@ TARGET_KINDS = {
     "yearly": ("year",),
 }
 MAX_BYTES = 20 * 1024 * 1024
+# KPIs per query when reading the comments already written (SQLite allows 32,766 parameters).
+COMMENT_CHUNK = 10_000
 # A value such as 1,234,567.5: commas that only separate thousands.
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 # Why a KPI's row is refused for this user, or None when they may write it.
 Refusal = Callable[["KpiInfo"], "str | None"]
+
+
+# The rows under the header, numbered as in the file (the header is row 1).
+Body = Iterator[tuple[int, Sequence[Any]]]
 
 
 class ImportFileError(Exception):
@@ -71,7 +85,7 @@ class RowProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One KPI and period as the file gives it, with where it came from."""
 
@@ -86,10 +100,55 @@ class Cell:
     error: str = ""  # found while reading the file
 
 
+class CellColumns(Sequence[Cell]):
+    """The cells of a file with a row per value, kept column by column: a Cell is made only
+    when one is asked for, while the checks of a big file work on the columns."""
+
+    def __init__(self, rows: list[int], columns: Sequence[list[Any]]) -> None:
+        self.rows = rows
+        self.code, self.period, self.actual, self.target, self.red_flag, self.comment = columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Cell: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Cell]: ...
+
+    def __getitem__(self, index: int | slice) -> Cell | list[Cell]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Cell(
+            self.rows[index],
+            "",
+            self.code[index],
+            self.period[index],
+            self.actual[index],
+            self.target[index],
+            self.red_flag[index],
+            self.comment[index],
+        )
+
+    def __iter__(self) -> Iterator[Cell]:
+        return map(
+            Cell,
+            self.rows,
+            repeat(""),
+            self.code,
+            self.period,
+            self.actual,
+            self.target,
+            self.red_flag,
+            self.comment,
+        )
+
+
 @dataclass
 class Rows:
     layout: str  # "long" or "wide"
-    cells: list[Cell]
+    cells: Sequence[Cell]
     has_comment: bool
     has_red_flag: bool
     headers: list[str] = field(default_factory=list)
@@ -162,10 +221,11 @@ def read_bytes(data: bytes, name: str, mapping: Mapping[str, str] | None = None)
         header, body = _read_csv(data, name)
     else:
         raise ImportFileError(f"{name} is neither a .csv nor an .xlsx file")
-    return _layout(header, body, name, mapping or {})
+    with gc_paused():
+        return _layout(header, body, name, mapping or {})
 
 
-def _read_csv(data: bytes, name: str) -> tuple[list[Any], Iterator[tuple[int, tuple[Any, ...]]]]:
+def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -178,18 +238,23 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Any], Iterator[tuple[int, tu
     delimiter = max(("\t", ";", ","), key=lambda d: (first.count(d), d == ","))
     if first.count(delimiter) == 0:
         delimiter = ","
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader: Iterator[list[str]]
+    if '"' in text or "\0" in text or max(map(len, lines)) > csv.field_size_limit():
+        reader = csv.reader(lines, delimiter=delimiter)
+    else:
+        # Without quotes, csv reads a line as the line split at the delimiter: do only that.
+        reader = (line.split(delimiter) if line else [] for line in lines)
     header = next(reader)
 
-    def body() -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def body() -> Body:
         for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, tuple(row)
+            if "".join(row).strip():  # some cell is not blank
+                yield number, row
 
     return header, body()
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Iterator[tuple[int, tuple[Any, ...]]]]:
+def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Body]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -204,7 +269,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Iterator[tuple[int, t
     if header is None:
         raise ImportFileError(f"{name} is empty: the first row must name the columns")
 
-    def body() -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def body() -> Body:
         for number, row in enumerate(rows, start=2):
             if any(cell is not None and str(cell).strip() for cell in row):
                 yield number, tuple(row)
@@ -215,7 +280,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Iterator[tuple[int, t
 
 def _layout(
     header: list[Any],
-    body: Iterator[tuple[int, tuple[Any, ...]]],
+    body: Body,
     name: str,
     mapping: Mapping[str, str],
 ) -> Rows:
@@ -270,28 +335,20 @@ def _layout(
             )
         if "series" in columns:
             raise ImportFileError(f"{name}: the 'series' column goes with a column per period")
-        c = columns
-        cells = [
-            Cell(
-                number,
-                "",
-                _cell(row, c["kpi"]),
-                _cell(row, c["period"]),
-                _cell(row, c["actual"]),
-                _cell(row, c.get("target")),
-                _cell(row, c.get("red_flag")),
-                _cell(row, c.get("comment")),
-            )
-            for number, row in body
-        ]
-        return Rows("long", cells, "comment" in c, "red_flag" in c, shown)
+        numbered = list(body)
+        shortest = min((len(row) for _, row in numbered), default=0)
+        cells = CellColumns(
+            [number for number, _ in numbered],
+            [_column(numbered, columns.get(f), shortest) for f in (*REQUIRED, *OPTIONAL)],
+        )
+        return Rows("long", cells, "comment" in columns, "red_flag" in columns, shown)
     return _wide(columns, period_columns, body, shown)
 
 
 def _wide(
     columns: dict[str, int],
     period_columns: list[tuple[int, str]],
-    body: Iterator[tuple[int, tuple[Any, ...]]],
+    body: Body,
     shown: list[str],
 ) -> Rows:
     c_kpi, c_series = columns["kpi"], columns.get("series")
@@ -327,7 +384,20 @@ def _wide(
     return Rows("wide", cells, False, has_flag, shown)
 
 
-def _cell(row: tuple[Any, ...], index: int | None) -> Any:
+def _column(
+    numbered: list[tuple[int, Sequence[Any]]], index: int | None, shortest: int
+) -> list[Any]:
+    """One column's cells as _cell gives them, for all rows at once."""
+    if index is None:
+        return [None] * len(numbered)
+    if index < shortest:
+        raw = [row[index] for _, row in numbered]
+    else:
+        raw = [row[index] if index < len(row) else None for _, row in numbered]
+    return [(v.strip() or None) if isinstance(v, str) else v for v in raw]
+
+
+def _cell(row: Sequence[Any], index: int | None) -> Any:
     if index is None or index >= len(row):
         return None
     value = row[index]
@@ -376,41 +446,130 @@ def calculated_problem(code: str, formula: str) -> str:
     )
 
 
-def kpi_infos() -> dict[str, tuple[KPI, KpiInfo]]:
-    kpis = (
-        KPI.objects.filter(archived=False)
-        .select_related("scheme")
-        .annotate(unit_pk=F("objective__perspective__scorecard__unit_id"))
-        .only(
-            "id",
-            "code",
-            "name",
-            "owner_id",
-            "frequency",
-            "direction",
-            "tolerance",
-            "formula",
-            "scheme__type",
-            "scheme__name",
-            "scheme__statuses",
-            "scheme__mins",
-        )
+@dataclass(frozen=True, slots=True)
+class KpiRules:
+    """What the checks of a row need to know of its KPI."""
+
+    pk: int
+    code: str
+    frequency: str
+    direction: str
+    formula: str
+    scheme_type: str
+    scheme_name: str
+
+
+def kpi_infos() -> dict[str, tuple[KpiRules, KpiInfo]]:
+    """Every live KPI by code: what the checks need, and who may write it."""
+    rows = KPI.objects.filter(archived=False).values_list(
+        "id",
+        "code",
+        "name",
+        "objective__perspective__scorecard__unit_id",
+        "owner_id",
+        "frequency",
+        "direction",
+        "formula",
+        "scheme__type",
+        "scheme__name",
     )
-    return {k.code: (k, KpiInfo(k.pk, k.code, k.name, k.unit_pk, k.owner_id)) for k in kpis}
+    found: dict[str, tuple[KpiRules, KpiInfo]] = {}
+    for pk, code, name, unit_id, owner_id, *rules in rows:
+        found[code] = (KpiRules(pk, code, *rules), KpiInfo(pk, code, name, unit_id, owner_id))
+    return found
+
+
+@dataclass
+class _Checked:
+    """What the rows' checks found: problems, or the values (as columns) and targets."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    value_kpis: list[int] = field(default_factory=list)
+    value_periods: list[str] = field(default_factory=list)
+    value_numbers: list[float] = field(default_factory=list)
+    value_comments: list[str] | None = None  # None: the file has no comment column
+    targets: list[tuple[KpiRules, str, float, float | None]] = field(default_factory=list)
+    kpis: dict[int, KpiInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    kpis: dict[str, tuple[KpiRules, KpiInfo]]
+    schemes: dict[str, scoring.Scheme]
+    fiscal: int
+    refuse_value: Refusal | None
+    refuse_target: Refusal | None
 
 
 def plan(
     rows: Rows, *, refuse_value: Refusal | None = None, refuse_target: Refusal | None = None
 ) -> Plan:
-    """Check every row; what would be written is in the plan only if no row is wrong."""
-    fiscal = Organization.get().fiscal_year_start
-    kpis = kpi_infos()
-    schemes = {k.scheme.name: k.scheme.to_core() for k, _ in kpis.values()}
+    """Check every row; what would be written is in the plan only if no row is wrong.
+
+    The rows are checked column by column (each KPI code, period text and KPI verdict once);
+    only when some row is wrong, or unusual, are they gone through one by one to word every
+    problem. Both ways apply the same rules.
+    """
+    rules = _Rules(
+        kpi_infos(),
+        {scheme.name: scheme.to_core() for scheme in Scheme.objects.all()},
+        Organization.get().fiscal_year_start,
+        refuse_value,
+        refuse_target,
+    )
+    with gc_paused():
+        return _plan(rows, rules)
+
+
+def _plan(rows: Rows, rules: _Rules) -> Plan:
+    checked = _check_in_bulk(rows, rules) or _check_each_row(rows, rules)
+    if checked.problems:
+        return Plan(problems=checked.problems)
+    result = Plan(kpis=checked.kpis)
+    kpi_ids, keys = checked.value_kpis, checked.value_periods
+    comments = checked.value_comments
+    if comments is None:
+        # A file without comments leaves the comments already written alone.
+        kept = _comments(set(kpi_ids))
+        pairs = zip(kpi_ids, keys, strict=True)
+        comments = [kept.get(pair, "") for pair in pairs] if kept else [""] * len(keys)
+    result.values = list(map(ValueEntry, kpi_ids, keys, checked.value_numbers, comments))
+    if checked.targets:
+        existing = {
+            (t.kpi_id, t.period): t
+            for t in Target.objects.filter(kpi_id__in={p[0].pk for p in checked.targets})
+        }
+        for kpi, period_key, target_n, flag_n in checked.targets:
+            old = existing.get((kpi.pk, period_key))
+            fields = {f: (getattr(old, f) if old else None) for f in Target.FIELDS}
+            fields.update(target=target_n, red_flag=flag_n)
+            result.targets.append(
+                TargetEntry(kpi.pk, period_key, tuple(fields[f] for f in Target.FIELDS))
+            )
+    return result
+
+
+def _comments(kpi_ids: set[int]) -> dict[tuple[int, str], str]:
+    """The comments written so far on these KPIs' values (only those that say something)."""
+    ids = sorted(kpi_ids)
+    found: dict[tuple[int, str], str] = {}
+    for start in range(0, len(ids), COMMENT_CHUNK):
+        rows = (
+            Measurement.objects.filter(kpi_id__in=ids[start : start + COMMENT_CHUNK])
+            .exclude(comment="")
+            .values_list("kpi_id", "period", "comment")
+        )
+        found.update(((k, p), c) for k, p, c in rows)
+    return found
+
+
+def _check_each_row(rows: Rows, rules: _Rules) -> _Checked:
+    """Every check, row after row, worded for the row and column where it fails."""
+    kpis, fiscal = rules.kpis, rules.fiscal
+    refuse_value, refuse_target = rules.refuse_value, rules.refuse_target
     parsed: dict[str, periods.Period | str] = {}
     seen: dict[tuple[str, str], int] = {}
-    result = Plan()
-    pending_targets: list[tuple[KPI, str, float, float | None]] = []
-    values: list[ValueEntry] = []
+    result = _Checked(value_comments=[] if rows.has_comment else None)
 
     for cell in rows.cells:
         number_, column = cell.row, cell.column
@@ -472,11 +631,14 @@ def plan(
                     f"{NATIVE[kpi.frequency]}, not {period.key}"
                 )
                 continue
-            if kpi.scheme.type == "yes_no" and actual_n not in (0, 1):
+            if kpi.scheme_type == "yes_no" and actual_n not in (0, 1):
                 problem(f"KPI {kpi.code} is yes / no: its actual is 1 or 0")
                 continue
-            comment = "" if cell.comment is None else str(cell.comment)
-            values.append(ValueEntry(kpi.pk, period.key, actual_n, comment))
+            result.value_kpis.append(kpi.pk)
+            result.value_periods.append(period.key)
+            result.value_numbers.append(actual_n)
+            if result.value_comments is not None:
+                result.value_comments.append("" if cell.comment is None else str(cell.comment))
         if flag_n is not None and target_n is None:
             problem("a red_flag needs a target in the same row")
             continue
@@ -496,42 +658,163 @@ def plan(
                 continue
             try:
                 scoring.check_target(
-                    schemes[kpi.scheme.name], kpi.direction, target=target_n, red_flag=flag_n
+                    rules.schemes[kpi.scheme_name], kpi.direction, target=target_n, red_flag=flag_n
                 )
             except scoring.TargetError as exc:
                 problem(str(exc))
                 continue
-            pending_targets.append((kpi, period.key, target_n, flag_n))
+            result.targets.append((kpi, period.key, target_n, flag_n))
         result.kpis[kpi.pk] = info
-    if result.problems:
-        result.kpis = {}
-        return result
-    if values and not rows.has_comment:
-        # A file without comments leaves the comments already written alone.
-        comments = {
-            (k, p): c
-            for k, p, c in Measurement.objects.filter(
-                kpi_id__in={v.kpi_id for v in values}
-            ).values_list("kpi_id", "period", "comment")
-        }
-        values = [
-            ValueEntry(v.kpi_id, v.period, v.value, comments.get((v.kpi_id, v.period), ""))
-            for v in values
-        ]
-    result.values = values
-    if pending_targets:
-        existing = {
-            (t.kpi_id, t.period): t
-            for t in Target.objects.filter(kpi_id__in={p[0].pk for p in pending_targets})
-        }
-        for kpi, period_key, target_n, flag_n in pending_targets:
-            old = existing.get((kpi.pk, period_key))
-            fields = {f: (getattr(old, f) if old else None) for f in Target.FIELDS}
-            fields.update(target=target_n, red_flag=flag_n)
-            result.targets.append(
-                TargetEntry(kpi.pk, period_key, tuple(fields[f] for f in Target.FIELDS))
-            )
     return result
+
+
+# The types a period cell may hold for the checks in bulk: equal values of these types are
+# written alike by _period_text (True == 1 is why bool is not among them).
+PERIOD_TYPES = frozenset({str, int, float, dt.date, dt.datetime})
+KINDS = ("month", "quarter", "year", "ytd")
+
+
+def _check_in_bulk(rows: Rows, rules: _Rules) -> _Checked | None:
+    """The checks of _check_each_row column by column, for files where every row is fine.
+
+    None as soon as a row is wrong or unusual (an error found while reading, a code that is no
+    KPI's, a period or a number that needs the careful reading): the caller then goes through
+    the rows one by one, which words each problem.
+    """
+    cells = rows.cells
+    n = len(cells)
+    if isinstance(cells, CellColumns):
+        columns = [cells.code, cells.period, cells.actual, cells.target, cells.red_flag]
+        comment_column = cells.comment
+    elif any(cell.error for cell in cells):
+        return None
+    else:
+        columns = [[getattr(cell, f) for cell in cells] for f in ("code", "period", *SERIES)]
+        comment_column = [cell.comment for cell in cells]
+    if n == 0:
+        return None
+    codes, raw_periods, actual_column, target_column, flag_column = columns
+    found: dict[str, tuple[KpiRules, KpiInfo]] = {}
+    for code in dict.fromkeys(codes):
+        known = rules.kpis.get(code) if type(code) is str else None
+        if known is None:
+            return None
+        found[code] = known
+    parsed: dict[Any, periods.Period] = {}
+    for raw in dict.fromkeys(raw_periods):
+        if type(raw) not in PERIOD_TYPES:
+            return None
+        try:
+            parsed[raw] = periods.parse_period(_period_text(raw), rules.fiscal)
+        except periods.PeriodError:
+            return None
+    actuals, targets, flags = map(_floats, (actual_column, target_column, flag_column))
+    if actuals is None or targets is None or flags is None:
+        return None
+
+    # Each distinct KPI and period once, then the rows as indexes into them.
+    kpi_list = list(found.values())
+    kpi_index = {code: i for i, code in enumerate(found)}
+    keys = list(dict.fromkeys(p.key for p in parsed.values()))
+    key_index = {key: j for j, key in enumerate(keys)}
+    kind_of_key = {p.key: KINDS.index(p.kind) for p in parsed.values()}
+    period_index = {raw: key_index[p.key] for raw, p in parsed.items()}
+    k = np.array([kpi_index[code] for code in codes], dtype=np.int64)
+    p = np.array([period_index[raw] for raw in raw_periods], dtype=np.int64)
+    pairs = np.sort(k * len(keys) + p)
+    if (pairs[1:] == pairs[:-1]).any():
+        return None  # a KPI and period twice
+    kind = np.array([kind_of_key[key] for key in keys], dtype=np.int64)[p]
+    has_actual, actual = _present(actuals)
+    has_target, _ = _present(targets)
+    has_flag, _ = _present(flags)
+    if (~has_actual & ~has_target).any() or (has_flag & ~has_target).any():
+        return None
+
+    if has_actual.any():
+        refuse = rules.refuse_value
+        used = np.bincount(k[has_actual], minlength=len(kpi_list)) > 0
+        takes = np.array(
+            [
+                not used[i] or not (kpi.formula or (refuse and refuse(info)))
+                for i, (kpi, info) in enumerate(kpi_list)
+            ],
+            dtype=np.bool_,
+        )
+        native = np.array([KINDS.index(NATIVE[kpi.frequency]) for kpi, _ in kpi_list])
+        yes_no = np.array([kpi.scheme_type == "yes_no" for kpi, _ in kpi_list], dtype=np.bool_)
+        wrong = ~takes[k] | (native[k] != kind) | (yes_no[k] & (actual != 0) & (actual != 1))
+        if (has_actual & wrong).any():
+            return None
+    checked = _Checked()
+    if has_target.any():
+        refuse = rules.refuse_target
+        used = np.bincount(k[has_target], minlength=len(kpi_list)) > 0
+        allowed = np.zeros((len(kpi_list), len(KINDS)), dtype=np.bool_)
+        for i, (kpi, info) in enumerate(kpi_list):
+            if used[i] and kpi.direction != "range" and not (refuse and refuse(info)):
+                allowed[i] = [name in TARGET_KINDS[kpi.frequency] for name in KINDS]
+        if (has_target & ~allowed[k, kind]).any():
+            return None
+        k_list, p_list = k.tolist(), p.tolist()
+        for i in np.flatnonzero(has_target).tolist():
+            kpi, target_n, flag_n = kpi_list[k_list[i]][0], targets[i], flags[i]
+            try:
+                scoring.check_target(
+                    rules.schemes[kpi.scheme_name], kpi.direction, target=target_n, red_flag=flag_n
+                )
+            except scoring.TargetError:
+                return None
+            checked.targets.append((kpi, keys[p_list[i]], cast(float, target_n), flag_n))
+
+    pks = [kpi.pk for kpi, _ in kpi_list]
+    checked.kpis = {info.id: info for _, info in kpi_list}
+    comments = comment_column if rows.has_comment else None
+    if not has_actual.all():
+        chosen = np.flatnonzero(has_actual)
+        k, p = k[chosen], p[chosen]
+        actuals = [actuals[i] for i in chosen.tolist()]
+        comments = [comments[i] for i in chosen.tolist()] if comments is not None else None
+    checked.value_kpis = [pks[i] for i in k.tolist()]
+    checked.value_periods = [keys[j] for j in p.tolist()]
+    checked.value_numbers = cast(list[float], actuals)
+    if comments is not None:
+        checked.value_comments = ["" if c is None else str(c) for c in comments]
+    return checked
+
+
+def _floats(column: list[Any]) -> list[float | None] | None:
+    """A column's cells as numbers, exactly as `number` reads them; None when some cell needs
+    `number`'s careful reading (a thousands separator, a decimal comma, text that is no number,
+    a number that is not finite) or is unusual (True, a date)."""
+    types = set(map(type, column))
+    if not types <= {str, int, float, type(None)}:
+        return None
+    present = [v for v in column if v is not None] if type(None) in types else column
+    if not present:
+        return cast(list[float | None], column)
+    try:
+        # float() refuses commas and inner spaces: the only text that `number` rewrites.
+        numbers = list(map(float, present))
+    except (ValueError, OverflowError):
+        return None
+    if not np.isfinite(np.array(numbers, dtype=np.float64)).all():
+        return None
+    if len(numbers) == len(column):
+        return cast(list[float | None], numbers)
+    it = iter(numbers)
+    return [None if v is None else next(it) for v in column]
+
+
+def _present(column: list[float | None]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Which cells hold a number, and the numbers (NaN where a cell is empty)."""
+    n, missing = len(column), column.count(None)
+    if missing == 0:
+        return np.ones(n, dtype=np.bool_), np.array(column, dtype=np.float64)
+    if missing == n:
+        return np.zeros(n, dtype=np.bool_), np.full(n, np.nan)
+    values = np.array([np.nan if v is None else v for v in column], dtype=np.float64)
+    return ~np.isnan(values), values
 
 
 # Preview

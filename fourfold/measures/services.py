@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import gc
+import itertools
+import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -14,10 +18,15 @@ from django.utils import timezone
 from .models import Measurement, MeasurementVersion, Target, TargetVersion
 
 CHUNK = 500
+# Up to this many distinct periods, only the existing rows of those periods are read.
+PERIODS_FILTERED = 24
+# Rows in one INSERT on SQLite (within its limit on parameters).
+ROWS_PER_INSERT = 500
 
 
-@dataclass(frozen=True)
-class ValueEntry:
+class ValueEntry(NamedTuple):
+    """A value to record (a named tuple: a million of them are made on a big import)."""
+
     kpi_id: int
     period: str
     value: float
@@ -45,27 +54,45 @@ class WriteCount:
         )
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a big import makes millions of objects that hold no
+    cycles (rows, tuples, strings): each collection would go through all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _user_id(actor: AbstractBaseUser | None) -> int | None:
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
 def _existing(
-    model: Any, columns: str, kpi_ids: Iterable[int]
+    model: Any, columns: str, entries: Sequence[ValueEntry] | Sequence[TargetEntry]
 ) -> dict[tuple[int, str], tuple[Any, ...]]:
-    """Current rows for these KPIs keyed by (kpi_id, period), read in a few raw queries."""
+    """The current rows of these entries' KPIs keyed by (kpi_id, period), read in a few raw
+    queries; only those of the entries' periods when they are few (an upsert of one month)."""
     table = model._meta.db_table
     found: dict[tuple[int, str], tuple[Any, ...]] = {}
-    ids = sorted(set(kpi_ids))
+    ids = sorted({e.kpi_id for e in entries})
+    keys = sorted({e.period for e in entries})
+    when, when_params = "", []
+    if len(keys) <= PERIODS_FILTERED:
+        when, when_params = f" AND period IN ({','.join(['%s'] * len(keys))})", keys
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             marks = ",".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT kpi_id, period, {columns} FROM {table} WHERE kpi_id IN ({marks})",  # noqa: S608
-                chunk,
+                f"SELECT kpi_id, period, {columns} FROM {table} "  # noqa: S608
+                f"WHERE kpi_id IN ({marks}){when}",
+                [*chunk, *when_params],
             )
-            for row in cursor.fetchall():
-                found[(row[0], row[1])] = row[2:]
+            found.update(((row[0], row[1]), row[2:]) for row in cursor.fetchall())
     return found
 
 
@@ -73,19 +100,80 @@ def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> 
     if not rows:
         return
     table = model._meta.db_table
-    with connection.cursor() as cursor:
+    names = ", ".join(columns)
+    # The driver's own cursor, its errors turned into Django's (IntegrityError and the like).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             # COPY is several times faster than INSERT for a million rows.
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            # The driver's own executemany: Django's wrapper copies every row on the way.
-            marks = ", ".join(["?"] * len(columns))
+            return
+        if connection.vendor != "sqlite":
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+            return
+        # Many rows per INSERT: half the time of one statement a row for a million rows.
+        limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_INSERT, limit // len(columns)))
+        one = f"({', '.join(['?'] * len(columns))})"
+        full = len(rows) - len(rows) % per
+        flat = itertools.chain.from_iterable
+        if full:
             cursor.cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                rows,
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * per)}",  # noqa: S608
+                [tuple(flat(rows[start : start + per])) for start in range(0, full, per)],
             )
+        if full < len(rows):
+            many = ", ".join([one] * (len(rows) - full))
+            cursor.cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {many}",  # noqa: S608
+                tuple(flat(rows[full:])),
+            )
+
+
+def _executemany(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if connection.vendor == "sqlite":
+        # The driver's own executemany: Django's wrapper copies every row on the way.
+        with connection.wrap_database_errors:
+            cursor.cursor.executemany(sql.replace("%s", "?"), rows)
+    else:
+        cursor.executemany(sql, rows)
+
+
+def _supersede(
+    model: Any, version: Any, copied: Sequence[str], ids: list[int], **stamp: Any
+) -> None:
+    """Copy the rows with these ids into their history table, inside the database, before they
+    change: the copied columns keep their names, the `stamp` columns get one value for all."""
+    marks = []
+    for name in stamp:
+        if connection.vendor == "postgresql":
+            # A bare parameter in a SELECT list has no type that PostgreSQL could infer.
+            marks.append(f"CAST(%s AS {version._meta.get_field(name).db_type(connection)})")
+        else:
+            marks.append("%s")
+    head = (
+        f"INSERT INTO {version._meta.db_table} ({', '.join([*copied, *stamp])}) "  # noqa: S608
+        f"SELECT {', '.join([*copied, *marks])} FROM {model._meta.db_table} WHERE id IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks_in = ",".join(["%s"] * len(chunk))
+            cursor.execute(f"{head}({marks_in})", [*stamp.values(), *chunk])
+
+
+MEASUREMENT_COPIED = (
+    "kpi_id",
+    "period",
+    "value",
+    "comment",
+    "source",
+    "source_detail",
+    "entered_by_id",
+    "entered_at",
+)
 
 
 def record_values(
@@ -101,57 +189,42 @@ def record_values(
     at = at or timezone.now()
     user = _user_id(actor)
     stamp = connection.ops.adapt_datetimefield_value(at)
-    count = WriteCount()
-    with transaction.atomic():
-        existing = _existing(
-            Measurement,
-            "id, value, comment, source, source_detail, entered_by_id, entered_at",
-            (e.kpi_id for e in entries),
-        )
+    detail = source_detail
+    with gc_paused(), transaction.atomic():
+        existing = _existing(Measurement, "id, value, comment", entries)
         new_rows: list[tuple[Any, ...]] = []
-        versions: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        for e in entries:
-            old = existing.get((e.kpi_id, e.period))
+        unchanged = 0
+        for kpi_id, period, value, comment in entries:
+            old = existing.get((kpi_id, period))
             if old is None:
                 new_rows.append(
-                    (e.kpi_id, e.period, e.value, e.comment, source, source_detail, user, stamp)
+                    (kpi_id, period, value, comment, source, source_detail, user, stamp)
                 )
-                count.created += 1
-                continue
-            pk, value, comment, old_source, old_detail, old_user, old_at = old
-            if value == e.value and (comment or "") == e.comment:
-                count.unchanged += 1
-                continue
-            versions.append(
-                (e.kpi_id, e.period, value, comment, old_source, old_detail, old_user, old_at)
-                + (stamp, user, reason)
-            )
-            updates.append((e.value, e.comment, source, source_detail, user, stamp, pk))
-            count.changed += 1
-        columns = ["kpi_id", "period", "value", "comment", "source", "source_detail"]
-        _insert(Measurement, [*columns, "entered_by_id", "entered_at"], new_rows)
-        _insert(
-            MeasurementVersion,
-            [
-                *columns,
-                "entered_by_id",
-                "entered_at",
-                "superseded_at",
-                "superseded_by_id",
-                "reason",
-            ],
-            versions,
-        )
+            elif old[1] == value and (old[2] or "") == comment:
+                unchanged += 1
+            else:
+                updates.append((value, comment, source, detail, user, stamp, old[0]))
         if updates:
+            _supersede(
+                Measurement,
+                MeasurementVersion,
+                MEASUREMENT_COPIED,
+                [row[-1] for row in updates],
+                superseded_at=stamp,
+                superseded_by_id=user,
+                reason=reason,
+            )
             table = Measurement._meta.db_table
             with connection.cursor() as cursor:
-                cursor.executemany(
+                _executemany(
+                    cursor,
                     f"UPDATE {table} SET value = %s, comment = %s, source = %s, "  # noqa: S608
                     "source_detail = %s, entered_by_id = %s, entered_at = %s WHERE id = %s",
                     updates,
                 )
-    return count
+        _insert(Measurement, MEASUREMENT_COPIED, new_rows)
+    return WriteCount(len(new_rows), len(updates), unchanged)
 
 
 def set_targets(
@@ -167,44 +240,38 @@ def set_targets(
     user = _user_id(actor)
     stamp = connection.ops.adapt_datetimefield_value(at)
     fields = Target.FIELDS
-    count = WriteCount()
-    with transaction.atomic():
-        existing = _existing(
-            Target,
-            "id, " + ", ".join(fields) + ", changed_by_id, changed_at, source, reason",
-            (e.kpi_id for e in entries),
-        )
+    with gc_paused(), transaction.atomic():
+        existing = _existing(Target, "id, " + ", ".join(fields), entries)
+        base = ["kpi_id", "period", *fields, "changed_by_id", "changed_at", "source", "reason"]
         new_rows: list[tuple[Any, ...]] = []
-        versions: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        n = len(fields)
+        unchanged = 0
         for e in entries:
             old = existing.get((e.kpi_id, e.period))
             if old is None:
                 new_rows.append((e.kpi_id, e.period, *e.fields, user, stamp, source, reason))
-                count.created += 1
-                continue
-            pk, old_fields, rest = old[0], old[1 : n + 1], old[n + 1 :]
-            if tuple(old_fields) == e.fields:
-                count.unchanged += 1
-                continue
-            versions.append((e.kpi_id, e.period, *old_fields, *rest, stamp, user, reason))
-            updates.append((*e.fields, user, stamp, source, reason, pk))
-            count.changed += 1
-        base = ["kpi_id", "period", *fields, "changed_by_id", "changed_at", "source", "reason"]
-        _insert(Target, base, new_rows)
-        _insert(
-            TargetVersion,
-            [*base, "superseded_at", "superseded_by_id", "superseding_reason"],
-            versions,
-        )
+            elif tuple(old[1:]) == e.fields:
+                unchanged += 1
+            else:
+                updates.append((*e.fields, user, stamp, source, reason, old[0]))
         if updates:
+            _supersede(
+                Target,
+                TargetVersion,
+                base,
+                [row[-1] for row in updates],
+                superseded_at=stamp,
+                superseded_by_id=user,
+                superseding_reason=reason,
+            )
             table = Target._meta.db_table
             sets = ", ".join(f"{f} = %s" for f in fields)
             with connection.cursor() as cursor:
-                cursor.executemany(
+                _executemany(
+                    cursor,
                     f"UPDATE {table} SET {sets}, changed_by_id = %s, changed_at = %s, "  # noqa: S608
                     "source = %s, reason = %s WHERE id = %s",
                     updates,
                 )
-    return count
+        _insert(Target, base, new_rows)
+    return WriteCount(len(new_rows), len(updates), unchanged)
