@@ -73,6 +73,19 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process keeps its own caches in memory. "scores" holds computed scores (see
+# fourfold/scoring/cache.py), kept as objects: a whole organization's are hundreds of MB for
+# 20,000 KPIs, so only a few, and only those that took long enough to compute to matter.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "scores": {
+        "BACKEND": "fourfold.scoring.cache.ObjectCache",
+        "LOCATION": "scores",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 4, "MIN_SECONDS": 0.05},
+    },
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

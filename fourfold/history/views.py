@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.audit.models import AuditEntry
 from fourfold.measures.models import KPI, Source
 from fourfold.strategy.models import Unit
@@ -85,7 +85,7 @@ class FilterForm(forms.Form):
 
 def _allowed(request: HttpRequest) -> Access:
     """Administrators and editors; viewers are refused, strangers see nothing here."""
-    access = Access.of(request.user)
+    access = access_for(request)
     if access.is_admin or access.editable:
         return access
     if access.viewable:

@@ -12,7 +12,7 @@ from fourfold.accounts.access import Access
 from fourfold.core import periods
 from fourfold.files.values import NATIVE, number
 from fourfold.measures.models import KPI, Measurement
-from fourfold.scoring import engine, readout
+from fourfold.scoring import cache, readout
 from fourfold.strategy.models import Unit
 from fourfold.web.periods import in_kind, label
 
@@ -148,7 +148,7 @@ def attach_scores(rows: list[Row], unit: str, today: dt.date) -> None:
     """Each row's score and status for its period, from the engine."""
     if not rows:
         return
-    scores = engine.compute(unit=unit, today=today)
+    scores = cache.scores(unit=unit, today=today)
     position = {k["id"]: i for i, k in enumerate(scores.index.kpi)}
     for row in rows:
         at = position.get(row.id)

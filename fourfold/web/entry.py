@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.audit.models import record
 from fourfold.core.periods import PeriodError
 from fourfold.files import export, values
@@ -48,7 +48,7 @@ FIELD_CHOICES = [
 @require_safe
 @login_required
 def my_kpis(request: HttpRequest) -> HttpResponse:
-    access = Access.of(request.user)
+    access = access_for(request)
     organization = Organization.get()
     page = mine.mine(access, timezone.localdate(), organization.fiscal_year_start)
     context = {"organization": organization, "mine": page}
@@ -92,7 +92,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 def _grid(
     request: HttpRequest, code: str
 ) -> tuple[Access, Any, Organization, entry_grid.Grid | None, str]:
-    access = Access.of(request.user)
+    access = access_for(request)
     unit = access.unit_or_404(code)
     organization = Organization.get()
     today = timezone.localdate()
@@ -220,7 +220,7 @@ def validate(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's values and targets as CSV or XLSX, long or wide, as `fourfold export` writes."""
-    access = Access.of(request.user)
+    access = access_for(request)
     unit = access.unit_or_404(code)
     kind = request.GET.get("format", "csv")
     layout = request.GET.get("layout", "long")
@@ -297,7 +297,7 @@ def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
 
 def _plan(request: HttpRequest, stored: dict[str, Any]) -> dict[str, Any]:
     """Read and check the stored file again, as it is now: the preview's context."""
-    access = Access.of(request.user)
+    access = access_for(request)
     data = base64.b64decode(stored["data"])
     context: dict[str, Any] = {"upload": stored}
     try:

@@ -20,7 +20,7 @@ from fourfold.core.periods import Period, PeriodError, parse_period
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import engine, readout
-from fourfold.scoring.engine import compute
+from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization, Unit
 
 from . import periods as choose

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
 from fourfold.measures.models import (
@@ -31,7 +31,7 @@ from fourfold.measures.models import (
 )
 from fourfold.reviews.models import Comment
 from fourfold.reviews.services import add_comment
-from fourfold.scoring import engine
+from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
 from . import objective as objective_page
@@ -382,7 +382,7 @@ def _render(
     period, error = objective_page.requested_period(key, organization, today)
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
-    page = build(engine.compute(unit=unit.code, today=today), unit, kpi, period, today)
+    page = build(cache.scores(unit=unit.code, today=today), unit, kpi, period, today)
     choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
@@ -396,7 +396,7 @@ def _render(
 @login_required
 def page(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """A KPI over time: chart, periods with who entered what, history, comments, definition."""
-    found_unit, kpi = _kpi_or_404(Access.of(request.user), unit, code)
+    found_unit, kpi = _kpi_or_404(access_for(request), unit, code)
     return _render(request, found_unit, kpi, request.GET.get("period", ""))
 
 
@@ -404,7 +404,7 @@ def page(request: HttpRequest, unit: str, code: str) -> HttpResponse:
 @login_required
 def comment(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """Anyone who can view the KPI may comment on one of its periods."""
-    found_unit, kpi = _kpi_or_404(Access.of(request.user), unit, code)
+    found_unit, kpi = _kpi_or_404(access_for(request), unit, code)
     fiscal_start = Organization.get().fiscal_year_start
     form = objective_page.PeriodCommentForm(request.POST, fiscal_start=fiscal_start)
     if not form.is_valid():

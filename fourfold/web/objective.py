@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.core import periods
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.reviews.services import add_comment
-from fourfold.scoring import engine, readout
+from fourfold.scoring import cache, engine, readout
 from fourfold.strategy.models import Link, Objective, Organization, Unit
 
 from . import periods as choose
@@ -275,7 +275,7 @@ def _render(
     organization = Organization.get()
     today = timezone.localdate()
     period, error = requested_period(key, organization, today)
-    page = build(engine.compute(unit=unit.code, today=today), unit, objective, period)
+    page = build(cache.scores(unit=unit.code, today=today), unit, objective, period)
     # Objectives of units the reader may not see are named no more than their units are.
     page.aligned = [a for a in page.aligned if a.unit is not None and access.can_view(a.unit.pk)]
     page.drives = [a for a in page.drives if a.unit is not None and access.can_view(a.unit.pk)]
@@ -301,7 +301,7 @@ def _render(
 @login_required
 def page(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """An objective for a period: its score over time and everything that feeds it."""
-    access, found_unit, objective = _objective_or_404(Access.of(request.user), unit, code)
+    access, found_unit, objective = _objective_or_404(access_for(request), unit, code)
     return _render(request, access, found_unit, objective, request.GET.get("period", ""))
 
 
@@ -309,7 +309,7 @@ def page(request: HttpRequest, unit: str, code: str) -> HttpResponse:
 @login_required
 def comment(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """Anyone who can view the objective may comment on it."""
-    access, found_unit, objective = _objective_or_404(Access.of(request.user), unit, code)
+    access, found_unit, objective = _objective_or_404(access_for(request), unit, code)
     form = CommentForm(request.POST)
     key = request.POST.get("return_period", "")
     if not form.is_valid():

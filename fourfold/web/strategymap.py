@@ -20,7 +20,7 @@ from fourfold.accounts.access import access_for
 from fourfold.core import layout
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring import engine, readout
-from fourfold.scoring.engine import compute
+from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Link, Organization
 
 from . import periods as choose

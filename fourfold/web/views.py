@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from fourfold.accounts.access import access_for
 from fourfold.core.periods import PeriodError, parse_period
-from fourfold.scoring.engine import compute
+from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization
 
 from . import periods, scorecard

@@ -194,4 +194,4 @@ def test_the_grid_takes_a_fixed_number_of_queries(
         assert client.get("/units/top/entry/?period=2026-02").status_code == 200
 
 
-QUERIES = 21
+QUERIES = 20

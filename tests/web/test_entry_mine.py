@@ -139,7 +139,7 @@ def test_my_kpis_take_a_fixed_number_of_queries(
         assert client.get("/my/kpis/").status_code == 200
 
 
-QUERIES = 12
+QUERIES = 11
 
 
 def test_an_owner_rejects_a_value_with_a_reason(client: Client) -> None:

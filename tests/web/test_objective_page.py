@@ -207,8 +207,8 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     ActionItem.objects.create(unit=Unit.objects.get(code="top"), objective=top, title="Act")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the objective (1), the
     # organization (1), the engine's nine, KPIs, aligned objectives, links, comments and
-    # actions (5), and the navigation's own check (1).
-    with django_assert_num_queries(23):
+    # actions (5). The navigation reuses the roles read for the page.
+    with django_assert_num_queries(22):
         response = signed_in.get("/units/top/objectives/top-o00/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b"/units/top/kpis/") == kpis

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from fourfold.core import periods
-from fourfold.scoring import engine, readout
+from fourfold.scoring import cache, readout
 
 from ..auth import access_of
 from ..common import READ_ERRORS, period_key, responses, unit_id
@@ -37,5 +37,5 @@ def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
     key = period_key(
         filters.period or periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
     )
-    scores = engine.compute(unit=filters.unit, today=today)
+    scores = cache.scores(unit=filters.unit, today=today)
     return list(readout.unit_rows(scores, filters.unit, key))
