@@ -30,10 +30,10 @@ from fourfold.measures.models import KPI, Measurement, Scheme, Source, Target
 from fourfold.measures.services import (
     TargetEntry,
     ValueEntry,
-    gc_paused,
     record_values,
     set_targets,
 )
+from fourfold.memory import gc_paused
 from fourfold.strategy.models import Organization
 
 REQUIRED = ("kpi", "period", "actual")

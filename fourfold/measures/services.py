@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
+
+from fourfold.memory import gc_paused
 
 from .models import Measurement, MeasurementVersion, Target, TargetVersion
 
@@ -52,19 +52,6 @@ class WriteCount:
             self.changed + other.changed,
             self.unchanged + other.unchanged,
         )
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a big import makes millions of objects that hold no
-    cycles (rows, tuples, strings): each collection would go through all of them again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _user_id(actor: AbstractBaseUser | None) -> int | None:

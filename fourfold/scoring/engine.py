@@ -24,6 +24,7 @@ from fourfold.measures.models import (
     Target,
     TargetVersion,
 )
+from fourfold.memory import gc_paused
 from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard, Unit
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
@@ -255,8 +256,15 @@ def compute(
 ) -> Scores:
     """Score every node for every period, from the database as it stands (or stood).
 
-    With `unit`, only that unit and the units below it are loaded and scored.
+    With `unit`, only that unit and the units below it are loaded and scored. The cyclic
+    garbage collector waits meanwhile: the rows read make no cycles, and a full collection
+    in the middle of them would go through them all (tens of ms on a page).
     """
+    with gc_paused():
+        return _compute(today=today, as_of=as_of, unit=unit)
+
+
+def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | None) -> Scores:
     today = today or (as_of.date() if as_of else timezone.localdate())
     org = Organization.get()
     fs = org.fiscal_year_start

@@ -66,3 +66,13 @@ def test_one_missing_year_between_two_is_kept_as_itself() -> None:
     assert scores.inputs.year_starts is not None
     assert [start // 12 for start in scores.inputs.year_starts] == [2024, 2025, 2026]
     assert scores.locate("2025-07") == ("month", 12 + 6)
+
+
+@pytest.mark.django_db
+def test_scoring_leaves_the_garbage_collector_on() -> None:
+    import gc
+
+    cards.load_small()
+    assert gc.isenabled()
+    compute(today=TODAY)
+    assert gc.isenabled()
