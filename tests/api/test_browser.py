@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 from tests.web import cards
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
+pytestmark = MARKS
 
 
 def test_it_creates_shows_once_uses_and_revokes_a_token(live_server: LiveServer) -> None:
@@ -41,15 +22,12 @@ def test_it_creates_shows_once_uses_and_revokes_a_token(live_server: LiveServer)
     ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
     Role.objects.create(user=ada, kind=Role.Kind.EDITOR, unit=None)
     ApiToken.issue(ada, "Quarterly dashboard", "read")
-    SCREENSHOTS.mkdir(exist_ok=True)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{live_server.url}/api-tokens/")
-        page.get_by_label("Username").fill("ada")
-        page.get_by_label("Password").fill("correct horse")
-        page.get_by_role("button", name="Sign in").click()
+        fill_sign_in(page, "ada", "correct horse")
         expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
         expect(page.get_by_role("link", name="API tokens")).to_have_attribute(
             "aria-current", "page"

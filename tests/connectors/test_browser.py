@@ -6,7 +6,6 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -15,14 +14,10 @@ from fourfold.connectors import services
 from fourfold.connectors.models import Connector
 from fourfold.measures.models import KPI, Source
 from fourfold.measures.services import ValueEntry, record_values
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 from tests.web import cards
-from tests.web.test_browser import ARGS, CHROMIUM, SCREENSHOTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
+pytestmark = MARKS
 
 QUERY = "SELECT code AS kpi, month AS period, amount AS value FROM kpi_values"
 
@@ -79,14 +74,11 @@ def narrow(page: Page, url: str, name: str) -> None:
 
 def test_data_sources_and_history_pages(live_server: LiveServer, tmp_path: Path) -> None:
     prepare(tmp_path)
-    SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{live_server.url}/sources/")
-        page.get_by_label("Username").fill("root")
-        page.get_by_label("Password").fill("correct horse")
-        page.get_by_role("button", name="Sign in").click()
+        fill_sign_in(page, "root", "correct horse")
         expect(page.get_by_role("heading", level=1)).to_have_text("Data sources")
         expect(page.locator(".main-nav [aria-current=page]")).to_have_text("Data sources")
         expect(page.get_by_text("Succeeded")).to_be_visible()

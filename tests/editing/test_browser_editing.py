@@ -3,46 +3,26 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 from tests.web import cards
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "correct horse battery"
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=900)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
+pytestmark = MARKS
 
 
 def sign_in(page: Page, url: str, username: str) -> None:
     page.goto(url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, username, PASSWORD)
 
 
 def shoot(page: Page, name: str) -> None:
@@ -66,11 +46,10 @@ def test_an_editor_designs_and_an_administrator_adds_a_viewer(live_server: LiveS
     for username, kind in (("eve", Role.Kind.EDITOR), ("ada", Role.Kind.ADMIN)):
         user = User.objects.create_user(username, f"{username}@acme.example", PASSWORD)
         Role.objects.create(user=user, kind=kind, unit=None if kind == Role.Kind.ADMIN else acme)
-    SCREENSHOTS.mkdir(exist_ok=True)
     design = f"{live_server.url}/units/acme/design/"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport=DESKTOP)
         sign_in(page, design, "eve")
         expect(page).to_have_url(design)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -13,28 +11,11 @@ from pytest_django.live_server_helper import LiveServer
 from fourfold.accounts.models import Role
 from fourfold.demo.install import DEMO_FILE
 from fourfold.files.load import load
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 
 from . import cards
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
+pytestmark = MARKS
 
 
 def organization() -> tuple[str, str, str, str]:
@@ -50,9 +31,7 @@ def sign_in(page: Page, url: str) -> None:
     page.goto(url)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.screenshot(path=str(SCREENSHOTS / "login.png"), full_page=True)
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, "ada", "correct horse")
 
 
 def test_it_signs_in_reads_a_scorecard_and_changes_unit(live_server: LiveServer) -> None:
@@ -60,11 +39,10 @@ def test_it_signs_in_reads_a_scorecard_and_changes_unit(live_server: LiveServer)
     ada = User.objects.create_user("ada", password="correct horse", first_name="Ada")
     Role.objects.create(user=ada, kind=Role.Kind.VIEWER, unit=None)
     period = "2026-09" if top == "northwind" else "2026-01"
-    SCREENSHOTS.mkdir(exist_ok=True)
 
     # Playwright's sync API runs an event loop: the database is filled before it starts.
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         url = f"{live_server.url}/units/{top}/?period={period}"
         sign_in(page, url)
@@ -126,10 +104,9 @@ def test_it_drills_from_the_scorecard_to_a_kpi_and_its_objective(live_server: Li
             "Grow revenue",
         )
     )
-    SCREENSHOTS.mkdir(exist_ok=True)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         url = f"{live_server.url}/units/{top}/?period={period}"
         sign_in(page, url)
@@ -193,9 +170,8 @@ def test_a_viewer_of_a_division_is_refused_the_company_page(live_server: LiveSer
     from fourfold.strategy.models import Unit
 
     Role.objects.create(user=ada, kind=Role.Kind.VIEWER, unit=Unit.objects.get(code=child))
-    SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sign_in(page, f"{live_server.url}/units/{child}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(child_name)

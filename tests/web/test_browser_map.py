@@ -18,27 +18,13 @@ from fourfold.files.load import load
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
 from fourfold.strategy.models import Unit
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 SVG = "{http://www.w3.org/2000/svg}"
 PERIOD = "2026-09"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
+    *MARKS,
     pytest.mark.skipif(not DEMO_FILE.exists(), reason="needs the Northwind demo file"),
 ]
 
@@ -71,15 +57,12 @@ def test_it_reads_home_opens_a_map_follows_a_box_and_downloads_it(
         unit=machining, title="Service spindle 4", owner=ada, due_date=dt.date(2026, 10, 15)
     )
     ActionItem.objects.create(unit=machining, title="Train setters on SMED", owner=ada)
-    SCREENSHOTS.mkdir(exist_ok=True)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         page.goto(f"{live_server.url}/?period={PERIOD}")
-        page.get_by_label("Username").fill("ada")
-        page.get_by_label("Password").fill("correct horse")
-        page.get_by_role("button", name="Sign in").click()
+        fill_sign_in(page, "ada", "correct horse")
 
         expect(page.get_by_role("heading", level=1)).to_contain_text("at a glance")
         expect(page.locator(".glance")).to_have_count(11)

@@ -14,28 +14,11 @@ from pytest_django.live_server_helper import LiveServer
 from fourfold.demo.install import DEMO_FILE
 from fourfold.files.load import load
 from fourfold.measures.models import KPI, Measurement
+from tests.browser import MARKS, SCREENSHOTS, fill_sign_in, launch
 
 from . import cards
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
+pytestmark = MARKS
 
 
 def organization() -> tuple[str, list[str], str]:
@@ -59,9 +42,7 @@ def shoot(page: Page, name: str) -> None:
 def sign_in(page: Page, url: str) -> None:
     page.goto(url)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    page.get_by_label("Username").fill("carol")
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, "carol", "correct horse")
 
 
 def test_a_contributor_enters_values_and_uploads_a_file(
@@ -76,10 +57,9 @@ def test_a_contributor_enters_values_and_uploads_a_file(
     # The month is not reported yet: due or overdue on My KPIs.
     Measurement.objects.filter(kpi__code__in=codes, period=month).delete()
     first = KPI.objects.get(code=codes[0])
-    SCREENSHOTS.mkdir(exist_ok=True)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sign_in(page, f"{live_server.url}/my/kpis/")
 
