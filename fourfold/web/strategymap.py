@@ -25,7 +25,7 @@ from fourfold.strategy.models import Link, Organization
 
 from . import periods as choose
 from .templatetags.fourfold import score, status_color
-from .units import ancestors, neighbours, visible_units
+from .units import ancestors, neighbours, options, visible_units
 
 STYLE = layout.Style()
 TITLE_LINE = 15
@@ -259,7 +259,7 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
     previous, following = neighbours(keys, period.key, period.fiscal_start)
     context = {
         "organization": organization,
-        "units": units,
+        "unit_options": options(units, node.code),
         "unit": node,
         "ancestors": ancestors(node, by_code),
         "period": period,

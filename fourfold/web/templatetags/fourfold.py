@@ -66,8 +66,3 @@ def status_color(color: str | None) -> str:
         return color
     return NO_STATUS
 
-
-@register.filter
-def indent(depth: int) -> str:
-    """Non-breaking spaces that indent a unit under its parent in a select list."""
-    return "\u00a0\u00a0\u00a0" * depth
