@@ -85,15 +85,20 @@ class Scores:
                 out[("objective", k["objective"])].append(i)
         return out
 
-    def locate(self, key: str) -> tuple[str, int] | None:
-        """The view and column of a period key, or None when no year of the grid holds it."""
-        period = periods.parse_period(key, self.fiscal_start)
-        view = "ytd" if period.kind == "ytd" else period.kind
+    @cached_property
+    def column_of_year(self) -> dict[int, int]:
+        """The first column of each fiscal year of the grid, by the month number of its start."""
         starts = self.inputs.year_starts or [
             periods.month_ordinal(self.inputs.first_month) + 12 * i
             for i in range(self.inputs.n_years)
         ]
-        column_of_year = {start: 12 * i for i, start in enumerate(starts)}
+        return {start: 12 * i for i, start in enumerate(starts)}
+
+    def locate(self, key: str) -> tuple[str, int] | None:
+        """The view and column of a period key, or None when no year of the grid holds it."""
+        period = periods.parse_period(key, self.fiscal_start)
+        view = "ytd" if period.kind == "ytd" else period.kind
+        column_of_year = self.column_of_year
         first = _column(column_of_year, periods.month_ordinal(period.months[0]), self.fiscal_start)
         last = _column(column_of_year, periods.month_ordinal(period.months[-1]), self.fiscal_start)
         if first < 0 or last < 0:
