@@ -16,7 +16,6 @@ from django_htmx.middleware import HtmxDetails
 
 from fourfold.accounts.access import access_for
 from fourfold.core.periods import PeriodError, parse_period
-from fourfold.memory import gc_paused
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization
 
@@ -77,19 +76,16 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     wanted = {"period": period.key, **filters.query()}
     if error is None and not partial and request.GET.dict() != wanted:
         return redirect(canonical)
-    # Hundreds of rows, each a few objects and no cycles: a full garbage collection in the
-    # middle would go through them all; the page's little cyclic garbage waits for the next.
-    with gc_paused():
-        scores = compute(unit=code, today=today)
-        page = scorecard.build(scores, units, unit, period, filters, scorecard.owners(code))
-        context = {
-            "organization": organization,
-            "page": page,
-            "error": error,
-            "kinds": periods.KIND_LABELS,
-        }
-        template = "web/_scorecard.html" if partial else "web/scorecard.html"
-        response = render(request, template, context, status=400 if error else 200)
+    scores = compute(unit=code, today=today)
+    page = scorecard.build(scores, units, unit, period, filters, scorecard.owners(code))
+    context = {
+        "organization": organization,
+        "page": page,
+        "error": error,
+        "kinds": periods.KIND_LABELS,
+    }
+    template = "web/_scorecard.html" if partial else "web/scorecard.html"
+    response = render(request, template, context, status=400 if error else 200)
     if partial and error is None:
         push_url(response, canonical)
     patch_vary_headers(response, ("HX-Request",))

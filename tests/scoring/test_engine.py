@@ -76,3 +76,15 @@ def test_scoring_leaves_the_garbage_collector_on() -> None:
     assert gc.isenabled()
     compute(today=TODAY)
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_a_request_leaves_the_garbage_collector_on(client: object) -> None:
+    import gc
+
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    cards.load_small()
+    client.get("/units/acme/")
+    assert gc.isenabled()

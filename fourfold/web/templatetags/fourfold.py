@@ -65,4 +65,3 @@ def status_color(color: str | None) -> str:
     if HEX.fullmatch(color) or NAME.fullmatch(color):
         return color
     return NO_STATUS
-
