@@ -143,6 +143,9 @@ def setup_django() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "fourfold.settings"
     import django
 
+    from fourfold.memory import keep_freed_memory
+
+    keep_freed_memory()  # as the command line and the WSGI application do
     django.setup()
 
 

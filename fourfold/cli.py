@@ -28,6 +28,10 @@ def setup() -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
 
+    from fourfold.memory import keep_freed_memory
+
+    keep_freed_memory()
+
     try:
         django.setup()
         from django.db import connection

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -135,9 +134,7 @@ def _grid_years(months: list[int], fiscal_start: int) -> list[int]:
 
 
 def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return list(cursor.fetchall())
+    return [row for rows in _chunks(sql, params) for row in rows]
 
 
 def _below(parent: Mapping[int, int | None], unit: int, top: int) -> bool:
@@ -173,29 +170,66 @@ def _as_of_rows(
     return list(found.values()) + [r[:-1] for r in latest.values()]
 
 
-def _cells(
-    rows: list[tuple[Any, ...]],
-    kpi_pos: Mapping[int, int],
-    slot_of: Mapping[str, tuple[int, int]],
-    n_numbers: int,
-) -> tuple[evaluate.Ints, evaluate.Ints, evaluate.Ints, list[evaluate.F]]:
-    """Rows (kpi_id, period, *numbers) as arrays of KPI position, level, slot and each number.
+class _Codes(dict[str, int]):
+    """A number for each period text, in the order first met."""
 
-    Rows of KPIs not loaded and of periods outside the grid are left out. Columnwise, so that
-    a million values take no Python loop per row.
+    def __missing__(self, text: str) -> int:
+        self[text] = code = len(self)
+        return code
+
+
+@dataclass
+class _Read:
+    """Rows (kpi_id, period, *numbers) read as columns; periods as numbers in `_Codes`."""
+
+    kpi_id: evaluate.Ints
+    period: evaluate.Ints
+    numbers: list[evaluate.F]
+
+
+# Rows are turned into arrays this many at a time, so that the Python objects of only one
+# chunk are alive at once: the memory they take is reused chunk after chunk instead of a
+# million rows' worth being allocated (page faults) and freed again at every computation.
+CHUNK = 65_536
+
+
+def _chunks(sql: str, params: list[Any] | None = None) -> Iterator[list[tuple[Any, ...]]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+
+
+def _read(chunks: Iterable[list[tuple[Any, ...]]], width: int, codes: _Codes) -> _Read:
+    parts: list[list[Any]] = [[] for _ in range(width)]
+    code = codes.__getitem__
+    for rows in chunks:
+        n = len(rows)
+        parts[0].append(np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n))
+        parts[1].append(np.fromiter(map(code, map(itemgetter(1), rows)), dtype=np.int64, count=n))
+        for i in range(2, width):
+            # A NULL (no red flag, no band) is None, which becomes NaN.
+            parts[i].append(np.array(list(map(itemgetter(i), rows)), dtype=np.float64))
+    ints, floats = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    columns = [np.concatenate([ints if i < 2 else floats, *part]) for i, part in enumerate(parts)]
+    return _Read(columns[0], columns[1], columns[2:])
+
+
+def _cells(
+    read: _Read, kpi_table: evaluate.Ints, levels: evaluate.Ints, slots: evaluate.Ints
+) -> tuple[evaluate.Ints, evaluate.Ints, evaluate.Ints, list[evaluate.F]]:
+    """The rows read as arrays of KPI position, level, slot and each number.
+
+    `kpi_table[kpi_id]` is the KPI's position, -1 for one not loaded; `levels[code]` and
+    `slots[code]` place each period, level -1 for one outside the grid. Rows of KPIs not
+    loaded and of periods outside the grid are left out.
     """
-    # itemgetter per column, as zip(*rows) of a million rows is several times slower.
-    columns = [list(map(itemgetter(i), rows)) for i in range(2 + n_numbers)]
-    n = len(rows)
-    pos = np.fromiter(map(kpi_pos.get, columns[0], repeat(-1)), dtype=np.int64, count=n)
-    texts = list(slot_of)
-    where = {text: i for i, text in enumerate(texts)}
-    levels = np.array([slot_of[t][0] for t in texts] + [-1], dtype=np.int64)
-    slots = np.array([slot_of[t][1] for t in texts] + [-1], dtype=np.int64)
-    index = np.fromiter(map(where.get, columns[1], repeat(len(texts))), dtype=np.int64, count=n)
-    keep = (pos >= 0) & (levels[index] >= 0)
-    numbers = [np.array(c, dtype=np.float64)[keep] for c in columns[2:]]
-    return pos[keep], levels[index][keep], slots[index][keep], numbers
+    ids = read.kpi_id
+    known = (ids >= 0) & (ids < len(kpi_table))
+    pos = np.where(known, kpi_table[np.where(known, ids, 0)], -1)
+    level = levels[read.period]
+    keep = (pos >= 0) & (level >= 0)
+    return pos[keep], level[keep], slots[read.period][keep], [c[keep] for c in read.numbers]
 
 
 # A subtree of at most this many units is selected in SQL by its unit ids; a larger one (most
@@ -308,7 +342,6 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
             children_of[p].append(pk)
     if subtree is not None:
         kpis += _outside_inputs(kpis, kpi_unit, unit_code, children_of)
-    kpi_pos = {k[0]: i for i, k in enumerate(kpis)}
 
     def node_scheme(scheme_id: int | None, rollup: str) -> int:
         if scheme_id is not None:
@@ -316,49 +349,68 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
         return share_pos if rollup == "share_met" else default_pos
 
     only = "" if subtree is None else f" AND kpi_id IN ({','.join(str(k[0]) for k in kpis) or 0})"
+    codes = _Codes()
     if as_of is None:
-        value_rows = _rows(
-            f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}"  # noqa: S608
+        values = _read(
+            _chunks(
+                f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}"  # noqa: S608
+            ),
+            3,
+            codes,
         )
-        target_rows = _rows(
-            f"SELECT kpi_id, period, target, red_flag, low, high FROM {Target._meta.db_table} "  # noqa: S608
-            f"WHERE 1=1{only}"
+        targets = _read(
+            _chunks(
+                "SELECT kpi_id, period, target, red_flag, low, high "
+                f"FROM {Target._meta.db_table} WHERE 1=1{only}"  # noqa: S608
+            ),
+            6,
+            codes,
         )
     else:
-        value_rows = _as_of_rows(
-            Measurement, MeasurementVersion, "value", "entered_at", as_of, only
+        values = _read(
+            [_as_of_rows(Measurement, MeasurementVersion, "value", "entered_at", as_of, only)],
+            3,
+            codes,
         )
-        target_rows = _as_of_rows(
-            Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of, only
+        targets = _read(
+            [
+                _as_of_rows(
+                    Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of, only
+                )
+            ],
+            6,
+            codes,
         )
 
-    parsed: dict[str, periods.Period | None] = {}
-    for text in set(map(itemgetter(1), value_rows)) | set(map(itemgetter(1), target_rows)):
+    parsed: list[periods.Period | None] = []
+    for text in codes:
         try:
-            parsed[text] = periods.parse_period(text, fs)
+            parsed.append(periods.parse_period(text, fs))
         except periods.PeriodError:
-            parsed[text] = None  # written under another fiscal year start: ignored
+            parsed.append(None)  # written under another fiscal year start: ignored
     year_starts = _grid_years(
-        [periods.month_ordinal(p.months[0]) for p in parsed.values() if p]
+        [periods.month_ordinal(p.months[0]) for p in parsed if p]
         + [periods.month_ordinal(f"{today:%Y-%m}")],
         fs,
     )
     column_of_year = {start: 12 * i for i, start in enumerate(year_starts)}
-    slot_of: dict[str, tuple[int, int]] = {}
-    for text, found in parsed.items():
+    levels = np.full(len(parsed), -1, dtype=np.int64)
+    slots = np.full(len(parsed), -1, dtype=np.int64)
+    for code, found in enumerate(parsed):
         if found is not None and found.kind in KIND_LEVEL:
-            level = KIND_LEVEL[found.kind]
-            slot_of[text] = (
-                level,
-                _column(column_of_year, periods.month_ordinal(found.months[0]), fs)
-                // (12 // evaluate.SLOTS_PER_YEAR[level]),
+            levels[code] = level = KIND_LEVEL[found.kind]
+            slots[code] = _column(column_of_year, periods.month_ordinal(found.months[0]), fs) // (
+                12 // evaluate.SLOTS_PER_YEAR[level]
             )
 
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
-    vk, vl, vs, (vv,) = _cells(value_rows, kpi_pos, slot_of, 1)
+    kpi_ids = np.array([k[0] for k in kpis], dtype=np.int64)
+    kpi_table = np.full(int(kpi_ids.max(initial=0)) + 1, -1, dtype=np.int64)
+    kpi_table[kpi_ids] = np.arange(len(kpis))
+    vk, vl, vs, (vv,) = _cells(values, kpi_table, levels, slots)
     keep = vl == kpi_freq[vk]  # a value at the KPI's own frequency
     vk, vs, vv = vk[keep], vs[keep], vv[keep]
-    tk, tl, ts, tcols = _cells(target_rows, kpi_pos, slot_of, 4)
+    tk, tl, ts, tcols = _cells(targets, kpi_table, levels, slots)
     keep = tl >= kpi_freq[tk]  # a target for a period not finer than the KPI's
     tk, tl, ts = tk[keep], tl[keep], ts[keep]
     tarr = np.stack([c[keep] for c in tcols], axis=1)

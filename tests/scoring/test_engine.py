@@ -1,13 +1,16 @@
-"""The engine's grid of years: a stray period far from the rest costs one year, not thousands."""
+"""The engine: its grid of years (a stray period far from the rest costs one year, not
+thousands), its reading of the rows in chunks, and the garbage collector."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from fourfold.measures.models import KPI
 from fourfold.measures.services import ValueEntry, record_values
+from fourfold.scoring import engine
 from fourfold.scoring.engine import compute
 from fourfold.scoring.readout import unit_rows
 from tests.web import cards
@@ -66,6 +69,35 @@ def test_one_missing_year_between_two_is_kept_as_itself() -> None:
     assert scores.inputs.year_starts is not None
     assert [start // 12 for start in scores.inputs.year_starts] == [2024, 2025, 2026]
     assert scores.locate("2025-07") == ("month", 12 + 6)
+
+
+@pytest.mark.django_db
+def test_rows_read_in_many_chunks_score_as_rows_read_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cards.load_sized(perspectives=2, objectives=2, kpis=3, children=2)
+    kpis = list(KPI.objects.order_by("pk"))
+    record_values(
+        [
+            ValueEntry(kpi.pk, f"2025-{month:02}", float(10 * i + month))
+            for i, kpi in enumerate(kpis)
+            for month in range(1, 13)
+        ],
+        actor=None,
+        source="manual",
+    )
+    whole = compute(today=TODAY)
+
+    monkeypatch.setattr(engine, "CHUNK", 5)
+    chunked = compute(today=TODAY)
+
+    assert len(whole.inputs.value) >= 12 * len(kpis) > 5  # many chunks of 5
+    for name in ("value_kpi", "value_slot", "value", "target_kpi", "target_slot", "target"):
+        assert np.array_equal(
+            getattr(chunked.inputs, name), getattr(whole.inputs, name), equal_nan=True
+        )
+    for view, scored in whole.result.views.items():
+        assert np.array_equal(chunked.result.views[view].score, scored.score, equal_nan=True)
 
 
 @pytest.mark.django_db
