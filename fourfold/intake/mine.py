@@ -19,6 +19,9 @@ from .models import ApprovalRule, PendingValue
 
 WINDOW_MONTHS = 12
 SHOWN = 4
+# The KPIs of the units one edits or reports for are listed up to this many; beyond, the page
+# offers a unit's entry grid instead of reading every value of the organization.
+OTHERS_LISTED = 100
 
 
 @dataclass
@@ -60,9 +63,13 @@ class MyKpi:
 
 @dataclass
 class Mine:
-    kpis: list[MyKpi]
+    kpis: list[MyKpi]  # the ones the person owns or reports
     to_approve: list[PendingValue]
     waiting: list[PendingValue]
+    # The other KPIs they may enter as an editor, administrator or contributor of a unit:
+    # listed when there are at most OTHERS_LISTED, else only counted as "more".
+    others: list[MyKpi] = field(default_factory=list)
+    more_others: bool = False
 
     @property
     def overdue(self) -> int:
@@ -71,6 +78,10 @@ class Mine:
     @property
     def due(self) -> int:
         return sum(1 for k in self.kpis if k.due and not k.overdue)
+
+    @property
+    def others_overdue(self) -> int:
+        return sum(1 for k in self.others if k.overdue)
 
 
 def _pending(query: Q) -> QuerySet[PendingValue]:
@@ -81,41 +92,58 @@ def _pending(query: Q) -> QuerySet[PendingValue]:
     )
 
 
+ORDER = (
+    "objective__perspective__scorecard__unit__order",
+    "objective__perspective__scorecard__unit__code",
+    "objective__perspective__order",
+    "objective__order",
+    "order",
+    "pk",
+)
+COLUMNS = (
+    "pk",
+    "code",
+    "name",
+    "frequency",
+    "grace_days",
+    "owner_id",
+    "contributor_id",
+    "objective__perspective__scorecard__unit__code",
+    "objective__perspective__scorecard__unit__name",
+    "objective__perspective__scorecard__unit_id",
+)
+
+
 def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     user: Any = access.user
     fiscal = Organization.get().fiscal_year_start if fiscal is None else fiscal
-    query = Q(owner=user) | Q(contributor=user)
+    entered = KPI.objects.filter(archived=False, formula="")
+    yours = Q(owner=user) | Q(contributor=user)
+    units = access.editable | access.enterable_units
     if access.is_admin:
-        query = Q()
-    elif access.editable:
-        query |= Q(objective__perspective__scorecard__unit_id__in=access.editable)
-    rows = (
-        KPI.objects.filter(query, archived=False, formula="")
-        .order_by(
-            "objective__perspective__scorecard__unit__order",
-            "objective__perspective__scorecard__unit__code",
-            "objective__perspective__order",
-            "objective__order",
-            "order",
-            "pk",
+        other_rows = list(
+            entered.exclude(yours).order_by(*ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1]
         )
-        .values_list(
-            "pk",
-            "code",
-            "name",
-            "frequency",
-            "grace_days",
-            "owner_id",
-            "contributor_id",
-            "objective__perspective__scorecard__unit__code",
-            "objective__perspective__scorecard__unit__name",
+    elif units:
+        other_rows = list(
+            entered.filter(objective__perspective__scorecard__unit_id__in=units)
+            .exclude(yours)
+            .order_by(*ORDER)
+            .values_list(*COLUMNS)[: OTHERS_LISTED + 1]
         )
-    )
+    else:
+        other_rows = []
+    more_others = len(other_rows) > OTHERS_LISTED
+    rows = list(entered.filter(yours).order_by(*ORDER).values_list(*COLUMNS))
+    if not more_others:
+        rows += other_rows
     kpis: list[MyKpi] = []
     grace: dict[int, int] = {}
-    for pk, code, name, frequency, grace_days, owner, contributor, u_code, u_name in rows:
+    for pk, code, name, frequency, grace_days, owner, contributor, u_code, u_name, u_id in rows:
         roles = [r for r, who in (("owner", owner), ("contributor", contributor)) if who == user.pk]
-        kpi = MyKpi(pk, code, name, u_code, u_name, frequency, roles or ["editor"])
+        if not roles:
+            roles = ["editor" if access.can_edit(u_id) else "unit contributor"]
+        kpi = MyKpi(pk, code, name, u_code, u_name, frequency, roles)
         kpi.owned = owner == user.pk
         kpis.append(kpi)
         grace[pk] = grace_days
@@ -177,7 +205,9 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
         by_id[kpi_id].requires_approval = True
     approve_query = Q() if user.is_superuser else Q(kpi__owner=user)
     return Mine(
-        kpis=kpis,
+        kpis=[k for k in kpis if k.owned or "contributor" in k.roles],
         to_approve=list(_pending(approve_query)),
         waiting=list(_pending(Q(entered_by=user))),
+        others=[k for k in kpis if not (k.owned or "contributor" in k.roles)],
+        more_others=more_others,
     )

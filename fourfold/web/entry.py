@@ -25,7 +25,9 @@ from fourfold.intake import grid as entry_grid
 from fourfold.intake import mine, paste, services
 from fourfold.measures.models import KPI, Source
 from fourfold.measures.services import ValueEntry
-from fourfold.strategy.models import Organization
+from fourfold.strategy.models import Organization, Unit
+
+from .units import options, visible_units
 
 SESSION_KEY = "fourfold.import"
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -51,7 +53,19 @@ def my_kpis(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
     organization = Organization.get()
     page = mine.mine(access, timezone.localdate(), organization.fiscal_year_start)
-    context = {"organization": organization, "mine": page}
+    context: dict[str, Any] = {
+        "organization": organization,
+        "mine": page,
+        "access": access,
+        "others_listed": mine.OTHERS_LISTED,
+    }
+    if page.more_others:
+        shown = visible_units(access)
+        if not access.is_admin:
+            ids = access.editable | access.enterable_units
+            codes = set(Unit.objects.filter(pk__in=ids).values_list("code", flat=True))
+            shown = [u for u in shown if u.code in codes]
+        context["unit_options"] = options(shown, "")
     return render(request, "web/entry_mine.html", context)
 
 

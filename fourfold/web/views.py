@@ -37,14 +37,15 @@ def _scorecard_url(code: str, period: str, filters: dict[str, str] | None = None
 @require_safe
 @login_required
 def pick(request: HttpRequest) -> HttpResponse:
-    """Where the pickers' form goes, so that it works without JavaScript: on to the scorecard."""
+    """Where the pickers' forms go, so that they work without JavaScript: on to the unit's
+    scorecard, or its entry grid with `to=entry`."""
     code = request.GET.get("unit", "")
     if not code:
         return redirect("home")
     if code not in {u.code for u in visible_units(access_for(request))}:
         raise Http404(f"There is no unit with the code '{code}'.")
     query = {k: request.GET[k] for k in ("period", "kind") if request.GET.get(k)}
-    url = reverse("scorecard", args=[code])
+    url = reverse("entry" if request.GET.get("to") == "entry" else "scorecard", args=[code])
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 

@@ -54,17 +54,62 @@ def test_it_expects_nothing_before_a_kpis_first_value_or_target(db: None) -> Non
     assert page.kpis[0].overdue == [] and [m.key for m in page.kpis[0].due] == []
 
 
-def test_it_lists_every_kpi_of_the_units_an_editor_edits(client: Client) -> None:
+def test_it_lists_every_kpi_of_the_units_an_editor_edits_apart_from_their_own(
+    client: Client,
+) -> None:
     cards.load_small()
-    client.force_login(with_role(Role.Kind.EDITOR, "acme", "eddie"))
+    eddie = with_role(Role.Kind.EDITOR, "acme", "eddie")
+    contributor_of("revenue", "eddie")
+    client.force_login(eddie)
     text = text_of(client.get("/my/kpis/").content)
-    for name in ("Revenue", "Days of stock", "Complaints", "Not reported yet"):
-        assert name in text
+    yours, others = text.split("Other KPIs you may enter")
+    assert "The KPIs you own or report: 1 in all" in yours and "Revenue" in yours
+    for name in ("Days of stock", "Complaints", "Not reported yet"):
+        assert name in others and name not in yours
+    assert "Revenue" not in others
+
+
+def test_a_contributor_of_a_unit_finds_its_kpis_to_enter(client: Client) -> None:
+    cards.load_small()
+    client.force_login(with_role(Role.Kind.CONTRIBUTOR, "acme", "cora"))
+    text = text_of(client.get("/my/kpis/").content)
+    assert "No KPIs are yours yet" in text
+    others = text.split("Other KPIs you may enter")[1]
+    assert "Revenue monthly unit contributor" in others
+
+
+def test_an_administrator_of_a_large_organization_gets_a_unit_picker_not_every_kpi(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards.load_small()
+    monkeypatch.setattr(mine, "OTHERS_LISTED", 2)
+    client.force_login(with_role(Role.Kind.ADMIN, None, "ada"))
+    page = client.get("/my/kpis/").content.decode()
+    text = text_of(page.encode())
+    assert "you may enter the values of more than 2 other KPIs" in text
+    assert "Complaints" not in text
+    assert '<option value="acme">Acme Corp</option>' in page
+    picked = client.get("/units/", {"unit": "acme", "to": "entry"})
+    assert picked.status_code == 302 and picked["Location"] == "/units/acme/entry/"
+
+
+def test_home_and_my_kpis_count_the_same_overdue_values(client: Client) -> None:
+    cards.load_small()
+    carol = contributor_of("revenue")
+    with_role(Role.Kind.EDITOR, "acme", "eddie")
+    Role.objects.create(user=carol, kind=Role.Kind.EDITOR, unit=None)
+    client.force_login(carol)
+    mine_text = text_of(client.get("/my/kpis/").content)
+    home_text = text_of(client.get("/", {"period": "2026-03"}).content)
+    assert "The KPIs you own or report: 1 in all, 1 with overdue values" in mine_text
+    assert "My overdue values 1" in home_text
 
 
 def test_it_says_so_when_nothing_is_yours(signed_in: Client) -> None:
     cards.load_small()
-    assert "No KPIs are yours yet" in text_of(signed_in.get("/my/kpis/").content)
+    text = text_of(signed_in.get("/my/kpis/").content)
+    assert "No KPIs are yours yet" in text
+    assert "Other KPIs you may enter" not in text  # a viewer enters nothing
 
 
 def test_an_owner_can_require_approval_and_turn_it_off(client: Client) -> None:
@@ -139,7 +184,7 @@ def test_my_kpis_take_a_fixed_number_of_queries(
         assert client.get("/my/kpis/").status_code == 200
 
 
-QUERIES = 11
+QUERIES = 12  # your KPIs, then at most OTHERS_LISTED + 1 others: two queries, bounded
 
 
 def test_an_owner_rejects_a_value_with_a_reason(client: Client) -> None:
