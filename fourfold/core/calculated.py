@@ -178,6 +178,7 @@ def _frame(
                 picked = (source if leaf.kind == "ytd" else values)[leaf.rows]
                 arrays.append(formulas.shift(picked) if leaf.kind == "prev" else picked)
         result, zero = formulas.run(group.formula, arrays)
+        result = periods.settle(result)
         values[group.kpis] = np.broadcast_to(result, (n, n_cols))
         by_zero[group.kpis] = np.broadcast_to(zero, (n, n_cols))
     return values, by_zero

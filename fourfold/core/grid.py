@@ -188,7 +188,7 @@ def cumulative(values: F, how: str, *, complete: bool = False, slots: int = 12) 
     finite = np.isfinite(v)
     count = np.cumsum(finite, axis=2)
     if how in ("sum", "average"):
-        total = np.cumsum(np.where(finite, v, 0.0), axis=2)
+        total = periods.settle(np.cumsum(np.where(finite, v, 0.0), axis=2))
         out = total if how == "sum" else total / np.maximum(count, 1)
     elif how == "last":
         idx = np.where(finite, np.arange(slots)[None, None, :], -1)

@@ -267,16 +267,40 @@ def _check_how(how: str) -> None:
         raise PeriodError(f"'{how}' is not an aggregation: use sum, average, last, min or max")
 
 
+# Sums and formula results are settled to this many significant digits: more than any value
+# a person enters, fewer than the 17 that show binary noise (0.1 + 0.1 + 0.7 = 0.8999999999999999).
+SUM_DIGITS = 15
+# Powers of ten up to 1e22 are exact floats, so that dividing by one rounds correctly.
+_POWERS = 10.0 ** np.arange(23)
+
+
+def settle(total: npt.ArrayLike) -> FloatArray:
+    """Sums (and formula results) as a person works them out in decimal: rounded to SUM_DIGITS
+    significant digits.
+
+    DESIGN.md compares at a boundary exactly, in decimal: months of 0.1, 0.1 and 0.7 make a
+    quarter of 0.9, which must meet a target of 0.9, and (100 - 43) / 100 * 100 is a margin of
+    57, not 56.99999999999999, as the user who works them out expects. Numbers from 1e15 up
+    (already whole at that precision), below 1e-8, 0, NaN and infinities are left as they are.
+    """
+    x = np.array(total, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        digits = (SUM_DIGITS - 1) - np.floor(np.log10(np.abs(x)))
+    usable = (digits >= 0) & (digits < len(_POWERS))  # False for NaN and infinities
+    scale = _POWERS[np.where(usable, digits, 0).astype(np.int64)]
+    settled: FloatArray = np.where(usable, np.round(x * scale) / scale, x)
+    return settled
+
+
 def aggregate(values: Sequence[float | None], how: str) -> float | None:
     """Aggregate values over time, leaving out missing ones; None when nothing is left."""
     _check_how(how)
     present = [float(v) for v in values if v is not None and not math.isnan(v)]
     if not present:
         return None
-    if how == "sum":
-        return math.fsum(present)
-    if how == "average":
-        return math.fsum(present) / len(present)
+    if how in ("sum", "average"):
+        total = float(settle(math.fsum(present)))
+        return total if how == "sum" else total / len(present)
     if how == "last":
         return present[-1]
     return min(present) if how == "min" else max(present)
@@ -295,7 +319,7 @@ def _aggregate_block(block: FloatArray, how: str) -> FloatArray:
         return last
     result: FloatArray
     if how in ("sum", "average"):
-        result = np.where(present, block, 0.0).sum(axis=1)
+        result = settle(np.where(present, block, 0.0).sum(axis=1))
         if how == "average":
             result /= np.maximum(count, 1)
     elif how == "min":
@@ -356,6 +380,7 @@ def aggregate_runs(matrix: npt.ArrayLike, width: int, how: str) -> FloatArray:
             result = np.zeros((n, m // width))
             for k in range(width):
                 result += kept[:, :, k]
+        result = settle(result)
         if how == "average":
             result /= np.maximum(count, 1)
     elif how == "min":

@@ -406,6 +406,18 @@ def test_a_coarser_period_takes_the_formula_of_the_aggregated_inputs() -> None:
     assert views["year"].actual[2, 0] == pytest.approx(16.0)
 
 
+def test_a_calculated_kpi_is_worked_out_in_decimal_so_it_lands_on_its_target() -> None:
+    # In binary, (100 - 43) / 100 * 100 is 56.99999999999999: a margin that misses 57 %.
+    inp = inputs(
+        [MONTHLY] * 3,
+        ["sum", "sum", "average"],
+        {(0, 0): 100.0, (1, 0): 43.0, (0, 1): 0.1, (1, 1): 0.0},
+        [bind(2, "(revenue - cost) / revenue * 100", {"revenue": 0, "cost": 1})],
+    )
+    month = evaluate.evaluate(inp).views["month"]
+    assert month.actual[2, :2].tolist() == [57.0, 100.0]
+
+
 def test_a_division_by_zero_is_flagged_per_kpi_and_period_but_not_overdue() -> None:
     views = evaluate.evaluate(margin_inputs()).views
     month = views["month"]

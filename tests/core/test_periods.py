@@ -3,6 +3,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from fourfold.core import grid
 from fourfold.core.periods import (
     AGGREGATIONS,
     KINDS,
@@ -11,6 +12,7 @@ from fourfold.core.periods import (
     aggregate,
     aggregate_columns,
     aggregate_periods,
+    aggregate_runs,
     is_overdue,
     month_key,
     month_ordinal,
@@ -18,6 +20,7 @@ from fourfold.core.periods import (
     parse_period,
     periods_in_range,
     quarter_of,
+    settle,
     year_of,
     ytd_of,
 )
@@ -370,6 +373,27 @@ def test_it_keeps_a_zero_as_a_value():
 
 def test_it_sums_without_losing_cents():
     assert aggregate([0.1, 0.2, 0.3], "sum") == 0.6
+
+
+def test_it_sums_months_as_a_person_adds_them_in_decimal():
+    # In binary, 0.1 + 0.1 + 0.7 is 0.8999999999999999: a quarter that misses its target of 0.9.
+    months = np.array([[0.1, 0.1, 0.7], [0.1, 0.2, NAN]])
+    assert aggregate([0.1, 0.1, 0.7], "sum") == 0.9
+    assert aggregate([0.1, 0.1, 0.7], "average") == 0.3
+    assert aggregate_runs(months, 3, "sum").tolist() == [[0.9], [0.3]]
+    assert aggregate_runs(months[:1], 3, "sum").tolist() == [[0.9]]
+    assert aggregate_runs(months, 3, "average").tolist() == [[0.3], [0.15]]
+    assert aggregate_columns(months, np.array([0, 0, 0]), 1, "sum").tolist() == [[0.9], [0.3]]
+    year = np.full((1, 12), NAN)
+    year[0, :4] = [0.1, 0.1, 0.7, 0.1]
+    assert grid.cumulative(year, "sum")[0, :4].tolist() == [0.1, 0.2, 0.9, 1.0]
+
+
+def test_it_settles_sums_to_fifteen_significant_digits_and_leaves_the_rest():
+    got = settle([0.8999999999999999, -0.30000000000000004, 25.4, 1 / 3, 0.0])
+    assert got.tolist() == [0.9, -0.3, 25.4, 0.333333333333333, 0.0]
+    untouched = [NAN, np.inf, -np.inf, 5e-324, 1e300, 1e15 + 0.5]
+    assert settle(untouched).tolist() == pytest.approx(untouched, nan_ok=True, rel=0)
 
 
 def test_it_refuses_an_unknown_aggregation():
