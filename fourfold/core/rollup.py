@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -25,8 +24,6 @@ from fourfold.core.scoring import (
 
 __all__ = [
     "ROLLUPS",
-    "Coverage",
-    "coverage_v",
     "rollup_v",
     "share_met",
     "status_from_score_v",
@@ -35,21 +32,6 @@ __all__ = [
 ]
 
 ROLLUPS = ("weighted_mean", "worst", "share_met")
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """How many children a rolled-up score expected, how many reported and how many are overdue."""
-
-    expected: int
-    reported: int
-    overdue: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.reported <= self.expected or self.overdue < 0:
-            raise ValueError(f"coverage cannot be {self}")
-        if self.reported + self.overdue > self.expected:
-            raise ValueError(f"coverage cannot be {self}: a child that reported is not overdue")
 
 
 def _present(score: float | None) -> bool:
@@ -169,21 +151,3 @@ def rollup_v(
 
     score, status = percent_band_v(share, scheme, exact)
     return score.reshape(shape), status.reshape(shape)
-
-
-def coverage_v(
-    expected: npt.ArrayLike,
-    reported: npt.ArrayLike,
-    overdue: npt.ArrayLike,
-    parent: npt.ArrayLike,
-    n_parents: int,
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Per parent and period: children expected, expected ones reported, missing ones overdue."""
-    wanted = np.asarray(expected, dtype=np.bool_)
-    if wanted.ndim != 2:
-        raise ValueError(f"expected flags as (edges, periods), got shape {wanted.shape}")
-    done = wanted & np.asarray(reported, dtype=np.bool_)
-    late = wanted & ~done & np.asarray(overdue, dtype=np.bool_)
-    parents, _ = _edges(parent, np.ones(wanted.shape[0]), wanted.shape[0], n_parents)
-    counts = [segments.segment_count(flags, parents, n_parents) for flags in (wanted, done, late)]
-    return counts[0], counts[1], counts[2]

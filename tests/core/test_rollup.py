@@ -1,11 +1,7 @@
-import time
-
 import numpy as np
 import pytest
 
 from fourfold.core.rollup import (
-    Coverage,
-    coverage_v,
     rollup_v,
     share_met,
     status_from_score_v,
@@ -231,42 +227,3 @@ def test_it_refuses_malformed_edges():
 def test_it_reads_parent_statuses_from_rolled_up_scores():
     got, _ = rollup_v(SCORES, AT_BEST, PARENT, WEIGHT, 3, "weighted_mean")
     assert status_from_score_v(got, 3).tolist() == [[2, 1, 0, 2], [-1] * 4, [1, 1, -1, 0]]
-
-
-def test_it_rolls_up_many_edges_quickly():
-    rng = np.random.default_rng(3)
-    edges, periods = 20_000, 60
-    scores = rng.uniform(0, 10, size=(edges, periods))
-    scores[rng.random(scores.shape) < 0.1] = NAN
-    at_best = rng.random(scores.shape) < 0.5
-    parent = rng.integers(0, 2_000, size=edges)
-    weight = rng.uniform(0, 3, size=edges)
-    for method in ("weighted_mean", "worst", "share_met"):
-        began = time.perf_counter()
-        rollup_v(scores, at_best, parent, weight, 2_000, method)
-        assert time.perf_counter() - began < 1.0, method
-
-
-# Coverage
-
-
-def test_it_counts_expected_reported_and_overdue_children():
-    expected = np.array([[True, True], [True, False], [True, True]])
-    reported = np.array([[True, False], [False, True], [False, False]])
-    overdue = np.array([[True, True], [True, True], [False, True]])
-    got = coverage_v(expected, reported, overdue, [0, 0, 1], 2)
-    assert [g.tolist() for g in got] == [
-        [[2, 1], [1, 1]],  # expected
-        [[1, 0], [0, 0]],  # reported, counting only expected children
-        [[1, 1], [0, 1]],  # overdue, counting only those still missing
-    ]
-
-
-def test_it_keeps_coverage_consistent():
-    assert Coverage(expected=3, reported=2, overdue=1) == Coverage(3, 2, 1)
-    with pytest.raises(ValueError):
-        Coverage(expected=2, reported=3, overdue=0)
-    with pytest.raises(ValueError, match="a child that reported is not overdue"):
-        Coverage(expected=3, reported=2, overdue=2)
-    with pytest.raises(ValueError):
-        Coverage(expected=1, reported=0, overdue=-1)
