@@ -32,8 +32,10 @@ def setup() -> None:
 
     keep_freed_memory()
 
+    where = ""
     try:
         django.setup()
+        where = _prepare_sqlite_folder()
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
@@ -44,10 +46,39 @@ def setup() -> None:
             call_command("migrate", verbosity=0, interactive=False)
     except ImproperlyConfigured as exc:
         raise Failure(str(exc)) from exc
+    except Failure:
+        raise
     except Exception as exc:
         if type(exc).__module__.startswith(("django.db", "sqlite3", "psycopg")):
-            raise Failure(f"cannot open the database: {str(exc).strip().splitlines()[0]}") from exc
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise Failure(f"cannot open the database{where}: {reason}") from exc
+        if isinstance(exc, OSError):
+            # FOURFOLD_HOME, or the secret key in it, that cannot be created or read.
+            place = f" {exc.filename}" if exc.filename else ""
+            raise Failure(f"cannot prepare{place}: {exc.strerror or exc}") from exc
         raise
+
+
+def _prepare_sqlite_folder() -> str:
+    """Create the folder of an embedded database that does not exist yet; return ' PATH' for
+    messages about it ('' for PostgreSQL)."""
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    if config["ENGINE"] != "django.db.backends.sqlite3":
+        return ""
+    name = str(config.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return ""
+    folder = Path(name).parent
+    if not folder.is_dir():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Failure(
+                f"cannot create the folder {folder} for the database: {exc.strerror or exc}"
+            ) from exc
+    return f" {name}"
 
 
 def with_django(func: F) -> F:
@@ -65,8 +96,17 @@ def with_django(func: F) -> F:
 def cli() -> None:
     """Fourfold: an open-source Balanced Scorecard.
 
-    The database is the embedded SQLite file ~/.fourfold/fourfold.sqlite3 unless
-    FOURFOLD_DATABASE_URL points elsewhere (sqlite:///path or postgres://user:pw@host/db).
+    \b
+    Try it:     fourfold demo                       (an example organization, served)
+    Your own:   fourfold load scorecard.yaml        (see `fourfold load --help`)
+                fourfold import values.csv
+                fourfold scores --unit acme --period 2026-03
+                fourfold serve
+
+    Every command creates and migrates the database the first time. It is the
+    SQLite file fourfold.sqlite3 in FOURFOLD_HOME (default ~/.fourfold) unless
+    FOURFOLD_DATABASE_URL names another (sqlite:///path/file.sqlite3 or
+    postgres://user:pw@host/db). Run `fourfold COMMAND --help` for a command's options.
     """
 
 
@@ -88,12 +128,40 @@ def report_problems(path: Path, problems: list[Any], what: str) -> None:
     raise Failure(f"{path} has {len(problems)} {noun}; {what}")
 
 
-@cli.command()
+@cli.command(short_help="Create or update the scorecard definition from a YAML file.")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Validate the file without writing anything.")
+@click.option("--check", is_flag=True, help="Report every problem of the file; write nothing.")
 @with_django
 def load(file: Path, check: bool) -> None:
-    """Create or update the scorecard definition from a YAML FILE."""
+    """Create or update the scorecard definition from a YAML FILE.
+
+    The file names the organization, units, perspectives, objectives and KPIs, with their
+    targets and, optionally, values. Loading the same file again changes nothing; what the
+    file no longer names is archived, never deleted. A file with any problem writes
+    nothing, and every problem is reported with its line. A minimal file:
+
+    \b
+      organization: {name: Acme, fiscal_year_start: 1}
+      units:
+        - code: acme
+          name: Acme Corp
+          perspectives:
+            - code: financial
+              name: Financial
+              objectives:
+                - code: grow-revenue
+                  name: Grow revenue
+                  kpis:
+                    - code: revenue
+                      name: Revenue
+                      targets: {2026-01: {target: 100000, red_flag: 90000}}
+                      values: {2026-01: 104000}
+
+    \b
+    Examples:
+      fourfold load --check acme.yaml
+      fourfold load acme.yaml
+    """
     from fourfold.files import load as loading
 
     text = read_text(file)
@@ -108,25 +176,42 @@ def load(file: Path, check: bool) -> None:
     click.echo(f"Loaded {file}: {result.summary()}")
 
 
-@cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-@click.option("--no-values", is_flag=True, help="Leave the measured values out.")
+@cli.command(short_help="Write the current definition as a scorecard file.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Write to FILE instead of the standard output.",
+)
+@click.option("--no-values", is_flag=True, help="Leave the measured values out (targets stay).")
 @with_django
 def dump(output: Path | None, no_values: bool) -> None:
-    """Write the current definition in the scorecard file format."""
+    """Write the current definition, targets and values in the scorecard file format.
+
+    What it writes loads back (`fourfold load`) to the same scores.
+
+    \b
+    Examples:
+      fourfold dump -o backup.yaml
+      fourfold dump --no-values | less
+    """
     from fourfold.files.dump import dump as dumping
 
     text = dumping(values=not no_values)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot write {output}: {exc.strerror or exc}") from exc
         click.echo(f"Wrote {output}.")
 
 
-@cli.command(name="import")
+@cli.command(name="import", short_help="Import values and targets from a CSV or XLSX file.")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Validate the file without writing anything.")
+@click.option("--check", is_flag=True, help="Report every wrong row; write nothing.")
 @click.option(
     "--map",
     "mapping",
@@ -144,7 +229,23 @@ def import_(file: Path, check: bool, mapping: str | None, source: str | None) ->
     """Import values (and targets) from a CSV or XLSX FILE.
 
     One row per value (kpi, period, actual[, target, red_flag, comment]) or one row per KPI
-    (kpi[, series], then one column per period such as 2026-01).
+    (kpi[, series], then one column per period such as 2026-01). A CSV file is UTF-8 (or
+    UTF-16 with its BOM), separated by commas, semicolons or tabs; a workbook is read from
+    its first sheet that has rows. If any row is wrong nothing is written, and every wrong
+    row is reported. Importing the same file again changes nothing.
+
+    \b
+    Example file:
+      kpi,period,actual,target,red_flag,comment
+      revenue,2026-01,104000,100000,90000,
+      revenue,2026-02,98000,100000,90000,Strike at the port
+
+    \b
+    Examples:
+      fourfold import --check values.csv
+      fourfold import values.xlsx
+      fourfold import erp.csv --map "Measure=kpi,Month=period,Value=actual" --source erp
+      fourfold import erp-march.csv --source erp
     """
     from fourfold.files import values
     from fourfold.intake import services
@@ -185,19 +286,37 @@ def parse_when(value: str | None, name: str) -> dt.datetime | None:
     return moment
 
 
-@cli.command()
-@click.option("--unit", help="Unit code (default: every unit).")
+@cli.command(short_help="Print the scores of a unit's scorecard for a period.")
+@click.option("--unit", metavar="CODE", help="Unit code (default: every unit).")
 @click.option(
-    "--period", help="Period key: 2026-03, 2026-Q1, 2026, 2026-03-YTD (default: last month)."
+    "--period",
+    metavar="KEY",
+    help="2026-03, 2026-Q1, 2026 or 2026-03-YTD; FY2026, FY2026-Q1 when the fiscal year "
+    "does not start in January (default: last month).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per scored node, per line.")
-@click.option("--as-of", help="Score the data as it stood at this date or time.")
-@click.option("--today", help="Judge what is due and overdue as on this date.")
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    help="Score the data as it stood at this date (2026-03-31) or time (2026-03-31T12:00).",
+)
+@click.option(
+    "--today", metavar="DATE", help="Judge what is due and overdue as on this date (2026-04-15)."
+)
 @with_django
 def scores(
     unit: str | None, period: str | None, as_json: bool, as_of: str | None, today: str | None
 ) -> None:
-    """Print the scores of a unit's scorecard for a period."""
+    """Print the scores of a unit's scorecard (or every unit's) for a period: each KPI,
+    objective, perspective and scorecard with its actual, target, score, status and coverage
+    (how many of its parts reported).
+
+    \b
+    Examples:
+      fourfold scores --unit acme --period 2026-Q1
+      fourfold scores --period 2026-03-YTD --json
+      fourfold scores --unit acme --period 2026-03 --as-of 2026-04-01
+    """
     from fourfold.core import periods
     from fourfold.scoring import engine, readout
     from fourfold.strategy.models import Organization, Unit
@@ -212,9 +331,13 @@ def scores(
         key = periods.parse_period(period, fs).key
     except periods.PeriodError as exc:
         raise Failure(str(exc)) from exc
-    codes = [unit] if unit else list(Unit.objects.order_by("pk").values_list("code", flat=True))
-    if unit and not Unit.objects.filter(code=unit).exists():
+    if unit is not None and not Unit.objects.filter(code=unit).exists():
         raise Failure(f"there is no unit '{unit}'")
+    codes = (
+        [unit]
+        if unit is not None
+        else list(Unit.objects.order_by("pk").values_list("code", flat=True))
+    )
     result = engine.compute(today=day.date() if day else None, as_of=moment)
     rows = [row for code in codes for row in readout.unit_rows(result, code, key)]
     if as_json:
@@ -225,11 +348,21 @@ def scores(
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every network interface).",
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @with_django
 def serve(host: str, port: int) -> None:
-    """Serve the web application."""
+    """Serve the web application (waitress, 8 threads) until Ctrl+C.
+
+    \b
+    Example:
+      FOURFOLD_ALLOWED_HOSTS=bsc.example.com fourfold serve --host 0.0.0.0 --port 8080
+    """
     run_server(host, port)
 
 
@@ -242,12 +375,22 @@ def run_server(host: str, port: int) -> None:
     waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@cli.command(short_help="An example organization in a fresh database, served.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every network interface).",
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
 def demo(host: str, port: int, no_serve: bool) -> None:
-    """Create a fresh embedded database with an example organization, and serve it."""
+    """Create a fresh embedded database with an example organization, and serve it.
+
+    The database is demo.sqlite3 in FOURFOLD_HOME (default ~/.fourfold); an earlier demo
+    database there is replaced, your own database is left alone. Sign in as demo with the
+    password demo.
+    """
     from fourfold.paths import home
 
     path = home() / "demo.sqlite3"
@@ -264,7 +407,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         run_server(host, port)
 
 
-@cli.command()
+@cli.command(short_help="Run scheduled data sources and daily reminders.")
 @with_django
 def worker() -> None:
     """Run the background worker: scheduled data sources and daily reminders."""
@@ -284,7 +427,7 @@ def worker() -> None:
     click.echo("The background worker has stopped.")
 
 
-@cli.group()
+@cli.group(short_help="List or run the data sources (SQL and folder connectors).")
 def connectors() -> None:
     """Data sources that read values from databases and folders on a schedule."""
 
@@ -308,7 +451,13 @@ def connectors_list() -> None:
 @click.argument("name", required=False)
 @with_django
 def connectors_run(name: str | None) -> None:
-    """Run the data source NAME (or every enabled one) now, in the foreground."""
+    """Run the data source NAME (or every enabled one) now, in the foreground.
+
+    \b
+    Examples:
+      fourfold connectors run
+      fourfold connectors run "ERP sales"
+    """
     from fourfold.connectors import services
     from fourfold.connectors.models import Connector, ConnectorRun
 
@@ -338,12 +487,20 @@ def connectors_run(name: str | None) -> None:
         raise Failure(f"{failed} of {len(chosen)} data sources failed; see the lines above")
 
 
-@cli.command()
+@cli.command(short_help="Email the digests of overdue values now.")
 @click.option("--dry-run", is_flag=True, help="Print who would get what, and send nothing.")
-@click.option("--today", help="Judge what is overdue as on this date.")
+@click.option("--today", metavar="DATE", help="Judge what is overdue as on this date (2026-04-15).")
 @with_django
 def remind(dry_run: bool, today: str | None) -> None:
-    """Email each contributor one digest of their overdue values; escalate to owners."""
+    """Email each contributor one digest of their overdue values; escalate to owners.
+
+    The mail server is set with FOURFOLD_EMAIL_HOST and the like; without one the digests
+    are printed. `fourfold worker` sends them every day.
+
+    \b
+    Example:
+      fourfold remind --dry-run
+    """
     from fourfold.freshness import services
 
     day = parse_when(today, "--today")
@@ -354,7 +511,7 @@ def remind(dry_run: bool, today: str | None) -> None:
         raise Failure(f"{len(outcome.failed)} digests could not be sent")
 
 
-@cli.command(name="export")
+@cli.command(name="export", short_help="Write values and targets to a CSV or XLSX file.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--layout",
@@ -363,17 +520,24 @@ def remind(dry_run: bool, today: str | None) -> None:
     show_default=True,
     help="long: one row per value; wide: one row per KPI and one column per period.",
 )
-@click.option("--unit", help="Only the KPIs of this unit's scorecard.")
+@click.option("--unit", metavar="CODE", help="Only the KPIs of this unit's scorecard.")
 @click.option("--from", "first", metavar="PERIOD", help="First period, e.g. 2025-01.")
 @click.option("--to", "last", metavar="PERIOD", help="Last period, e.g. 2026-12.")
 @with_django
 def export_(file: Path, layout: str, unit: str | None, first: str | None, last: str | None) -> None:
-    """Write values and targets to FILE.csv or FILE.xlsx, in a layout `import` reads back."""
+    """Write values and targets to FILE.csv or FILE.xlsx, in a layout `import` reads back.
+
+    \b
+    Examples:
+      fourfold export values.xlsx
+      fourfold export march.csv --unit sales --from 2026-03 --to 2026-03
+      fourfold export grid.xlsx --layout wide --from 2026-01
+    """
     from fourfold.files import export, values
     from fourfold.strategy.models import Unit
 
     unit_ids = None
-    if unit:
+    if unit is not None:
         found = Unit.objects.filter(code=unit).values_list("pk", flat=True).first()
         if found is None:
             raise Failure(f"there is no unit '{unit}'")
@@ -400,6 +564,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        click.echo("\nfourfold: stopped.", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a sentence, not a traceback
         if os.environ.get("FOURFOLD_DEBUG"):

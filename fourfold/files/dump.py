@@ -40,11 +40,6 @@ def build(*, values: bool = True) -> dict[str, Any]:
     if schemes:
         doc["schemes"] = {s.name: _scheme(s) for s in schemes}
 
-    drives: dict[int, list[str]] = defaultdict(list)
-    for cause_id, effect_code in Link.objects.order_by("effect__code").values_list(
-        "cause_id", "effect__code"
-    ):
-        drives[cause_id].append(effect_code)
     targets: dict[int, dict[str, Any]] = defaultdict(dict)
     for t in Target.objects.order_by("period"):
         entry = {f: _number(getattr(t, f)) for f in Target.FIELDS if getattr(t, f) is not None}
@@ -68,6 +63,15 @@ def build(*, values: bool = True) -> dict[str, Any]:
     perspectives: dict[int, list[Perspective]] = defaultdict(list)
     for p in Perspective.objects.filter(archived=False).select_related("scheme"):
         perspectives[p.scorecard_id].append(p)
+    # The objectives the file will hold: links and alignments to others (archived, or under
+    # an archived perspective) are left out, or the file would not load into a new database.
+    live = {o.pk for ps in perspectives.values() for p in ps for o in objectives.get(p.pk, [])}
+    drives: dict[int, list[str]] = defaultdict(list)
+    for cause_id, effect_id, effect_code in Link.objects.order_by("effect__code").values_list(
+        "cause_id", "effect_id", "effect__code"
+    ):
+        if effect_id in live:
+            drives[cause_id].append(effect_code)
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
 
     units = []
@@ -81,7 +85,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if card is not None:
             _rollup(unit_entry, card.rollup, card.scheme, None)
         unit_entry["perspectives"] = [
-            _perspective(p, objectives, kpis, drives, targets, measured)
+            _perspective(p, objectives, kpis, drives, targets, measured, live)
             for p in (perspectives.get(card.pk, []) if card else [])
         ]
         units.append(unit_entry)
@@ -107,6 +111,7 @@ def _perspective(
     drives: dict[int, list[str]],
     targets: dict[int, dict[str, Any]],
     measured: dict[int, dict[str, Any]],
+    live: set[int],
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {"code": p.code, "name": p.name}
     _rollup(entry, p.rollup, p.scheme, p.weight)
@@ -119,7 +124,7 @@ def _perspective(
             obj["owner"] = o.owner.email
         _rollup(obj, o.rollup, o.scheme, o.weight)
         obj["drives"] = drives.get(o.pk, [])
-        if o.aligned_to:
+        if o.aligned_to and o.aligned_to_id in live:
             obj["aligned_to"] = o.aligned_to.code
             obj["contributes"] = o.contributes
         obj["kpis"] = [_kpi(k, targets, measured) for k in kpis.get(o.pk, [])]

@@ -140,11 +140,22 @@ def to_csv(data: Table) -> bytes:
 
 def to_xlsx(data: Table) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("values")
+
+    def text(value: str) -> Cell:
+        # openpyxl would write text that starts with = as a formula: a comment stays text.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
     sheet.append(data.header)
     for row in data.rows:
+        if any(isinstance(c, str) and c.startswith("=") for c in row):
+            row = [text(c) if isinstance(c, str) and c.startswith("=") else c for c in row]
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)

@@ -35,7 +35,9 @@ T = TypeVar("T")
 def read_document(data: Any, known: Known) -> tuple[Document | None, list[Problem]]:
     reader = Reader(known)
     if not isinstance(data, Node):
-        return None, [Problem(1, "the file", "expected a mapping with 'organization' and 'units'")]
+        what = "it is empty" if data is None else f"it holds {_kind(data)}"
+        line = getattr(data, "line", 1)
+        return None, [Problem(line, "the file", f"{what}; expected 'organization' and 'units'")]
     reader.only(data, ("organization", "schemes", "units"), "the file")
     organization = _organization(reader, data)
     fiscal = organization["fiscal_year_start"] if organization else known.fiscal_year_start
@@ -291,7 +293,18 @@ class _Context:
     def _by_period(self, node: Node, place: str, field: str) -> Node | None:
         """A KPI's `targets` or `values`: a mapping by period, or None when absent or wrong."""
         raw = node.get(field)
-        return None if raw is None else self.r.mapping(raw, node, field, place)
+        if raw is None or isinstance(raw, Node):
+            return raw
+        example = (
+            "{2026-01: {target: 100, red_flag: 90}}" if field == "targets" else "{2026-01: 104}"
+        )
+        self.r.problem(
+            node,
+            field,
+            place,
+            f"'{field}' must map periods to {field}, such as {example}; got {_kind(raw)}",
+        )
+        return None
 
     def _targets(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r
@@ -300,7 +313,15 @@ class _Context:
             return
         for key, value in targets.items():
             where = f"{place}, target {key}"
-            entry = r.mapping(value, targets, key, where)
+            if not isinstance(value, Node):
+                r.problem(
+                    targets,
+                    key,
+                    where,
+                    f"a target is a mapping such as {{target: 100, red_flag: 90}} or "
+                    f"{{low: 20, high: 30}}, got {_kind(value)}",
+                )
+            entry = value if isinstance(value, Node) else None
             period = self._period(targets, key, where, TARGET_KINDS[kpi.frequency])
             if entry is None or period is None:
                 continue
@@ -351,6 +372,15 @@ class _Context:
             kpi.values[period] = (float(actual), comment)
 
 
+def _kind(value: Any) -> str:
+    """What a wrong value is, for a message: a list, a mapping, or the value itself."""
+    if isinstance(value, Items | list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
 def _weight(reader: Reader, node: Node, place: str) -> float:
     value = reader.number(node, "weight", place, minimum=0)
     return 1.0 if value is None else float(value)
@@ -395,6 +425,14 @@ def _check_references(reader: Reader, document: Document) -> None:
     for unit, _, objective in document.objectives():
         _once(reader, seen, objective.code, objective.line, "objective")
         objective_unit[objective.code] = unit.code
+    # Objectives of the file's units that the file no longer names: loading archives them, so
+    # nothing may drive them or be aligned to them.
+    file_units = {unit.code for unit in document.units}
+    archiving = {
+        code
+        for code, unit_code in known.objectives.items()
+        if unit_code in file_units and code not in seen
+    }
     codes: dict[str, int] = {}
     for unit in document.units:
         pseen: dict[str, int] = {}
@@ -417,6 +455,15 @@ def _check_references(reader: Reader, document: Document) -> None:
                         objective.line, place, f"it drives '{effect}', which is not an objective"
                     )
                 )
+            elif effect in archiving:
+                reader.problems.append(
+                    Problem(
+                        objective.line,
+                        place,
+                        f"it drives '{effect}', which the file no longer names (loading it "
+                        "archives that objective)",
+                    )
+                )
             elif effect == objective.code:
                 reader.problems.append(
                     Problem(objective.line, place, "an objective cannot drive itself")
@@ -429,6 +476,15 @@ def _check_references(reader: Reader, document: Document) -> None:
                         objective.line,
                         place,
                         f"it is aligned to '{objective.aligned_to}', which is not an objective",
+                    )
+                )
+            elif objective.aligned_to in archiving:
+                reader.problems.append(
+                    Problem(
+                        objective.line,
+                        place,
+                        f"it is aligned to '{objective.aligned_to}', which the file no longer "
+                        "names (loading it archives that objective)",
                     )
                 )
             elif not _is_ancestor(units, target_unit, unit.code):

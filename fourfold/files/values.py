@@ -8,6 +8,7 @@ column per period key. Headers that differ can be mapped onto these names (`Meas
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -192,6 +193,8 @@ def parse_mapping(text: str) -> dict[str, str]:
                 f"'{part.strip()}' maps to '{name}', which is none of {', '.join(FIELDS)} "
                 f"(or - to ignore the column)"
             )
+        if _name(header) in mapping:
+            raise ImportFileError(f"the header '{header.strip()}' is mapped twice")
         mapping[_name(header)] = name
     return mapping
 
@@ -225,13 +228,41 @@ def read_bytes(data: bytes, name: str, mapping: Mapping[str, str] | None = None)
         return _layout(header, body, name, mapping or {})
 
 
-def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
+def _decode(data: bytes, name: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without a BOM), or UTF-16 with its BOM as
+    spreadsheets save "Unicode text"; any other encoding is refused naming the row."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                f"{name} is not readable UTF-16 text: save it as CSV UTF-8"
+            ) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"{name} is not UTF-8 text: save it as CSV UTF-8") from exc
-    lines = text.splitlines()
-    if not lines:
+        row = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{name} is not UTF-8 text: row {row} has the byte 0x{data[exc.start]:02x}, "
+            "which UTF-8 does not allow (perhaps Latin-1 or Windows-1252); save it as CSV UTF-8"
+        ) from exc
+    if "\0" in text:
+        row = text.count("\n", 0, text.index("\0")) + 1
+        raise ImportFileError(
+            f"{name} is not a text file: row {row} holds a NUL byte (a UTF-16 file without its "
+            "BOM, or a binary file); save it as CSV UTF-8"
+        )
+    return text
+
+
+def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
+    text = _decode(data, name)
+    # Rows end at \n, \r\n or \r only, as csv reads them (str.splitlines would also end them
+    # at characters such as U+2028 that a comment may hold).
+    lines = text.split("\n") if "\r" not in text else re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not any(line.strip() for line in lines):
         raise ImportFileError(f"{name} is empty: the first row must name the columns")
     # Spreadsheets in many locales write semicolons, and a paste gives tabs.
     first = lines[0]
@@ -239,35 +270,96 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
     if first.count(delimiter) == 0:
         delimiter = ","
     reader: Iterator[list[str]]
-    if '"' in text or "\0" in text or max(map(len, lines)) > csv.field_size_limit():
-        reader = csv.reader(lines, delimiter=delimiter)
+    if '"' in text or max(map(len, lines)) > csv.field_size_limit():
+        # A quoted cell may hold the delimiter and line breaks: csv reads those.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     else:
         # Without quotes, csv reads a line as the line split at the delimiter: do only that.
         reader = (line.split(delimiter) if line else [] for line in lines)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
     def body() -> Body:
-        for number, row in enumerate(reader, start=2):
-            if "".join(row).strip():  # some cell is not blank
-                yield number, row
+        try:
+            for number, row in enumerate(reader, start=2):
+                if "".join(row).strip():  # some cell is not blank
+                    yield number, row
+        except csv.Error as exc:
+            raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
     return header, body()
 
 
+# A formula cell whose result was never computed and saved (as openpyxl and other libraries
+# write them): its value reads as empty. A formula whose result is text says t="str".
+_UNCOMPUTED = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|</(?:\w+:)?c>)"
+)
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_TEXT_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
+
+
+def _check_sheet_xml(data: bytes, path: str | None, name: str, sheet: str) -> None:
+    """Refuse what reading the cells' values would get silently wrong: merged cells (every cell
+    but the first reads as empty) and formulas whose results were never saved."""
+    if path is None:
+        return
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return
+    where = f"{name}, sheet '{sheet}'"
+    if b"mergeCell" in xml and (merged := _MERGED.search(xml)):
+        raise ImportFileError(
+            f"{where}: cells {merged.group(1).decode()} are merged; unmerge them and fill in "
+            "every cell, as each row needs its own kpi, period and numbers"
+        )
+    if b"<f" in xml or b":f" in xml:
+        for found in _UNCOMPUTED.finditer(xml):
+            attributes = found.group(1)
+            if _TEXT_RESULT.search(attributes):
+                continue
+            ref = _REF.search(attributes)
+            cell = f"cell {ref.group(1).decode()}" if ref else "a cell"
+            raise ImportFileError(
+                f"{where}: {cell} holds a formula whose result was never saved (the program that "
+                "wrote the file does not compute formulas); open and save it in a spreadsheet "
+                "application, or write the numbers"
+            )
+
+
 def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Body]:
+    """The first sheet that has any cell filled, its first row being the header."""
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise ImportFileError(f"{name} is not a readable XLSX workbook") from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportFileError(f"{name} is empty: the first row must name the columns")
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is not None and any(cell is not None for cell in header):
+            break
+    else:
+        book.close()
+        raise ImportFileError(
+            f"{name} is empty: the first row of its first sheet must name the columns"
+        )
+    try:
+        _check_sheet_xml(data, getattr(sheet, "_worksheet_path", None), name, sheet.title)
+    except ImportFileError:
+        book.close()
+        raise
 
     def body() -> Body:
         for number, row in enumerate(rows, start=2):
@@ -307,7 +399,19 @@ def _layout(
             period_columns.append((i, periods.parse_period(text, fiscal).key))
         except periods.PeriodError:
             unknown.append(text)
-    wide = "period" not in columns and "kpi" in columns and bool(period_columns)
+    # A `series` column says the wide layout even when no period has a value yet (the export
+    # of a database without values), which is empty and fine unless rows need a period.
+    wide = (
+        "period" not in columns
+        and "kpi" in columns
+        and (bool(period_columns) or ("series" in columns and not unknown))
+    )
+    if wide and not period_columns:
+        first = next(body, None)
+        if first is not None:
+            raise ImportFileError(
+                f"{name}: row {first[0]} names a KPI, but no column is a period such as 2026-01"
+            )
     if wide:
         wrong = [c for c in ("actual", *OPTIONAL) if c in columns]
         if wrong:

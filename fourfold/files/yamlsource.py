@@ -40,6 +40,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
         key = loader.construct_object(key_node, deep=True)
         # Keys are text to us: `2026:` is a period, not the integer 2026.
         text = str(key) if not isinstance(key, str) else key
+        if text in result:  # YAML forbids it; PyYAML would keep the last one silently
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the key '{text}' appears twice (first on line {result.key_lines[text]})",
+                key_node.start_mark,
+            )
         result[text] = loader.construct_object(value_node, deep=True)
         result.key_lines[text] = key_node.start_mark.line + 1
     return result
