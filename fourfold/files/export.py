@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fourfold.core import periods
-from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.measures.models import KPI, KPI_ORDER, Measurement, Target
 from fourfold.strategy.models import Organization
 
 from .values import ImportFileError
@@ -51,16 +51,7 @@ def table(
     kpis = KPI.objects.filter(archived=False)
     if unit_ids is not None:
         kpis = kpis.filter(objective__perspective__scorecard__unit_id__in=unit_ids)
-    order = list(
-        kpis.order_by(
-            "objective__perspective__scorecard__unit__order",
-            "objective__perspective__scorecard__unit__code",
-            "objective__perspective__order",
-            "objective__order",
-            "order",
-            "pk",
-        ).values_list("pk", "code", "direction")
-    )
+    order = list(kpis.order_by(*KPI_ORDER).values_list("pk", "code", "direction"))
     ids = [pk for pk, _, _ in order]
     values = {
         (k, p): (v, c)

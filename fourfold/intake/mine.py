@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from fourfold.accounts.access import Access
 from fourfold.core import periods
 from fourfold.files.values import NATIVE
-from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.measures.models import KPI, KPI_ORDER, Measurement, Target
 from fourfold.strategy.models import Organization
 from fourfold.web.periods import label
 
@@ -92,14 +92,6 @@ def _pending(query: Q) -> QuerySet[PendingValue]:
     )
 
 
-ORDER = (
-    "objective__perspective__scorecard__unit__order",
-    "objective__perspective__scorecard__unit__code",
-    "objective__perspective__order",
-    "objective__order",
-    "order",
-    "pk",
-)
 COLUMNS = (
     "pk",
     "code",
@@ -122,19 +114,19 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     units = access.editable | access.enterable_units
     if access.is_admin:
         other_rows = list(
-            entered.exclude(yours).order_by(*ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1]
+            entered.exclude(yours).order_by(*KPI_ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1]
         )
     elif units:
         other_rows = list(
             entered.filter(objective__perspective__scorecard__unit_id__in=units)
             .exclude(yours)
-            .order_by(*ORDER)
+            .order_by(*KPI_ORDER)
             .values_list(*COLUMNS)[: OTHERS_LISTED + 1]
         )
     else:
         other_rows = []
     more_others = len(other_rows) > OTHERS_LISTED
-    rows = list(entered.filter(yours).order_by(*ORDER).values_list(*COLUMNS))
+    rows = list(entered.filter(yours).order_by(*KPI_ORDER).values_list(*COLUMNS))
     if not more_others:
         rows += other_rows
     kpis: list[MyKpi] = []

@@ -62,6 +62,17 @@ class Aggregation(models.TextChoices):
     MAX = "max", "Maximum"
 
 
+# KPIs in the order a scorecard shows them: by unit, perspective, objective, then their own.
+KPI_ORDER = (
+    "objective__perspective__scorecard__unit__order",
+    "objective__perspective__scorecard__unit__code",
+    "objective__perspective__order",
+    "objective__order",
+    "order",
+    "pk",
+)
+
+
 class KPI(models.Model):
     class Kind(models.TextChoices):
         LEAD = "lead", "Lead"
