@@ -17,6 +17,14 @@ from .checks import Invalid
 from .targets import MODES
 
 ROLLUP_HELP = "How its children's scores combine."
+FORMULA_HELP = (
+    "Only for a calculated KPI, whose values are computed, never entered; leave it empty "
+    "otherwise. KPI codes, numbers, <code>+ - * /</code>, parentheses, "
+    "<code>min max abs round if</code>, <code>prev(code)</code>, <code>ytd(code)</code>, "
+    "e.g. <code>(revenue - cost) / revenue * 100</code>. Put spaces around <code>-</code> to "
+    "subtract. <code>sum_children(orders)</code> adds up the KPI <code>&lt;child unit&gt;.orders"
+    "</code> of each child unit."
+)
 
 
 def _choice(
@@ -140,6 +148,20 @@ class KPIForm(forms.Form):
     name = forms.CharField(label="Name", max_length=300)
     objective = forms.ChoiceField(label="Objective")
     description = _description()
+    formula = forms.CharField(
+        label="Formula",
+        required=False,
+        max_length=2000,
+        help_text=FORMULA_HELP,
+        widget=forms.TextInput(
+            attrs={
+                "class": "formula-input",
+                "autocapitalize": "none",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
     unit = forms.CharField(label="Unit of measure", required=False, max_length=50)
     direction = _choice(
         "direction", "Direction", [(d, Direction(d).label) for d in DIRECTIONS], initial="increase"

@@ -16,6 +16,7 @@ from django.db.models import Max
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
 from fourfold.files.spec import DIRECTIONS, FREQUENCIES, FREQUENCY_KIND, KINDS, ROLLUPS
+from fourfold.measures.calculated import formula_problems, used_by
 from fourfold.measures.models import KPI, Measurement, Scheme, Target
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
@@ -136,6 +137,20 @@ def _change(actor: Actor, unit: Unit, item: Item, fields: dict[str, Any], summar
 
 def _owner(check: Check, data: Data) -> Any:
     return check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+
+
+def _code_kept(check: Check, kpi: KPI | None, code: str) -> None:
+    """A KPI that formulas take as an input keeps its code: they would lose it."""
+    if kpi is None or not code or code == kpi.code:
+        return
+    users = used_by(kpi.code)
+    if users:
+        whose = f"KPI {users[0]} uses" if len(users) == 1 else f"KPIs {', '.join(users)} use"
+        check.add(
+            "code",
+            f"the formula of {whose} the code '{kpi.code}': change the formula first, or it "
+            "would lose its input",
+        )
 
 
 def _code_free(check: Check, model: type[Objective] | type[KPI], code: str, pk: int | None) -> None:
@@ -386,6 +401,7 @@ def set_alignment(
 def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[str, Any]:
     code = check.code("code", data.get("code"))
     _code_free(check, KPI, code, kpi.pk if kpi else None)
+    _code_kept(check, kpi, code)
     objective = _in_unit(check, Objective, data, unit)
     known = schemes()
     scheme_name = check.text("scheme", data.get("scheme")) or "default"
@@ -399,6 +415,8 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
     if tolerance is not None and tolerance <= 0:
         check.add("tolerance", "'tolerance' must be above 0")
     emails = {f: check.email(f, data.get(f)) for f in ("owner", "contributor")}
+    frequency = check.choice("frequency", data.get("frequency"), FREQUENCIES, "monthly")
+    formula = _formula(check, unit, data, kpi, code, frequency)
     return {
         "code": code,
         "name": check.text("name", data.get("name"), required=True),
@@ -406,7 +424,8 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
         "unit": check.text("unit", data.get("unit")),
         "objective": objective,
         "direction": check.choice("direction", data.get("direction"), DIRECTIONS, "increase"),
-        "frequency": check.choice("frequency", data.get("frequency"), FREQUENCIES, "monthly"),
+        "frequency": frequency,
+        "formula": formula,
         "aggregation": check.choice(
             "aggregation", data.get("aggregation"), periods.AGGREGATIONS, "sum"
         ),
@@ -417,6 +436,28 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
         "tolerance": tolerance,
         **check.people(emails),
     }
+
+
+def _formula(
+    check: Check, unit: Unit, data: Data, kpi: KPI | None, code: str, frequency: str
+) -> str:
+    """A calculated KPI's formula, checked as the scorecard file's are, or "" for none. An
+    unchanged formula of an unchanged KPI is not checked again: a later change elsewhere (an
+    input archived) must not stop its other fields from being edited."""
+    formula = check.text("formula", data.get("formula"))
+    if not formula:
+        return ""
+    same = kpi is not None and (kpi.formula, kpi.code, kpi.frequency) == (formula, code, frequency)
+    if not same:
+        for problem in formula_problems(
+            formula,
+            code=code or "this KPI",
+            unit=unit.code,
+            frequency=frequency,
+            kpi_id=kpi.pk if kpi else None,
+        ):
+            check.add("formula", problem)
+    return formula
 
 
 def _check_kept_data(check: Check, kpi: KPI, fields: Mapping[str, Any]) -> None:

@@ -43,10 +43,11 @@ def editable_unit(request: HttpRequest, code: str) -> Unit:
     return unit
 
 
-def _item(model: Any, unit: Unit, pk: int) -> Any:
-    """A perspective, objective or KPI of this unit, read with the rows up to its unit."""
+def _item(model: Any, unit: Unit, pk: int, *related: str) -> Any:
+    """A perspective, objective or KPI of this unit, read with the rows up to its unit and
+    the `related` ones its form shows."""
     path = services.UNIT_PATH[model]
-    item = model.objects.filter(pk=pk, **{path: unit}).select_related(path).first()
+    item = model.objects.filter(pk=pk, **{path: unit}).select_related(path, *related).first()
     if item is None:
         raise Http404("No such item in this unit")
     return item
@@ -270,7 +271,16 @@ def objective_form(request: HttpRequest, code: str, pk: int | None = None) -> Ht
 
 
 def kpi_initial(kpi: KPI) -> dict[str, Any]:
-    fields = ("code", "name", "description", "unit", "direction", "frequency", "aggregation")
+    fields = (
+        "code",
+        "name",
+        "description",
+        "unit",
+        "direction",
+        "frequency",
+        "aggregation",
+        "formula",
+    )
     initial: dict[str, Any] = {f: getattr(kpi, f) for f in fields}
     initial.update(
         objective=str(kpi.objective_id),
@@ -291,7 +301,7 @@ def kpi_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResp
     unit = editable_unit(request, code)
     item = None
     if pk is not None:
-        item = _item(KPI, unit, pk)
+        item = _item(KPI, unit, pk, "scheme", "owner", "contributor")
         initial = kpi_initial(item)
     else:
         initial = {"objective": request.GET.get("objective", "")}

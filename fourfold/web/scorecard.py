@@ -322,6 +322,9 @@ def _kpi_row(kpi: Node, url: str, snippets: _Snippets) -> SafeString:
         "" if info["frequency"] == "monthly" else info["frequency"],
     )
     notes = [f'<span class="hint">{escape(hint)}</span>' for hint in hints if hint]
+    if info.get("formula"):
+        title = escape(f"Calculated: {info['formula']}")
+        notes.append(f'<span class="hint" title="{title}">calculated</span>')
     if row.get("quality"):
         notes.append(
             '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span> '
