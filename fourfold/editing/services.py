@@ -15,9 +15,10 @@ from django.db.models import Max
 
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
-from fourfold.files.spec import DIRECTIONS, FREQUENCIES, FREQUENCY_KIND, KINDS, ROLLUPS
+from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS, ROLLUPS
+from fourfold.measures import kept
 from fourfold.measures.calculated import formula_problems, used_by
-from fourfold.measures.models import KPI, Measurement, Scheme, Target
+from fourfold.measures.models import KPI, Scheme
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
 from .checks import Check, Invalid, person
@@ -469,44 +470,18 @@ def _check_kept_data(check: Check, kpi: KPI, fields: Mapping[str, Any]) -> None:
         and fields["tolerance"] == kpi.tolerance
     ):
         return
-    from fourfold.files.spec import TARGET_KINDS
     from fourfold.strategy.models import Organization
 
-    fiscal = Organization.get().fiscal_year_start
-    kinds = TARGET_KINDS[fields["frequency"]]
-    rule = fields["scheme"].to_core() if fields["scheme"] is not None else None
-    for target in Target.objects.filter(kpi=kpi).order_by("period"):
-        kind = periods.parse_period(target.period, fiscal).kind
-        if kind not in kinds:
-            check.add(
-                "frequency",
-                f"its target for {target.period} is for a {kind}, "
-                f"which a {fields['frequency']} KPI cannot have",
-            )
-            return
-        if rule is None:
-            continue
-        try:
-            scoring.check_target(
-                rule,
-                fields["direction"],
-                target=target.target,
-                red_flag=target.red_flag,
-                low=target.low,
-                high=target.high,
-                tolerance=fields["tolerance"],
-            )
-        except scoring.TargetError as exc:
-            check.add("direction", f"its target for {target.period} would not fit: {exc}")
-            return
-    wanted = FREQUENCY_KIND[fields["frequency"]]
-    for key in Measurement.objects.filter(kpi=kpi).values_list("period", flat=True)[:1]:
-        kind = periods.parse_period(key, fiscal).kind
-        if kind != wanted:
-            check.add(
-                "frequency",
-                f"it has values by {kind}, which a {fields['frequency']} KPI cannot keep",
-            )
+    new = kept.Definition(
+        frequency=fields["frequency"],
+        direction=fields["direction"],
+        scheme=fields["scheme"].to_core() if fields["scheme"] is not None else None,
+        tolerance=fields["tolerance"],
+        old_frequency=kpi.frequency,
+    )
+    found = kept.misfits({kpi.pk: new}, Organization.get().fiscal_year_start)
+    if found:
+        check.add(found[0].field, found[0].message)
 
 
 def create_kpi(actor: Actor, unit: Unit, data: Data) -> KPI:

@@ -12,6 +12,7 @@ from django.db import models, transaction
 
 from fourfold.audit.models import record
 from fourfold.core import scoring
+from fourfold.measures import kept
 from fourfold.measures.models import KPI, Measurement, Scheme, Source, Target
 from fourfold.measures.services import TargetEntry, ValueEntry, record_values, set_targets
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
@@ -96,59 +97,48 @@ def _measured_but_calculated(document: Document) -> list[Problem]:
     ]
 
 
-def _stored_targets_unscorable(document: Document) -> list[Problem]:
-    """Targets in the database that the file leaves as they are must still be scorable once the
-    file changes their KPI's direction, scheme or tolerance: DESIGN.md refuses a red flag on the
-    wrong side of the target, and a target of 0 for a percent scheme, when they are defined,
-    and a change of direction or scheme defines them anew."""
+def _stored_data_misfits(document: Document) -> list[Problem]:
+    """Targets and values in the database that the file leaves as they are must still fit their
+    KPI once the file changes its frequency, direction, scheme or tolerance: DESIGN.md refuses
+    a red flag on the wrong side of the target, and a target of 0 for a percent scheme, when
+    they are defined, and such a change defines them anew (`fourfold.measures.kept`)."""
     specs = {sk.code: sk for _, _, sk in document.kpis()}
     stored = {s.name: s.to_core() for s in Scheme.objects.all()}
     schemes = {**scoring.BUILTIN, **stored, **document.schemes}
     redefined = {n for n, s in document.schemes.items() if stored.get(n, s) != s}
+    changed: dict[int, kept.Definition] = {}
+    codes: dict[int, str] = {}
     # Every KPI, not those of the file by code: an IN of 20,000 codes is too many for SQLite.
-    changed = [
-        pk
-        for pk, code, direction, scheme, tolerance in KPI.objects.values_list(
-            "pk", "code", "direction", "scheme__name", "tolerance"
-        )
-        if code in specs
-        and (
-            (direction, scheme, tolerance)
-            != (specs[code].direction, specs[code].scheme, specs[code].tolerance)
-            or specs[code].scheme in redefined
-        )
-    ]
-    fields = ("target", "red_flag", "low", "high")
-    rows = [
-        row
-        for start in range(0, len(changed), 500)
-        for row in Target.objects.filter(kpi_id__in=changed[start : start + 500])
-        .order_by("kpi__code", "period")
-        .values_list("kpi__code", "period", *fields)
-    ]
-    problems = []
-    for code, period, *numbers in rows:
-        sk = specs[code]
-        scheme = schemes.get(sk.scheme)
-        if period in sk.targets or scheme is None:
+    for pk, code, frequency, direction, scheme, tolerance in KPI.objects.values_list(
+        "pk", "code", "frequency", "direction", "scheme__name", "tolerance"
+    ):
+        sk = specs.get(code)
+        if sk is None:
             continue
-        try:
-            scoring.check_target(
-                scheme,
-                sk.direction,
-                **dict(zip(fields, numbers, strict=True)),
-                tolerance=sk.tolerance,
+        now = (frequency, direction, scheme, tolerance)
+        if now != (sk.frequency, sk.direction, sk.scheme, sk.tolerance) or sk.scheme in redefined:
+            changed[pk] = kept.Definition(
+                sk.frequency, sk.direction, schemes.get(sk.scheme), sk.tolerance, frequency
             )
-        except scoring.TargetError as exc:
-            problems.append(
-                Problem(
-                    sk.line,
-                    f"KPI {code}",
-                    f"its target for {period} in the database no longer fits: {exc}; "
-                    f"give it a new target for {period} in the file",
-                )
-            )
-    return problems
+            codes[pk] = code
+    if not changed:
+        return []
+    found = kept.misfits(
+        changed,
+        Organization.get().fiscal_year_start,
+        restated=lambda kpi_id, period: period in specs[codes[kpi_id]].targets,
+    )
+    return [
+        Problem(
+            specs[codes[m.kpi_id]].line,
+            f"KPI {codes[m.kpi_id]}",
+            f"its target for {m.period} in the database no longer fits: {m.reason}; "
+            f"give it a new target for {m.period} in the file"
+            if m.target
+            else f"{m.reason}: archive it and add a KPI with a new code instead",
+        )
+        for m in found
+    ]
 
 
 def parse(text: str) -> Document:
@@ -159,7 +149,7 @@ def parse(text: str) -> Document:
         raise LoadError([Problem(0, "the file", str(exc))]) from exc
     document, problems = read_document(data, known_from_database())
     if document is not None:
-        problems = _measured_but_calculated(document) + _stored_targets_unscorable(document)
+        problems = _measured_but_calculated(document) + _stored_data_misfits(document)
     if document is None or problems:
         raise LoadError(problems)
     return document

@@ -146,6 +146,34 @@ def test_a_bad_file_leaves_the_database_exactly_as_it_was(fourfold: Run, tmp_pat
     assert table_counts(fourfold) == before
 
 
+def test_a_new_frequency_that_leaves_stored_data_unfit_is_refused(
+    fourfold: Run, tmp_path: Path
+) -> None:
+    fourfold("load", str(write(tmp_path, "acme.yaml", GOOD)))
+    before = table_counts(fourfold)
+    # revenue holds a value and a target for January: a quarterly KPI can keep neither.
+    quarterly = GOOD.replace(
+        "                frequency: monthly\n"
+        "                aggregation: sum\n                weight: 2\n"
+        "                targets: {2026-01: {target: 100000, red_flag: 90000}}\n"
+        "                values: {2026-01: 104000}\n",
+        "                frequency: quarterly\n                aggregation: sum\n"
+        "                weight: 2\n",
+    )
+    assert quarterly != GOOD
+    done = fourfold("load", str(write(tmp_path, "quarterly.yaml", quarterly)), check=False)
+    assert done.returncode == 1
+    assert (
+        "KPI revenue: its target for 2026-01 in the database no longer fits: it is for a month, "
+        "which a quarterly KPI cannot have; give it a new target for 2026-01 in the file"
+    ) in done.stderr
+    assert (
+        "KPI revenue: it has values by month, which a quarterly KPI cannot keep: archive it "
+        "and add a KPI with a new code instead"
+    ) in done.stderr
+    assert table_counts(fourfold) == before
+
+
 def test_it_refuses_a_file_that_is_not_yaml(fourfold: Run, tmp_path: Path) -> None:
     done = fourfold("load", str(write(tmp_path, "x.yaml", "units: [\n  - {code: a")), check=False)
     assert done.returncode == 1
