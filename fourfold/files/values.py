@@ -643,14 +643,48 @@ def _plan(rows: Rows, rules: _Rules) -> Plan:
             (t.kpi_id, t.period): t
             for t in Target.objects.filter(kpi_id__in={p[0].pk for p in checked.targets})
         }
+        misfits: dict[tuple[str, str], str] = {}
         for kpi, period_key, target_n, flag_n in checked.targets:
             old = existing.get((kpi.pk, period_key))
             fields = {f: (getattr(old, f) if old else None) for f in Target.FIELDS}
+            if not rows.has_red_flag and old is not None and old.red_flag is not None:
+                # A file without red flags leaves those set alone, as it does comments; the
+                # red flag kept must still fit the new target.
+                flag_n = old.red_flag
+                try:
+                    scoring.check_target(
+                        rules.schemes[kpi.scheme_name],
+                        kpi.direction,
+                        target=target_n,
+                        red_flag=flag_n,
+                    )
+                except scoring.TargetError as exc:
+                    misfits[(kpi.code, period_key)] = (
+                        f"KPI {kpi.code} keeps its red flag {flag_n:g} for {period_key}, which "
+                        f"the new target {target_n:g} does not allow ({exc}); add a red_flag "
+                        "column with the red flag that goes with it"
+                    )
             fields.update(target=target_n, red_flag=flag_n)
             result.targets.append(
                 TargetEntry(kpi.pk, period_key, tuple(fields[f] for f in Target.FIELDS))
             )
+        if misfits:
+            return Plan(problems=_placed(misfits, rows, rules.fiscal))
     return result
+
+
+def _placed(problems: dict[tuple[str, str], str], rows: Rows, fiscal: int) -> list[RowProblem]:
+    """Problems found by KPI code and period, placed on the rows that hold them."""
+    out = []
+    for cell in rows.cells:
+        try:
+            key = periods.parse_period(_period_text(cell.period), fiscal).key
+        except periods.PeriodError:
+            continue
+        message = problems.get((str(cell.code), key))
+        if message is not None:
+            out.append(RowProblem(cell.row, message, cell.column or "target"))
+    return out
 
 
 def _comments(kpi_ids: set[int]) -> dict[tuple[int, str], str]:

@@ -221,3 +221,36 @@ def test_a_file_without_comments_leaves_the_comments_alone(fourfold: Run, tmp_pa
     fourfold("import", str(csv_file(tmp_path, "kpi,period,actual,comment\nrevenue,2026-01,8,x\n")))
     again = fourfold("import", str(csv_file(tmp_path, "kpi,2026-01\nrevenue,8\n", "w.csv")))
     assert "0 values created, 0 changed, 1 unchanged" in again.stdout
+
+
+def test_a_file_without_red_flags_leaves_the_red_flags_alone(fourfold: Run, tmp_path: Path) -> None:
+    loaded(fourfold, tmp_path)  # revenue 2026-01: target 700, red flag 500
+    raised = csv_file(tmp_path, "kpi,period,actual,target\nrevenue,2026-01,650,800\n")
+    done = fourfold("import", str(raised))
+    assert "0 targets created, 1 changed, 0 unchanged" in done.stdout
+    row = score_lines(fourfold("scores", "--unit", "acme", "--period", "2026-01", "--json"))[
+        ("kpi", "revenue")
+    ]
+    # 650 against 800 with the red flag 500 kept: 10/3 * (1 + 150 / 300) = 5.0; the default
+    # red flag of 720 would have scored it 0.
+    assert (row["target"], row["score"], row["status"]) == (800, 5.0, "amber")
+    again = fourfold("import", str(raised))
+    assert "0 targets created, 0 changed, 1 unchanged" in again.stdout
+
+
+def test_a_red_flag_kept_that_no_longer_fits_the_new_target_is_named(
+    fourfold: Run, tmp_path: Path
+) -> None:
+    loaded(fourfold, tmp_path)  # revenue 2026-01: target 700, red flag 500
+    lowered = csv_file(tmp_path, "kpi,period,actual,target\nrevenue,2026-01,450,400\n")
+    done = fourfold("import", str(lowered), check=False)
+    assert done.returncode == 1
+    assert (
+        "row 2, column target: KPI revenue keeps its red flag 500 for 2026-01, which the new "
+        "target 400 does not allow"
+    ) in done.stderr
+    assert "add a red_flag column" in done.stderr
+    row = score_lines(fourfold("scores", "--unit", "acme", "--period", "2026-01", "--json"))[
+        ("kpi", "revenue")
+    ]
+    assert row["target"] == 700 and row["actual"] is None  # nothing was written
