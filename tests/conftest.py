@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -68,45 +69,57 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
-    """A fresh database with every migration applied and no data: a SQLite file, or a new
-    PostgreSQL database in the PG run."""
+@contextlib.contextmanager
+def fresh_database(tmp_path: Path, template: str, name: str = "fourfold") -> Iterator[str]:
+    """The URL of a fresh database with every migration applied and no data, copied from the
+    migrated template: a SQLite file, or a new PostgreSQL database in the PG run."""
     base = _postgres_base()
     if base is None:
-        path = tmp_path / "fourfold.sqlite3"
-        shutil.copyfile(_migrated_template, path)
+        path = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     import psycopg
 
-    name = f"cli_{uuid.uuid4().hex[:12]}"
+    database = f"cli_{uuid.uuid4().hex[:12]}"
     admin = os.environ["FOURFOLD_DATABASE_URL"]
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_template}"')
+        conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
     try:
-        yield f"{base}/{name}"
+        yield f"{base}/{database}"
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-@pytest.fixture
-def fourfold(database_url: str, tmp_path: Path) -> Run:
-    """Run the installed `fourfold` command line in a subprocess, as a user would."""
-    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
+def command_line(database_url: str, home: Path) -> Run:
+    """The installed `fourfold` command line on a database, run in a subprocess as a user would."""
+    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(home))
     env.pop("FOURFOLD_DEBUG", None)
     exe = Path(sys.executable).with_name("fourfold")
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(exe), *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+            [str(exe), *args], capture_output=True, text=True, env=env, cwd=home, timeout=300
         )
         if check and done.returncode != 0:
             raise AssertionError(f"fourfold {' '.join(args)} failed:\n{done.stderr}")
         return done
 
     return run
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
+    """A fresh database with every migration applied and no data."""
+    with fresh_database(tmp_path, _migrated_template) as url:
+        yield url
+
+
+@pytest.fixture
+def fourfold(database_url: str, tmp_path: Path) -> Run:
+    """Run the installed `fourfold` command line in a subprocess, as a user would."""
+    return command_line(database_url, tmp_path)
 
 
 def score_lines(done: subprocess.CompletedProcess[str]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -4,11 +4,6 @@ row, not a history version, not an audit entry."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,49 +13,16 @@ from openpyxl import load_workbook
 from fourfold.demo.install import DEMO_FILE
 from tests.cli.test_hostile_input import snapshot
 from tests.cli.test_load import GOOD
-from tests.conftest import Run, _postgres_base
+from tests.conftest import Run, command_line, fresh_database
 
 PERIODS = ("2024-02", "2025", "2026-Q3", "2026-06-YTD", "2026-10")
 
 
 @pytest.fixture
-def other_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
-    """A second fresh, migrated database, as `database_url` gives the first."""
-    base = _postgres_base()
-    if base is None:
-        path = tmp_path / "other.sqlite3"
-        shutil.copyfile(_migrated_template, path)
-        yield f"sqlite:///{path}"
-        return
-    import psycopg
-
-    name = f"cli_{uuid.uuid4().hex[:12]}"
-    admin = os.environ["FOURFOLD_DATABASE_URL"]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_template}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def other(other_url: str, tmp_path: Path) -> Run:
-    """The command line on the second database."""
-    env = dict(os.environ, FOURFOLD_DATABASE_URL=other_url, FOURFOLD_HOME=str(tmp_path))
-    env.pop("FOURFOLD_DEBUG", None)
-    exe = str(Path(sys.executable).with_name("fourfold"))
-
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [exe, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"fourfold {' '.join(args)} failed:\n{done.stderr}")
-        return done
-
-    return run
+def other(tmp_path: Path, _migrated_template: str) -> Iterator[Run]:
+    """The command line on a second fresh database, as `fourfold` is on the first."""
+    with fresh_database(tmp_path, _migrated_template, "other") as url:
+        yield command_line(url, tmp_path)
 
 
 def all_scores(run: Run) -> dict[str, str]:
