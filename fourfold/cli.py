@@ -554,6 +554,72 @@ def export_(file: Path, layout: str, unit: str | None, first: str | None, last: 
     click.echo(f"Wrote {len(table.rows)} rows to {file}.")
 
 
+@cli.command(short_help="Write a consistent backup of the whole database to a file.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@with_django
+def backup(file: Path, force: bool) -> None:
+    """Write a consistent backup of the whole database to FILE, while the application runs.
+
+    The embedded SQLite database is copied with SQLite's online backup API; a PostgreSQL
+    database is written by pg_dump in its custom format (the client programs must be
+    installed). `fourfold restore FILE` brings it back.
+
+    \b
+    Examples:
+      fourfold backup fourfold-2026-03-31.sqlite3
+      fourfold backup nightly.dump --force
+    """
+    from fourfold.files import backup as backups
+
+    try:
+        written = backups.backup(file, force=force)
+    except backups.BackupError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"Wrote {written.path} ({backups.size_text(written.size)}): {written.counts}.")
+
+
+@cli.command(short_help="Replace the whole database with a backup.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_django
+def restore(file: Path, yes: bool) -> None:
+    """Replace the whole database with the backup FILE (of `fourfold backup`).
+
+    The database as it was is kept first: an embedded one next to itself as
+    NAME.before-restore-TIMESTAMP.sqlite3, a PostgreSQL one in FOURFOLD_HOME as
+    NAME.before-restore-TIMESTAMP.dump. A backup from an older Fourfold is brought up to
+    date.
+
+    \b
+    Examples:
+      fourfold restore fourfold-2026-03-31.sqlite3
+      fourfold restore nightly.dump --yes
+    """
+    from fourfold.files import backup as backups
+
+    try:
+        checked = backups.check(file)
+        now = backups.current_counts()
+        click.echo(
+            f"Restoring {file} replaces {backups.describe()} (now {now}) with the backup "
+            f"({checked.counts})."
+        )
+        if not yes:
+            if not sys.stdin.isatty():
+                raise Failure(
+                    "restore replaces the whole database, so it asks first, and standard input "
+                    "is not a terminal: add --yes to confirm; nothing was changed"
+                )
+            if not click.confirm("Replace it?", default=False):
+                raise Failure("nothing was changed")
+        restored = backups.restore(checked)
+    except backups.BackupError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"Kept the database as it was in {restored.kept}.")
+    click.echo(f"Restored {file}: {restored.counts}.")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

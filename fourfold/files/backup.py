@@ -1,0 +1,524 @@
+"""Backups of the whole database, and restores from them.
+
+SQLite goes through its online backup API (never a file copy: in WAL mode the -wal file holds
+the recent writes), PostgreSQL through pg_dump's custom format and pg_restore. Both take a
+consistent snapshot while the application keeps writing. Every refusal is a `BackupError`
+of one sentence, raised before anything is changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+Engine = Literal["sqlite", "postgresql"]
+ENGINE_NAMES: dict[Engine, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+SQLITE_HEADER = b"SQLite format 3\x00"
+PG_HEADER = b"PGDMP"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done, in one sentence; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    units: int
+    kpis: int
+    values: int
+    targets: int
+
+    def __str__(self) -> str:
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count:,} {one if count == 1 else many}"
+
+        return ", ".join(
+            [
+                n(self.units, "unit", "units"),
+                n(self.kpis, "KPI", "KPIs"),
+                n(self.values, "value", "values"),
+                n(self.targets, "target", "targets"),
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    size: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A backup file found fit to restore into the configured database."""
+
+    path: Path
+    counts: Counts
+    tables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Restored:
+    counts: Counts
+    kept: Path
+
+
+def _tables() -> dict[str, str]:
+    """The tables counted, by the name `Counts` gives them."""
+    from fourfold.measures.models import KPI, Measurement, Target
+    from fourfold.strategy.models import Unit
+
+    models: dict[str, Any] = {"units": Unit, "kpis": KPI, "values": Measurement, "targets": Target}
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+def _config() -> dict[str, Any]:
+    from django.conf import settings
+
+    return dict(settings.DATABASES["default"])
+
+
+def engine() -> Engine:
+    return "sqlite" if _config()["ENGINE"].endswith("sqlite3") else "postgresql"
+
+
+def describe() -> str:
+    """The configured database, for messages."""
+    config = _config()
+    if engine() == "sqlite":
+        return f"the SQLite database {config['NAME']}"
+    return f"the PostgreSQL database {config['NAME']} on {config.get('HOST') or 'localhost'}"
+
+
+def current_counts() -> Counts:
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    parts = ", ".join(f"(SELECT count(*) FROM {quote(t)})" for t in _tables().values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        row = cursor.fetchone()
+    return Counts(*row)
+
+
+def size_text(size: int) -> str:
+    amount = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if amount < 1024 or unit == "GB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    raise AssertionError("unreachable")
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+# --- backup -------------------------------------------------------------------------------
+
+
+def backup(path: Path, *, force: bool = False) -> Written:
+    """Write a consistent snapshot of the configured database to `path`, through a temporary
+    file next to it that is renamed at the end: a failed backup leaves no half file."""
+    if path.is_dir():
+        raise BackupError(f"{path} is a folder; name the backup file to write")
+    if path.exists() and not force:
+        raise BackupError(f"{path} exists already; choose another name or add --force")
+    kind = engine()
+    if kind == "sqlite" and path.exists() and _same_file(path, _sqlite_path()):
+        raise BackupError(f"{path} is the database itself; write the backup to another file")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise BackupError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        if kind == "sqlite":
+            _sqlite_copy(_sqlite_path(), temporary)
+        else:
+            _pg_dump(temporary)
+        counts = _inspect(temporary, kind, shown=path)[1]
+        if path.exists() and not force:
+            raise BackupError(f"{path} was created meanwhile; choose another name or add --force")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return Written(path, path.stat().st_size, counts)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _sqlite_path() -> Path:
+    return Path(str(_config()["NAME"]))
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy a live SQLite database with the online backup API, in one step (a consistent
+    read snapshot; writers go on meanwhile in WAL mode), into a self-contained file."""
+    try:
+        src = sqlite3.connect(source, timeout=20)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+                # A rollback journal, so the backup is one file that opens read-only anywhere.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"cannot back up {source}: {exc}") from exc
+
+
+# --- checking a backup file ---------------------------------------------------------------
+
+
+def check(path: Path) -> Checked:
+    """Refuse, in one sentence, a file that is not a Fourfold backup of this engine."""
+    kind = engine()
+    found = _kind_of(path)
+    if found != kind:
+        raise BackupError(
+            f"{path} is a backup of a {ENGINE_NAMES[found]} database and this installation "
+            f"uses {ENGINE_NAMES[kind]}, and a backup restores only into its own engine: "
+            "`fourfold dump` + `fourfold load` (definition, targets and values) or "
+            "`fourfold export` + `fourfold import` (values and targets) move a scorecard "
+            "between engines"
+        )
+    if kind == "sqlite" and _same_file(path, _sqlite_path()):
+        raise BackupError(f"{path} is the database itself, not a backup of it")
+    tables, counts = _inspect(path, kind, shown=path)
+    return Checked(path, counts, frozenset(tables))
+
+
+def _kind_of(path: Path) -> Engine:
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError as exc:
+        raise BackupError(f"there is no file {path}") from exc
+    except IsADirectoryError as exc:
+        raise BackupError(f"{path} is a folder, not a backup file") from exc
+    except OSError as exc:
+        raise BackupError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not head:
+        raise BackupError(f"{path} is empty, not a backup")
+    if head == SQLITE_HEADER:
+        return "sqlite"
+    if head.startswith(PG_HEADER):
+        return "postgresql"
+    raise BackupError(
+        f"{path} is not a Fourfold backup: neither a SQLite database nor a PostgreSQL "
+        "archive of `pg_dump --format=custom`"
+    )
+
+
+def _inspect(path: Path, kind: Engine, shown: Path) -> tuple[set[str], Counts]:
+    """The tables and counts of a backup file, once it is known to be a Fourfold database that
+    this version of Fourfold can bring up to date."""
+    tables, migrations, counts = (
+        _sqlite_contents(path, shown) if kind == "sqlite" else _pg_contents(path, shown)
+    )
+    needed = ["django_migrations", *_tables().values()]
+    missing = [t for t in needed if t not in tables]
+    if missing:
+        raise BackupError(
+            f"{shown} is a {ENGINE_NAMES[kind]} database but not a Fourfold one "
+            f"(it has no table {missing[0]})"
+        )
+    _refuse_newer(migrations, shown)
+    return tables, counts
+
+
+def _refuse_newer(applied: set[tuple[str, str]], shown: Path) -> None:
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    for app, name in sorted(applied):
+        if app in loader.migrated_apps and (app, name) not in known:
+            raise BackupError(
+                f"{shown} comes from a newer version of Fourfold (its database has the "
+                f"migration {app}.{name}, which this version does not know); upgrade "
+                "Fourfold, then restore it"
+            )
+
+
+Contents = tuple[set[str], set[tuple[str, str]], Counts]
+
+
+def _sqlite_contents(path: Path, shown: Path) -> Contents:
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "django_migrations" not in tables or not set(_tables().values()) <= tables:
+                return tables, set(), Counts(0, 0, 0, 0)
+            applied = set(db.execute("SELECT app, name FROM django_migrations"))
+            numbers = [
+                db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in _tables().values()
+            ]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{shown} cannot be read as a SQLite database: {exc}") from exc
+    return tables, applied, Counts(*numbers)
+
+
+TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?:\S+) (\S+) ", re.MULTILINE)
+COPY_LINE = re.compile(r"^COPY (?:\S+\.)?\"?([^\s\"]+)\"? \(([^)]*)\) FROM stdin;$")
+
+
+def _pg_contents(path: Path, shown: Path) -> Contents:
+    restore = _pg_tool("pg_restore")
+    listed = _run([restore, "--list", str(path)], f"{shown} cannot be read by pg_restore")
+    tables = set(TOC_TABLE.findall(listed))
+    wanted = ["django_migrations", *_tables().values()]
+    if not set(wanted) <= tables:
+        return tables, set(), Counts(0, 0, 0, 0)
+    rows: dict[str, int] = dict.fromkeys(wanted, 0)
+    applied: set[tuple[str, str]] = set()
+    selection = [f"--table={t}" for t in wanted]
+    for table, columns, line in _copy_rows(
+        [restore, "--data-only", "--file=-", *selection, str(path)], shown
+    ):
+        rows[table] = rows.get(table, 0) + 1
+        if table == "django_migrations":
+            fields = dict(zip(columns, line.split("\t"), strict=False))
+            applied.add((fields["app"], fields["name"]))
+    return tables, applied, Counts(*(rows[t] for t in _tables().values()))
+
+
+def _copy_rows(command: list[str], shown: Path) -> Iterator[tuple[str, list[str], str]]:
+    """The data rows of the COPY blocks that pg_restore writes, streamed (a big table's rows
+    are never all in memory): (table, its columns, the row's tab-separated text)."""
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=_pg_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    table: str | None = None
+    columns: list[str] = []
+    for raw in process.stdout:
+        line = raw.rstrip("\n")
+        if table is None:
+            if found := COPY_LINE.match(line):
+                table = found.group(1)
+                columns = [c.strip().strip('"') for c in found.group(2).split(",")]
+        elif line == "\\.":
+            table = None
+        else:
+            yield table, columns, line
+    error = process.stderr.read()
+    if process.wait() != 0:
+        raise BackupError(f"{shown} cannot be read by pg_restore: {_first_line(error)}")
+
+
+# --- PostgreSQL tools -----------------------------------------------------------------------
+
+
+def _pg_env() -> dict[str, str]:
+    """libpq's variables for the configured database: the password never on a command line."""
+    config = _config()
+    env = dict(os.environ)
+    for key, variable in (
+        ("NAME", "PGDATABASE"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+    ):
+        if config.get(key):
+            env[variable] = str(config[key])
+    for option, value in (config.get("OPTIONS") or {}).items():
+        if option in ("sslmode", "sslrootcert", "sslcert", "sslkey", "passfile"):
+            env[f"PG{option.upper()}"] = str(value)
+    return env
+
+
+def _server_major() -> int:
+    from django.db import connection
+
+    connection.ensure_connection()
+    return int(getattr(connection, "pg_version", 0)) // 10000
+
+
+def _version_of(binary: str) -> int:
+    try:
+        out = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except OSError:
+        return 0
+    found = re.search(r"\) (\d+)", out)
+    return int(found.group(1)) if found else 0
+
+
+def _pg_tool(name: str) -> str:
+    """pg_dump or pg_restore: the one on PATH, else the newest under /usr/lib/postgresql, as
+    long as it is not older than the server."""
+    candidates: list[str] = []
+    if on_path := shutil.which(name):
+        candidates.append(on_path)
+    folders = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    candidates += [str(p) for p in folders]
+    if not candidates:
+        raise BackupError(
+            f"{name} is not installed (it comes with PostgreSQL's client programs, e.g. the "
+            "Debian package postgresql-client); install it, or put it on PATH"
+        )
+    server = _server_major()
+    versions = {c: _version_of(c) for c in candidates}
+    for candidate in candidates:
+        if versions[candidate] >= server:
+            return candidate
+    newest = max(versions.values())
+    raise BackupError(
+        f"{name} is version {newest} and the server is PostgreSQL {server}; install the "
+        f"client programs of version {server} or newer"
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    line = lines[0] if lines else "it failed"
+    for prefix in ("pg_dump: ", "pg_restore: ", "error: "):
+        line = line.removeprefix(prefix)
+    return line
+
+
+def _run(command: list[str], failure: str) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, env=_pg_env())
+    if done.returncode != 0:
+        raise BackupError(f"{failure}: {_first_line(done.stderr)}")
+    return done.stdout
+
+
+def _pg_dump(target: Path) -> None:
+    _run(
+        [_pg_tool("pg_dump"), "--format=custom", f"--file={target}"],
+        f"pg_dump could not back up {describe()}",
+    )
+
+
+# --- restore ------------------------------------------------------------------------------
+
+
+def restore(checked: Checked) -> Restored:
+    """Replace the configured database with a checked backup, after keeping it as it was
+    (nothing is lost), then bring the restored database up to this version's migrations."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    kept = _keep_current()
+    connections.close_all()
+    if engine() == "sqlite":
+        _sqlite_restore(checked.path)
+    else:
+        _pg_restore(checked, kept)
+    connections.close_all()
+    call_command("migrate", verbosity=0, interactive=False)
+    return Restored(current_counts(), kept)
+
+
+def _keep_current() -> Path:
+    if engine() == "sqlite":
+        live = _sqlite_path()
+        kept = _free(live.parent, f"{live.stem}.before-restore-{_stamp()}", ".sqlite3")
+        try:
+            _sqlite_copy(live, kept)
+        except BackupError:
+            kept.unlink(missing_ok=True)
+            raise
+        return kept
+    from fourfold.paths import home
+
+    name = str(_config()["NAME"])
+    kept = _free(home(), f"{name}.before-restore-{_stamp()}", ".dump")
+    return backup(kept).path
+
+
+def _free(folder: Path, stem: str, suffix: str) -> Path:
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
+
+
+def _sqlite_restore(path: Path) -> None:
+    """The backup API into the live file: one write transaction, so connections of a running
+    server see either the old database or the restored one."""
+    live = _sqlite_path()
+    try:
+        src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(live, timeout=20)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=WAL")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"cannot restore {path} into {live}: {exc}") from exc
+
+
+def _pg_restore(checked: Checked, kept: Path) -> None:
+    _drop_tables_the_backup_lacks(checked.tables)
+    _run(
+        [
+            _pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            f"--dbname={_config()['NAME']}",
+            str(checked.path),
+        ],
+        f"pg_restore could not restore {checked.path} ({kept} holds the database as it was)",
+    )
+
+
+def _drop_tables_the_backup_lacks(in_backup: frozenset[str]) -> None:
+    """A backup from an older Fourfold lacks the tables of later migrations: those of the
+    replaced database (which is kept) are dropped first, since their foreign keys would stop
+    pg_restore --clean from dropping the tables they refer to, and the migrations create them
+    anew afterwards."""
+    from django.db import connection, transaction
+
+    extra = [
+        t
+        for t in connection.introspection.django_table_names(only_existing=True)
+        if t not in in_backup
+    ]
+    if extra:
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(map(quote, extra))} CASCADE")
