@@ -118,6 +118,7 @@ class Kpi:
     tolerance: float | None = None
     goal: dict[int, float] | tuple[float, ...] | None = None  # by year, or per target period
     goal_season: bool = False  # targets follow the seasonal profile
+    formula: str | None = None  # a calculated KPI: no values of its own
     band: dict[int, tuple[float, float]] | None = None  # range KPIs, by year
     red: float | None = None  # red flag as a distance from the target
     red_rel: float | None = None  # ... or as a fraction of the target
@@ -203,6 +204,14 @@ def company() -> Unit:
                     season=MARGIN, noise=0.35,
                     notes={"2026-04": (1.0, "Steel surcharges up 9 % since January; our price "
                                             "increase only takes effect in July.")}),
+                Kpi(code="revenue-per-employee", name="Revenue per employee", unit="EUR k",
+                    owner=CFO, contributor=CONTROLLER, direction="increase", aggregation="sum",
+                    description="Revenue over month-end headcount, in thousands of euros: "
+                    "calculated, never entered; a quarter or year divides its revenue by "
+                    "the headcount at its end.",
+                    formula="revenue / hr-headcount / 1000",
+                    goal={2024: 13.4, 2025: 13.9, 2026: 14.4}, goal_season=True,
+                    season=SHIPMENTS, red_rel=0.07, tdec=1),
                 Kpi(code="steel-price-index", name="Steel price index", unit="index",
                     owner=COO, contributor=CONTROLLER, direction="increase", scheme="unscored",
                     type="lead", description="Purchase price index of flat and bar steel, "
@@ -895,7 +904,7 @@ def build() -> dict[str, Any]:
         (kd, key)
         for k, kd in kpi_dicts
         if k.frequency == "monthly"
-        for key in kd["values"]
+        for key in kd.get("values", {})
         if "2024-02" <= key <= "2026-08" and key not in k.notes
     ]
     for kd, key in rng.sample(gaps, RANDOM_GAPS):
@@ -927,10 +936,13 @@ def kpi_doc(k: Kpi, rng: random.Random) -> dict[str, Any]:
         d["grace_days"] = k.grace_days
     if k.tolerance is not None:
         d["tolerance"] = k.tolerance
+    if k.formula:
+        d["formula"] = k.formula
     targets = make_targets(k)
     if targets:
         d["targets"] = targets
-    d["values"] = make_values(k, rng)
+    if not k.formula:
+        d["values"] = make_values(k, rng)
     return d
 
 
@@ -1171,7 +1183,7 @@ def check_kpi(k: dict[str, Any], schemes: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: tolerance is for range KPIs and must be positive")
     if direction == "range" and scheme != "default":
         problems.append(f"{where}: a range KPI scores with the default scheme")
-    targets, values = k.get("targets", {}), k["values"]
+    targets, values = k.get("targets", {}), k.get("values", {})
     for key in [*targets, *values]:
         if not isinstance(key, str) or not PERIOD_FORMS[frequency].match(key):
             problems.append(f"{where}: period {key!r} is not a {frequency} period")
@@ -1232,8 +1244,12 @@ def check_target(
 def summary(doc: dict[str, Any]) -> list[str]:
     kpis = [k for u in doc["units"] for o in objectives_of(u) for k in o["kpis"]]
     objectives = [o for u in doc["units"] for o in objectives_of(u)]
-    values = [v for k in kpis for v in k["values"].values()]
-    late = [k["code"] for k in kpis if VALUE_END[k["frequency"]] not in k["values"]]
+    values = [v for k in kpis for v in k.get("values", {}).values()]
+    late = [
+        k["code"]
+        for k in kpis
+        if "formula" not in k and VALUE_END[k["frequency"]] not in k["values"]
+    ]
 
     def tally(key: str) -> str:
         return ", ".join(f"{n} {name}" for name, n in Counter(k[key] for k in kpis).items())
@@ -1246,6 +1262,7 @@ def summary(doc: dict[str, Any]) -> list[str]:
         f"  frequency    {tally('frequency')}",
         f"  aggregation  {tally('aggregation')}",
         f"  scheme       {tally('scheme')}",
+        f"  calculated   {sum('formula' in k for k in kpis)}",
         f"values      {len(values)} ({sum(isinstance(v, dict) for v in values)} with comments)",
         f"targets     {sum(len(k.get('targets', {})) for k in kpis)}",
         f"latest period missing: {', '.join(late)}",
