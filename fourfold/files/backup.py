@@ -1,21 +1,17 @@
 """Backups of the whole database, and restores from them.
 
 SQLite goes through its online backup API (never a file copy: in WAL mode the -wal file holds
-the recent writes), PostgreSQL through pg_dump's custom format and pg_restore. Both take a
-consistent snapshot while the application keeps writing. Every refusal is a `BackupError`
-of one sentence, raised before anything is changed.
+the recent writes), PostgreSQL through pg_dump's custom format and pg_restore (`backup_pg`).
+Both take a consistent snapshot while the application keeps writing. Every refusal is a
+`BackupError` of one sentence, raised before anything is changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import shutil
 import sqlite3
-import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -73,7 +69,7 @@ class Restored:
     kept: Path
 
 
-def _tables() -> dict[str, str]:
+def counted_tables() -> dict[str, str]:
     """The tables counted, by the name `Counts` gives them."""
     from fourfold.measures.models import KPI, Measurement, Target
     from fourfold.strategy.models import Unit
@@ -82,19 +78,19 @@ def _tables() -> dict[str, str]:
     return {name: model._meta.db_table for name, model in models.items()}
 
 
-def _config() -> dict[str, Any]:
+def database_config() -> dict[str, Any]:
     from django.conf import settings
 
     return dict(settings.DATABASES["default"])
 
 
 def engine() -> Engine:
-    return "sqlite" if _config()["ENGINE"].endswith("sqlite3") else "postgresql"
+    return "sqlite" if database_config()["ENGINE"].endswith("sqlite3") else "postgresql"
 
 
 def describe() -> str:
     """The configured database, for messages."""
-    config = _config()
+    config = database_config()
     if engine() == "sqlite":
         return f"the SQLite database {config['NAME']}"
     return f"the PostgreSQL database {config['NAME']} on {config.get('HOST') or 'localhost'}"
@@ -104,7 +100,7 @@ def current_counts() -> Counts:
     from django.db import connection
 
     quote = connection.ops.quote_name
-    parts = ", ".join(f"(SELECT count(*) FROM {quote(t)})" for t in _tables().values())
+    parts = ", ".join(f"(SELECT count(*) FROM {quote(t)})" for t in counted_tables().values())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")
         row = cursor.fetchone()
@@ -130,6 +126,8 @@ def _stamp() -> str:
 def backup(path: Path, *, force: bool = False) -> Written:
     """Write a consistent snapshot of the configured database to `path`, through a temporary
     file next to it that is renamed at the end: a failed backup leaves no half file."""
+    from . import backup_pg  # which imports this module
+
     if path.is_dir():
         raise BackupError(f"{path} is a folder; name the backup file to write")
     if path.exists() and not force:
@@ -147,7 +145,7 @@ def backup(path: Path, *, force: bool = False) -> Written:
         if kind == "sqlite":
             _sqlite_copy(_sqlite_path(), temporary)
         else:
-            _pg_dump(temporary)
+            backup_pg.dump(temporary)
         counts = _inspect(temporary, kind, shown=path)[1]
         if path.exists() and not force:
             raise BackupError(f"{path} was created meanwhile; choose another name or add --force")
@@ -165,7 +163,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _sqlite_path() -> Path:
-    return Path(str(_config()["NAME"]))
+    return Path(str(database_config()["NAME"]))
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -233,10 +231,12 @@ def _kind_of(path: Path) -> Engine:
 def _inspect(path: Path, kind: Engine, shown: Path) -> tuple[set[str], Counts]:
     """The tables and counts of a backup file, once it is known to be a Fourfold database that
     this version of Fourfold can bring up to date."""
+    from . import backup_pg
+
     tables, migrations, counts = (
-        _sqlite_contents(path, shown) if kind == "sqlite" else _pg_contents(path, shown)
+        _sqlite_contents(path, shown) if kind == "sqlite" else backup_pg.contents(path, shown)
     )
-    needed = ["django_migrations", *_tables().values()]
+    needed = ["django_migrations", *counted_tables().values()]
     missing = [t for t in needed if t not in tables]
     if missing:
         raise BackupError(
@@ -269,161 +269,18 @@ def _sqlite_contents(path: Path, shown: Path) -> Contents:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "django_migrations" not in tables or not set(_tables().values()) <= tables:
+            if "django_migrations" not in tables or not set(counted_tables().values()) <= tables:
                 return tables, set(), Counts(0, 0, 0, 0)
             applied = set(db.execute("SELECT app, name FROM django_migrations"))
             numbers = [
-                db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in _tables().values()
+                db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                for t in counted_tables().values()
             ]
         finally:
             db.close()
     except sqlite3.Error as exc:
         raise BackupError(f"{shown} cannot be read as a SQLite database: {exc}") from exc
     return tables, applied, Counts(*numbers)
-
-
-TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?:\S+) (\S+) ", re.MULTILINE)
-COPY_LINE = re.compile(r"^COPY (?:\S+\.)?\"?([^\s\"]+)\"? \(([^)]*)\) FROM stdin;$")
-
-
-def _pg_contents(path: Path, shown: Path) -> Contents:
-    restore = _pg_tool("pg_restore")
-    listed = _run([restore, "--list", str(path)], f"{shown} cannot be read by pg_restore")
-    tables = set(TOC_TABLE.findall(listed))
-    wanted = ["django_migrations", *_tables().values()]
-    if not set(wanted) <= tables:
-        return tables, set(), Counts(0, 0, 0, 0)
-    rows: dict[str, int] = dict.fromkeys(wanted, 0)
-    applied: set[tuple[str, str]] = set()
-    selection = [f"--table={t}" for t in wanted]
-    for table, columns, line in _copy_rows(
-        [restore, "--data-only", "--file=-", *selection, str(path)], shown
-    ):
-        rows[table] = rows.get(table, 0) + 1
-        if table == "django_migrations":
-            fields = dict(zip(columns, line.split("\t"), strict=False))
-            applied.add((fields["app"], fields["name"]))
-    return tables, applied, Counts(*(rows[t] for t in _tables().values()))
-
-
-def _copy_rows(command: list[str], shown: Path) -> Iterator[tuple[str, list[str], str]]:
-    """The data rows of the COPY blocks that pg_restore writes, streamed (a big table's rows
-    are never all in memory): (table, its columns, the row's tab-separated text)."""
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=_pg_env(),
-    )
-    assert process.stdout is not None and process.stderr is not None
-    table: str | None = None
-    columns: list[str] = []
-    for raw in process.stdout:
-        line = raw.rstrip("\n")
-        if table is None:
-            if found := COPY_LINE.match(line):
-                table = found.group(1)
-                columns = [c.strip().strip('"') for c in found.group(2).split(",")]
-        elif line == "\\.":
-            table = None
-        else:
-            yield table, columns, line
-    error = process.stderr.read()
-    if process.wait() != 0:
-        raise BackupError(f"{shown} cannot be read by pg_restore: {_first_line(error)}")
-
-
-# --- PostgreSQL tools -----------------------------------------------------------------------
-
-
-def _pg_env() -> dict[str, str]:
-    """libpq's variables for the configured database: the password never on a command line."""
-    config = _config()
-    env = dict(os.environ)
-    for key, variable in (
-        ("NAME", "PGDATABASE"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-    ):
-        if config.get(key):
-            env[variable] = str(config[key])
-    for option, value in (config.get("OPTIONS") or {}).items():
-        if option in ("sslmode", "sslrootcert", "sslcert", "sslkey", "passfile"):
-            env[f"PG{option.upper()}"] = str(value)
-    return env
-
-
-def _server_major() -> int:
-    from django.db import connection
-
-    connection.ensure_connection()
-    return int(getattr(connection, "pg_version", 0)) // 10000
-
-
-def _version_of(binary: str) -> int:
-    try:
-        out = subprocess.run(
-            [binary, "--version"], capture_output=True, text=True, timeout=30
-        ).stdout
-    except OSError:
-        return 0
-    found = re.search(r"\) (\d+)", out)
-    return int(found.group(1)) if found else 0
-
-
-def _pg_tool(name: str) -> str:
-    """pg_dump or pg_restore: the one on PATH, else the newest under /usr/lib/postgresql, as
-    long as it is not older than the server."""
-    candidates: list[str] = []
-    if on_path := shutil.which(name):
-        candidates.append(on_path)
-    folders = sorted(
-        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
-        reverse=True,
-    )
-    candidates += [str(p) for p in folders]
-    if not candidates:
-        raise BackupError(
-            f"{name} is not installed (it comes with PostgreSQL's client programs, e.g. the "
-            "Debian package postgresql-client); install it, or put it on PATH"
-        )
-    server = _server_major()
-    versions = {c: _version_of(c) for c in candidates}
-    for candidate in candidates:
-        if versions[candidate] >= server:
-            return candidate
-    newest = max(versions.values())
-    raise BackupError(
-        f"{name} is version {newest} and the server is PostgreSQL {server}; install the "
-        f"client programs of version {server} or newer"
-    )
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    line = lines[0] if lines else "it failed"
-    for prefix in ("pg_dump: ", "pg_restore: ", "error: "):
-        line = line.removeprefix(prefix)
-    return line
-
-
-def _run(command: list[str], failure: str) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, env=_pg_env())
-    if done.returncode != 0:
-        raise BackupError(f"{failure}: {_first_line(done.stderr)}")
-    return done.stdout
-
-
-def _pg_dump(target: Path) -> None:
-    _run(
-        [_pg_tool("pg_dump"), "--format=custom", f"--file={target}"],
-        f"pg_dump could not back up {describe()}",
-    )
 
 
 # --- restore ------------------------------------------------------------------------------
@@ -435,12 +292,14 @@ def restore(checked: Checked) -> Restored:
     from django.core.management import call_command
     from django.db import connections
 
+    from . import backup_pg
+
     kept = _keep_current()
     connections.close_all()
     if engine() == "sqlite":
         _sqlite_restore(checked.path)
     else:
-        _pg_restore(checked, kept)
+        backup_pg.restore(checked, kept)
     connections.close_all()
     call_command("migrate", verbosity=0, interactive=False)
     return Restored(current_counts(), kept)
@@ -458,7 +317,7 @@ def _keep_current() -> Path:
         return kept
     from fourfold.paths import home
 
-    name = str(_config()["NAME"])
+    name = str(database_config()["NAME"])
     kept = _free(home(), f"{name}.before-restore-{_stamp()}", ".dump")
     return backup(kept).path
 
@@ -488,37 +347,3 @@ def _sqlite_restore(path: Path) -> None:
             src.close()
     except sqlite3.Error as exc:
         raise BackupError(f"cannot restore {path} into {live}: {exc}") from exc
-
-
-def _pg_restore(checked: Checked, kept: Path) -> None:
-    _drop_tables_the_backup_lacks(checked.tables)
-    _run(
-        [
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            f"--dbname={_config()['NAME']}",
-            str(checked.path),
-        ],
-        f"pg_restore could not restore {checked.path} ({kept} holds the database as it was)",
-    )
-
-
-def _drop_tables_the_backup_lacks(in_backup: frozenset[str]) -> None:
-    """A backup from an older Fourfold lacks the tables of later migrations: those of the
-    replaced database (which is kept) are dropped first, since their foreign keys would stop
-    pg_restore --clean from dropping the tables they refer to, and the migrations create them
-    anew afterwards."""
-    from django.db import connection, transaction
-
-    extra = [
-        t
-        for t in connection.introspection.django_table_names(only_existing=True)
-        if t not in in_backup
-    ]
-    if extra:
-        quote = connection.ops.quote_name
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(map(quote, extra))} CASCADE")
