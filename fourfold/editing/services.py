@@ -529,6 +529,9 @@ def set_archived(actor: Actor, item: Item, archived: bool) -> None:
     """Archive an item (it leaves the scorecard, its data stays) or bring it back."""
     if item.archived == archived:
         return
+    if archived and isinstance(item, KPI) and (users := used_by(item.code)):
+        whose = f"KPI {users[0]} takes" if len(users) == 1 else f"KPIs {', '.join(users)} take"
+        raise Invalid({"": [f"the formula of {whose} {item.code} as an input: change it first"]})
     if not archived:
         parent: Item | None = None
         if isinstance(item, Objective):

@@ -248,6 +248,24 @@ def test_a_kpi_that_a_formula_takes_as_an_input_keeps_its_code(acme: Unit, edito
     assert KPI.objects.filter(code="revenue").exists()
 
 
+def test_a_kpi_that_a_formula_takes_as_an_input_cannot_be_archived(
+    acme: Unit, editor: User
+) -> None:
+    client = client_of(editor)
+    client.post(NEW, kpi_data("revenue-k", "revenue / 1000"))
+    revenue = KPI.objects.get(code="revenue")
+    response = client.post(f"/units/acme/design/kpis/{revenue.pk}/archive/", {"archived": "1"})
+    assert response.status_code == 302
+    shown = [str(m) for m in response.wsgi_request._messages]  # type: ignore[attr-defined]
+    assert shown[-1] == "The formula of KPI revenue-k takes revenue as an input: change it first."
+    revenue.refresh_from_db()
+    assert not revenue.archived
+    KPI.objects.filter(code="revenue-k").update(archived=True)
+    client.post(f"/units/acme/design/kpis/{revenue.pk}/archive/", {"archived": "1"})
+    revenue.refresh_from_db()
+    assert revenue.archived  # once nothing live takes it, it goes
+
+
 # -- who may ---------------------------------------------------------------------------------
 
 
