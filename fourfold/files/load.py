@@ -146,7 +146,8 @@ def parse(text: str) -> Document:
     try:
         data = yamlsource.load(text)
     except yamlsource.YamlError as exc:
-        raise LoadError([Problem(0, "the file", str(exc))]) from exc
+        place = f"column {exc.column}" if exc.line else "the file"
+        raise LoadError([Problem(exc.line, place, str(exc))]) from exc
     document, problems = read_document(data, known_from_database())
     if document is not None:
         problems = _measured_but_calculated(document) + _stored_data_misfits(document)

@@ -37,6 +37,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # the file as a whole
+            return f"{self.place}: {self.message}"
         return f"line {self.line}, {self.place}: {self.message}"
 
 

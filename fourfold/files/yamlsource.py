@@ -70,7 +70,11 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 class YamlError(ValueError):
-    pass
+    """Text that is not YAML; `line` and `column` where the parser stopped (0 if unknown)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 def load(text: str) -> Any:
@@ -78,7 +82,9 @@ def load(text: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        raise YamlError(f"{where}: this is not valid YAML ({exc.problem})") from exc
+        message = f"this is not valid YAML ({exc.problem})"
+        if mark is None:
+            raise YamlError(message) from exc
+        raise YamlError(message, mark.line + 1, mark.column + 1) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"this is not valid YAML ({exc})") from exc

@@ -177,7 +177,8 @@ def test_a_new_frequency_that_leaves_stored_data_unfit_is_refused(
 def test_it_refuses_a_file_that_is_not_yaml(fourfold: Run, tmp_path: Path) -> None:
     done = fourfold("load", str(write(tmp_path, "x.yaml", "units: [\n  - {code: a")), check=False)
     assert done.returncode == 1
-    assert "not valid YAML" in done.stderr and "Traceback" not in done.stderr
+    assert "x.yaml: line 2, column 3: this is not valid YAML (" in done.stderr
+    assert "line 0" not in done.stderr and "Traceback" not in done.stderr
 
 
 def test_it_says_so_when_the_file_does_not_exist(fourfold: Run, tmp_path: Path) -> None:
