@@ -367,12 +367,19 @@ def serve(host: str, port: int) -> None:
 
 
 def run_server(host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from fourfold.wsgi import application
 
+    try:
+        server = create_server(application, host=host, port=port, threads=8)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     click.echo(f"Fourfold is at http://{host}:{port}/  (Ctrl+C stops it)")
-    waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
+    server.run()
+    # waitress returns only once interrupted, having swallowed the KeyboardInterrupt: the
+    # command ends as every other one stopped by Ctrl+C does.
+    raise KeyboardInterrupt
 
 
 @cli.command(short_help="An example organization in a fresh database, served.")

@@ -81,3 +81,16 @@ def test_the_demo_scorecard_has_every_kind_of_node_and_overdue_data(fourfold: Ru
     assert len({r["unit"] for r in rows}) >= 11
     assert {r["status"] for r in rows if r["kind"] == "kpi"} >= {"red", "amber", "green"}
     assert any(r["coverage"]["overdue"] for r in rows if r["kind"] == "kpi")
+
+
+def test_serve_on_a_port_already_taken_says_so_in_one_sentence(fourfold: Run) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = fourfold("serve", "--port", str(port), check=False)
+    assert done.returncode == 1
+    assert done.stdout == ""  # no address printed for a server that never started
+    assert done.stderr == f"fourfold: cannot listen on 127.0.0.1:{port}: Address already in use\n"
