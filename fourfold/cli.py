@@ -121,6 +121,30 @@ def read_text(path: Path) -> str:
         raise Failure(f"cannot read {path}: {exc.strerror}") from exc
 
 
+AS_USER = click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    envvar="FOURFOLD_USER",
+    help="The Fourfold user (user name or email) the changes are recorded as: the author of "
+    "the values and targets, the actor in the history. Default: $FOURFOLD_USER, else nobody.",
+)
+
+
+def acting_user(name: str | None) -> Any:
+    """The active user a command acts as, by user name or email; None for nobody."""
+    if not name:
+        return None
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name))
+    found = users.filter(is_active=True).order_by("pk").first()
+    if found is None:
+        raise Failure(f"there is no active user '{name}' to act as")
+    return found
+
+
 def report_problems(path: Path, problems: list[Any], what: str) -> None:
     for problem in problems:
         click.echo(f"{path}: {problem}", err=True)
@@ -131,8 +155,9 @@ def report_problems(path: Path, problems: list[Any], what: str) -> None:
 @cli.command(short_help="Create or update the scorecard definition from a YAML file.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Report every problem of the file; write nothing.")
+@AS_USER
 @with_django
-def load(file: Path, check: bool) -> None:
+def load(file: Path, check: bool, as_user: str | None) -> None:
     """Create or update the scorecard definition from a YAML FILE.
 
     The file names the organization, units, perspectives, objectives and KPIs, with their
@@ -165,12 +190,13 @@ def load(file: Path, check: bool) -> None:
     from fourfold.files import load as loading
 
     text = read_text(file)
+    actor = acting_user(as_user)
     try:
         if check:
             loading.parse(text)
             click.echo(f"{file} is valid.")
             return
-        result = loading.load(text, actor=None, source_name=file.name)
+        result = loading.load(text, actor=actor, source_name=file.name)
     except loading.LoadError as exc:
         report_problems(file, exc.problems, "nothing was written")
     click.echo(f"Loaded {file}: {result.summary()}")
@@ -224,8 +250,11 @@ def dump(output: Path | None, no_values: bool) -> None:
     metavar="NAME",
     help="Where the file comes from: its --map is saved under this name and reused next time.",
 )
+@AS_USER
 @with_django
-def import_(file: Path, check: bool, mapping: str | None, source: str | None) -> None:
+def import_(
+    file: Path, check: bool, mapping: str | None, source: str | None, as_user: str | None
+) -> None:
     """Import values (and targets) from a CSV or XLSX FILE.
 
     One row per value (kpi, period, actual[, target, red_flag, comment]) or one row per KPI
@@ -246,10 +275,12 @@ def import_(file: Path, check: bool, mapping: str | None, source: str | None) ->
       fourfold import values.xlsx
       fourfold import erp.csv --map "Measure=kpi,Month=period,Value=actual" --source erp
       fourfold import erp-march.csv --source erp
+      fourfold import values.csv --as carol@acme.example
     """
     from fourfold.files import values
     from fourfold.intake import services
 
+    actor = acting_user(as_user)
     try:
         columns = values.parse_mapping(mapping) if mapping else {}
         if source and not mapping:
@@ -264,9 +295,9 @@ def import_(file: Path, check: bool, mapping: str | None, source: str | None) ->
         click.echo(f"{file} is valid: {plan.summary()}")
         return
     name = f"{source} ({file.name})" if source else file.name
-    result = values.commit(plan, actor=None, source_name=name)
+    result = values.commit(plan, actor=actor, source_name=name)
     if source and mapping:
-        services.save_mapping(source, columns, actor=None)
+        services.save_mapping(source, columns, actor=actor)
     click.echo(f"Imported {file}: {result}")
 
 

@@ -122,6 +122,22 @@ def fourfold(database_url: str, tmp_path: Path) -> Run:
     return command_line(database_url, tmp_path)
 
 
+def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on a database the command line wrote, read as a DBA would."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        try:
+            return list(conn.execute(sql).fetchall())
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(database_url) as pg:
+        return list(pg.execute(sql).fetchall())
+
+
 def score_lines(done: subprocess.CompletedProcess[str]) -> dict[tuple[str, str], dict[str, Any]]:
     """The JSON lines of `fourfold scores --json`, keyed by (kind, code)."""
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]

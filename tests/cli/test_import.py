@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from tests.conftest import Run, score_lines
+from tests.conftest import Run, query, score_lines
 
 CARD = """
 organization: {name: Acme}
@@ -254,3 +254,25 @@ def test_a_red_flag_kept_that_no_longer_fits_the_new_target_is_named(
         ("kpi", "revenue")
     ]
     assert row["target"] == 700 and row["actual"] is None  # nothing was written
+
+
+def test_values_imported_as_a_user_carry_that_user_as_their_author(
+    fourfold: Run, tmp_path: Path, database_url: str
+) -> None:
+    loaded(fourfold, tmp_path)
+    card = tmp_path / "owner.yaml"  # a user known by email: an owner named in a file
+    card.write_text(
+        CARD.replace("name: Revenue\n", "name: Revenue\n                owner: cfo@acme.example\n")
+    )
+    fourfold("load", str(card))
+    values = csv_file(tmp_path, "kpi,period,actual\nrevenue,2026-01,650\n")
+    refused = fourfold("import", str(values), "--as", "nobody@acme.example", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr == "fourfold: there is no active user 'nobody@acme.example' to act as\n"
+    assert query(database_url, "SELECT count(*) FROM measures_measurement") == [(0,)]
+    fourfold("import", str(values), "--as", "CFO@acme.example")
+    authors = query(
+        database_url,
+        "SELECT u.email FROM measures_measurement m JOIN auth_user u ON u.id = m.entered_by_id",
+    )
+    assert authors == [("cfo@acme.example",)]
