@@ -143,7 +143,8 @@ def backup(path: Path, *, force: bool = False) -> Written:
     temporary = Path(name)
     try:
         if kind == "sqlite":
-            _sqlite_copy(_sqlite_path(), temporary)
+            source = _sqlite_path()
+            _sqlite_copy(source, temporary, journal="DELETE", failure=f"cannot back up {source}")
         else:
             backup_pg.dump(temporary)
         counts = _inspect(temporary, kind, shown=path)[1]
@@ -166,23 +167,25 @@ def _sqlite_path() -> Path:
     return Path(str(database_config()["NAME"]))
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    """Copy a live SQLite database with the online backup API, in one step (a consistent
-    read snapshot; writers go on meanwhile in WAL mode), into a self-contained file."""
+def _sqlite_copy(source: Path, target: Path, *, journal: str, failure: str) -> None:
+    """Copy one SQLite database into another with the online backup API, in one step: a
+    consistent read snapshot of `source` (writers go on meanwhile in WAL mode), written into
+    `target` in one write transaction (its readers see it all or not at all). The copy then
+    keeps the journal mode given: DELETE for a backup (one self-contained file), WAL for the
+    live database."""
     try:
         src = sqlite3.connect(source, timeout=20)
         try:
-            dst = sqlite3.connect(target)
+            dst = sqlite3.connect(target, timeout=20)
             try:
                 src.backup(dst)
-                # A rollback journal, so the backup is one file that opens read-only anywhere.
-                dst.execute("PRAGMA journal_mode=DELETE")
+                dst.execute(f"PRAGMA journal_mode={journal}")
             finally:
                 dst.close()
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"cannot back up {source}: {exc}") from exc
+        raise BackupError(f"{failure}: {exc}") from exc
 
 
 # --- checking a backup file ---------------------------------------------------------------
@@ -297,7 +300,10 @@ def restore(checked: Checked) -> Restored:
     kept = _keep_current()
     connections.close_all()
     if engine() == "sqlite":
-        _sqlite_restore(checked.path)
+        live = _sqlite_path()
+        _sqlite_copy(
+            checked.path, live, journal="WAL", failure=f"cannot restore {checked.path} into {live}"
+        )
     else:
         backup_pg.restore(checked, kept)
     connections.close_all()
@@ -310,7 +316,7 @@ def _keep_current() -> Path:
         live = _sqlite_path()
         kept = _free(live.parent, f"{live.stem}.before-restore-{_stamp()}", ".sqlite3")
         try:
-            _sqlite_copy(live, kept)
+            _sqlite_copy(live, kept, journal="DELETE", failure=f"cannot back up {live}")
         except BackupError:
             kept.unlink(missing_ok=True)
             raise
@@ -328,22 +334,3 @@ def _free(folder: Path, stem: str, suffix: str) -> Path:
         n += 1
         path = folder / f"{stem}-{n}{suffix}"
     return path
-
-
-def _sqlite_restore(path: Path) -> None:
-    """The backup API into the live file: one write transaction, so connections of a running
-    server see either the old database or the restored one."""
-    live = _sqlite_path()
-    try:
-        src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(live, timeout=20)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=WAL")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise BackupError(f"cannot restore {path} into {live}: {exc}") from exc
