@@ -111,20 +111,11 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     fiscal = Organization.get().fiscal_year_start if fiscal is None else fiscal
     entered = KPI.objects.filter(archived=False, formula="")
     yours = Q(owner=user) | Q(contributor=user)
-    units = access.editable | access.enterable_units
-    if access.is_admin:
-        other_rows = list(
-            entered.exclude(yours).order_by(*KPI_ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1]
-        )
-    elif units:
-        other_rows = list(
-            entered.filter(objective__perspective__scorecard__unit_id__in=units)
-            .exclude(yours)
-            .order_by(*KPI_ORDER)
-            .values_list(*COLUMNS)[: OTHERS_LISTED + 1]
-        )
-    else:
-        other_rows = []
+    others = entered.exclude(yours)
+    if not access.is_admin:  # the units one edits or reports for; none, no query at all
+        units = access.editable | access.enterable_units
+        others = others.filter(objective__perspective__scorecard__unit_id__in=units)
+    other_rows = list(others.order_by(*KPI_ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1])
     more_others = len(other_rows) > OTHERS_LISTED
     rows = list(entered.filter(yours).order_by(*KPI_ORDER).values_list(*COLUMNS))
     if not more_others:
