@@ -16,6 +16,7 @@ from django.db.models import CharField, DateTimeField, F, FloatField, IntegerFie
 from django.db.models.functions import Cast
 from django.db.models.query import QuerySet
 
+from fourfold.audit.actions import SHOWN_AS_ROWS
 from fourfold.audit.models import AuditEntry
 from fourfold.measures.models import Measurement, MeasurementVersion, Target, TargetVersion
 
@@ -203,7 +204,10 @@ def timeline(
             )
         )
     if audit and not filters.unit and not filters.kpi and filters.action not in VALUE_ACTIONS:
-        entries = AuditEntry.objects.filter(when("at"), by("actor"))
+        # An entry that only reports values or targets written would list each change twice.
+        entries = AuditEntry.objects.filter(when("at"), by("actor")).exclude(
+            action__in=SHOWN_AS_ROWS
+        )
         if filters.action:
             entries = entries.filter(action=filters.action)
         parts.append(_part(entries, _audit()))

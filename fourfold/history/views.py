@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
+from fourfold.audit.actions import SHOWN_AS_ROWS, label
 from fourfold.audit.models import AuditEntry
 from fourfold.measures.models import KPI, Source
 from fourfold.strategy.models import Unit
@@ -25,20 +26,12 @@ from fourfold.strategy.models import Unit
 from .timeline import VALUE_ACTIONS, Filters, timeline
 
 PER_PAGE = 50
-ACTION_NAMES = {
-    "import": "File imported",
-    "load": "Scorecard file loaded",
-    "connector": "Data source changed",
-    "connector_run": "Data source run",
-    "remind": "Reminders sent",
-}
 SOURCES = dict(Source.choices)
 
 
-def action_name(kind: str, replaced: bool = False) -> str:
-    if kind in VALUE_ACTIONS:
-        return VALUE_ACTIONS[kind]
-    return ACTION_NAMES.get(kind, kind.replace("_", " ").capitalize())
+def action_name(kind: str) -> str:
+    """A row's action: a value or target version, or an audit entry's code."""
+    return VALUE_ACTIONS.get(kind) or label(kind)
 
 
 class FilterForm(forms.Form):
@@ -100,7 +93,12 @@ def _form(request: HttpRequest, access: Access) -> FilterForm:
         if access.can_view(pk)
     ]
     actions = (
-        list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+        list(
+            AuditEntry.objects.exclude(action__in=SHOWN_AS_ROWS)
+            .order_by()
+            .values_list("action", flat=True)
+            .distinct()
+        )
         if access.is_admin
         else []
     )

@@ -1,0 +1,87 @@
+"""What each audit action code means to a reader: one label per code, in this one place."""
+
+from __future__ import annotations
+
+import re
+
+LABELS = {
+    # Values and targets
+    "values.written": "Values written",
+    "targets.written": "Targets written",
+    "values.entered": "Values entered",
+    "target.set": "Targets set",
+    "value.submitted": "Values sent for approval",
+    "value.approved": "Value approved",
+    "value.rejected": "Value rejected",
+    "approval.set": "Approval rule changed",
+    # Files and data sources
+    "import": "File imported",
+    "import.mapping": "Column mapping saved",
+    "load": "Scorecard file loaded",
+    "connector": "Data source changed",
+    "connector_run": "Data source run",
+    "remind": "Reminders sent",
+    # The scorecard's definition
+    "unit.create": "Unit added",
+    "unit.update": "Unit changed",
+    "perspective.create": "Perspective added",
+    "perspective.update": "Perspective changed",
+    "perspective.move": "Perspective moved",
+    "perspective.archive": "Perspective archived",
+    "perspective.restore": "Perspective restored",
+    "objective.create": "Objective added",
+    "objective.update": "Objective changed",
+    "objective.move": "Objective moved",
+    "objective.archive": "Objective archived",
+    "objective.restore": "Objective restored",
+    "objective.alignment": "Objective alignment changed",
+    "objective.links": "Cause-effect links changed",
+    "kpi.create": "KPI added",
+    "kpi.update": "KPI changed",
+    "kpi.move": "KPI moved",
+    "kpi.archive": "KPI archived",
+    "kpi.restore": "KPI restored",
+    "comment.add": "Comment added",
+    # People
+    "user.create": "User added",
+    "user.activate": "User reactivated",
+    "user.deactivate": "User deactivated",
+    "user.password": "Password set",
+    "role.grant": "Role granted",
+    "role.revoke": "Role removed",
+    # The API
+    "api.token.create": "API token created",
+    "api.token.revoke": "API token revoked",
+    "api.values": "Values sent through the API",
+    "api.target": "Target set through the API",
+    "api.kpi.create": "KPI added through the API",
+    "api.kpi.update": "KPI changed through the API",
+    # Safety nets
+    "scores.deleted": "Scored data deleted outside Fourfold",
+}
+
+# Entries that only say "these values or targets were written": the History shows the
+# values and targets themselves, one entry per change, and leaves these out.
+SHOWN_AS_ROWS = frozenset(
+    {
+        "values.written",
+        "targets.written",
+        "values.entered",
+        "target.set",
+        "api.values",
+        "api.target",
+    }
+)
+
+ACRONYMS = {"kpi": "KPI", "kpis": "KPIs", "api": "API", "csv": "CSV", "sql": "SQL"}
+
+
+def label(code: str) -> str:
+    """The label of an action code; an unknown code is turned into words, never shown raw."""
+    if code in LABELS:
+        return LABELS[code]
+    words = [ACRONYMS.get(w, w) for w in re.split(r"[._\-\s]+", code.lower()) if w]
+    if not words:
+        return "Other change"
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
