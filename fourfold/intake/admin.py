@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from fourfold.audit.admin import ReadOnlyAdmin
+
 from . import models
 
 
@@ -17,9 +19,21 @@ class ApprovalRuleAdmin(admin.ModelAdmin[models.ApprovalRule]):
 
 
 @admin.register(models.PendingValue)
-class PendingValueAdmin(admin.ModelAdmin[models.PendingValue]):
-    list_display = ["kpi", "period", "value", "status", "entered_by", "entered_at", "decided_by"]
+class PendingValueAdmin(ReadOnlyAdmin[models.PendingValue]):
+    """Approved and rejected only by the KPI's owner, through the intake service."""
+
+    list_display = [
+        "kpi",
+        "period",
+        "value",
+        "status",
+        "source",
+        "entered_by",
+        "entered_at",
+        "decided_by",
+        "decided_at",
+    ]
     list_select_related = ["kpi", "entered_by", "decided_by"]
-    list_filter = ["status", "source"]
-    search_fields = ["kpi__code", "period"]
-    readonly_fields = ["entered_at", "decided_at"]
+    list_filter = ["status", "source", "kpi__frequency"]
+    search_fields = ["kpi__code", "kpi__name", "period", "comment"]
+    date_hierarchy = "entered_at"
