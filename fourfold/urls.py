@@ -10,3 +10,5 @@ urlpatterns = [
     path("", include("fourfold.history.urls")),
     path("", include("fourfold.web.urls")),
 ]
+
+handler403 = "fourfold.web.views.refused"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
@@ -91,3 +92,22 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
         push_url(response, canonical)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+# Django's own default when a refusal gives no reason of its own, or not as a sentence.
+REFUSED = "You may not do this here."
+
+
+def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refusal (403): the reason the refusing code gave, and the ways back."""
+    reason = str(exception or "")
+    referer = request.headers.get("Referer", "")
+    back = ""
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = urlsplit(referer)._replace(scheme="", netloc="").geturl()
+    if back == request.get_full_path():
+        back = ""
+    context = {"reason": reason if reason.endswith(".") else REFUSED, "back": back}
+    return render(request, "403.html", context, status=403)
