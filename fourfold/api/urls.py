@@ -1,7 +1,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from . import docs, errors
+from . import docs, errors, views
 from .api import api
 
 
@@ -12,6 +12,7 @@ def not_found(request: HttpRequest, rest: str) -> JsonResponse:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="api-index"),
     path("docs/assets/<str:name>", docs.asset, name="api-docs-asset"),
     path("", api.urls),
     re_path(r"^(?P<rest>.*)$", not_found),

@@ -1,4 +1,4 @@
-"""The API tokens page: a user creates, sees and revokes their own personal tokens."""
+"""The API's index, and the API tokens page where a user creates and revokes their tokens."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fourfold.audit.models import record
 
+from . import errors
 from .forms import TokenForm
 from .models import ApiToken
 
@@ -65,3 +69,26 @@ def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
     return redirect("api-tokens")
+
+
+@csrf_exempt  # a program's POST is answered 405 in the API's error shape, not a CSRF page
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the README sends people: links to the docs, the OpenAPI description, the tokens
+    page and the application; HTML to a browser, JSON to a program, no token needed."""
+    if request.method not in ("GET", "HEAD"):
+        answer = errors.response(405, f"{request.method} is not allowed here; use GET.")
+        answer["Allow"] = "GET, HEAD"
+        return answer
+    links = {
+        "docs": reverse("api-v1:openapi-view"),
+        "openapi": reverse("api-v1:openapi-json"),
+        "tokens": reverse("api-tokens"),
+        "app": reverse("home"),
+    }
+    if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+        response: HttpResponse = render(request, "api/index.html", {"links": links})
+    else:
+        absolute = {name: request.build_absolute_uri(url) for name, url in links.items()}
+        response = JsonResponse({"name": "Fourfold API", "version": "1", "links": absolute})
+    patch_vary_headers(response, ("Accept",))
+    return response

@@ -26,7 +26,7 @@ def shape(answer: object, status: int, code: str) -> dict[str, object]:
 def test_an_unknown_path_is_a_404_in_the_error_shape(admin: Api) -> None:
     error = shape(admin.get("nothing/here"), 404, "not_found")
     assert "/api/v1/nothing/here" in str(error["message"])
-    shape(Client().get("/api/v1/"), 404, "not_found")
+    shape(Client().get("/api/v1/nothing/here"), 404, "not_found")
 
 
 def test_an_unknown_object_is_a_404_in_the_error_shape(admin: Api) -> None:
