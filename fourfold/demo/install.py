@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from fourfold.files import load
 
-DEMO_FILE = Path(__file__).with_name("northwind.yaml")
+from . import generate
+
+# The demo for a fixed day, 2026-11-24 (`python -m fourfold.demo.generate` writes it): a
+# scorecard file to read, and the data of the tests that count on its periods.
+DEMO_FILE = generate.EXAMPLE
 USERNAME = "demo"
 PASSWORD = "demo"
 # The demo account is Northwind's COO, who owns KPIs and objectives in the file, so that Home
@@ -16,8 +21,12 @@ PASSWORD = "demo"
 EMAIL, FIRST_NAME, LAST_NAME = "sofia.lindqvist@northwind.example", "Sofia", "Lindqvist"
 
 
-def install() -> tuple[str, str]:
-    load.load(DEMO_FILE.read_text(encoding="utf-8"), actor=None, source_name=DEMO_FILE.name)
+def install(today: dt.date | None = None) -> tuple[str, str]:
+    """Load the demo made up around `today` (default: the server's today, the day its pages
+    open on) through the loader, as `fourfold load` would, and set up the demo account."""
+    today = today or timezone.localdate()
+    text = generate.scorecard(today)
+    load.load(text, actor=None, source_name=f"northwind-{today:%Y-%m-%d}.yaml")
     User = get_user_model()
     user = (
         User.objects.filter(username=USERNAME).first()
