@@ -51,4 +51,4 @@ class AuditEntryAdmin(ReadOnlyAdmin[models.AuditEntry]):
 
     @admin.display(description="action", ordering="action")
     def what(self, entry: models.AuditEntry) -> str:
-        return actions.label(entry.action)
+        return entry.label

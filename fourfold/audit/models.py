@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.utils import timezone
 
+from . import actions
+
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -24,7 +26,11 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}: {self.summary}"
+
+    @property
+    def label(self) -> str:
+        return actions.label(self.action)
 
 
 def record(

@@ -173,3 +173,9 @@ def test_entries_that_only_report_values_or_targets_written_are_not_offered_as_a
         assert f'value="{code}"' not in html and f"({code})" not in html
     assert '<option value="value.rejected">Value rejected</option>' in html
     assert "Value rejected Rejected revenue 2026-03 = 5 entered by eve" in timeline_text(response)
+
+
+def test_an_audit_entry_reads_with_its_label(changed: User) -> None:
+    entry = record(changed, "kpi.archive", "Archived KPI missing")
+    assert entry.label == "KPI archived"
+    assert str(entry).endswith(" KPI archived: Archived KPI missing")
