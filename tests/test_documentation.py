@@ -227,6 +227,44 @@ def test_every_field_the_reader_accepts_is_in_the_scorecard_file_page(kind: str)
     )
 
 
+def test_every_choice_the_reader_offers_is_in_the_scorecard_file_page() -> None:
+    from fourfold.core import periods, scoring
+    from fourfold.files import spec
+
+    text = _read(SCORECARD_FILE)
+    choices = {
+        "scheme type": scoring.SCHEME_TYPES,
+        "built-in scheme": tuple(scoring.BUILTIN),
+        "rollup": spec.ROLLUPS,
+        "direction": spec.DIRECTIONS,
+        "frequency": spec.FREQUENCIES,
+        "aggregation": periods.AGGREGATIONS,
+        "KPI type": spec.KINDS,
+    }
+    missing = [f"{what} {name}" for what, names in choices.items() for name in names]
+    missing = [m for m in missing if not _documented(text, m.rsplit(" ", 1)[1])]
+    assert not missing, (
+        f"choices that fourfold/files/ accepts but docs/scorecard-file.md does not name: "
+        f"{', '.join(missing)}; describe each, written as `name`, with the field that takes it"
+    )
+
+
+def test_every_key_of_the_score_lines_is_in_the_command_line_page() -> None:
+    from typing import get_args
+
+    from fourfold.api.schemas import Coverage, ScoreRow
+
+    section = _file_sections(_read(COMMAND_LINE)).get("The JSON lines of `scores --json`", "")
+    keys = [*ScoreRow.model_fields, *Coverage.model_fields]
+    kinds = get_args(ScoreRow.model_fields["kind"].annotation)
+    missing = [k for k in [*keys, *kinds] if not _documented(section, k)]
+    assert not missing, (
+        "keys or kinds of the lines of `scores --json` (fourfold/api/schemas.py ScoreRow) that "
+        "docs/command-line.md does not describe under '### The JSON lines of `scores --json`': "
+        f"{', '.join(missing)}; add a row for each to its table"
+    )
+
+
 # -- the API ----------------------------------------------------------------------------------
 
 
