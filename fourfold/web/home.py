@@ -24,6 +24,7 @@ from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization, Unit
 
 from . import periods as choose
+from . import scorecard_list
 from .units import UnitNode, visible_units
 
 
@@ -192,11 +193,30 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def scorecards(request: HttpRequest) -> HttpResponse:
-    """The top unit's scorecard (or strategy map, `?show=map`) for the last ended month."""
+    """Every scorecard the reader may see, as the unit tree, each with its score, status and
+    reporting for a period (the last ended month unless asked); `?show=map` goes on to the
+    top unit's strategy map."""
     units = visible_units(access_for(request))
+    organization = Organization.get()
     if not units:
-        context = {"organization": Organization.get(), "hidden": Unit.objects.exists()}
+        context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
-    month = choose.last_ended_month(timezone.localdate())
-    name = "strategy_map" if request.GET.get("show") == "map" else "scorecard"
-    return redirect(f"{reverse(name, args=[units[0].code])}?{urlencode({'period': month})}")
+    today = timezone.localdate()
+    if request.GET.get("show") == "map":
+        month = choose.last_ended_month(today)
+        url = reverse("strategy_map", args=[units[0].code])
+        return redirect(f"{url}?{urlencode({'period': month})}")
+    period = _period(request, organization, today)
+    if request.GET.get("kind") and period.key != request.GET.get("period"):
+        return redirect(f"{reverse('scorecards')}?{urlencode({'period': period.key})}")
+    scores = compute(today=today)
+    keys = scores.result.views[period.kind].keys
+    context = {
+        "organization": organization,
+        "period": period,
+        "period_label": choose.label(period),
+        "period_choices": choose.choices(list(keys), period),
+        "kinds": choose.KIND_LABELS,
+        "lines": scorecard_list.lines(scores, units, period.key),
+    }
+    return render(request, "web/scorecards.html", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,6 +17,7 @@ from fourfold.measures.models import KPI
 from fourfold.scoring import engine, readout
 from fourfold.strategy.models import Objective
 
+from . import breakdown, coarser, legend
 from . import periods as choose
 from .templatetags.fourfold import num, score
 from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, trend_cell, variance
@@ -34,8 +35,14 @@ class Node:
     row: dict[str, Any]
     info: dict[str, Any] = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
-    # KPIs that the period's kind does not show (a quarterly KPI in a month, say).
-    hidden: list[dict[str, Any]] = field(default_factory=list)
+    # KPIs reported less often than the period (a quarterly KPI in a month): shown with
+    # their latest period, never counted in this one's roll-up (see fourfold.web.coarser).
+    latest: list[Node] = field(default_factory=list)
+    hidden: list[dict[str, Any]] = field(default_factory=list)  # KPIs not placed in `latest`
+    position: int = -1  # the objective's or KPI's position in the engine's index
+    weight: float = 1.0
+    latest_of: coarser.Latest | None = None  # for a KPI of `latest`: its period
+    how: breakdown.Breakdown | None = None  # for an objective: what its score is made of
     owner: str = ""  # user name of the owner
     spark: Spark | None = None
     trend: Trend | None = None
@@ -46,7 +53,8 @@ class Node:
     score_text: str = ""
     status_html: SafeString = SafeString("")
     coverage_html: SafeString = SafeString("")
-    hidden_text: str = ""
+    rule_text: str = ""  # a perspective's: how its score is made
+    how_html: SafeString = SafeString("")  # an objective's breakdown, see breakdown.html
     html: SafeString = SafeString("")  # a KPI's whole table row, see KPI_ROW
 
 
@@ -111,8 +119,12 @@ class Page:
     perspective_options: list[Option] = field(default_factory=list)
     kpis_total: int = 0
     kpis_shown: int = 0
+    latest_shown: int = 0  # KPIs shown with their latest quarter or year, not counted here
+    latest_what: str = ""  # "quarter", "year" or "quarter or year"
     compare_label: str = "the period before"
     unit_options: SafeString = SafeString("")  # the unit picker's, see units.options
+    schemes: list[legend.Entry] = field(default_factory=list)  # the legend
+    card_rule: str = ""  # how the scorecard's score is made
 
     @property
     def filter_suffix(self) -> str:
@@ -156,13 +168,17 @@ def _kpi_extras(
     node.variance = variance(node.row, direction)
 
 
-def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | None, list[Node]]:
-    index = scores.index
-    card_pos = scores.card_of[unit]
+def _tree(
+    scores: engine.Scores, unit: str, period: periods.Period
+) -> tuple[dict[str, Any] | None, list[Node]]:
+    index, inputs = scores.index, scores.inputs
     kpis = {k["code"]: (i, k) for i, k in enumerate(index.kpi)}
     objectives = {o["code"]: i for i, o in enumerate(index.objective)}
-    perspectives = {p["code"]: p for p in index.perspective if p["scorecard"] == card_pos}
-    located = scores.locate(key)
+    card_pos = scores.card_of[unit]
+    perspectives = {
+        p["code"]: (i, p) for i, p in enumerate(index.perspective) if p["scorecard"] == card_pos
+    }
+    located = scores.locate(period.key)
     compared = (-1, "")
     if located is not None:
         view_name, column = located
@@ -170,27 +186,51 @@ def _tree(scores: engine.Scores, unit: str, key: str) -> tuple[dict[str, Any] | 
         compared = _compared(view_name, keys, column, scores.fiscal_start)
     card: dict[str, Any] | None = None
     tree: list[Node] = []
-    for row in readout.unit_rows(scores, unit, key):
+    for row in readout.unit_rows(scores, unit, period.key):
         kind = row["kind"]
         if kind == "scorecard":
             card = row
         elif kind == "perspective":
-            tree.append(Node(perspectives[row["code"]]["name"], row))
+            at, found = perspectives[row["code"]]
+            weight = float(inputs.persp_weight[at])
+            tree.append(Node(found["name"], row, position=at, weight=weight))
         elif kind == "objective":
-            position = objectives[row["code"]]
-            every = [index.kpi[k] for k in scores.children.get(("objective", position), [])]
-            tree[-1].children.append(Node(index.objective[position]["name"], row, hidden=every))
+            at = objectives[row["code"]]
+            every = [index.kpi[k] for k in scores.children.get(("objective", at), [])]
+            weight = float(inputs.obj_weight[at])
+            node = Node(index.objective[at]["name"], row, hidden=every, position=at, weight=weight)
+            tree[-1].children.append(node)
         else:
             at, kpi = kpis[row["code"]]
             objective = tree[-1].children[-1]
-            node = Node(kpi["name"], row, kpi)
+            node = Node(kpi["name"], row, kpi, position=at, weight=float(inputs.kpi_weight[at]))
             if located is not None:
                 view_name, column = located
                 view = scores.result.views[view_name]
                 _kpi_extras(node, view, view_name, at, column, compared)
             objective.children.append(node)
             objective.hidden.remove(kpi)
+    for perspective in tree:
+        for objective in perspective.children:
+            objective.latest = [
+                _latest(scores, kpis[k["code"]][0], period, unit) for k in objective.hidden
+            ]
+            objective.hidden = []
     return card, tree
+
+
+def _latest(scores: engine.Scores, at: int, period: periods.Period, unit: str) -> Node:
+    """A KPI reported less often than the period, in its latest period of its own."""
+    kpi = scores.index.kpi[at]
+    found = coarser.latest(scores, at, period, unit)
+    weight = float(scores.inputs.kpi_weight[at])
+    node = Node(kpi["name"], found.row, kpi, position=at, weight=weight, latest_of=found)
+    if found.column >= 0:
+        keys = scores.result.views[found.view_name].keys
+        compared = _compared(found.view_name, keys, found.column, scores.fiscal_start)
+        view = scores.result.views[found.view_name]
+        _kpi_extras(node, view, found.view_name, at, found.column, compared)
+    return node
 
 
 def owners(unit: str) -> dict[tuple[str, str], tuple[str, str]]:
@@ -217,7 +257,7 @@ def _options(
     statuses: dict[str, str] = {}
     for perspective in tree:
         for objective in perspective.children:
-            for node in [objective, *objective.children]:
+            for node in [objective, *objective.children, *objective.latest]:
                 value = _status_value(node.row)
                 label = str(node.row["status"]).capitalize() if node.row.get("status") else None
                 statuses.setdefault(value, label or "No data or not scored")
@@ -243,20 +283,16 @@ def _filter(tree: list[Node], filters: Filters) -> list[Node]:
         kept: list[Node] = []
         for objective in perspective.children:
             owned = not filters.owner or objective.owner == filters.owner
-            kpis = [
-                k
-                for k in objective.children
-                if status_ok(k) and (owned or k.owner == filters.owner)
-            ]
-            if kpis or (owned and status_ok(objective)):
-                hidden = [] if filters.status or filters.owner else objective.hidden
-                kept.append(
-                    Node(
-                        objective.name, objective.row, objective.info, kpis, hidden, objective.owner
-                    )
-                )
+
+            def ok(kpi: Node, owned: bool = owned) -> bool:
+                return status_ok(kpi) and (owned or kpi.owner == filters.owner)
+
+            kpis = [k for k in objective.children if ok(k)]
+            latest = [k for k in objective.latest if ok(k)]
+            if kpis or latest or (owned and status_ok(objective)):
+                kept.append(replace(objective, children=kpis, latest=latest))
         if kept or not (filters.status or filters.owner):
-            out.append(Node(perspective.name, perspective.row, perspective.info, kept))
+            out.append(replace(perspective, children=kept))
     return out
 
 
@@ -290,7 +326,7 @@ class _Snippets:
 # page has one for each of up to hundreds of KPIs, which the template language would spend
 # most of the page's rendering time on. Every text put in is escaped there.
 KPI_ROW = """
-        <tr class="kpi">
+        <tr class="{classes}">
           <th scope="row" class="kpi__name">
             <a href="{url}">{name}</a>
             {notes}
@@ -315,21 +351,32 @@ def _target_text(row: dict[str, Any], direction: str) -> str:
     return f"{num(row.get('low'))}–{num(row.get('high'))}"
 
 
-def _kpi_row(kpi: Node, url: str, snippets: _Snippets) -> SafeString:
+def weight_hint(weight: float) -> str:
+    """A weight other than 1, as a hint beside a name; the usual weight goes unsaid."""
+    if weight == 1:
+        return ""
+    return f'<span class="hint hint--weight">{escape(breakdown.weight_text(weight))}</span>'
+
+
+def _kpi_row(kpi: Node, snippets: _Snippets, period_label: str) -> SafeString:
     row, info = kpi.row, kpi.info
     hints = (
         HINTS.get(info["direction"], ""),
-        "" if info["frequency"] == "monthly" else info["frequency"],
+        "" if info["frequency"] == "monthly" or kpi.latest_of else info["frequency"],
     )
     notes = [f'<span class="hint">{escape(hint)}</span>' for hint in hints if hint]
     if info.get("formula"):
         title = escape(f"Calculated: {info['formula']}")
         notes.append(f'<span class="hint" title="{title}">calculated</span>')
+    notes.append(weight_hint(kpi.weight))
     if row.get("quality"):
         notes.append(
             '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span> '
             f"{escape(row['quality'])}</span>"
         )
+    if kpi.latest_of:
+        text = coarser.note(info["frequency"], kpi.latest_of.label, period_label)
+        notes.append(f'<span class="latest">{escape(text)}</span>')
     variance = "—"
     if kpi.variance:
         variance = (
@@ -337,9 +384,10 @@ def _kpi_row(kpi: Node, url: str, snippets: _Snippets) -> SafeString:
             f'<span class="variance__pct">{escape(kpi.variance.percent_text)}</span>'
         )
     html = KPI_ROW.format(
-        url=escape(url),
+        classes="kpi kpi--latest" if kpi.latest_of else "kpi",
+        url=escape(kpi.url),
         name=escape(kpi.name),
-        notes=" ".join(notes),
+        notes=" ".join(n for n in notes if n),
         actual=escape(num(row["actual"])),
         target=escape(_target_text(row, info["direction"])),
         variance=variance,
@@ -352,26 +400,72 @@ def _kpi_row(kpi: Node, url: str, snippets: _Snippets) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every text escaped above
 
 
-def _dress(tree: list[Node], children: list[ChildUnit], unit: str, key: str) -> None:
+@dataclass
+class _Explain:
+    """What the breakdowns of a page's objectives read, worked out once for the page."""
+
+    scores: engine.Scores
+    located: tuple[str, int]
+    unit: str
+    query: str  # ?period=..., for the links
+    viewable: set[str]  # codes of the units the reader may view
+    unit_names: dict[str, str]
+    aligned: dict[int, list[int]]
+    period_label: str
+
+    def url(self, name: str, unit: str, code: str) -> str:
+        return reverse(name, args=[unit, code]) + self.query
+
+
+def _explain(tree: list[Node], how: _Explain) -> None:
+    """Links of every objective and KPI, and what each objective's score is made of."""
+    for perspective in tree:
+        for objective in perspective.children:
+            objective.url = how.url("objective", how.unit, objective.row["code"])
+            parts = []
+            for kpi in objective.children:
+                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
+                parts.append(
+                    breakdown.kpi_part(
+                        how.scores, kpi.row, kpi.position, kpi.url, kpi.name, how.located, True
+                    )
+                )
+            for kpi in objective.latest:
+                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
+                what = coarser.WHAT[kpi.info["frequency"]]
+                note = f"{kpi.info['frequency']}: counts in its {what}, not in {how.period_label}"
+                parts.append(
+                    breakdown.Part("kpi", kpi.name, kpi.url, kpi.row, kpi.weight, counted=False)
+                )
+                parts[-1].note = note
+            objective.how = breakdown.objective(
+                how.scores,
+                how.located,
+                objective.position,
+                parts,
+                how.aligned.get(objective.position, []),
+                how.viewable.__contains__,
+                how.unit_names,
+                lambda unit, code: how.url("objective", unit, code),
+            )
+
+
+def _dress(tree: list[Node], children: list[ChildUnit], period_label: str) -> None:
     """Prepare what each objective, KPI and unit below prints, as plain (or safe) strings."""
     snippets = _Snippets()
-    query = f"?period={quote(key, safe='/')}"  # as the template's urlencode filter
     for child in children:
         child.score_text = score(child.row["score"] if child.row else None)
         child.status_html = snippets.status(child.row)
     for perspective in tree:
         for objective in perspective.children:
             row = objective.row
-            objective.url = reverse("objective", args=[unit, row["code"]]) + query
             objective.score_text = score(row["score"])
             objective.status_html = snippets.status(row)
             objective.coverage_html = snippets.coverage(row, "KPIs and aligned objectives")
-            objective.hidden_text = ", ".join(
-                f"{k['name']} ({k['frequency']})" for k in objective.hidden
-            )
-            for kpi in objective.children:
-                url = reverse("kpi", args=[unit, kpi.row["code"]]) + query
-                kpi.html = _kpi_row(kpi, url, snippets)
+            if objective.how is not None:
+                objective.how_html = breakdown.html(objective.how, snippets.status, period_label)
+            for kpi in [*objective.children, *objective.latest]:
+                kpi.html = _kpi_row(kpi, snippets, period_label)
 
 
 def build(
@@ -392,11 +486,14 @@ def build(
     card: dict[str, Any] | None = None
     tree: list[Node] = []
     if unit.code in scores.index.unit_codes:
-        card, tree = _tree(scores, unit.code, period.key)
+        card, tree = _tree(scores, unit.code, period)
     for perspective in tree:
+        perspective.rule_text = _rule(
+            scores, "perspective", perspective.position, len(perspective.children)
+        )
         for objective in perspective.children:
             objective.owner = named.get(("objective", objective.row["code"]), ("", ""))[0]
-            for kpi in objective.children:
+            for kpi in [*objective.children, *objective.latest]:
                 kpi.owner = named.get(("kpi", kpi.row["code"]), ("", ""))[0]
     # What the objectives expect: their KPIs and the objectives aligned to them from below.
     measures = Coverage()
@@ -416,16 +513,26 @@ def build(
     previous, following = neighbours(keys, period.key, period.fiscal_start)
     statuses, people, sections = _options(tree, named)
     total = sum(len(o.children) for p in tree for o in p.children)
-    shown_tree = _filter(tree, filters) if filters.active else tree
+    period_label = choose.label(period)
     located = scores.locate(period.key)
     compared_to = "the period before"
     if located is not None:
         compared_to = _compared(located[0], keys, located[1], period.fiscal_start)[1]
-    _dress(shown_tree, children, unit.code, period.key)
+        query = f"?period={quote(period.key, safe='/')}"  # as the template's urlencode filter
+        # `units` are the units the reader may view (units.visible_units: Access.can_view).
+        viewable = set(by_code)
+        names = {u.code: u.name for u in units}
+        aligned = breakdown.contributors(scores)
+        explain = _Explain(
+            scores, located, unit.code, query, viewable, names, aligned, period_label
+        )
+        _explain(tree, explain)
+    shown_tree = _filter(tree, filters) if filters.active else tree
+    _dress(shown_tree, children, period_label)
     return Page(
         unit=unit,
         period=period,
-        period_label=choose.label(period),
+        period_label=period_label,
         card=card,
         perspectives=shown_tree,
         measures=measures,
@@ -440,6 +547,54 @@ def build(
         perspective_options=sections,
         kpis_total=total,
         kpis_shown=sum(len(o.children) for p in shown_tree for o in p.children),
+        latest_shown=sum(len(o.latest) for p in shown_tree for o in p.children),
+        latest_what=_latest_what(shown_tree),
         compare_label=compared_to,
         unit_options=options(units, unit.code),
+        schemes=legend.entries(scores, _legend_nodes(scores, card, shown_tree, children)),
+        card_rule=_rule(scores, "scorecard", scores.card_of.get(unit.code, -1), len(tree)),
     )
+
+
+ROLLUP_WORDS = {"weighted_mean": "Weighted mean", "worst": "Worst", "share_met": "Share met"}
+OF_WHAT = {"scorecard": ("perspective", "perspectives"), "perspective": ("objective", "objectives")}
+
+
+def _rule(scores: engine.Scores, kind: str, position: int, n: int) -> str:
+    """How a perspective's or the scorecard's score is made: 'Weighted mean of 3 objectives'."""
+    if position < 0:
+        return ""
+    inputs = scores.inputs
+    method = inputs.card_rollup if kind == "scorecard" else inputs.persp_rollup
+    one, many = OF_WHAT[kind]
+    return (
+        f"{ROLLUP_WORDS[evaluate.ROLLUPS[int(method[position])]]} of {n} {one if n == 1 else many}"
+    )
+
+
+def _latest_what(tree: list[Node]) -> str:
+    kinds = {coarser.WHAT[k.info["frequency"]] for p in tree for o in p.children for k in o.latest}
+    return " or ".join(sorted(kinds))
+
+
+def _legend_nodes(
+    scores: engine.Scores, card: dict[str, Any] | None, tree: list[Node], children: list[ChildUnit]
+) -> list[tuple[str, int]]:
+    """(kind, row) of every scored node the page shows, for the legend of their schemes."""
+    off = scores.result.offsets
+    out: list[tuple[str, int]] = []
+    if card is not None:
+        out.append(("scorecard", off["scorecard"] + scores.card_of[card["unit"]]))
+    for perspective in tree:
+        out.append(("perspective", off["perspective"] + perspective.position))
+        for objective in perspective.children:
+            out.append(("objective", off["objective"] + objective.position))
+            out += [("kpi", k.position) for k in [*objective.children, *objective.latest]]
+            if objective.how:
+                for part in objective.how.parts:
+                    if part.kind == "objective":
+                        out.append(("objective", off["objective"] + part.position))
+    for child in children:
+        if child.row is not None:
+            out.append(("scorecard", off["scorecard"] + scores.card_of[child.unit.code]))
+    return out
