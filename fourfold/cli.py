@@ -418,16 +418,35 @@ def run_server(host: str, port: int) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on (0.0.0.0: every network interface).",
+    help="Address to listen on (0.0.0.0: every network interface, to open it from another "
+    "machine).",
 )
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
+@click.option(
+    "--no-serve", is_flag=True, help="Create the demo database and stop, without serving it."
+)
 def demo(host: str, port: int, no_serve: bool) -> None:
-    """Create a fresh embedded database with an example organization, and serve it.
+    """Create a fresh database holding Northwind Components, an example company, and serve it.
 
-    The database is demo.sqlite3 in FOURFOLD_HOME (default ~/.fourfold); an earlier demo
-    database there is replaced, your own database is left alone. Sign in as demo with the
-    password demo.
+    Northwind has 11 units in three levels, 38 objectives and 44 KPIs, with values for the
+    three years that end with last month, this month's first figures, a few values missing
+    or overdue, and targets to the end of this fiscal year: made up for the day you run it,
+    so Home and every scorecard open on last month's scores. Sign in as demo with the password
+    demo (Sofia Lindqvist, the COO, an administrator who owns KPIs).
+
+    The database is demo.sqlite3 in FOURFOLD_HOME (default ~/.fourfold), whatever
+    FOURFOLD_DATABASE_URL says; an earlier demo database there is replaced, your own
+    database is left alone. `fourfold load fourfold/demo/northwind.yaml` loads the same
+    organization, made up for 2026-11-24, into your own database.
+
+    \b
+    Examples:
+      fourfold demo                     serve it on http://127.0.0.1:8000/
+      fourfold demo --port 8080         on another port
+      FOURFOLD_ALLOWED_HOSTS=bsc.example.com fourfold demo --host 0.0.0.0
+                                        reachable from other machines, by that name
+      fourfold demo --no-serve          create it only; `fourfold serve` serves it later
+                                        with FOURFOLD_DATABASE_URL=sqlite:///PATH
     """
     from fourfold.paths import home
 
@@ -436,10 +455,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.environ["FOURFOLD_DATABASE_URL"] = f"sqlite:///{path}"
     setup()
+    from django.utils import timezone
+
     from fourfold.demo import install
 
-    email, password = install.install()
-    click.echo(f"Demo database: {path}")
+    today = timezone.localdate()
+    email, password = install.install(today)
+    click.echo(f"Demo database: {path} (values to {today.replace(day=1) - dt.timedelta(1):%B %Y})")
     click.echo(f"Sign in as {email} with the password {password}")
     if not no_serve:
         run_server(host, port)

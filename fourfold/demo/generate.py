@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 import random
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 import yaml
 
 from .story import Kpi, Recipe
-from .window import Window
+from .window import KIND, Window
 
 HERE = Path(__file__).parent
 ORGANIZATION = HERE / "organization.yaml"
@@ -49,33 +50,37 @@ def build(today: dt.date) -> dict[str, Any]:
     seasons = {name: _scaled(factors) for name, factors in story["seasons"].items()}
     seed = f"{story['seed']}:{window.last_month}"
     month_so_far = today.day > 1  # on the first of the month nothing of it is in yet
-    gaps: list[tuple[dict[str, Any], str]] = []
-    for unit in doc["units"]:
-        for perspective in unit["perspectives"]:
-            for objective in perspective["objectives"]:
-                for definition in objective["kpis"]:
-                    kpi = Kpi(definition, Recipe.read(story["kpis"][definition["code"]]), seasons)
-                    slots = window.slots(definition.get("frequency", "monthly"))
-                    if targets := kpi.targets(slots):
-                        definition["targets"] = {k: Flow(v) for k, v in targets.items()}
-                    if kpi.calculated:
-                        continue
-                    values = kpi.values(slots, seed, month_so_far=month_so_far)
-                    definition["values"] = Flow(
-                        {k: Flow(v) if isinstance(v, dict) else v for k, v in values.items()}
-                    )
-                    if definition.get("frequency", "monthly") == "monthly":
-                        notes = kpi.notes_keys(slots)
-                        gaps += [
-                            (definition["values"], s.key)
-                            for s in slots
-                            if GAPS_FROM <= s.offset <= GAPS_TO
-                            and s.key in values
-                            and s.key not in notes
-                        ]
+    slots = {frequency: window.slots(frequency) for frequency in KIND}
+    gaps: list[tuple[Flow, str]] = []
+    for definition in _kpis(doc):
+        kpi = Kpi(definition, Recipe.read(story["kpis"][definition["code"]]), seasons)
+        periods = slots[kpi.frequency]
+        if targets := kpi.targets(periods):
+            definition["targets"] = {key: Flow(entry) for key, entry in targets.items()}
+        if kpi.calculated:
+            continue
+        made = kpi.values(periods, seed, month_so_far=month_so_far)
+        values = Flow({key: Flow(v) if isinstance(v, dict) else v for key, v in made.items()})
+        definition["values"] = values
+        if kpi.frequency == "monthly":
+            commented = kpi.notes_keys(periods)
+            gaps += [
+                (values, slot.key)
+                for slot in periods
+                if GAPS_FROM <= slot.offset <= GAPS_TO
+                and slot.key in values
+                and slot.key not in commented
+            ]
     for values, key in random.Random(seed).sample(gaps, story["random_gaps"]):
         del values[key]
     return doc
+
+
+def _kpis(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for unit in doc["units"]:
+        for perspective in unit["perspectives"]:
+            for objective in perspective["objectives"]:
+                yield from objective["kpis"]
 
 
 def _scaled(factors: list[float]) -> list[float]:

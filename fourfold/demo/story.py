@@ -74,6 +74,7 @@ class Kpi:
         self, definition: dict[str, Any], recipe: Recipe, seasons: dict[str, list[float]]
     ) -> None:
         self.code: str = definition["code"]
+        self.frequency: str = definition.get("frequency", "monthly")
         self.direction: str = definition.get("direction", "increase")
         self.scored = definition.get("scheme", "default") not in ("yes_no", "unscored")
         self.calculated = bool(definition.get("formula"))
