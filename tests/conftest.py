@@ -1,19 +1,25 @@
-"""Shared fixtures: the real command line against a fresh database of the backend under test."""
+"""Shared fixtures: the command line against a fresh database of the backend under test, run in
+process with click's runner, or as the installed `fourfold` console script for a few tests."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from pytest_django import DjangoDbBlocker
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -26,33 +32,82 @@ def _postgres_base() -> str | None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Django's advice for test suites: a fast hasher, as hashing properly takes ~0.3 s a user.
-    The settings themselves keep Django's default (PBKDF2), which the CLI tests go through."""
+    The settings themselves keep Django's default (PBKDF2), which the installed command and
+    the browser tests go through."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _migrate(url: str, home: Path) -> None:
-    env = dict(os.environ, FOURFOLD_DATABASE_URL=url, FOURFOLD_HOME=str(home))
-    env.pop("FOURFOLD_DEBUG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--settings=fourfold.settings", "-v0"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=home,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"migrate failed:\n{done.stderr}"
+@contextlib.contextmanager
+def django_on(database_url: str) -> Iterator[None]:
+    """Django's default database pointed at DATABASE_URL, as a fresh `fourfold` process would
+    configure it from FOURFOLD_DATABASE_URL, with the process's caches emptied before and
+    after; then the database and connection that were there before (pytest-django's, if any)."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import caches
+    from django.db import connections
+
+    from fourfold.settings import database
+
+    config = connections.configure_settings({"default": database(database_url)})["default"]
+    databases = [settings.DATABASES, connections.settings]
+    saved = [d["default"] for d in databases]
+    wrapper = connections["default"]
+    for d in databases:
+        d["default"] = config
+    connections["default"] = connections.create_connection("default")
+
+    def forget() -> None:
+        # Scores are cached under the largest ids of a database, which two fresh databases
+        # may share; content types under the alias.
+        for cache in caches.all(initialized_only=True):
+            cache.clear()
+        ContentType.objects.clear_cache()
+
+    forget()
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = wrapper
+        for d, before in zip(databases, saved, strict=True):
+            d["default"] = before
+        forget()
+
+
+@contextlib.contextmanager
+def _logging_kept() -> Iterator[None]:
+    """Each command's `django.setup()` configures logging again, onto the streams of the
+    runner; the test's loggers and handlers (pytest's captures) come back afterwards."""
+    loggers = [logging.getLogger(name) for name in ("", "django", "django.server")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in loggers]
+    try:
+        yield
+    finally:
+        for lg, (handlers, level, propagate, disabled) in zip(loggers, saved, strict=True):
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate, lg.disabled = propagate, disabled
+
+
+def _migrate(url: str, blocker: DjangoDbBlocker) -> None:
+    from django.core.management import call_command
+
+    with blocker.unblock(), django_on(url), _logging_kept():
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _migrated_template(
+    tmp_path_factory: pytest.TempPathFactory, django_db_blocker: DjangoDbBlocker
+) -> Iterator[str]:
     """One migrated database per test worker, copied for each test instead of migrating again:
     a SQLite file, or a PostgreSQL database used as a template in the PG run."""
     home = tmp_path_factory.mktemp("template")
     base = _postgres_base()
     if base is None:
         path = home / "fourfold.sqlite3"
-        _migrate(f"sqlite:///{path}", home)
+        _migrate(f"sqlite:///{path}", django_db_blocker)
         yield str(path)
         return
     import psycopg
@@ -62,7 +117,7 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        _migrate(f"{base}/{name}", home)
+        _migrate(f"{base}/{name}", django_db_blocker)
         yield name
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -92,18 +147,95 @@ def fresh_database(tmp_path: Path, template: str, name: str = "fourfold") -> Ite
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def command_line(database_url: str, home: Path) -> Run:
-    """The installed `fourfold` command line on a database, run in a subprocess as a user would."""
+def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) -> AssertionError:
+    return AssertionError(f"fourfold {' '.join(args)} failed:\n{done.stderr}")
+
+
+def installed_command_line(database_url: str, home: Path) -> Run:
+    """The installed `fourfold` console script on a database, run in a subprocess as a user
+    would: for the few tests that prove the script itself, and commands that need a process."""
     env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(home))
     env.pop("FOURFOLD_DEBUG", None)
     exe = Path(sys.executable).with_name("fourfold")
 
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [str(exe), *args], capture_output=True, text=True, env=env, cwd=home, timeout=300
+            [str(exe), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=home,
+            timeout=300,
         )
         if check and done.returncode != 0:
-            raise AssertionError(f"fourfold {' '.join(args)} failed:\n{done.stderr}")
+            raise _failed(args, done)
+        return done
+
+    return run
+
+
+def _text(stream: io.BytesIO) -> str:
+    """What a subprocess run with text=True reads: UTF-8 with universal newlines."""
+    text = stream.getvalue().decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _exit_status(code: object) -> int:
+    """The exit status of a process ended by `SystemExit(code)`, as Python sets it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def command_line(
+    database_url: str, home: Path, blocker: DjangoDbBlocker, cwd: Path | None = None
+) -> Run:
+    """The `fourfold` command line on a database, run in this process: `fourfold.cli.main()`
+    (its one-sentence errors and exit statuses included) under click's runner, with the
+    environment, working folder (HOME unless CWD) and database a `fourfold` process would
+    have; returns what `subprocess.run` would, and raises unless it succeeded or `check=False`."""
+    from fourfold import cli
+
+    env: Mapping[str, str | None] = {
+        "FOURFOLD_DATABASE_URL": database_url,
+        "FOURFOLD_HOME": str(home),
+        "FOURFOLD_DEBUG": None,
+    }
+    runner = CliRunner()
+
+    def run(
+        *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        argv, before = sys.argv, os.getcwd()
+        with contextlib.ExitStack() as stack:
+            out, err, _ = stack.enter_context(runner.isolation(input=input, env=env))
+            stack.enter_context(blocker.unblock())
+            stack.enter_context(django_on(database_url))
+            stack.enter_context(_logging_kept())
+            sys.argv = ["fourfold", *args]
+            os.chdir(cwd or home)
+            try:
+                cli.main()
+                status = 0
+            except SystemExit as exc:
+                status = _exit_status(exc.code)
+            except BaseException:  # what Python prints for an uncaught exception
+                traceback.print_exc()
+                status = 1
+            finally:
+                sys.argv = argv
+                os.chdir(before)
+                sys.stdout.flush()
+                sys.stderr.flush()
+        done = subprocess.CompletedProcess(["fourfold", *args], status, _text(out), _text(err))
+        if check and status != 0:
+            raise _failed(args, done)
         return done
 
     return run
@@ -117,9 +249,15 @@ def database_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def fourfold(database_url: str, tmp_path: Path) -> Run:
-    """Run the installed `fourfold` command line in a subprocess, as a user would."""
-    return command_line(database_url, tmp_path)
+def fourfold(database_url: str, tmp_path: Path, django_db_blocker: DjangoDbBlocker) -> Run:
+    """The `fourfold` command line on the fresh database, run in process."""
+    return command_line(database_url, tmp_path, django_db_blocker)
+
+
+@pytest.fixture
+def installed(database_url: str, tmp_path: Path) -> Run:
+    """The installed `fourfold` console script on the same database, in a subprocess."""
+    return installed_command_line(database_url, tmp_path)
 
 
 def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:

@@ -181,27 +181,12 @@ def test_the_replaced_database_is_kept_and_restores(fourfold: Run, tmp_path: Pat
     assert scores(fourfold) == changed
 
 
-def restore_with_stdin(database_url: str, tmp_path: Path, stdin: int) -> Any:
-    """`fourfold restore acme.backup` as the `fourfold` fixture runs it, with this stdin."""
-    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
-    env.pop("FOURFOLD_DEBUG", None)
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("fourfold")), "restore", "acme.backup"],
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
-
-
-def test_it_wants_yes_when_it_cannot_ask(fourfold: Run, tmp_path: Path, database_url: str) -> None:
+def test_it_wants_yes_when_it_cannot_ask(fourfold: Run, tmp_path: Path) -> None:
     loaded(fourfold, tmp_path)
     fourfold("backup", "acme.backup")
     change_values(fourfold, tmp_path)
     changed = fourfold("dump").stdout
-    done = restore_with_stdin(database_url, tmp_path, subprocess.DEVNULL)
+    done = fourfold("restore", "acme.backup", check=False)  # standard input: not a terminal
     assert f"with the backup ({LOADED})" in done.stdout
     sentence = one_sentence(done)
     assert "standard input is not a terminal: add --yes to confirm" in sentence
@@ -277,6 +262,23 @@ def test_a_backup_from_an_older_fourfold_is_brought_up_to_date(
     assert {"freshness_policy", "freshness_sent"} <= tables
 
 
+def restore_at_a_terminal(database_url: str, tmp_path: Path, stdin: int) -> Any:
+    """`fourfold restore acme.backup` as the installed script runs it, with a terminal as its
+    standard input (which only a process of its own can have)."""
+    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
+    env.pop("FOURFOLD_DEBUG", None)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("fourfold")), "restore", "acme.backup"],
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+
+
+@pytest.mark.installed
 def test_it_asks_at_a_terminal_and_no_changes_nothing(
     fourfold: Run, tmp_path: Path, database_url: str
 ) -> None:
@@ -288,7 +290,7 @@ def test_it_asks_at_a_terminal_and_no_changes_nothing(
     changed = fourfold("dump").stdout
     ours, theirs = pty.openpty()
     os.write(ours, b"n\n")  # typed ahead: the terminal keeps it until the question is asked
-    done = restore_with_stdin(database_url, tmp_path, theirs)
+    done = restore_at_a_terminal(database_url, tmp_path, theirs)
     os.close(ours)
     os.close(theirs)
     assert "Replace it? [y/N]" in done.stdout

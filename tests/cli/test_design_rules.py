@@ -1,8 +1,8 @@
 """Every rule of DESIGN.md's "Periods" and "Scoring" sections, end to end through the real CLI.
 
 Each group of rules is one scorecard file: one `fourfold load`, then one `fourfold scores --json`
-per period, run once and shared by the parametrized expectations of the group (every CLI start
-costs about half a second, so the subprocesses are not parametrized, the expectations are).
+per period, run once and shared by the parametrized expectations of the group (the commands are
+not parametrized, the expectations are).
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from pytest_django import DjangoDbBlocker
 
 from tests.cli.test_load import GOOD
-from tests.conftest import Run
+from tests.conftest import Run, command_line
 
 Snapshot = dict[str, tuple[int, str]]
 
@@ -372,13 +373,12 @@ def run_with(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run([exe, *args], env=full, capture_output=True, text=True, timeout=120)
 
 
-def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Path) -> None:
+def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(
+    tmp_path: Path, django_db_blocker: DjangoDbBlocker
+) -> None:
     path = tmp_path / "not" / "yet" / "fourfold.sqlite3"
-    done = run_with(
-        {"FOURFOLD_DATABASE_URL": f"sqlite:///{path}", "FOURFOLD_HOME": str(tmp_path / "home")},
-        "scores",
-        "--json",
-    )
+    run = command_line(f"sqlite:///{path}", tmp_path / "home", django_db_blocker, cwd=tmp_path)
+    done = run("scores", "--json", check=False)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
     assert path.stat().st_size > 0
 
@@ -392,20 +392,30 @@ def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Pat
         ),
         ("sqlite:///{tmp}/file.txt", "fourfold: cannot open the database {tmp}/file.txt: "),
         ("postgres://nobody:secret@127.0.0.1:9/none", "fourfold: cannot open the database: "),
-        ("garbage", "fourfold: FOURFOLD_DATABASE_URL 'garbage' is not a database URL"),
     ],
 )
 def test_a_database_that_cannot_be_opened_is_one_sentence(
-    tmp_path: Path, url: str, message: str
+    tmp_path: Path, django_db_blocker: DjangoDbBlocker, url: str, message: str
 ) -> None:
     (tmp_path / "file.txt").write_text("not a database\n")
     url = url.replace("{tmp}", str(tmp_path))
-    done = run_with({"FOURFOLD_DATABASE_URL": url, "FOURFOLD_HOME": str(tmp_path)}, "dump")
+    done = command_line(url, tmp_path, django_db_blocker)("dump", check=False)
     assert done.returncode == 1
     assert done.stderr.startswith(message.replace("{tmp}", str(tmp_path))), done.stderr
     assert len(done.stderr.splitlines()) == 1
 
 
+@pytest.mark.installed
+def test_a_database_url_that_is_no_url_is_one_sentence(tmp_path: Path) -> None:
+    """Read with the settings, as the process starts: only a new process tells."""
+    done = run_with({"FOURFOLD_DATABASE_URL": "garbage", "FOURFOLD_HOME": str(tmp_path)}, "dump")
+    assert done.returncode == 1
+    message = "fourfold: FOURFOLD_DATABASE_URL 'garbage' is not a database URL"
+    assert done.stderr.startswith(message), done.stderr
+    assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.installed
 def test_a_closed_pipe_ends_the_command_quietly(
     fourfold: Run, database_url: str, tmp_path: Path
 ) -> None:
@@ -422,48 +432,27 @@ def test_a_closed_pipe_ends_the_command_quietly(
     assert err == ""
 
 
-INTERRUPTED = """
-import sys
-import fourfold.cli as cli
-
-setup = cli.setup
-
-def interrupted_setup():
-    setup()
+def test_ctrl_c_in_the_middle_of_a_load_leaves_the_database_as_it_was(
+    fourfold: Run, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import fourfold.files.load as load
 
-    def ctrl_c(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    load.record_values = ctrl_c  # Ctrl+C once units, objectives and targets are written
-
-cli.setup = interrupted_setup
-sys.argv = ["fourfold", "load", sys.argv[1]]
-cli.main()
-"""
-
-
-def test_ctrl_c_in_the_middle_of_a_load_leaves_the_database_as_it_was(
-    fourfold: Run, database_url: str, tmp_path: Path
-) -> None:
     fourfold("dump")  # the database as a first command leaves it
     before = snapshot(database_url)
     path = tmp_path / "acme.yaml"
     path.write_text(GOOD)
-    env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
-    env.pop("FOURFOLD_DEBUG", None)
-    done = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED, str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def ctrl_c(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load, "record_values", ctrl_c)  # once units, objectives, targets are in
+    done = fourfold("load", str(path), check=False)
     assert done.returncode == 130
     assert done.stderr.strip() == "fourfold: stopped."
     assert snapshot(database_url) == before
 
 
+@pytest.mark.installed
 def test_ctrl_c_stops_a_real_command_with_one_sentence(database_url: str, tmp_path: Path) -> None:
     exe = str(Path(sys.executable).with_name("fourfold"))
     env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))

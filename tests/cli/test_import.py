@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from tests.conftest import Run, query, score_lines
@@ -47,8 +48,9 @@ def csv_file(tmp_path: Path, text: str, name: str = "values.csv") -> Path:
     return path
 
 
-def test_it_imports_values_and_targets_from_csv(fourfold: Run, tmp_path: Path) -> None:
-    loaded(fourfold, tmp_path)
+@pytest.mark.installed
+def test_it_imports_values_and_targets_from_csv(installed: Run, tmp_path: Path) -> None:
+    loaded(installed, tmp_path)
     path = csv_file(
         tmp_path,
         "kpi,period,actual,target,red_flag,comment\n"
@@ -57,9 +59,9 @@ def test_it_imports_values_and_targets_from_csv(fourfold: Run, tmp_path: Path) -
         "nps,2026-Q1,41,,,\n"
         "iso,2026,1,,,\n",
     )
-    done = fourfold("import", str(path))
+    done = installed("import", str(path))
     assert "4 values created" in done.stdout and "1 targets created" in done.stdout
-    rows = score_lines(fourfold("scores", "--unit", "acme", "--period", "2026-03", "--json"))
+    rows = score_lines(installed("scores", "--unit", "acme", "--period", "2026-03", "--json"))
     assert rows[("kpi", "revenue")]["actual"] == 650
     assert rows[("kpi", "revenue")]["target"] == 700
     assert rows[("kpi", "revenue")]["score"] == 5.0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Run, score_lines
+from pytest_django import DjangoDbBlocker
+
+from tests.conftest import Run, command_line, fresh_database, score_lines
 
 GOOD = """
 organization: {name: Acme, fiscal_year_start: 1}
@@ -188,7 +190,7 @@ def test_it_says_so_when_the_file_does_not_exist(fourfold: Run, tmp_path: Path) 
 
 
 def test_a_dumped_file_loads_back_to_the_same_scores(
-    fourfold: Run, tmp_path: Path, database_url: str
+    fourfold: Run, tmp_path: Path, _migrated_template: str, django_db_blocker: DjangoDbBlocker
 ) -> None:
     fourfold("load", str(write(tmp_path, "acme.yaml", GOOD)))
     first = {
@@ -201,22 +203,12 @@ def test_a_dumped_file_loads_back_to_the_same_scores(
     # ... and into a fresh database it gives the same scores.
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    import os
-    import subprocess
-    import sys
-
-    env = dict(os.environ, FOURFOLD_HOME=str(fresh))
-    if database_url.startswith("sqlite"):
-        env["FOURFOLD_DATABASE_URL"] = f"sqlite:///{fresh / 'db.sqlite3'}"
-    else:
-        return  # the PostgreSQL run checks the same path with the first database
-    exe = str(Path(sys.executable).with_name("fourfold"))
-    subprocess.run([exe, "load", str(dumped)], env=env, check=True, capture_output=True)
-    for period, expected in first.items():
-        again = subprocess.run(
-            [exe, "scores", "--period", period, "--json"], env=env, capture_output=True, text=True
-        )
-        assert score_lines(again) == score_lines_text(expected)
+    with fresh_database(fresh, _migrated_template) as url:
+        other = command_line(url, fresh, django_db_blocker)
+        other("load", str(dumped))
+        for period, expected in first.items():
+            again = other("scores", "--period", period, "--json")
+            assert score_lines(again) == score_lines_text(expected)
 
 
 def score_lines_text(text: str) -> dict[tuple[str, str], dict[str, object]]:

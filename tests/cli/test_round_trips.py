@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pytest_django import DjangoDbBlocker
 
 from fourfold.demo.install import DEMO_FILE
 from tests.cli.test_hostile_input import snapshot
@@ -19,10 +20,12 @@ PERIODS = ("2024-02", "2025", "2026-Q3", "2026-06-YTD", "2026-10")
 
 
 @pytest.fixture
-def other(tmp_path: Path, _migrated_template: str) -> Iterator[Run]:
+def other(
+    tmp_path: Path, _migrated_template: str, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Run]:
     """The command line on a second fresh database, as `fourfold` is on the first."""
     with fresh_database(tmp_path, _migrated_template, "other") as url:
-        yield command_line(url, tmp_path)
+        yield command_line(url, tmp_path, django_db_blocker)
 
 
 def all_scores(run: Run) -> dict[str, str]:
