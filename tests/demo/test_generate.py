@@ -124,3 +124,10 @@ def test_the_demo_shows_every_kind_of_kpi_and_uses_every_scheme() -> None:
     assert used >= {"default", "yes_no", "unscored", *doc["schemes"]}
     assert any("formula" in k for k in found)
     assert sum(isinstance(v, dict) for k in found for v in k.get("values", {}).values()) >= 10
+
+
+def test_on_the_first_of_a_month_nothing_of_that_month_is_in_yet() -> None:
+    today = dt.date(2027, 3, 1)
+    doc = generate.build(today)
+    assert all(month(today, 0) not in k["values"] for k in measured(doc, "monthly"))
+    assert sum(month(today, -1) in k["values"] for k in measured(doc, "monthly")) >= 25
