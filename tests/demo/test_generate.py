@@ -39,7 +39,8 @@ def month(today: dt.date, shift: int) -> str:
 
 
 def test_the_example_file_is_what_the_generator_writes_for_its_day() -> None:
-    assert DEMO_FILE.read_text(encoding="utf-8") == generate.scorecard(generate.EXAMPLE_DAY)
+    same = DEMO_FILE.read_text(encoding="utf-8") == generate.scorecard(generate.EXAMPLE_DAY)
+    assert same, f"{DEMO_FILE.name} is out of date: run python -m fourfold.demo.generate"
 
 
 def test_the_same_day_gives_the_same_file_in_any_process() -> None:
