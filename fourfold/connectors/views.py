@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from fourfold.accounts.access import Access, access_for
 
-from . import services
+from . import services, worker
 from .forms import ConnectorForm
 from .models import Connector, ConnectorRun
 
@@ -60,7 +60,8 @@ def connector_list(request: HttpRequest) -> HttpResponse:
         {"connector": c, "status_name": statuses.get(getattr(c, "last_status", None) or "", "")}
         for c in connectors
     ]
-    return render(request, "connectors/list.html", {"rows": rows})
+    context = {"rows": rows, "worker_running": worker.running()}
+    return render(request, "connectors/list.html", context)
 
 
 def _form_page(request: HtmxHttpRequest, connector: Connector | None) -> HttpResponse:
@@ -111,7 +112,8 @@ def connector_detail(request: HttpRequest, name: str) -> HttpResponse:
     connector = get_object_or_404(Connector, name=name)
     runs = connector.runs.select_related("triggered_by")
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "connectors/detail.html", {"connector": connector, "page": page})
+    context = {"connector": connector, "page": page, "worker_running": worker.running()}
+    return render(request, "connectors/detail.html", context)
 
 
 @require_safe
@@ -132,11 +134,19 @@ def connector_run(request: HttpRequest, name: str) -> HttpResponse:
     require_admin(request)
     connector = get_object_or_404(Connector, name=name)
     services.enqueue(connector, actor=request.user)  # type: ignore[arg-type]
-    messages.success(
-        request,
-        f"{connector.name} will run in a moment, in the background worker "
-        "(started with `fourfold worker`). Reload this page to see the result.",
-    )
+    if worker.running():
+        messages.success(
+            request,
+            f"{connector.name} will run in a moment, in the background worker. "
+            "Reload this page to see the result.",
+        )
+    else:
+        # Said at once: otherwise the run would sit "waiting" with nothing to tell why.
+        messages.warning(
+            request,
+            f"{connector.name} is waiting for the background worker, which is not running: "
+            "it runs as soon as a worker starts.",
+        )
     return redirect("connector", name=connector.name)
 
 

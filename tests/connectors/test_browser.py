@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from pathlib import Path
 
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from fourfold.connectors import services
+from fourfold.connectors import services, worker
 from fourfold.connectors.models import Connector
 from fourfold.measures.models import KPI, Source
 from fourfold.measures.services import ValueEntry, record_values
@@ -112,4 +113,38 @@ def test_data_sources_and_history_pages(live_server: LiveServer, tmp_path: Path)
         expect(page.get_by_text("credit note for March booked late")).to_be_visible()
         shoot(page, "history")
         narrow(page, page.url, "history")
+        browser.close()
+
+
+def test_run_now_says_whether_a_worker_will_run_it(live_server: LiveServer, tmp_path: Path) -> None:
+    prepare(tmp_path)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{live_server.url}/sources/erp-finance/")
+        fill_sign_in(page, "root", "correct horse")
+        banner = page.locator(".ds-worker")
+        expect(banner).to_contain_text("No background worker is running")
+        expect(banner.locator("code").first).to_have_text("fourfold worker")
+        page.get_by_role("button", name="Run now").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            "erp-finance is waiting for the background worker, which is not running"
+        )
+        expect(page.get_by_text("Waiting for the worker")).to_be_visible()
+        for width in (1440, 1024, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            shoot(page, f"source-no-worker-{width}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        # As a starting worker process does; off Playwright's event loop, as Django wants.
+        beat = threading.Thread(target=worker.beat)
+        beat.start()
+        beat.join()
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.reload()
+        expect(banner).to_have_count(0)
+        page.get_by_role("button", name="Run now").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            "erp-finance will run in a moment, in the background worker"
+        )
         browser.close()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from django_q.models import Schedule
 from pytest_django import DjangoAssertNumQueries
 
 from fourfold.accounts.models import Role
-from fourfold.connectors import services
+from fourfold.connectors import services, worker
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.measures.models import Measurement
 from fourfold.strategy.models import Unit
@@ -125,11 +128,40 @@ def test_a_failing_test_shows_the_databases_message(as_admin: Client, small: Non
 def test_run_now_queues_the_connector_for_the_worker(
     as_admin: Client, sqlite_connector: Connector
 ) -> None:
+    worker.beat()  # as a worker process does when it starts
     response = as_admin.post("/sources/erp/run/")
     assert response.status_code == 302
     run = ConnectorRun.objects.get()
     assert run.status == ConnectorRun.Status.QUEUED
-    assert "Waiting for the worker" in as_admin.get("/sources/erp/").content.decode()
+    page = as_admin.get("/sources/erp/").content.decode()
+    assert "Waiting for the worker" in page
+    assert "erp will run in a moment, in the background worker." in page
+    assert "No background worker is running" not in page
+
+
+def test_run_now_says_that_no_worker_runs_and_how_to_start_one(
+    as_admin: Client, sqlite_connector: Connector
+) -> None:
+    page = as_admin.post("/sources/erp/run/", follow=True).content.decode()
+    assert ConnectorRun.objects.get().status == ConnectorRun.Status.QUEUED
+    assert "erp is waiting for the background worker, which is not running" in page
+    assert "<strong>No background worker is running</strong>" in page
+    assert "<code>fourfold worker</code>" in page
+    assert "No background worker is running" in as_admin.get("/sources/").content.decode()
+
+
+def test_a_worker_silent_for_two_minutes_no_longer_counts_as_running(db: None) -> None:
+    assert not worker.running()  # never seen
+    worker.beat()
+    assert worker.running()
+    heartbeat = Schedule.objects.get(func=worker.HEARTBEAT)
+    assert heartbeat.schedule_type == Schedule.MINUTES and heartbeat.repeats == -1
+    heartbeat.next_run = timezone.now() - dt.timedelta(seconds=89)
+    heartbeat.save()
+    assert worker.running()  # the scheduler looks only every 30 seconds
+    heartbeat.next_run = timezone.now() - dt.timedelta(minutes=2)
+    heartbeat.save()
+    assert not worker.running()
 
 
 def test_a_run_page_lists_every_refused_row(as_admin: Client, sqlite_connector: Connector) -> None:
@@ -152,7 +184,8 @@ def test_the_list_takes_the_same_queries_however_many_connectors(
     as_admin: Client, small: None, n: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make(n, 3)
-    with django_assert_num_queries(5):  # session, user, roles, units, connectors with last run
+    # session, user, roles, units, connectors with last run, the worker's heartbeat
+    with django_assert_num_queries(6):
         assert as_admin.get("/sources/").status_code == 200
 
 
@@ -161,5 +194,5 @@ def test_a_connector_page_takes_the_same_queries_however_many_runs(
     as_admin: Client, small: None, runs: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make(1, runs)
-    with django_assert_num_queries(7):  # + connector, count of runs, page of runs
+    with django_assert_num_queries(8):  # + connector, count of runs, page of runs
         assert as_admin.get("/sources/c0/").status_code == 200
