@@ -28,6 +28,8 @@ PREVIEW_ROWS = 10
 STALE_AFTER = dt.timedelta(minutes=15)
 COLUMN_NAMES = {"kpi": "kpi", "period": "period", "value": "actual", "actual": "actual"}
 OPTIONAL_COLUMNS = {"comment": "comment"}
+# A folder's files may call the values `value`, as a query does, or `actual`, as an import does.
+FILE_COLUMNS = {"value": "actual"}
 
 
 class ConnectorError(Exception):
@@ -170,6 +172,20 @@ def _folder(connector: Connector) -> Path:
     return folder
 
 
+def _read_file(path: Path) -> values.Rows:
+    """A file dropped in the folder, with the columns an SQL query returns (`value` as well
+    as `actual`), and a refusal that names them rather than a command-line option."""
+    try:
+        return values.read(path, FILE_COLUMNS)
+    except values.UnknownColumns as exc:
+        others = f" (nor {', '.join(repr(h) for h in exc.headers[1:])})" if exc.headers[1:] else ""
+        raise values.ImportFileError(
+            f"the column '{exc.headers[0]}' is not known{others}; a file's columns are kpi, "
+            "period and value (or actual), and optionally target, red_flag and "
+            "comment; or kpi and one column per period"
+        ) from exc
+
+
 def _waiting(folder: Path) -> list[Path]:
     return sorted(
         p
@@ -183,7 +199,7 @@ def _preview_folder(connector: Connector) -> Preview:
     rows: list[tuple[Any, ...]] = []
     for path in _waiting(folder)[:PREVIEW_ROWS]:
         try:
-            plan = values.plan(values.read(path))
+            plan = values.plan(_read_file(path))
             outcome = f"{len(plan.problems)} rows refused" if plan.problems else plan.summary()
         except values.ImportFileError as exc:
             outcome = str(exc)
@@ -303,7 +319,7 @@ def _run_folder(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
     failed = 0
     for path in _waiting(folder):
         try:
-            rows = values.read(path)
+            rows = _read_file(path)
             entry.rows_read += len(rows.cells)
             plan: values.Plan | None = values.plan(rows)
         except values.ImportFileError as exc:
