@@ -44,6 +44,7 @@ LABELS = {
     "comment.add": "Comment added",
     # People
     "user.create": "User added",
+    "user.change": "User's name or email changed",
     "user.activate": "User reactivated",
     "user.deactivate": "User deactivated",
     "user.password": "Password set",

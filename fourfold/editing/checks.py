@@ -87,25 +87,37 @@ class Check:
         return text.lower()
 
     def people(self, wanted: dict[str, str | None]) -> dict[str, Any]:
-        """The users named by email in these fields, in one query; unknown ones are refused."""
-        emails = {e for e in wanted.values() if e}
-        found: dict[str, Any] = {}
-        if emails:
+        """The users named in these fields, in one query: by email address, or by username
+        for someone who has no address; unknown ones are refused."""
+        names = {n for n in wanted.values() if n}
+        by_email: dict[str, Any] = {}
+        by_username: dict[str, Any] = {}
+        if names:
             query = Q()
-            for email in emails:
-                query |= Q(email__iexact=email)
+            for each in names:
+                query |= Q(email__iexact=each) | Q(username=each)
             for user in get_user_model().objects.filter(query).order_by("pk"):
-                found.setdefault(user.email.lower(), user)
+                if user.email:
+                    by_email.setdefault(user.email.lower(), user)
+                by_username.setdefault(user.get_username(), user)
         out: dict[str, Any] = {}
-        for field, address in wanted.items():
-            if address and address not in found:
+        for field, text in wanted.items():
+            found = (by_email.get(text.lower()) or by_username.get(text)) if text else None
+            if text and found is None:
+                if EMAIL.match(text):
+                    what = f"the email address '{text}'"
+                else:
+                    what = f"the username '{text}', and it is not an email address"
                 self.add(
                     field,
-                    f"no user has the email address '{address}': an administrator can add them "
-                    "on the Users page",
+                    f"no user has {what}: an administrator can add them on the Users page",
                 )
-            out[field] = found.get(address) if address else None
+            out[field] = found
         return out
+
+    def person(self, field: str, value: Any) -> str | None:
+        """Someone named by email address, or by username when they have no address."""
+        return self.text(field, value) or None
 
 
 def person(user: Any) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 
+from fourfold.accounts import names
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Link, Objective, Perspective, Unit
 
@@ -58,6 +59,10 @@ class Tree:
                 out.append({"pk": pk, "code": code, "name": name, "depth": depth})
             stack.extend((child, depth + 1) for child in reversed(kids[pk]))
         return out
+
+    def choices(self, pks: set[int]) -> list[tuple[str, str]]:
+        """These units as a select list's (code, name) options, indented under their parents."""
+        return [(u["code"], "\u00a0\u00a0" * u["depth"] + u["name"]) for u in self.ordered(pks)]
 
 
 @dataclass
@@ -134,12 +139,18 @@ def build(unit: Unit, tree: Tree) -> Design:
     return design
 
 
-def people() -> list[str]:
-    """Email addresses to suggest in the owner fields."""
-    emails = (
+def people() -> list[tuple[str, str]]:
+    """The active users to suggest in the owner fields: what the field takes (the email
+    address, else the username) and the name that a person looks for."""
+    users = (
         get_user_model()
         .objects.filter(is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+        .order_by("first_name", "last_name", "username")
     )
-    return sorted(set(emails))
+    return [(reference(u), names.name_and_email(u)) for u in users]
+
+
+def reference(user: Any) -> str:
+    """How an owner field names a user: the email address, as the scorecard file does, or
+    the username of someone who has none."""
+    return str(user.email or user.get_username()) if user is not None else ""

@@ -11,7 +11,7 @@ from fourfold.accounts.models import Role
 from fourfold.core import periods
 from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS
 from fourfold.measures.models import KPI, Aggregation, Direction, Frequency
-from fourfold.strategy.models import Objective, Rollup, Unit
+from fourfold.strategy.models import Objective, Rollup
 
 from .checks import Invalid
 from .targets import MODES
@@ -51,13 +51,16 @@ def _number(name: str, label: str, **kw: Any) -> forms.FloatField:
     )
 
 
-def _email(label: str, help_text: str) -> forms.CharField:
-    # A text field, not an EmailField, so that the loader's own message explains a bad address.
+def _person(label: str, help_text: str) -> forms.CharField:
+    # Text, not an email field: someone without an address is named by username, and the
+    # service's own message explains a name it does not know.
     return forms.CharField(
         label=label,
         required=False,
-        help_text=help_text,
-        widget=forms.EmailInput(attrs={"list": "people", "autocomplete": "off"}),
+        help_text=help_text + " Type a name, an email address or a username.",
+        widget=forms.TextInput(
+            attrs={"list": "people", "autocomplete": "off", "autocapitalize": "none"}
+        ),
     )
 
 
@@ -98,7 +101,7 @@ class UnitForm(forms.Form):
     code = _code("Letters, digits, '-', '_' or '.'; unique in the organization.")
     name = forms.CharField(label="Name", max_length=200)
     parent = forms.ChoiceField(label="Parent unit")
-    owner = _email("Owner", "Email address of the person accountable for this unit.")
+    owner = _person("Owner", "The person accountable for this unit.")
 
     def __init__(self, *args: Any, parents: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -107,7 +110,7 @@ class UnitForm(forms.Form):
 
 class UnitEditForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
-    owner = _email("Owner", "Email address of the person accountable for this unit.")
+    owner = _person("Owner", "The person accountable for this unit.")
 
 
 class _RolledUp(forms.Form):
@@ -135,7 +138,7 @@ class ObjectiveForm(_RolledUp):
     name = forms.CharField(label="Name", max_length=300)
     perspective = forms.ChoiceField(label="Perspective")
     description = _description()
-    owner = _email("Owner", "Email address of the person accountable for this objective.")
+    owner = _person("Owner", "The person accountable for this objective.")
     field_order = ["code", "name", "perspective", "description", "owner"]
 
     def __init__(self, *args: Any, perspectives: list[tuple[str, str]], **kw: Any) -> None:
@@ -164,36 +167,65 @@ class KPIForm(forms.Form):
     )
     unit = forms.CharField(label="Unit of measure", required=False, max_length=50)
     direction = _choice(
-        "direction", "Direction", [(d, Direction(d).label) for d in DIRECTIONS], initial="increase"
+        "direction",
+        "Direction",
+        [(d, Direction(d).label) for d in DIRECTIONS],
+        initial="increase",
+        help_text="Increase: higher is better (revenue). Decrease: lower is better (costs, "
+        "defects). Range: best inside a band of targets (days of stock).",
     )
     frequency = _choice(
-        "frequency", "Frequency", [(f, Frequency(f).label) for f in FREQUENCIES], initial="monthly"
+        "frequency",
+        "Frequency",
+        [(f, Frequency(f).label) for f in FREQUENCIES],
+        initial="monthly",
+        help_text="How often a value is entered: each month, quarter or year.",
     )
     aggregation = _choice(
         "aggregation",
         "Aggregation over time",
         [(a, Aggregation(a).label) for a in periods.AGGREGATIONS],
         initial="sum",
-        help_text="How the months make a quarter and a year.",
+        help_text="How the months make a quarter and a year: sum (sales), average (a "
+        "satisfaction score), last (headcount at the end), min or max.",
     )
-    scheme = forms.ChoiceField(label="Scoring scheme", initial="default")
-    weight = _number("weight", "Weight", initial=1, min_value=0)
+    scheme = forms.ChoiceField(
+        label="Scoring scheme",
+        initial="default",
+        help_text="How a value becomes a score and a status. default: red below the red flag, "
+        "amber up to the target, green from the target on; the others are this "
+        "organization's own.",
+    )
+    weight = _number(
+        "weight",
+        "Weight",
+        initial=1,
+        min_value=0,
+        help_text="How much it counts in its objective's score, next to the weights of "
+        "the objective's other KPIs (1 each unless set).",
+    )
     kind = _choice(
-        "kind", "Lead or lag", [("", "—"), *((k, KPI.Kind(k).label) for k in KINDS)], required=False
+        "kind",
+        "Lead or lag",
+        [("", "—"), *((k, KPI.Kind(k).label) for k in KINDS)],
+        required=False,
+        help_text="Lead: a driver that moves first (pipeline). Lag: an outcome that follows "
+        "(revenue).",
     )
-    owner = _email("Owner", "Email address of the person accountable for this KPI.")
-    contributor = _email("Data contributor", "Email address of the person who enters its values.")
+    owner = _person("Owner", "The person accountable for this KPI.")
+    contributor = _person("Data contributor", "The person who enters its values.")
     grace_days = forms.IntegerField(
         label="Grace days",
         min_value=0,
         initial=15,
-        help_text="Days after a period ends before its value is overdue.",
+        help_text="Days after a period ends before its missing value counts as overdue.",
         error_messages={"invalid": "'grace_days' must be a whole number of days"},
     )
     tolerance = _number(
         "tolerance",
         "Tolerance",
-        help_text="Range KPIs: how far outside the band the score reaches 0.",
+        help_text="Range KPIs only: how far outside the band the score falls to 0 (in the "
+        "KPI's unit). Empty: the band's width.",
     )
 
     def __init__(
@@ -305,6 +337,17 @@ class UserForm(forms.Form):
     )
 
 
+class NameForm(forms.Form):
+    first_name = forms.CharField(label="First name", required=False, max_length=150)
+    last_name = forms.CharField(label="Last name", required=False, max_length=150)
+    email = forms.CharField(
+        label="Email",
+        required=False,
+        widget=forms.EmailInput,
+        help_text="Where reminders go; also how the scorecard file names this person.",
+    )
+
+
 class PasswordForm(forms.Form):
     password = forms.CharField(
         label="New password",
@@ -313,18 +356,56 @@ class PasswordForm(forms.Form):
     )
 
 
+ROLE_CHOICES = [
+    ("viewer", "Viewer: reads the scorecards of the unit and the units below"),
+    ("contributor", "Data contributor: also enters the values of their KPIs"),
+    ("editor", "Scorecard editor: also designs their scorecards and sets the targets"),
+    ("admin", "Administrator: changes everything, people and roles included"),
+]
+WHOLE = "all"  # the unit choice that means the whole organization
+
+
 class RoleForm(forms.Form):
-    kind = _choice("kind", "Role", Role.Kind.choices)
+    """Least privilege first: a viewer of a unit, unless the administrator picks more; the
+    administrator role, which covers everything, asks to be confirmed."""
+
+    kind = _choice("kind", "Role", ROLE_CHOICES, initial="viewer", widget=forms.RadioSelect)
     unit = forms.ChoiceField(
         label="Unit",
         required=False,
-        help_text="A role on a unit covers every unit below it. Administrators cover everything.",
+        help_text="A role on a unit covers every unit below it. An administrator's covers "
+        "everything.",
     )
+    confirm = forms.BooleanField(label="", required=False)
 
-    def __init__(self, *args: Any, units: Iterable[Unit], **kw: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[str, str]], person: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
         _choices(
             self,
             "unit",
-            [("", "The whole organization")] + [(u.code, f"{u.name} ({u.code})") for u in units],
+            [("", "— Choose a unit —"), (WHOLE, "The whole organization"), *units],
         )
+        if self.data.get("kind") == Role.Kind.ADMIN:
+            self.fields["confirm"].label = (
+                f"Yes, make {person} an administrator: they may change every scorecard, "
+                "every target and every person's roles"
+            )
+        else:
+            del self.fields["confirm"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, unit = data.get("kind"), data.get("unit")
+        if kind == Role.Kind.ADMIN:
+            if unit not in ("", WHOLE):
+                self.add_error(
+                    "unit", "an administrator's role covers the whole organization: choose it"
+                )
+            elif not data.get("confirm"):
+                self.add_error("confirm", "tick the box to confirm: this role covers everything")
+            data["unit"] = ""
+        elif kind and not unit:
+            self.add_error("unit", "choose the unit this role is for")
+        elif unit == WHOLE:
+            data["unit"] = ""
+        return data

@@ -66,6 +66,41 @@ def create_user(actor: Any, data: Mapping[str, Any]) -> Any:
     return user
 
 
+def set_names(actor: Any, user: Any, data: Mapping[str, Any]) -> None:
+    """A person's first and last name and email address, as every page shows them."""
+    User = get_user_model()
+    check = Check()
+    email = check.email("email", data.get("email")) or ""
+    if email:
+        other = User.objects.filter(email__iexact=email).exclude(pk=user.pk).first()
+        if other is not None:
+            check.add("email", f"user '{other.get_username()}' already has this email address")
+    wanted = {
+        "first_name": check.text("first_name", data.get("first_name")),
+        "last_name": check.text("last_name", data.get("last_name")),
+        "email": email,
+    }
+    for field in ("first_name", "last_name"):
+        if len(wanted[field]) > 150:  # Django's User keeps at most 150 characters of a name
+            check.add(field, f"'{field}' must be at most 150 characters")
+    check.done()
+    before = {f: getattr(user, f) for f in wanted if getattr(user, f) != wanted[f]}
+    if not before:
+        return
+    with transaction.atomic():
+        for field in before:
+            setattr(user, field, wanted[field])
+        user.save(update_fields=list(before))
+        record(
+            actor,
+            "user.change",
+            f"Changed the name or email of {user.get_username()}",
+            user=user.get_username(),
+            before=before,
+            after={f: wanted[f] for f in before},
+        )
+
+
 def set_active(actor: Any, user: Any, active: bool) -> None:
     """Deactivate an account (it can no longer sign in; its history stays) or reactivate it."""
     if not active and user.pk == actor.pk:

@@ -137,7 +137,7 @@ def _change(actor: Actor, unit: Unit, item: Item, fields: dict[str, Any], summar
 
 
 def _owner(check: Check, data: Data) -> Any:
-    return check.people({"owner": check.email("owner", data.get("owner"))})["owner"]
+    return check.people({"owner": check.person("owner", data.get("owner"))})["owner"]
 
 
 def _code_kept(check: Check, kpi: KPI | None, code: str) -> None:
@@ -415,7 +415,7 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
     tolerance = check.number("tolerance", data.get("tolerance"))
     if tolerance is not None and tolerance <= 0:
         check.add("tolerance", "'tolerance' must be above 0")
-    emails = {f: check.email(f, data.get(f)) for f in ("owner", "contributor")}
+    named = {f: check.person(f, data.get(f)) for f in ("owner", "contributor")}
     frequency = check.choice("frequency", data.get("frequency"), FREQUENCIES, "monthly")
     formula = _formula(check, unit, data, kpi, code, frequency)
     return {
@@ -435,7 +435,7 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
         "kind": check.choice("kind", data.get("kind") or "", ("", *KINDS)),
         "grace_days": int(grace or 0),
         "tolerance": tolerance,
-        **check.people(emails),
+        **check.people(named),
     }
 
 

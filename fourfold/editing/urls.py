@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/users/new/", views_people.user_new, name="user_new"),
     path("manage/users/<int:pk>/", views_people.user, name="user"),
     path("manage/users/<int:pk>/active/", views_people.user_active, name="user_active"),
+    path("manage/users/<int:pk>/names/", views_people.user_names, name="user_names"),
     path("manage/users/<int:pk>/password/", views_people.user_password, name="user_password"),
     path("manage/users/<int:pk>/roles/", views_people.role_grant, name="role_grant"),
     path(

@@ -21,7 +21,7 @@ from fourfold.strategy.models import Objective, Perspective, Unit
 
 from . import forms, services
 from .checks import Invalid
-from .design import Tree, build, people
+from .design import Tree, build, people, reference
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 MODELS: dict[str, Any] = {"perspectives": Perspective, "objectives": Objective, "kpis": KPI}
@@ -160,7 +160,7 @@ def render_design(request: HttpRequest, unit: Unit, error: str = "") -> HttpResp
 @login_required
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = editable_unit(request, code)
-    owner = unit.owner.email if unit.owner else ""
+    owner = reference(unit.owner)
     form = forms.UnitEditForm(_post(request), initial={"name": unit.name, "owner": owner})
     return _submit(
         request,
@@ -180,8 +180,9 @@ def unit_new(request: HttpRequest, code: str) -> HttpResponse:
     access.require_edit(unit.pk)
     tree = Tree.load()
     editable = set(tree.rows) if access.is_admin else access.editable
-    parents = [(u["code"], "\u00a0\u00a0" * u["depth"] + u["name"]) for u in tree.ordered(editable)]
-    form = forms.UnitForm(_post(request), initial={"parent": unit.code}, parents=parents)
+    form = forms.UnitForm(
+        _post(request), initial={"parent": unit.code}, parents=tree.choices(editable)
+    )
 
     def save(data: Mapping[str, Any]) -> Unit:
         parent = Unit.objects.get(code=data["parent"])
@@ -249,7 +250,7 @@ def objective_form(request: HttpRequest, code: str, pk: int | None = None) -> Ht
             "name": item.name,
             "perspective": str(item.perspective_id),
             "description": item.description,
-            "owner": item.owner.email if item.owner else "",
+            "owner": reference(item.owner),
             "weight": item.weight,
             "rollup": item.rollup,
             "scheme": item.scheme.name if item.scheme else "",
@@ -287,8 +288,8 @@ def kpi_initial(kpi: KPI) -> dict[str, Any]:
         scheme=kpi.scheme.name,
         weight=kpi.weight,
         kind=kpi.kind,
-        owner=kpi.owner.email if kpi.owner else "",
-        contributor=kpi.contributor.email if kpi.contributor else "",
+        owner=reference(kpi.owner),
+        contributor=reference(kpi.contributor),
         grace_days=kpi.grace_days,
         tolerance=kpi.tolerance,
     )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fourfold.accounts import names
 from fourfold.accounts.access import Access
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
@@ -70,7 +71,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
         except Invalid as exc:
             forms.show_errors(form, exc)
         else:
-            messages.success(request, f"User {user.get_username()} created. Now give them a role.")
+            messages.success(request, f"User {names.name(user)} created. Now give them a role.")
             return redirect("editing:user", pk=user.pk)
     context = {
         "form": form,
@@ -81,12 +82,18 @@ def user_new(request: HttpRequest) -> HttpResponse:
     return render(request, "editing/form.html", context, status=400 if form.errors else 200)
 
 
+def _role_form(user: Any, data: Any = None) -> forms.RoleForm:
+    """The form to give a role, its units as the organization's tree."""
+    tree = Tree.load()
+    return forms.RoleForm(data, units=tree.choices(set(tree.rows)), person=names.name(user))
+
+
 def _user_page(request: HttpRequest, user: Any, **forms_: Any) -> HttpResponse:
-    units = Unit.objects.order_by("code")
     context = {
         "person": user,
         "roles": list(user.roles.select_related("unit").order_by("kind", "unit__code")),
-        "role_form": forms_.get("role_form") or forms.RoleForm(units=units),
+        "role_form": forms_.get("role_form") or _role_form(user),
+        "name_form": forms_.get("name_form") or forms.NameForm(initial=_names(user)),
         "password_form": forms_.get("password_form") or forms.PasswordForm(),
         "error": forms_.get("error", ""),
     }
@@ -116,7 +123,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     except Invalid as exc:
         return _user_page(request, person, error=str(exc))
     state = "reactivated" if active else "deactivated: they can no longer sign in"
-    messages.success(request, f"{person.get_username()} {state}.")
+    messages.success(request, f"{names.name(person)} {state}.")
     return redirect("editing:user", pk=person.pk)
 
 
@@ -132,7 +139,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         except Invalid as exc:
             forms.show_errors(form, exc)
         else:
-            messages.success(request, f"New password set for {person.get_username()}.")
+            messages.success(request, f"New password set for {names.name(person)}.")
             return redirect("editing:user", pk=person.pk)
     return _user_page(request, person, password_form=form)
 
@@ -142,8 +149,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     _admin(request)
     person = _person(pk)
-    units = Unit.objects.order_by("code")
-    form = forms.RoleForm(request.POST, units=units)
+    form = _role_form(person, request.POST)
     if form.is_valid():
         code = form.cleaned_data["unit"]
         unit = Unit.objects.get(code=code) if code else None
@@ -167,5 +173,26 @@ def role_revoke(request: HttpRequest, pk: int, role: int) -> HttpResponse:
         people.revoke_role(request.user, found)
     except Invalid as exc:
         return _user_page(request, person, error=str(exc))
-    messages.success(request, f"Role removed from {person.get_username()}.")
+    messages.success(request, f"Role removed from {names.name(person)}.")
     return redirect("editing:user", pk=person.pk)
+
+def _names(user: Any) -> dict[str, str]:
+    return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+
+
+@require_POST
+@login_required
+def user_names(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a person's name and email address, as everyone sees them."""
+    _admin(request)
+    person = _person(pk)
+    form = forms.NameForm(request.POST)
+    if form.is_valid():
+        try:
+            people.set_names(request.user, person, form.cleaned_data)
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            messages.success(request, f"{names.name(person)} saved.")
+            return redirect("editing:user", pk=person.pk)
+    return _user_page(request, person, name_form=form)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
@@ -113,9 +114,7 @@ class Page:
 
 
 def who(user: Any) -> str:
-    if user is None:
-        return "—"
-    return str(user.get_full_name() or user.get_username())
+    return names.name(user) or "—"
 
 
 def zones(

@@ -98,7 +98,10 @@ def test_it_refuses_every_bad_kpi_field_at_once_and_writes_nothing(
         "weight": ["'weight' must be at least 0, got -1"],
         "grace_days": ["'grace_days' must be a whole number of days"],
         "tolerance": ["'tolerance' must be above 0"],
-        "owner": ["'owner' must be an email address, not 'not-an-email'"],
+        "owner": [
+            "no user has the username 'not-an-email', and it is not an email address: an "
+            "administrator can add them on the Users page"
+        ],
         "contributor": [
             "no user has the email address 'nobody@acme.example': an administrator can add "
             "them on the Users page"

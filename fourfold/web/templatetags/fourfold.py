@@ -1,4 +1,4 @@
-"""Filters that format numbers and statuses for people."""
+"""Filters that format numbers, statuses and people for the pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import math
 import re
 
 from django import template
+
+from fourfold.accounts import names
 
 register = template.Library()
 
@@ -65,3 +67,10 @@ def status_color(color: str | None) -> str:
     if HEX.fullmatch(color) or NAME.fullmatch(color):
         return color
     return NO_STATUS
+
+
+@register.filter
+def person(user: object, how: str = "") -> str:
+    """A person by name, the one way every page names one; `|person:"email"` adds the
+    address where it tells two people apart. Empty for nobody: follow with `|default:`."""
+    return names.name_and_email(user) if how == "email" else names.name(user)
