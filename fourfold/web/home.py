@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,9 @@ from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core.periods import Period, PeriodError, parse_period
+from fourfold.intake.mine import MyKpi
+from fourfold.intake.mine import mine as my_kpis
+from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import engine, readout
@@ -72,9 +74,10 @@ class Action:
 
 @dataclass
 class Attention:
-    overdue: list[KpiItem] = field(default_factory=list)
+    overdue: list[MyKpi] = field(default_factory=list)
     red: list[KpiItem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    to_approve: list[PendingValue] = field(default_factory=list)
 
 
 def scorecard_url(code: str, period: str) -> str:
@@ -107,23 +110,26 @@ def glance(scores: engine.Scores, units: list[UnitNode], period: str) -> list[Ro
 
 def attention(
     scores: engine.Scores,
-    user: Any,
     access: Access,
     period: str,
     today: dt.date,
-    names: dict[str, str],
+    fiscal: int,
 ) -> Attention:
-    """My overdue values and red KPIs in the period, and my open action items."""
-    out = Attention()
+    """My values overdue in any period (as My KPIs counts them), values waiting for my
+    approval, my KPIs red in the chosen period, and my open action items."""
+    user = access.user
+    mine = my_kpis(access, today, fiscal)
+    out = Attention(overdue=[k for k in mine.kpis if k.overdue], to_approve=mine.to_approve)
     located = scores.locate(period)
     kpi_pos = {k["id"]: i for i, k in enumerate(scores.index.kpi)}
-    mine = KPI.objects.filter(Q(owner=user) | Q(contributor=user), archived=False).order_by("code")
-    columns = ("pk", "code", "name", "owner_id", "objective__perspective__scorecard__unit__code")
     if located is not None:
         view_name, column = located
         view = scores.result.views[view_name]
         level = readout.LEVEL_OF_VIEW[view_name]
-        for pk, code, name, owner_id, unit in mine.values_list(*columns):
+        owned = KPI.objects.filter(owner=user, archived=False).order_by("code")
+        unit_path = "objective__perspective__scorecard__unit"
+        columns = ("pk", "code", "name", f"{unit_path}__code", f"{unit_path}__name")
+        for pk, code, name, unit, unit_name in owned.values_list(*columns):
             pos = kpi_pos.get(pk)
             if pos is None:
                 continue
@@ -132,12 +138,11 @@ def attention(
                 view_name == "ytd" and frequency != "monthly"
             ):
                 continue
-            row = readout.node_row(scores, view, pos, column, "kpi", code, unit, view.keys[column])
-            item = KpiItem(code, name, names.get(unit, unit), scorecard_url(unit, period), row)
-            if row["coverage"]["overdue"]:
-                out.overdue.append(item)
-            if owner_id == user.pk and int(view.status[pos, column]) == 0:
-                out.red.append(item)
+            if int(view.status[pos, column]) == 0:
+                row = readout.node_row(
+                    scores, view, pos, column, "kpi", code, unit, view.keys[column]
+                )
+                out.red.append(KpiItem(code, name, unit_name, scorecard_url(unit, period), row))
     actions = ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
     for action in actions.select_related("unit").order_by("due_date", "pk"):
         if access.can_view(action.unit_id):
@@ -182,9 +187,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "period_choices": choose.choices(list(keys), period),
         "kinds": choose.KIND_LABELS,
         "roots": glance(scores, units, period.key),
-        "attention": attention(
-            scores, request.user, access, period.key, today, {u.code: u.name for u in units}
-        ),
+        "attention": attention(scores, access, period.key, today, organization.fiscal_year_start),
         "unit_count": len(units),
     }
     return render(request, "web/home.html", context)

@@ -11,8 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from fourfold.accounts.access import Access
 from fourfold.accounts.models import Role
 from fourfold.files.load import load
+from fourfold.intake.mine import mine
+from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
 from fourfold.strategy.models import Unit
@@ -94,7 +97,6 @@ def test_it_lists_my_overdue_values_red_kpis_and_open_action_items(
     ActionItem.objects.create(unit=acme, title="Someone else's", owner=None)
     text = text_of(signed_in.get("/?period=2026-02").content)
     assert "My red KPIs 1 KPI acme-k000 · Acme Corp 2.50 Red" in text
-    assert "My overdue values 0" in text
     assert re.search(r"Fix pricing · Acme Corp due 5 Jan 2026 ! Late", text)
     assert "Hire a buyer" in text and "Done already" not in text and "Someone else" not in text
     # March has targets nowhere and values nowhere: KPIs are not expected, nothing is red.
@@ -102,20 +104,45 @@ def test_it_lists_my_overdue_values_red_kpis_and_open_action_items(
     assert "None of the KPIs you own is at its worst status" in text
 
 
-def test_it_lists_a_value_i_contribute_that_is_overdue(
-    signed_in: Client, user: User, db: None
+@pytest.fixture
+def april(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Home read on 20 April 2026: March's values are past their 15 days of grace."""
+    today = dt.date(2026, 4, 20)
+    monkeypatch.setattr(timezone, "localdate", lambda: today)
+    return today
+
+
+def test_it_lists_a_value_overdue_in_any_period_not_only_the_chosen_one(
+    signed_in: Client, user: User, org: None, april: dt.date
 ) -> None:
-    load(
-        cards.HEADER
-        + cards.unit("acme", "Acme Corp", None, 1, 1, 1).replace(
-            "values: {2026-01: 1234567.891, 2026-02: 600}", "values: {2026-01: 650}"
-        ),
-        actor=None,
-        source_name="late.yaml",
-    )
-    KPI.objects.filter(code="acme-k000").update(contributor=user)
+    KPI.objects.filter(code__in=["acme-k000", "north-k000"]).update(contributor=user)
+    # February is reported: the old panel, reading only February, said nothing was overdue.
     text = text_of(signed_in.get("/?period=2026-02").content)
-    assert "My overdue values 1 KPI acme-k000 · Acme Corp 0/1 ! 1 overdue" in text
+    assert "My overdue values 2 KPI acme-k000 · Acme Corp ! March 2026" in text
+    assert "KPI north-k000 · North region ! March 2026" in text
+    html = signed_in.get("/?period=2026-02").content.decode()
+    assert 'href="/units/acme/entry/?period=2026-03">KPI acme-k000</a>' in html
+    # The same count as My KPIs, which reads them the same way.
+    assert mine(Access.of(user), april).overdue == 2
+    assert "2 with overdue values" in text_of(signed_in.get("/my/kpis/").content)
+
+
+def test_it_lists_values_waiting_for_my_approval(
+    signed_in: Client, user: User, org: None, april: dt.date
+) -> None:
+    kpi = KPI.objects.get(code="acme-k000")
+    KPI.objects.filter(pk=kpi.pk).update(owner=user)
+    bob = User.objects.create_user("bob", first_name="Bob", last_name="Ray")
+    PendingValue.objects.create(kpi=kpi, period="2026-03", value=650, entered_by=bob)
+    other = KPI.objects.get(code="north-k000")  # not mine to approve
+    PendingValue.objects.create(kpi=other, period="2026-03", value=9, entered_by=bob)
+    response = signed_in.get("/?period=2026-02")
+    text = text_of(response.content)
+    assert "Waiting for my approval 1 KPI acme-k000 · 2026-03 650 from Bob Ray" in text
+    assert "Approve or reject" in text
+    assert 'href="/my/kpis/#approve-heading"' in response.content.decode()
+    PendingValue.objects.update(status=PendingValue.Status.APPROVED)
+    assert "Waiting for my approval" not in text_of(signed_in.get("/?period=2026-02").content)
 
 
 def test_it_shows_empty_states_when_nothing_needs_me(signed_in: Client, org: None) -> None:
@@ -129,17 +156,6 @@ def test_it_explains_how_to_start_when_there_is_no_unit(signed_in: Client) -> No
     response = signed_in.get("/")
     assert response.status_code == 200
     assert b"fourfold load" in response.content
-
-
-def test_it_sends_scorecards_to_the_top_unit_for_the_last_ended_month(
-    signed_in: Client, org: None
-) -> None:
-    month = last_ended_month(timezone.localdate())
-    response = signed_in.get("/scorecards/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/units/acme/?period={month}"
-    response = signed_in.get("/scorecards/?show=map")
-    assert response["Location"] == f"/units/acme/map/?period={month}"
 
 
 def test_it_sends_visitors_who_are_not_signed_in_to_the_login_page(client: Client) -> None:
@@ -164,10 +180,11 @@ def test_it_reads_the_home_page_in_a_fixed_number_of_queries(
     for unit in Unit.objects.all():
         ActionItem.objects.create(unit=unit, title=f"Act on {unit.code}", owner=user)
     # Session and user (2), the user's roles, units and KPIs (3), the unit tree (1), the
-    # organization (1), the scores of the whole organization (9), my KPIs (1) and my
-    # action items with their units (1); the header's check for an editor's role reuses the
-    # roles read for the page.
-    with django_assert_num_queries(18):
+    # organization (1), the scores of the whole organization (9); My KPIs' own reading of
+    # what I own or report, their values, targets and approval rules, the values waiting
+    # for my approval and those I sent (6); the KPIs I own, for the red ones (1); my action
+    # items with their units (1). The header's check for a role reuses the page's roles.
+    with django_assert_num_queries(24):
         response = signed_in.get("/?period=2026-02")
     assert response.status_code == 200
     assert response.content.count(b'class="glance') >= (7 if size == "large" else 1)
