@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test
 export FOURFOLD_HOME="$(mktemp -d)"
-# The suite starts the real `fourfold` command hundreds of times: let Python keep the bytecode
-# of our own modules too, instead of compiling them again at every start.
+# The suite starts Python processes (its workers, the installed `fourfold` in a few tests): let
+# Python keep the bytecode of our own modules too, instead of compiling them again at each start.
 unset PYTHONDONTWRITEBYTECODE
 unset FOURFOLD_DATABASE_URL
 

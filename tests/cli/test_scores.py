@@ -174,10 +174,9 @@ def test_it_rolls_up_a_weighted_mean_leaving_missing_data_out(
     assert rows[("scorecard", "acme")]["unit"] == "acme"
 
 
-@pytest.mark.installed
-def test_it_prints_a_readable_table_without_json(installed: Run, tmp_path: Path) -> None:
+def test_it_prints_a_readable_table_without_json(fourfold: Run, tmp_path: Path) -> None:
     path = tmp_path / "card.yaml"
     path.write_text(HEADER + objective("grow", [kpi("rev", 800, "{target: 700, red_flag: 500}")]))
-    installed("load", str(path))
-    out = installed("scores", "--unit", "acme", "--period", "2026-01").stdout
+    fourfold("load", str(path))
+    out = fourfold("scores", "--unit", "acme", "--period", "2026-01").stdout
     assert "kpi rev" in out and "8.33" in out and "green" in out
