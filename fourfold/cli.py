@@ -277,6 +277,7 @@ def import_(
       fourfold import erp-march.csv --source erp
       fourfold import values.csv --as carol@acme.example
     """
+    from fourfold.accounts.access import Access
     from fourfold.files import values
     from fourfold.intake import services
 
@@ -286,7 +287,7 @@ def import_(
         if source and not mapping:
             columns = services.mapping_of(source)
         rows = values.read(file, columns)
-        plan = values.plan(rows)
+        plan = values.plan(rows, access=Access.trusted(actor))
     except values.ImportFileError as exc:
         raise Failure(str(exc)) from exc
     if plan.problems:
@@ -295,7 +296,7 @@ def import_(
         click.echo(f"{file} is valid: {plan.summary()}")
         return
     name = f"{source} ({file.name})" if source else file.name
-    result = values.commit(plan, actor=actor, source_name=name)
+    result = values.commit(plan, actor=actor, channel="import", source_name=name).summary
     if source and mapping:
         services.save_mapping(source, columns, actor=actor)
     click.echo(f"Imported {file}: {result}")

@@ -1,13 +1,29 @@
-"""What one user may see and change, worked out once per request in a fixed few queries."""
+"""The one access policy: what one user may see and do, worked out once per request.
+
+Every question "may this person do this here" is a method of `Access`, asked by the pages,
+the API, the command line and the intake service alike. The rules (the README's Roles table,
+locked by `tests/accounts/test_matrix.py`):
+
+- An administrator (a superuser, or a user with the administrator role) may do everything.
+- A role applies to its unit and every unit below it (no unit: the whole organization).
+- A viewer sees the unit's scorecard; an editor also designs it, sets its targets and sees
+  its history; a contributor of a unit enters the values of its KPIs.
+- The owner and the contributor of a KPI enter its values and see its unit.
+- The owner of a KPI (and an administrator) approves the values others enter for it.
+- Administrators manage people, roles and data sources.
+- Someone who may not see a unit is told it does not exist (404); someone who may see it but
+  not do the thing is told why (403).
+- A read-only API token sees what its user sees and changes nothing.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from fourfold.measures.models import KPI
@@ -15,15 +31,12 @@ from fourfold.strategy.models import Unit
 
 from .models import Role
 
+Rows = TypeVar("Rows", bound=QuerySet[Any])
+
 
 @dataclass
 class Access:
-    """Unit ids a user can view and edit, and KPI ids they can enter values for.
-
-    Roles apply to a unit and every unit below it. An administrator (a superuser or a user
-    with the admin role) can do everything. Contributors of a unit, and the owner and
-    contributor of a KPI, can enter its values and see its unit.
-    """
+    """Unit ids a user can view and edit, and KPI ids they can enter values for."""
 
     user: Any
     is_admin: bool = False
@@ -31,11 +44,13 @@ class Access:
     editable: set[int] = field(default_factory=set)
     enterable_kpis: set[int] = field(default_factory=set)
     enterable_units: set[int] = field(default_factory=set)
+    # False for a read-only API token: it sees what its user sees and changes nothing.
+    writes: bool = True
 
     @classmethod
-    def of(cls, user: Any) -> Access:
+    def of(cls, user: Any, *, writes: bool = True) -> Access:
         if user is None or not user.is_authenticated or not user.is_active:
-            return cls(user)
+            return cls(user, writes=False)
         roles = list(Role.objects.filter(user=user).values_list("kind", "unit_id"))
         admin = user.is_superuser or any(k == Role.Kind.ADMIN for k, _ in roles)
         children: dict[int | None, list[int]] = defaultdict(list)
@@ -43,7 +58,7 @@ class Access:
             children[parent].append(pk)
         everything = {pk for ids in children.values() for pk in ids}
         if admin:
-            return cls(user, True, everything, everything, set())
+            return cls(user, True, everything, everything, set(), set(), writes)
 
         def subtree(unit: int | None) -> set[int]:
             if unit is None:
@@ -67,24 +82,110 @@ class Access:
                 contributing |= units
         kpis = KPI.objects.filter(Q(owner=user) | Q(contributor=user), archived=False)
         enterable: set[int] = set()
-        for kpi_id, unit_id in kpis.values_list("pk", "objective__perspective__scorecard__unit_id"):
+        for kpi_id, unit_id in kpis.values_list("pk", KPI.UNIT_ID):
             enterable.add(kpi_id)
             viewable.add(unit_id)
-        return cls(user, False, viewable, editable, enterable, contributing)
+        return cls(user, False, viewable, editable, enterable, contributing, writes)
+
+    @classmethod
+    def trusted(cls, user: Any = None) -> Access:
+        """The command line's and the worker's: whoever runs them holds the database itself,
+        so they may do everything; `user` is who the writes are recorded for."""
+        return cls(user, True)
+
+    # Units and their scorecards
 
     def can_view(self, unit_id: int) -> bool:
         return self.is_admin or unit_id in self.viewable
 
     def can_edit(self, unit_id: int) -> bool:
-        return self.is_admin or unit_id in self.editable
+        """Design the unit's scorecard: perspectives, objectives, KPIs, links."""
+        return self.writes and (self.is_admin or unit_id in self.editable)
+
+    # Values, targets and their approval
 
     def can_enter(self, kpi_id: int, unit_id: int) -> bool:
-        return (
+        return self.writes and (
             self.is_admin
             or unit_id in self.editable
             or unit_id in self.enterable_units
             or kpi_id in self.enterable_kpis
         )
+
+    def can_set_targets(self, unit_id: int) -> bool:
+        """Targets are part of the scorecard's design: its editors set them, not the owners
+        who are measured against them."""
+        return self.can_edit(unit_id)
+
+    def can_approve(self, owner_id: int | None) -> bool:
+        """Approve or reject the values others entered for a KPI with this owner."""
+        return self.writes and (self.is_admin or (owner_id is not None and owner_id == self._id))
+
+    def approvable(self) -> Q:
+        """The pending values this user may decide on, as a filter of PendingValue."""
+        if not self.writes:
+            return Q(pk__in=[])
+        return Q() if self.is_admin else Q(kpi__owner_id=self._id)
+
+    def value_refusal(self, kpi_id: int, code: str, unit_id: int) -> str | None:
+        """Why this user may not enter the KPI's values, in the words every channel uses."""
+        if self.can_enter(kpi_id, unit_id):
+            return None
+        if not self.can_view(unit_id):
+            return f"there is no KPI '{code}'"  # as for an outsider of any page
+        if not self.writes:
+            return "this token is read-only"
+        return f"you may not enter values of KPI {code}"
+
+    def target_refusal(self, code: str, unit_id: int) -> str | None:
+        """Why this user may not set the KPI's targets, or None."""
+        if self.can_set_targets(unit_id):
+            return None
+        if not self.can_view(unit_id):
+            return f"there is no KPI '{code}'"
+        if not self.writes:
+            return "this token is read-only"
+        return f"only an editor of its scorecard may set the targets of KPI {code}"
+
+    # The organization
+
+    def can_manage(self) -> bool:
+        """Open the Manage pages: design some scorecard, or manage people."""
+        return self.writes and (self.is_admin or bool(self.editable))
+
+    def can_manage_people(self) -> bool:
+        return self.writes and self.is_admin
+
+    def can_manage_sources(self) -> bool:
+        return self.writes and self.is_admin
+
+    def can_see_history(self) -> bool:
+        """The History page, limited to the units one may see; its audit log to admins."""
+        return self.is_admin or bool(self.editable)
+
+    def can_see_audit(self) -> bool:
+        return self.is_admin
+
+    # Rows one may see
+
+    def visible(self, queryset: Rows, unit_field: str) -> Rows:
+        """The rows of a queryset whose unit (at `unit_field`) this user may see."""
+        if self.is_admin:
+            return queryset
+        return queryset.filter(**{f"{unit_field}__in": self.viewable})
+
+    def units(self) -> QuerySet[Unit]:
+        return self.visible(Unit.objects.all(), "pk")
+
+    def kpis(self) -> QuerySet[KPI]:
+        return self.visible(KPI.objects.all(), KPI.UNIT_ID)
+
+    def objectives(self) -> QuerySet[Model]:
+        from fourfold.strategy.models import Objective
+
+        return self.visible(Objective.objects.all(), "perspective__scorecard__unit_id")
+
+    # Answers for the pages
 
     def unit_or_404(self, code: str) -> Unit:
         """The unit for a viewer of it; to anyone else it does not exist."""
@@ -99,14 +200,29 @@ class Access:
         if not self.can_edit(unit_id):
             raise PermissionDenied("You may view this scorecard but not change it.")
 
+    def require(self, allowed: bool, reason: str) -> None:
+        """Go on when `allowed`; else a 403 with the reason to someone with a role here, and
+        to a stranger a 404, as if the page did not exist."""
+        if allowed:
+            return
+        if self.is_admin or self.viewable:
+            raise PermissionDenied(reason)
+        raise Http404("No such page")
+
+    @property
+    def _id(self) -> int | None:
+        return self.user.pk if self.user is not None and self.user.is_authenticated else None
+
 
 def access_for(request: HttpRequest) -> Access:
     """The request's user's Access, worked out on first use and kept on the request.
 
-    Views and the navigation's template tag share it, so that a page reads roles once.
+    Pages, the navigation's template tags and the API (whose token sets `request.user` and
+    `request.fourfold_writes`) share it, so that a request reads roles once.
     """
     cached: Access | None = getattr(request, "fourfold_access", None)
     if cached is None or cached.user is not request.user:
-        cached = Access.of(request.user)
+        writes = getattr(request, "fourfold_writes", True)
+        cached = Access.of(request.user, writes=writes)
         request.fourfold_access = cached  # type: ignore[attr-defined]
     return cached

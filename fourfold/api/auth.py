@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 
 from .errors import ApiError
 from .models import ApiToken
@@ -35,6 +35,8 @@ class TokenAuth(HttpBearer):
             )
         found.touch()
         request.user = found.user
+        # The access policy hears of the token's scope: a read-only token changes nothing.
+        request.fourfold_writes = found.can_write  # type: ignore[attr-defined]
         return found
 
 
@@ -43,12 +45,9 @@ def token_of(request: HttpRequest) -> ApiToken:
 
 
 def access_of(request: HttpRequest) -> Access:
-    """The caller's rights, worked out once per request."""
-    cached = getattr(request, "_fourfold_access", None)
-    if cached is None:
-        cached = Access.of(token_of(request).user)
-        request._fourfold_access = cached  # type: ignore[attr-defined]
-    return cast(Access, cached)
+    """The caller's rights, as the pages work them out (`access_for`), once per request."""
+    token_of(request)
+    return access_for(request)
 
 
 def require_write(request: HttpRequest) -> ApiToken:

@@ -64,9 +64,7 @@ class Page(LimitOffsetPagination):
 
 def visible(queryset: Rows, access: Access, unit_field: str) -> Rows:
     """Only the rows of units the caller may see."""
-    if access.is_admin:
-        return queryset
-    return queryset.filter(**{f"{unit_field}__in": access.viewable})
+    return access.visible(queryset, unit_field)
 
 
 def in_unit(queryset: Rows, access: Access, unit: str | None, unit_field: str) -> Rows:

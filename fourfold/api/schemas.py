@@ -208,6 +208,18 @@ class WriteCounts(Schema):
     created: int
     changed: int
     unchanged: int
+    waiting_for_approval: int = Field(0, description="Values held for their KPI owner's approval")
+
+
+class HeldOut(Schema):
+    """A value that waits for the approval of its KPI's owner."""
+
+    kpi: str
+    period: str
+    actual: float
+    comment: str
+    status: Literal["waiting for approval"]
+    message: str
 
 
 # --- scores ----------------------------------------------------------------------------

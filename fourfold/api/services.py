@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,67 +11,21 @@ from django.db.models import F, Max
 
 from fourfold.accounts.access import Access
 from fourfold.audit.models import record
-from fourfold.core import periods, scoring
-from fourfold.files.values import NATIVE, TARGET_KINDS, calculated_problem
-from fourfold.measures.models import KPI, Scheme, Source, Target
-from fourfold.measures.services import (
-    TargetEntry,
-    ValueEntry,
-    WriteCount,
-    record_values,
-    set_targets,
-)
+from fourfold.core import periods
+from fourfold.core.entries import KpiFacts
+from fourfold.measures import intake
+from fourfold.measures.models import KPI, Scheme, Target
+from fourfold.measures.services import TargetEntry, ValueEntry, WriteCount
 from fourfold.strategy.models import Objective, Organization
 
 from .errors import ApiError
 from .models import ApiToken
 from .schemas import KpiIn, KpiPatch, MeasurementItem, TargetIn
 
-KPI_UNIT = "objective__perspective__scorecard__unit_id"
-
-
-@dataclass(frozen=True)
-class KpiFacts:
-    """What checking a value or target needs to know of a KPI."""
-
-    id: int
-    code: str
-    unit_id: int
-    frequency: str
-    direction: str
-    tolerance: float | None
-    scheme: scoring.Scheme
-    formula: str = ""
-
 
 def kpi_facts(codes: Iterable[str]) -> dict[str, KpiFacts]:
-    """The live KPIs of these codes, with their schemes, in one query."""
-    rows = (
-        KPI.objects.filter(code__in=set(codes), archived=False)
-        .select_related("scheme")
-        .values_list(
-            "pk",
-            "code",
-            KPI_UNIT,
-            "frequency",
-            "direction",
-            "tolerance",
-            "formula",
-            "scheme__name",
-            "scheme__type",
-            "scheme__statuses",
-            "scheme__mins",
-        )
-    )
-    schemes: dict[str, scoring.Scheme] = {}
-    out = {}
-    for pk, code, unit, freq, direction, tolerance, formula, s_name, s_type, statuses, mins in rows:
-        if s_name not in schemes:
-            schemes[s_name] = Scheme(
-                name=s_name, type=s_type, statuses=statuses, mins=mins
-            ).to_core()
-        out[code] = KpiFacts(pk, code, unit, freq, direction, tolerance, schemes[s_name], formula)
-    return out
+    """The live KPIs of these codes, with their schemes, by code."""
+    return {f.code: f for f in intake.kpi_facts(codes=list(codes)).values()}
 
 
 def _period(text: str, fiscal: int) -> periods.Period:
@@ -82,32 +35,23 @@ def _period(text: str, fiscal: int) -> periods.Period:
         raise ValueError(str(exc)) from None
 
 
-def value_problem(kpi: KpiFacts, period: periods.Period, actual: float) -> str | None:
-    """Why this value cannot be recorded, as the file importer says it, or None."""
-    if kpi.formula:
-        return calculated_problem(kpi.code, kpi.formula)
-    if period.kind != NATIVE[kpi.frequency]:
-        return (
-            f"KPI {kpi.code} is reported {kpi.frequency}, so its period is a "
-            f"{NATIVE[kpi.frequency]}, not {period.key}"
-        )
-    if kpi.scheme.type == "yes_no" and actual not in (0, 1):
-        return f"KPI {kpi.code} is yes / no: its actual is 1 or 0"
-    return None
-
-
 def _who(token: ApiToken) -> str:
     return f"the API token '{token.name}'"
 
 
 def enter_values(
     items: Sequence[MeasurementItem], token: ApiToken, access: Access, reason: str = ""
-) -> WriteCount:
-    """Record every value or none; each wrong item is reported with its index and reason."""
+) -> intake.Submitted:
+    """Record every value or none; each wrong item is reported with its index and reason.
+
+    What only a request can get wrong (an unknown code, a period that is no period, an item
+    twice) is found here; the rules of values, access and approval are the intake's.
+    """
     fiscal = Organization.get().fiscal_year_start
     kpis = kpi_facts(item.kpi for item in items)
     problems: list[dict[str, Any]] = []
     entries: list[ValueEntry] = []
+    at: list[int] = []
     seen: dict[tuple[int, str], int] = {}
 
     def wrong(index: int, field: str, reason: str) -> None:
@@ -118,17 +62,10 @@ def enter_values(
         if kpi is None or not access.can_view(kpi.unit_id):
             wrong(index, "kpi", f"there is no KPI '{item.kpi}'")
             continue
-        if not access.can_enter(kpi.id, kpi.unit_id):
-            wrong(index, "kpi", f"you may not enter values for KPI {kpi.code}")
-            continue
         try:
             period = _period(item.period, fiscal)
         except ValueError as exc:
             wrong(index, "period", str(exc))
-            continue
-        problem = value_problem(kpi, period, item.actual)
-        if problem:
-            wrong(index, "period" if "period" in problem else "actual", problem)
             continue
         key = (kpi.id, period.key)
         if key in seen:
@@ -136,7 +73,11 @@ def enter_values(
             continue
         seen[key] = index
         entries.append(ValueEntry(kpi.id, period.key, item.actual, item.comment))
+        at.append(index)
+    for found in intake.check_values(entries, access):
+        wrong(at[found.index], found.field, found.message)
     if problems:
+        problems.sort(key=lambda p: p["index"])
         n = len(problems)
         raise ApiError(
             422,
@@ -144,33 +85,25 @@ def enter_values(
             "recorded: fix the items listed in details and send them all again.",
             problems,
         )
-    with transaction.atomic():
-        count = record_values(
-            entries,
-            actor=token.user,
-            source=Source.API,
-            source_detail=token.name,
-            reason=reason or f"sent through {_who(token)}",
-        )
-        if count.created or count.changed:
-            record(
-                token.user,
-                "api.values",
-                f"{count.created} values created and {count.changed} changed through "
-                f"{_who(token)}.",
-                token=token.name,
-                created=count.created,
-                changed=count.changed,
-            )
-    return count
+    return intake.submit_values(
+        entries,
+        actor=token.user,
+        access=access,
+        channel="api",
+        detail=token.name,
+        reason=reason or f"sent through {_who(token)}",
+        checked=True,
+    )
 
 
 def kpi_for_write(code: str, access: Access, *, enter: bool) -> KpiFacts:
-    """A live KPI the caller may enter values for (`enter`) or edit; else 404 or 403."""
+    """A live KPI the caller may enter values for (`enter`) or set targets of; else 404/403."""
     kpi = kpi_facts([code]).get(code)
     if kpi is None or not access.can_view(kpi.unit_id):
         raise ApiError(404, f"There is no KPI '{code}' that this token may see.")
-    allowed = access.can_enter(kpi.id, kpi.unit_id) if enter else access.can_edit(kpi.unit_id)
+    allowed = (
+        access.can_enter(kpi.id, kpi.unit_id) if enter else access.can_set_targets(kpi.unit_id)
+    )
     if not allowed:
         what = "enter values for" if enter else "change the targets of"
         raise ApiError(403, f"You may see KPI {code} but not {what} it.")
@@ -178,57 +111,30 @@ def kpi_for_write(code: str, access: Access, *, enter: bool) -> KpiFacts:
 
 
 def set_target(
-    kpi: KpiFacts, period_text: str, data: TargetIn, token: ApiToken
+    kpi: KpiFacts, period_text: str, data: TargetIn, token: ApiToken, access: Access
 ) -> tuple[str, WriteCount]:
-    """Create or replace one target, checked as the importer and the file loader check it."""
+    """Create or replace one target, checked by the intake's rules as every channel is."""
     fiscal = Organization.get().fiscal_year_start
     try:
         period = _period(period_text, fiscal)
     except ValueError as exc:
         raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
-    problems: list[dict[str, Any]] = []
-    if period.kind not in TARGET_KINDS[kpi.frequency]:
-        problems.append(
-            {"field": "period", "reason": f"KPI {kpi.code} cannot have a target for {period.key}"}
-        )
-    is_range = kpi.direction == "range"
-    misplaced = ("target", "red_flag") if is_range else ("low", "high")
-    for name in misplaced:
-        if getattr(data, name) is not None:
-            kind = "a range KPI: set low and high" if is_range else "not a range KPI"
-            problems.append({"field": name, "reason": f"KPI {kpi.code} is {kind}"})
-    if not problems:
-        try:
-            scoring.check_target(
-                kpi.scheme,
-                kpi.direction,
-                target=data.target,
-                red_flag=data.red_flag,
-                low=data.low,
-                high=data.high,
-                tolerance=kpi.tolerance,
-            )
-        except scoring.TargetError as exc:
-            problems.append({"field": None, "reason": str(exc)})
-    if problems:
-        raise ApiError(422, f"The target cannot be set: {problems[0]['reason']}.", problems)
     fields = tuple(getattr(data, f) for f in Target.FIELDS)
-    with transaction.atomic():
-        count = set_targets(
-            [TargetEntry(kpi.id, period.key, fields)],
+    entry = TargetEntry(kpi.id, period.key, fields)
+    try:
+        count = intake.submit_targets(
+            [entry],
             actor=token.user,
-            source=Source.API,
+            access=access,
+            channel="api",
             reason=data.reason or f"set through {_who(token)}",
+            token=token.name,
         )
-        if count.created or count.changed:
-            record(
-                token.user,
-                "api.target",
-                f"Target of {kpi.code} for {period.key} set through {_who(token)}.",
-                token=token.name,
-                kpi=kpi.code,
-                period=period.key,
-            )
+    except intake.Refused as refused:
+        problems = [{"field": p.field, "reason": p.message} for p in refused.problems]
+        raise ApiError(
+            422, f"The target cannot be set: {problems[0]['reason']}.", problems
+        ) from None
     return period.key, count
 
 

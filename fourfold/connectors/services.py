@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.models import Schedule
 
+from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.files import values
-from fourfold.measures.models import Source
-from fourfold.measures.services import WriteCount, record_values, set_targets
+from fourfold.measures.services import WriteCount
 
 from . import sources
 from .models import Connector, ConnectorRun
@@ -155,7 +155,7 @@ def preview(connector: Connector) -> Preview:
     except (sources.SourceError, ValueError) as exc:
         raise ConnectorError(str(exc)) from exc
     rows = _rows(result)
-    plan = values.plan(rows)
+    plan = _plan(rows)
     problems = [str(p) for p in plan.problems]
     message = f"The query returned {len(result.rows):,} rows; " + (
         f"{len(problems)} would be refused, so a run would write nothing."
@@ -199,7 +199,7 @@ def _preview_folder(connector: Connector) -> Preview:
     rows: list[tuple[Any, ...]] = []
     for path in _waiting(folder)[:PREVIEW_ROWS]:
         try:
-            plan = values.plan(_read_file(path))
+            plan = _plan(_read_file(path))
             outcome = f"{len(plan.problems)} rows refused" if plan.problems else plan.summary()
         except values.ImportFileError as exc:
             outcome = str(exc)
@@ -259,28 +259,19 @@ def run(
     return entry
 
 
+def _plan(rows: values.Rows) -> values.Plan:
+    """A connector is set up by an administrator and runs as the worker: it may write
+    every KPI, through the intake as every channel does."""
+    return values.plan(rows, access=Access.trusted())
+
+
 def _write(
     plan: values.Plan, connector: Connector, actor: Any, reason: str
 ) -> tuple[WriteCount, WriteCount]:
-    with transaction.atomic():
-        written = record_values(
-            plan.values,
-            actor=actor,
-            source=Source.CONNECTOR,
-            source_detail=connector.name,
-            reason=reason,
-        )
-        targets = set_targets(plan.targets, actor=actor, source=Source.CONNECTOR, reason=reason)
-        if written.created or written.changed or targets.created or targets.changed:
-            record(
-                actor,
-                "connector_run",
-                f"Data source {connector.name}: {written.created} values created, "
-                f"{written.changed} changed, {written.unchanged} unchanged"
-                + (f"; {targets.created + targets.changed} targets set" if plan.targets else ""),
-                connector=connector.name,
-            )
-    return written, targets
+    done = values.commit(
+        plan, actor=actor, channel="connector", source_name=connector.name, reason=reason
+    )
+    return done.values.written, done.targets
 
 
 def _count(entry: ConnectorRun, written: WriteCount) -> None:
@@ -292,7 +283,7 @@ def _count(entry: ConnectorRun, written: WriteCount) -> None:
 def _run_sql(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
     result = sources.query(connector.url, connector.query)
     entry.rows_read = len(result.rows)
-    plan = values.plan(_rows(result))
+    plan = _plan(_rows(result))
     if plan.problems:
         entry.refused = [str(p) for p in plan.problems]
         n = len(plan.problems)
@@ -321,7 +312,7 @@ def _run_folder(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
         try:
             rows = _read_file(path)
             entry.rows_read += len(rows.cells)
-            plan: values.Plan | None = values.plan(rows)
+            plan: values.Plan | None = _plan(rows)
         except values.ImportFileError as exc:
             plan, problems = None, [str(exc)]
         else:

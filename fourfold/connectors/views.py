@@ -6,10 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
@@ -30,11 +29,8 @@ class HtmxHttpRequest(HttpRequest):
 def require_admin(request: HttpRequest) -> Access:
     """Administrators only: others who have a role are refused, strangers see nothing here."""
     access = access_for(request)
-    if access.is_admin:
-        return access
-    if access.viewable:
-        raise PermissionDenied("Only administrators manage data sources.")
-    raise Http404("No such page")
+    access.require(access.can_manage_sources(), "Only administrators manage data sources.")
+    return access
 
 
 def _last(field: str) -> Subquery:

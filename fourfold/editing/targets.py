@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import transaction
 
-from fourfold.audit.models import record
-from fourfold.core import periods, scoring
-from fourfold.files.spec import FREQUENCY_KIND, TARGET_KINDS
-from fourfold.measures.models import KPI, Source, Target
-from fourfold.measures.services import TargetEntry, WriteCount, set_targets
+from fourfold.accounts.access import Access
+from fourfold.core import periods
+from fourfold.core.entries import FREQUENCY_KIND, TARGET_KINDS
+from fourfold.measures import intake
+from fourfold.measures.models import KPI, Target
+from fourfold.measures.services import TargetEntry, WriteCount
 from fourfold.strategy.models import Organization
 
 from .checks import Check, Invalid
@@ -54,35 +55,22 @@ def periods_of_year(kpi: KPI, year: periods.Period) -> list[str]:
     return [year.key]
 
 
-def _field_of(message: str, kpi: KPI) -> str:
-    """The form field a refused target's message is about, to show it next to that field."""
-    if kpi.direction == "range":
-        return "high" if "high bound" in message and "low" not in message else "low"
-    return "red_flag" if "red flag" in message and "target of 0" not in message else "target"
-
-
 def _write(
-    actor: Any, kpi: KPI, wanted: dict[str, Values], reason: str, check: Check, prefix: bool
+    access: Access, kpi: KPI, wanted: dict[str, Values], reason: str, check: Check, prefix: bool
 ) -> WriteCount:
-    """Check every period's target against the KPI's scheme, then write them all or none."""
-    rule = kpi.scheme.to_core()
-    for period, values in wanted.items():
+    """Check every period's target with the intake's rules, then write them all or none."""
+    actor = access.user
+    for values in wanted.values():
         if all(values.get(f) is None for f in fields_for(kpi)):
             check.add(fields_for(kpi)[0], "enter at least one value")
-            break
-        try:
-            scoring.check_target(
-                rule,
-                kpi.direction,
-                target=values.get("target"),
-                red_flag=values.get("red_flag"),
-                low=values.get("low"),
-                high=values.get("high"),
-                tolerance=kpi.tolerance,
-            )
-        except scoring.TargetError as exc:
-            check.add(_field_of(str(exc), kpi), f"{period}: {exc}" if prefix else str(exc))
-            break
+            check.done()
+    entries = [
+        TargetEntry(kpi.pk, period, tuple(values.get(f) for f in Target.FIELDS))
+        for period, values in wanted.items()
+    ]
+    for problem in intake.check_targets(entries, access)[:1]:
+        period = entries[problem.index].period
+        check.add(problem.field, f"{period}: {problem.message}" if prefix else problem.message)
     check.done()
     with transaction.atomic():
         existing = {
@@ -91,33 +79,32 @@ def _write(
         }
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
-        entries = []
-        for period, values in wanted.items():
-            new = {f: values.get(f) for f in Target.FIELDS}
-            old = existing.get(period)
+        changing = []
+        for entry in entries:
+            new = dict(zip(Target.FIELDS, entry.fields, strict=True))
+            old = existing.get(entry.period)
             if old == new:
                 continue
             if old is not None:
-                before[period] = old
-            after[period] = new
-            entries.append(TargetEntry(kpi.pk, period, tuple(new[f] for f in Target.FIELDS)))
+                before[entry.period] = old
+            after[entry.period] = new
+            changing.append(entry)
         if before and not reason:
             changed = ", ".join(sorted(before))
             raise Invalid(
                 {"reason": [f"a reason is needed, since this changes the target of {changed}"]}
             )
-        count = set_targets(entries, actor=actor, source=Source.MANUAL, reason=reason)
-        if entries:
-            record(
-                actor,
-                "target.set",
-                f"Set {len(entries)} target(s) of KPI {kpi.code}",
-                kpi=kpi.code,
-                reason=reason,
-                before=before,
-                after=after,
-            )
-    return count
+        return intake.submit_targets(
+            changing,
+            actor=actor,
+            access=access,
+            channel="targets page",
+            reason=reason,
+            checked=True,
+            kpi=kpi.code,
+            before=before,
+            after=after,
+        )
 
 
 def _values(
@@ -126,7 +113,9 @@ def _values(
     return {name: check.number(name, data.get(name)) for name in names}
 
 
-def set_target(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCount:
+def set_target(
+    actor: Any, kpi: KPI, data: Mapping[str, Any], *, access: Access | None = None
+) -> WriteCount:
     """The target of one period (a month, quarter or year the KPI's frequency allows)."""
     check = Check()
     fiscal = Organization.get().fiscal_year_start
@@ -135,7 +124,8 @@ def set_target(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCount:
     reason = check.text("reason", data.get("reason"))
     check.done()
     assert period is not None
-    return _write(actor, kpi, {period.key: values}, reason, check, prefix=False)
+    access = access or Access.of(actor)
+    return _write(access, kpi, {period.key: values}, reason, check, prefix=False)
 
 
 def year_plan(
@@ -167,7 +157,9 @@ def year_plan(
     return out
 
 
-def set_year_targets(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCount:
+def set_year_targets(
+    actor: Any, kpi: KPI, data: Mapping[str, Any], *, access: Access | None = None
+) -> WriteCount:
     """Every period of one year at once."""
     check = Check()
     fiscal = Organization.get().fiscal_year_start
@@ -190,4 +182,6 @@ def set_year_targets(actor: Any, kpi: KPI, data: Mapping[str, Any]) -> WriteCoun
         check.add("target_end", "a ramp needs the target of the last period")
     check.done()
     assert year is not None
-    return _write(actor, kpi, year_plan(kpi, year, mode, values, end), reason, check, prefix=True)
+    access = access or Access.of(actor)
+    plan = year_plan(kpi, year, mode, values, end)
+    return _write(access, kpi, plan, reason, check, prefix=True)

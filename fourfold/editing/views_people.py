@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,20 +14,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fourfold.accounts import names
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
 
 from . import forms, people
 from .checks import Invalid
 from .design import Tree
-from .views import access_of
 
 
 def _admin(request: HttpRequest) -> Access:
-    access = access_of(request)
-    if not access.is_admin:
-        raise PermissionDenied("Only administrators manage users and roles.")
+    access = access_for(request)
+    access.require(access.can_manage_people(), "Only administrators manage users and roles.")
     return access
 
 
@@ -36,9 +33,8 @@ def _admin(request: HttpRequest) -> Access:
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     """The scorecards this user may design, and for administrators the way to the users."""
-    access = access_of(request)
-    if not access.is_admin and not access.editable:
-        raise PermissionDenied("You may not change any scorecard.")
+    access = access_for(request)
+    access.require(access.can_manage(), "You may not change any scorecard.")
     tree = Tree.load()
     units = tree.ordered(set(tree.rows) if access.is_admin else access.editable)
     return render(request, "editing/manage.html", {"units": units, "is_admin": access.is_admin})
@@ -175,6 +171,7 @@ def role_revoke(request: HttpRequest, pk: int, role: int) -> HttpResponse:
         return _user_page(request, person, error=str(exc))
     messages.success(request, f"Role removed from {names.name(person)}.")
     return redirect("editing:user", pk=person.pk)
+
 
 def _names(user: Any) -> dict[str, str]:
     return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}

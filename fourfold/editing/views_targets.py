@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fourfold.accounts.access import access_for
 from fourfold.core import periods
 from fourfold.files.spec import TARGET_KINDS
 from fourfold.measures.models import KPI, Target, TargetVersion
@@ -53,7 +54,7 @@ def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if form is not None and form.is_valid():
         write = targets.set_target if form is one else targets.set_year_targets
         try:
-            count = write(request.user, kpi, form.cleaned_data)
+            count = write(request.user, kpi, form.cleaned_data, access=access_for(request))
         except Invalid as exc:
             forms.show_errors(form, exc)
         else:

@@ -50,7 +50,7 @@ def table(
     low, high = _bounds(first, last, fiscal)
     kpis = KPI.objects.filter(archived=False)
     if unit_ids is not None:
-        kpis = kpis.filter(objective__perspective__scorecard__unit_id__in=unit_ids)
+        kpis = kpis.in_units(unit_ids)
     order = list(kpis.order_by(*KPI_ORDER).values_list("pk", "code", "direction"))
     ids = [pk for pk, _, _ in order]
     values = {

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, scoring
+from fourfold.core.entries import actual_problem
 
 from . import calculated
 from .spec import (
@@ -366,8 +367,9 @@ class _Context:
                     r.problem(values, key, where, "the value is empty")
             if period is None or actual is None:
                 continue
-            if scheme.type == "yes_no" and actual not in (0, 1):
-                r.problem(values, key, where, f"a yes / no KPI takes 1 or 0, not {actual}")
+            problem = actual_problem(kpi.code, scheme, float(actual))
+            if problem is not None:
+                r.problem(values, key, where, problem)
                 continue
             kpi.values[period] = (float(actual), comment)
 

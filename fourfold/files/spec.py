@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fourfold.core import scoring
+from fourfold.core.entries import FREQUENCY_KIND as FREQUENCY_KIND
+from fourfold.core.entries import TARGET_FIELDS as TARGET_FIELDS
+from fourfold.core.entries import TARGET_KINDS as TARGET_KINDS
 
 from .yamlsource import Items, Node
 
@@ -20,14 +23,6 @@ FREQUENCIES = ("monthly", "quarterly", "yearly")
 KINDS = ("lead", "lag")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# The granularity of each frequency, and the period kinds a target may be set for.
-FREQUENCY_KIND = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
-TARGET_KINDS = {
-    "monthly": ("month", "quarter", "year"),
-    "quarterly": ("quarter", "year"),
-    "yearly": ("year",),
-}
-TARGET_FIELDS = ("target", "red_flag", "stretch", "low", "high", "baseline")
 
 
 @dataclass

@@ -20,12 +20,13 @@ from django.utils import timezone
 
 from fourfold.audit.models import record
 from fourfold.core import periods
-from fourfold.measures.models import KPI, Measurement, Target
+from fourfold.core.entries import FREQUENCY_KIND
+from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Target
 from fourfold.strategy.models import Organization
 
 from .models import KpiEscalation, Policy, Sent
 
-KIND = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+KIND = FREQUENCY_KIND
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,11 @@ def overdue_values(today: dt.date | None = None) -> list[Overdue]:
             "grace_days",
             "contributor_id",
             "owner_id",
-            "objective__perspective__scorecard__unit__code",
-            "objective__perspective__scorecard__unit__name",
-            "objective__perspective__scorecard__unit__owner_id",
+            f"{KPI_UNIT}__code",
+            f"{KPI_UNIT}__name",
+            f"{KPI_UNIT}__owner_id",
         )
-        .order_by("objective__perspective__scorecard__unit__order", "pk")
+        .order_by(f"{KPI_UNIT}__order", "pk")
     )
     delays = dict(KpiEscalation.objects.values_list("kpi_id", "escalate_after_days"))
     first = _first_months([k[0] for k in kpis], fs)

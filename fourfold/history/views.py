@@ -10,9 +10,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -79,11 +78,8 @@ class FilterForm(forms.Form):
 def _allowed(request: HttpRequest) -> Access:
     """Administrators and editors; viewers are refused, strangers see nothing here."""
     access = access_for(request)
-    if access.is_admin or access.editable:
-        return access
-    if access.viewable:
-        raise PermissionDenied("Only administrators and editors see the history.")
-    raise Http404("No such page")
+    access.require(access.can_see_history(), "Only administrators and editors see the history.")
+    return access
 
 
 def _form(request: HttpRequest, access: Access) -> FilterForm:

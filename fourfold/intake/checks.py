@@ -6,15 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from fourfold.core.numbers import grouped
+
 HISTORY = 24
 MIN_HISTORY = 4
 # Scaled so that, for normally spread data, one MAD unit is one standard deviation.
 MAD_SCALE = 1.4826
 MAD_LIMIT = 3.0
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
 def far_from_history(value: float, history: Sequence[float]) -> str | None:
@@ -35,6 +33,6 @@ def far_from_history(value: float, history: Sequence[float]) -> str | None:
     if not (outside or deviant):
         return None
     return (
-        f"{_fmt(value)} is far from this KPI's last {past.size} values "
-        f"({_fmt(low)} to {_fmt(high)}, median {_fmt(median)})"
+        f"{grouped(value)} is far from this KPI's last {past.size} values "
+        f"({grouped(low)} to {grouped(high)}, median {grouped(median)})"
     )

@@ -9,8 +9,11 @@ from typing import Any
 from django import forms
 
 from fourfold.accounts.access import Access
-from fourfold.core import periods
-from fourfold.files.values import NATIVE, number
+from fourfold.core import periods, scoring
+from fourfold.core.entries import FREQUENCY_KIND as NATIVE
+from fourfold.core.entries import actual_problem
+from fourfold.files.sheets import number
+from fourfold.measures.intake import held_kpis
 from fourfold.measures.models import KPI, Measurement
 from fourfold.scoring import cache, readout
 from fourfold.strategy.models import Unit
@@ -18,7 +21,6 @@ from fourfold.web.periods import in_kind, label
 
 from .checks import HISTORY, far_from_history
 from .models import PendingValue
-from .services import held_kpis
 
 
 @dataclass
@@ -29,7 +31,7 @@ class Row:
     unit_of_measure: str
     frequency: str
     direction: str
-    yes_no: bool
+    yes_no: bool  # as its scheme says: the grid offers Yes and No
     period: str
     period_label: str
     current: float | None = None
@@ -39,6 +41,7 @@ class Row:
     pending: PendingValue | None = None
     held: bool = False
     saved: bool = False
+    scheme: scoring.Scheme = scoring.DEFAULT
 
     @property
     def value_field(self) -> str:
@@ -75,13 +78,9 @@ def build(unit: Unit, month: periods.Period, access: Access, today: dt.date) -> 
     """Every KPI of the unit that the user may enter, with its value, target and score."""
     kpis = [
         k
-        for k in KPI.objects.filter(
-            archived=False,
-            formula="",
-            objective__archived=False,
-            objective__perspective__archived=False,
-            objective__perspective__scorecard__unit=unit,
-        )
+        for k in KPI.objects.live()
+        .in_units([unit.pk])
+        .filter(formula="")
         .select_related("scheme")
         .order_by("objective__perspective__order", "objective__order", "order", "pk")
         if access.can_enter(k.pk, unit.pk)
@@ -99,6 +98,7 @@ def build(unit: Unit, month: periods.Period, access: Access, today: dt.date) -> 
                 frequency=k.frequency,
                 direction=k.direction,
                 yes_no=k.scheme.type == "yes_no",
+                scheme=k.scheme.to_core(),
                 period=key,
                 period_label=label(native),
             )
@@ -184,8 +184,9 @@ def check(row: Row, text: str, confirmed: bool) -> Check:
         value = number(text, "the value")
     except ValueError:
         return Check(error=f"“{text}” is not a number")
-    if row.yes_no and value not in (0, 1):
-        return Check(error="this KPI is yes / no: enter 1 for yes or 0 for no")
+    problem = actual_problem(row.code, row.scheme, value)
+    if problem is not None:
+        return Check(error=problem)
     warning = "" if row.yes_no else (far_from_history(value, row.history) or "")
     return Check(value=value, warning=warning, confirmed=confirmed and bool(warning))
 

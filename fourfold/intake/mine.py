@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 
 from fourfold.accounts.access import Access
 from fourfold.core import periods
-from fourfold.files.values import NATIVE
-from fourfold.measures.models import KPI, KPI_ORDER, Measurement, Target
+from fourfold.core.entries import FREQUENCY_KIND as NATIVE
+from fourfold.measures.models import KPI, KPI_ORDER, KPI_UNIT, Measurement, Target
 from fourfold.strategy.models import Organization
 from fourfold.web.periods import label
 
@@ -87,7 +87,7 @@ class Mine:
 def _pending(query: Q) -> QuerySet[PendingValue]:
     return (
         PendingValue.objects.filter(query, status=PendingValue.Status.PENDING)
-        .select_related("kpi__objective__perspective__scorecard__unit", "entered_by")
+        .select_related(f"kpi__{KPI_UNIT}", "entered_by")
         .order_by("entered_at", "pk")
     )
 
@@ -100,9 +100,9 @@ COLUMNS = (
     "grace_days",
     "owner_id",
     "contributor_id",
-    "objective__perspective__scorecard__unit__code",
-    "objective__perspective__scorecard__unit__name",
-    "objective__perspective__scorecard__unit_id",
+    f"{KPI_UNIT}__code",
+    f"{KPI_UNIT}__name",
+    f"{KPI_UNIT}_id",
 )
 
 
@@ -114,7 +114,7 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     others = entered.exclude(yours)
     if not access.is_admin:  # the units one edits or reports for; none, no query at all
         units = access.editable | access.enterable_units
-        others = others.filter(objective__perspective__scorecard__unit_id__in=units)
+        others = others.in_units(units)
     other_rows = list(others.order_by(*KPI_ORDER).values_list(*COLUMNS)[: OTHERS_LISTED + 1])
     more_others = len(other_rows) > OTHERS_LISTED
     rows = list(entered.filter(yours).order_by(*KPI_ORDER).values_list(*COLUMNS))
@@ -186,7 +186,7 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     owned = [k.id for k in kpis if k.owned]
     for kpi_id in ApprovalRule.objects.filter(kpi_id__in=owned).values_list("kpi_id", flat=True):
         by_id[kpi_id].requires_approval = True
-    approve_query = Q() if user.is_superuser else Q(kpi__owner=user)
+    approve_query = access.approvable()
     return Mine(
         kpis=[k for k in kpis if k.owned or "contributor" in k.roles],
         to_approve=list(_pending(approve_query)),

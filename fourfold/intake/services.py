@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from fourfold.accounts.access import Access
 from fourfold.audit.models import record
+from fourfold.measures import intake
 from fourfold.measures.models import KPI
-from fourfold.measures.services import ValueEntry, WriteCount, record_values
+from fourfold.measures.services import ValueEntry
 
 from .models import ApprovalRule, ImportMapping, PendingValue
 
@@ -20,71 +21,9 @@ class DecisionError(Exception):
     """A pending value that this user cannot approve or reject (any more)."""
 
 
-@dataclass
-class Submitted:
-    written: WriteCount
-    held: list[PendingValue]
-
-
-def held_kpis(kpi_ids: set[int], actor: Any) -> set[int]:
-    """Those of the KPIs whose values by this user wait for approval (not their owner's)."""
-    if not kpi_ids:
-        return set()
-    user = actor.pk if actor is not None and actor.is_authenticated else None
-    rules = ApprovalRule.objects.filter(kpi_id__in=kpi_ids).values_list("kpi_id", "kpi__owner_id")
-    return {kpi for kpi, owner in rules if owner is not None and owner != user}
-
-
-def submit(
-    entries: Sequence[ValueEntry],
-    *,
-    actor: Any,
-    source: str,
-    source_detail: str = "",
-    reason: str = "",
-) -> Submitted:
-    """Write the values this user may write at once; hold the others for approval."""
-    held_ids = held_kpis({e.kpi_id for e in entries}, actor)
-    direct = [e for e in entries if e.kpi_id not in held_ids]
-    later = [e for e in entries if e.kpi_id in held_ids]
-    with transaction.atomic():
-        written = record_values(
-            direct, actor=actor, source=source, source_detail=source_detail, reason=reason
-        )
-        held: list[PendingValue] = []
-        if later:
-            # An entry replaces the same person's earlier pending one for that KPI and period.
-            PendingValue.objects.filter(
-                status=PendingValue.Status.PENDING,
-                kpi_id__in={e.kpi_id for e in later},
-                period__in={e.period for e in later},
-            ).filter(entered_by=actor).update(status=PendingValue.Status.REPLACED)
-            now = timezone.now()
-            held = PendingValue.objects.bulk_create(
-                PendingValue(
-                    kpi_id=e.kpi_id,
-                    period=e.period,
-                    value=e.value,
-                    comment=e.comment,
-                    source=source,
-                    source_detail=source_detail,
-                    entered_by=actor,
-                    entered_at=now,
-                )
-                for e in later
-            )
-            codes = dict(KPI.objects.filter(pk__in=held_ids).values_list("pk", "code"))
-            record(
-                actor,
-                "value.submitted",
-                f"{len(held)} values wait for approval: "
-                + ", ".join(f"{codes[e.kpi_id]} {e.period} = {e.value:g}" for e in later[:20]),
-                values=[[codes[e.kpi_id], e.period, e.value] for e in later],
-            )
-    return Submitted(written, held)
-
-
-def pending_for(pk: int, approver: Any) -> PendingValue:
+def pending_for(pk: int, approver: Any, access: Access | None = None) -> PendingValue:
+    """The pending value, if this user may decide on it (the access policy says who)."""
+    access = access or Access.of(approver)
     found = (
         PendingValue.objects.select_related("kpi", "entered_by")
         .filter(pk=pk, status=PendingValue.Status.PENDING)
@@ -92,25 +31,29 @@ def pending_for(pk: int, approver: Any) -> PendingValue:
     )
     if found is None:
         raise DecisionError("this value is no longer waiting for approval")
-    if not (approver.is_superuser or found.kpi.owner_id == approver.pk):
-        raise DecisionError("only the KPI's owner may approve or reject its values")
+    if not access.can_approve(found.kpi.owner_id):
+        raise DecisionError(
+            "only the KPI's owner or an administrator may approve or reject its values"
+        )
     return found
 
 
-def approve(pk: int, *, approver: Any) -> PendingValue:
+def approve(pk: int, *, approver: Any, access: Access | None = None) -> PendingValue:
     """Write the held value, with the approver as actor and the enterer named as its author."""
     with transaction.atomic():
-        pending = pending_for(pk, approver)
+        pending = pending_for(pk, approver, access)
         enterer = pending.entered_by.get_username() if pending.entered_by else "an unknown user"
         when = f"{timezone.localtime(pending.entered_at):%Y-%m-%d %H:%M}"
         detail = f"entered by {enterer} on {when}, approved by {approver.get_username()}"
         if pending.source_detail:
             detail = f"{pending.source_detail}; {detail}"
-        record_values(
+        intake.submit_values(
             [ValueEntry(pending.kpi_id, pending.period, pending.value, pending.comment)],
             actor=approver,
+            access=Access.trusted(approver),  # checked when it was entered, decided just now
+            channel=intake.APPROVAL,
             source=pending.source,
-            source_detail=detail[:300],
+            detail=detail,
             reason=f"approved; {detail}",
         )
         pending.status = PendingValue.Status.APPROVED
@@ -130,9 +73,9 @@ def approve(pk: int, *, approver: Any) -> PendingValue:
     return pending
 
 
-def reject(pk: int, *, approver: Any, note: str = "") -> PendingValue:
+def reject(pk: int, *, approver: Any, note: str = "", access: Access | None = None) -> PendingValue:
     with transaction.atomic():
-        pending = pending_for(pk, approver)
+        pending = pending_for(pk, approver, access)
         enterer = pending.entered_by.get_username() if pending.entered_by else "an unknown user"
         pending.status = PendingValue.Status.REJECTED
         pending.decided_by = approver

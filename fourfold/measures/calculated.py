@@ -26,9 +26,9 @@ from fourfold.files.spec import (
 )
 from fourfold.strategy.models import Unit
 
-from .models import KPI, Measurement
+from .models import KPI, KPI_UNIT, Measurement
 
-UNIT_OF_KPI = "objective__perspective__scorecard__unit__code"
+UNIT_OF_KPI = f"{KPI_UNIT}__code"
 
 
 def formula_problems(

@@ -62,10 +62,13 @@ class Aggregation(models.TextChoices):
     MAX = "max", "Maximum"
 
 
+# The one join from a KPI to its unit.
+KPI_UNIT = "objective__perspective__scorecard__unit"
+
 # KPIs in the order a scorecard shows them: by unit, perspective, objective, then their own.
 KPI_ORDER = (
-    "objective__perspective__scorecard__unit__order",
-    "objective__perspective__scorecard__unit__code",
+    f"{KPI_UNIT}__order",
+    f"{KPI_UNIT}__code",
     "objective__perspective__order",
     "objective__order",
     "order",
@@ -73,7 +76,30 @@ KPI_ORDER = (
 )
 
 
+# The one join from a KPI to its unit.
+KPI_UNIT = KPI_UNIT
+
+
+class KPIQuerySet(models.QuerySet["KPI"]):
+    def live(self) -> KPIQuerySet:
+        """Not archived, nor under an archived objective or perspective."""
+        return self.filter(
+            archived=False, objective__archived=False, objective__perspective__archived=False
+        )
+
+    def with_unit(self) -> KPIQuerySet:
+        """Each KPI with `unit_id` and `unit_code` of its unit, in the same query."""
+        return self.annotate(
+            unit_id=models.F(f"{KPI_UNIT}_id"), unit_code=models.F(f"{KPI_UNIT}__code")
+        )
+
+    def in_units(self, unit_ids: object) -> KPIQuerySet:
+        return self.filter(**{f"{KPI_UNIT}_id__in": unit_ids})
+
+
 class KPI(models.Model):
+    UNIT_ID = f"{KPI_UNIT}_id"
+
     class Kind(models.TextChoices):
         LEAD = "lead", "Lead"
         LAG = "lag", "Lag"
@@ -102,6 +128,8 @@ class KPI(models.Model):
     tolerance = models.FloatField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     archived = models.BooleanField(default=False)
+
+    objects = KPIQuerySet.as_manager()
 
     class Meta:
         verbose_name = "KPI"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.measures.models import (
     KPI,
+    KPI_UNIT,
     Measurement,
     MeasurementVersion,
     Scheme,
@@ -538,7 +539,7 @@ def _outside_inputs(
             break
         found = list(
             KPI.objects.filter(archived=False, code__in=wanted).values_list(
-                *KPI_FIELDS, "objective__perspective__scorecard__unit_id"
+                *KPI_FIELDS, f"{KPI_UNIT}_id"
             )
         )
         for k in found:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fourfold.core import evaluate
+from fourfold.core.numbers import grouped
 
 from .engine import Scores
 
@@ -126,7 +127,4 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+_fmt = grouped

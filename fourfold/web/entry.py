@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from typing import Any
+from typing import Any, NoReturn
 
 from django import forms
 from django.contrib import messages
@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fourfold.accounts.access import Access, access_for
-from fourfold.audit.models import record
 from fourfold.core.periods import PeriodError
 from fourfold.files import export, values
+from fourfold.files.preview import preview
 from fourfold.intake import grid as entry_grid
 from fourfold.intake import mine, paste, services
-from fourfold.measures.models import KPI, Source
+from fourfold.intake.models import PendingValue
+from fourfold.measures import intake
+from fourfold.measures.models import KPI
 from fourfold.measures.services import ValueEntry
 from fourfold.strategy.models import Organization, Unit
 
@@ -74,7 +76,9 @@ def my_kpis(request: HttpRequest) -> HttpResponse:
 def approval_setting(request: HttpRequest, kpi_id: int) -> HttpResponse:
     kpi = get_object_or_404(KPI.objects.only("pk", "code", "owner_id"), pk=kpi_id, archived=False)
     if kpi.owner_id != request.user.pk:
-        raise Http404("Only the KPI's owner may change this")
+        home = KPI.objects.filter(pk=kpi.pk).values_list(KPI.UNIT_ID, flat=True)
+        reason = "Only the KPI's owner decides whether the values others enter need approval."
+        _refuse(request, home.first(), reason)
     required = request.POST.get("required") == "1"
     services.set_approval(kpi, required, actor=request.user)
     state = "now require" if required else "no longer require"
@@ -89,15 +93,25 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         raise Http404("Approve or reject")
     try:
         if decision == "approve":
-            done = services.approve(pk, approver=request.user)
+            done = services.approve(pk, approver=request.user, access=access_for(request))
             messages.success(request, f"Approved {done.kpi.code} {done.period}: {done.value:g}.")
         else:
             note = request.POST.get("note", "").strip()[:2000]
-            done = services.reject(pk, approver=request.user, note=note)
+            done = services.reject(pk, approver=request.user, note=note, access=access_for(request))
             messages.success(request, f"Rejected {done.kpi.code} {done.period}: {done.value:g}.")
     except services.DecisionError as exc:
-        raise Http404(str(exc)) from exc
+        # A value decided already is gone (404); else the policy's answer, with the reason.
+        pending = PendingValue.objects.filter(pk=pk, status=PendingValue.Status.PENDING)
+        unit_id = pending.values_list("kpi__" + KPI.UNIT_ID, flat=True).first()
+        _refuse(request, unit_id, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     return redirect("my-kpis")
+
+
+def _refuse(request: HttpRequest, unit_id: int | None, reason: str) -> NoReturn:
+    """As the access policy answers: 404 to who may not see the KPI's unit, else 403 and why."""
+    if unit_id is None or not access_for(request).can_view(unit_id):
+        raise Http404("No such KPI")
+    raise PermissionDenied(reason)
 
 
 # The entry grid
@@ -181,24 +195,18 @@ def _save(request: HttpRequest, grid: entry_grid.Grid, form: entry_grid.EntryFor
     ]
     if not entries:
         return "Nothing to save: type a value first."
-    done = services.submit(
-        entries,
-        actor=request.user,
-        source=Source.MANUAL,
-        source_detail="entry grid",
-        reason="entered in the grid",
-    )
-    written = done.written
-    if written.created or written.changed:
-        record(
-            request.user,
-            "values.entered",
-            f"Entered {written.created + written.changed} values of {grid.unit.code} "
-            f"for {grid.label}",
-            unit=grid.unit.code,
-            month=grid.month.key,
-            values=[[e.kpi_id, e.period, e.value] for e in entries],
+    try:
+        done = intake.submit_values(
+            entries,
+            actor=request.user,
+            access=access_for(request),
+            channel="grid",
+            detail=f"entry grid of {grid.unit.code} for {grid.label}",
+            reason="entered in the grid",
         )
+    except intake.Refused as refused:
+        return f"Nothing was saved: {refused.problems[0].message}."
+    written = done.written
     saved = written.created + written.changed
     parts = [f"Saved {saved} value{pluralize(saved)}"]
     if written.unchanged:
@@ -282,26 +290,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _refusals(access: Access) -> tuple[values.Refusal, values.Refusal]:
-    user_id = access.user.pk
-
-    def value(info: values.KpiInfo) -> str | None:
-        if access.can_enter(info.id, info.unit_id):
-            return None
-        if not access.can_view(info.unit_id):
-            return f"there is no KPI '{info.code}'"  # as for an outsider of any page
-        return f"you may not enter values of KPI {info.code}"
-
-    def target(info: values.KpiInfo) -> str | None:
-        if access.can_edit(info.unit_id) or info.owner_id == user_id:
-            return None
-        if not access.can_view(info.unit_id):
-            return f"there is no KPI '{info.code}'"
-        return f"only the owner of KPI {info.code} or an editor of its unit may set its targets"
-
-    return value, target
-
-
 def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
     stored: dict[str, Any] | None = request.session.get(SESSION_KEY)
     if not stored or not token or not secrets.compare_digest(stored["token"], token):
@@ -323,11 +311,10 @@ def _plan(request: HttpRequest, stored: dict[str, Any]) -> dict[str, Any]:
     except values.ImportFileError as exc:
         context["file_error"] = str(exc)
         return context
-    refuse_value, refuse_target = _refusals(access)
-    plan = values.plan(rows, refuse_value=refuse_value, refuse_target=refuse_target)
+    plan = values.plan(rows, access=access)
     context.update(plan=plan, layout=rows.layout)
     if not plan.problems:
-        context["preview"] = values.preview(plan)
+        context["preview"] = preview(plan)
     return context
 
 
@@ -381,14 +368,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "web/entry_import.html", context, status=400)
     name = stored["name"] if not stored["source"] else f"{stored['source']} ({stored['name']})"
     user = request.user
-
-    def write(entries: list[ValueEntry], *, source_name: str, reason: str) -> tuple[Any, int]:
-        done = services.submit(
-            entries, actor=user, source=Source.FILE, source_detail=source_name, reason=reason
-        )
-        return done.written, len(done.held)
-
-    summary = values.commit(plan, actor=user, source_name=name, write_values=write)  # type: ignore[arg-type]
+    summary = values.commit(plan, actor=user, channel="upload", source_name=name).summary
     if stored["source"] and stored["mapping"]:
         services.save_mapping(stored["source"], stored["mapping"], actor=user)
     del request.session[SESSION_KEY]

@@ -22,10 +22,20 @@ def test_it_records_ten_thousand_values_and_sending_them_again_changes_nothing(d
     answer = api.post("measurements/bulk", items)
     assert answer.status_code == 200, answer.content[:500]
     # 2026-01 and 2026-02 are among the months and already had values: those changed.
-    assert answer.json() == {"created": 9_800, "changed": 200, "unchanged": 0}
+    assert answer.json() == {
+        "created": 9_800,
+        "changed": 200,
+        "unchanged": 0,
+        "waiting_for_approval": 0,
+    }
     assert Measurement.objects.filter(source="api").count() == 10_000
     again = api.post("measurements/bulk", items)
-    assert again.json() == {"created": 0, "changed": 0, "unchanged": 10_000}
+    assert again.json() == {
+        "created": 0,
+        "changed": 0,
+        "unchanged": 10_000,
+        "waiting_for_approval": 0,
+    }
 
 
 def test_it_refuses_more_than_ten_thousand_values(editor: Api) -> None:
@@ -76,7 +86,7 @@ def test_it_refuses_values_the_user_may_not_enter(viewer: Api) -> None:
     )
     assert answer.status_code == 422
     assert answer.json()["error"]["details"][0]["reason"] == (
-        "you may not enter values for KPI revenue"
+        "you may not enter values of KPI revenue"
     )
 
 
@@ -91,7 +101,7 @@ def test_it_refuses_a_value_for_a_calculated_kpi(editor: Api, small: None) -> No
     assert answer.json()["error"]["details"] == [
         {
             "index": 1,
-            "field": "actual",
+            "field": "kpi",
             "reason": "KPI complaints is calculated from its formula (revenue / 1000): "
             "it takes no values, only targets",
         }

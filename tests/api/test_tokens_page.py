@@ -83,7 +83,8 @@ def test_the_page_takes_the_same_queries_for_1_and_20_tokens(
 ) -> None:
     for i in range(tokens):
         ApiToken.issue(ada, f"token {i}", "read")
-    # Session and user (2), the layout's check for an editing role (1), the tokens (1).
-    with django_assert_num_queries(4):
+    # Session and user (2), the access policy for the navigation (roles, units, KPIs one
+    # owns or enters: 3), the tokens (1).
+    with django_assert_num_queries(6):
         answer = signed_in.get("/api-tokens/")
     assert answer.content.decode().count("Revoke</button>") == tokens

@@ -21,13 +21,13 @@ def test_it_records_a_value_then_changes_it_keeping_the_first(editor: Api) -> No
     assert changed.status_code == 200
     old = MeasurementVersion.objects.get(kpi__code="revenue", period="2026-03")
     assert (old.value, old.reason) == (710.0, "late invoice")
-    assert AuditEntry.objects.filter(action="api.values").count() == 2
+    assert AuditEntry.objects.filter(action="values.written", detail__channel="api").count() == 2
 
 
 def test_it_records_nothing_and_says_so_when_a_value_is_sent_again(editor: Api) -> None:
     assert editor.put("measurements/revenue/2026-02", {"actual": 600}).status_code == 200
     assert not MeasurementVersion.objects.exists()
-    assert not AuditEntry.objects.filter(action="api.values").exists()
+    assert not AuditEntry.objects.filter(action="values.written", detail__channel="api").exists()
 
 
 @pytest.mark.parametrize(

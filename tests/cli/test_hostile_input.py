@@ -435,7 +435,7 @@ def test_a_closed_pipe_ends_the_command_quietly(
 def test_ctrl_c_in_the_middle_of_a_load_leaves_the_database_as_it_was(
     fourfold: Run, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import fourfold.files.load as load
+    from fourfold.measures import intake
 
     fourfold("dump")  # the database as a first command leaves it
     before = snapshot(database_url)
@@ -445,7 +445,8 @@ def test_ctrl_c_in_the_middle_of_a_load_leaves_the_database_as_it_was(
     def ctrl_c(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(load, "record_values", ctrl_c)  # once units, objectives, targets are in
+    # Once units, objectives and targets are in, as the loader hands the values to the intake.
+    monkeypatch.setattr(intake, "submit_values", ctrl_c)
     done = fourfold("load", str(path), check=False)
     assert done.returncode == 130
     assert done.stderr.strip() == "fourfold: stopped."

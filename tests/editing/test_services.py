@@ -26,6 +26,9 @@ KPI_DATA = {
     "grace_days": 15,
 }
 
+# What loading the test's scorecard records.
+LOADED = ("load", "values.written", "targets.written")
+
 
 def refused(call: Any, *args: Any) -> dict[str, list[str]]:
     with pytest.raises(Invalid) as caught:
@@ -59,7 +62,7 @@ def test_it_refuses_an_invalid_code_with_the_loaders_message(acme: Unit, editor:
     assert errors == {
         "code": ["'cut costs!' is not a valid code: use letters, digits, '-', '_' or '.'"]
     }
-    assert not AuditEntry.objects.exclude(action="load").exists()
+    assert not AuditEntry.objects.exclude(action__in=LOADED).exists()
 
 
 def test_it_refuses_an_objective_code_used_in_another_unit(acme: Unit, editor: User) -> None:
@@ -109,7 +112,7 @@ def test_it_refuses_every_bad_kpi_field_at_once_and_writes_nothing(
         "scheme": ["there is no scheme named 'gold'"],
     }
     assert KPI.objects.count() == before
-    assert not AuditEntry.objects.exclude(action="load").exists()
+    assert not AuditEntry.objects.exclude(action__in=LOADED).exists()
 
 
 def test_it_adds_a_kpi_with_a_contributor_who_may_then_enter_its_values(
@@ -217,7 +220,9 @@ def test_it_archives_and_restores_keeping_the_data(acme: Unit, editor: User) -> 
     last = KPI.objects.filter(objective=kpi.objective).order_by("order").last()
     assert last == kpi  # back at the end of its siblings
     actions = list(
-        AuditEntry.objects.exclude(action="load").order_by("pk").values_list("action", flat=True)
+        AuditEntry.objects.exclude(action__in=LOADED)
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions == ["kpi.archive", "kpi.restore"]
 

@@ -13,6 +13,8 @@ from fourfold.editing.checks import Invalid
 from fourfold.measures.models import KPI, Target, TargetVersion
 from fourfold.strategy.models import Objective, Unit
 
+TARGETS_PAGE = {"action": "targets.written", "detail__channel": "targets page"}
+
 
 def refused(call: Any, *args: Any) -> dict[str, list[str]]:
     with pytest.raises(Invalid) as caught:
@@ -30,7 +32,7 @@ def test_it_sets_a_new_target_without_a_reason(acme: Unit, editor: User) -> None
     count = targets.set_target(editor, kpi, {"period": "2026-03", "target": 800, "red_flag": 600})
     assert count.created == 1
     assert target_of(kpi, "2026-03") == (800, 600)
-    entry = AuditEntry.objects.get(action="target.set")
+    entry = AuditEntry.objects.get(**TARGETS_PAGE)
     assert entry.detail["after"]["2026-03"]["target"] == 800
     assert entry.detail["before"] == {}
 
@@ -52,7 +54,7 @@ def test_it_needs_a_reason_to_change_a_target_and_then_keeps_the_old_one(
         "budget revised",
         editor,
     )
-    entry = AuditEntry.objects.get(action="target.set")
+    entry = AuditEntry.objects.get(**TARGETS_PAGE)
     assert entry.detail["before"]["2026-01"]["target"] == 700
     assert entry.detail["reason"] == "budget revised"
 
@@ -99,7 +101,7 @@ def test_it_sets_the_same_target_for_every_month_of_a_year(acme: Unit, editor: U
     rows = Target.objects.filter(kpi=kpi, period__startswith="2027-")
     assert sorted(rows.values_list("period", flat=True))[::11] == ["2027-01", "2027-12"]
     assert set(rows.values_list("target", "red_flag")) == {(900, 700)}
-    assert AuditEntry.objects.filter(action="target.set").count() == 1
+    assert AuditEntry.objects.filter(**TARGETS_PAGE).count() == 1
 
 
 def test_it_spreads_an_annual_total_over_four_quarters(acme: Unit, editor: User) -> None:
@@ -150,7 +152,7 @@ def test_a_refused_period_in_a_year_writes_nothing(acme: Unit, editor: User) -> 
         "target": ["2027-01: a target of 0 needs a red flag, since 10 % of 0 leaves no room"]
     }
     assert not Target.objects.filter(kpi=kpi, period__startswith="2027").exists()
-    assert not AuditEntry.objects.filter(action="target.set").exists()
+    assert not AuditEntry.objects.filter(**TARGETS_PAGE).exists()
 
 
 def test_a_fiscal_year_has_its_own_months(acme: Unit, editor: User) -> None:
@@ -167,7 +169,7 @@ def test_setting_the_same_targets_again_changes_nothing(acme: Unit, editor: User
     kpi = KPI.objects.get(code="revenue")
     count = targets.set_target(editor, kpi, {"period": "2026-01", "target": 700, "red_flag": 500})
     assert (count.created, count.changed, count.unchanged) == (0, 0, 0)
-    assert not AuditEntry.objects.filter(action="target.set").exists()
+    assert not AuditEntry.objects.filter(**TARGETS_PAGE).exists()
 
 
 def test_a_new_kpi_can_be_given_targets(acme: Unit, editor: User) -> None:

@@ -79,7 +79,7 @@ def recorded_codes() -> dict[str, str]:
 
 def test_it_finds_the_codes_that_services_record() -> None:
     codes = recorded_codes()
-    for code in ("load", "import", "target.set", "values.entered", "kpi.create", "kpi.archive"):
+    for code in ("load", "values.written", "targets.written", "kpi.create", "kpi.archive"):
         assert code in codes
     assert "objective.restore" in codes and "perspective.move" in codes
 

@@ -63,9 +63,14 @@ def test_it_refuses_more_values_than_rows_and_unreadable_shapes() -> None:
 
 
 def test_a_yes_no_kpi_takes_only_1_or_0() -> None:
+    from fourfold.core.scoring import YES_NO
     from fourfold.intake.grid import Row, check
 
     row = Row(1, "iso", "ISO certified", "", "yearly", "increase", True, "2026", "2026")
-    assert check(row, "2", False).error == "this KPI is yes / no: enter 1 for yes or 0 for no"
+    row.scheme = YES_NO
+    assert (
+        check(row, "2", False).error
+        == "KPI iso is yes / no: its actual is 1 (yes) or 0 (no), not 2"
+    )
     assert check(row, "1", False).value == 1 and not check(row, "0", False).blocks
     assert check(row, "", False).value is None

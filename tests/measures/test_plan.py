@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from django.contrib.auth.models import User
 
+from fourfold.accounts.access import Access
 from fourfold.files import values
 from fourfold.measures.models import KPI
 from fourfold.measures.services import ValueEntry, record_values
@@ -59,13 +59,16 @@ WRONG = [
 ]
 
 
-def both_ways(text: str, monkeypatch: pytest.MonkeyPatch, **refusals: Any) -> values.Plan:
+def both_ways(
+    text: str, monkeypatch: pytest.MonkeyPatch, access: Access | None = None
+) -> values.Plan:
     """The plan in bulk, after checking that it equals the plan made row by row."""
     rows = values.read_bytes(text.encode(), "file.csv")
-    fast = values.plan(rows, **refusals)
+    access = access or Access.trusted()
+    fast = values.plan(rows, access=access)
     with monkeypatch.context() as patch:
-        patch.setattr(values, "_check_in_bulk", lambda rows, rules: None)
-        slow = values.plan(rows, **refusals)
+        patch.setattr(values, "_parse_in_bulk", lambda rows, kpis, fiscal: None)
+        slow = values.plan(rows, access=access)
     assert fast.values == slow.values
     assert fast.targets == slow.targets
     assert fast.problems == slow.problems
@@ -107,11 +110,24 @@ def test_a_file_with_an_unusual_row_is_checked_row_by_row(
 
 
 def test_a_refusal_is_worded_for_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_cost(info: values.KpiInfo) -> str | None:
-        return "you may not enter cost" if info.code == "cost" else None
+    carol = User.objects.create_user("carol")
+    revenue = KPI.objects.get(code="revenue")
+    revenue.contributor = carol
+    revenue.save(update_fields=["contributor"])
+    text = "kpi,period,actual\nrevenue,2026-01,1\ncost,2026-01,2\nrevenue,2026-02,3\n"
+    plan = both_ways(text, monkeypatch, Access.of(carol))
+    assert [str(p) for p in plan.problems] == ["row 3: you may not enter values of KPI cost"]
 
-    plan = both_ways(LONG, monkeypatch, refuse_value=no_cost, refuse_target=no_cost)
-    assert [str(p) for p in plan.problems] == ["row 5: you may not enter cost"]
+
+def test_a_target_needs_an_editor_of_the_scorecard(monkeypatch: pytest.MonkeyPatch) -> None:
+    carol = User.objects.create_user("carol")
+    KPI.objects.filter(code="revenue").update(owner=carol)
+    plan = both_ways(
+        "kpi,period,actual,target\nrevenue,2026-01,1,2\n", monkeypatch, Access.of(carol)
+    )
+    assert [str(p) for p in plan.problems] == [
+        "row 2: only an editor of its scorecard may set the targets of KPI revenue"
+    ]
 
 
 def test_one_wrong_row_among_thousands_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,7 +84,9 @@ def test_it_saves_a_value_as_entered_by_hand_and_audits_it(carol: Client) -> Non
     saved = Measurement.objects.get(kpi__code="revenue", period="2026-02")
     assert (saved.value, saved.comment, saved.source) == (812.5, "late", Source.MANUAL)
     assert saved.entered_by is not None and saved.entered_by.username == "carol"
-    assert AuditEntry.objects.filter(action="values.entered", actor__username="carol").exists()
+    assert AuditEntry.objects.filter(
+        action="values.written", detail__channel="grid", actor__username="carol"
+    ).exists()
     page = text_of(carol.get(GRID).content)
     assert "Saved 1 value." in page
     assert "Revenue February 2026 · EUR 812.5 700 8.54 Green" in page

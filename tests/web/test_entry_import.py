@@ -53,7 +53,9 @@ def test_confirm_writes_the_file_atomically_and_audits_it(eddie: Client) -> None
     assert response.status_code == 302 and response["Location"] == "/import/"
     value = Measurement.objects.get(kpi__code="revenue", period="2026-03")
     assert value.source == Source.FILE and value.entered_by is not None
-    assert AuditEntry.objects.filter(action="import", actor__username="eddie").exists()
+    assert AuditEntry.objects.filter(
+        action="values.written", detail__channel="upload", actor__username="eddie"
+    ).exists()
     assert "Imported values.csv: 1 values created" in text_of(eddie.get("/import/").content)
     assert "fourfold.import" not in eddie.session
 
@@ -89,9 +91,7 @@ def test_a_contributor_may_only_import_their_own_kpis(client: Client) -> None:
     )
     text = text_of(client.post("/import/", {"file": upload}).content)
     assert "Row 3 You may not enter values of KPI complaints" in text
-    assert (
-        "Row 4 Only the owner of KPI revenue or an editor of its unit may set its targets" in text
-    )
+    assert "Row 4 Only an editor of its scorecard may set the targets of KPI revenue" in text
 
 
 def test_confirm_checks_the_file_again(eddie: Client) -> None:
@@ -165,14 +165,18 @@ def test_an_import_by_a_contributor_waits_for_approval_where_required(client: Cl
     assert "1 values wait for their owner's approval" in text_of(client.get("/import/").content)
 
 
-def test_an_owner_may_import_targets(client: Client) -> None:
+def test_an_owner_may_import_values_but_not_targets(client: Client) -> None:
+    """Targets belong to the scorecard's design: its editors set them, on every channel."""
     cards.load_small()
     client.force_login(owner_of("revenue"))
     upload = csv_upload("kpi,period,actual,target,red_flag\nrevenue,2026-04,,900,800\n")
     text = text_of(client.post("/import/", {"file": upload}).content)
-    assert "new target — 900, red flag 800" in text
+    assert "Row 2 Only an editor of its scorecard may set the targets of KPI revenue" in text
+    assert not Target.objects.filter(kpi__code="revenue", period="2026-04").exists()
+    upload = csv_upload("kpi,period,actual\nrevenue,2026-04,950\n")
+    assert "1 to create" in text_of(client.post("/import/", {"file": upload}).content)
     client.post("/import/confirm/", {"token": token(client)})
-    assert Target.objects.get(kpi__code="revenue", period="2026-04").target == 900
+    assert Measurement.objects.get(kpi__code="revenue", period="2026-04").value == 950
 
 
 def test_an_outsider_imports_nothing(client: Client) -> None:

@@ -14,6 +14,7 @@ from ..common import WRITE_ERRORS, Resource, Rows, detail, listing, period_key, 
 from ..errors import ApiError
 from ..schemas import (
     Code,
+    HeldOut,
     KpiIn,
     KpiOut,
     KpiPatch,
@@ -28,7 +29,7 @@ from ..schemas import (
 
 router = Router(tags=["measures"])
 
-KPI_UNIT = services.KPI_UNIT
+KPI_UNIT = KPI.UNIT_ID
 ROW_UNIT = "kpi__" + KPI_UNIT
 BULK_LIMIT = 10_000
 
@@ -59,7 +60,7 @@ def _kpis() -> Rows:
         "tolerance",
         "order",
         "archived",
-        unit_code=F("objective__perspective__scorecard__unit__code"),
+        unit_code=F(f"{KPI_UNIT}__code"),
         objective_code=F("objective__code"),
         unit_of_measure=F("unit"),
         owner_email=F("owner__email"),
@@ -191,7 +192,7 @@ def put_target(
 ) -> Any:
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
-    key, count = services.set_target(facts, period, data, token)
+    key, count = services.set_target(facts, period, data, token, access_of(request))
     return Status(201 if count.created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
 
 
@@ -243,11 +244,12 @@ def get_measurement(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKe
 
 @router.put(
     "/measurements/{kpi}/{period}",
-    response={**responses(MeasurementOut, *WRITE_ERRORS), 201: MeasurementOut},
+    response={**responses(MeasurementOut, *WRITE_ERRORS), 201: MeasurementOut, 202: HeldOut},
     summary="Record the value of a KPI for a period",
     description="Creates the value (201) or changes it (200); the earlier value is kept in the "
     "history. The period must be of the KPI's frequency; a yes / no KPI takes 1 or 0. Needs a "
-    "read-write token whose user may enter the KPI's values.",
+    "read-write token whose user may enter the KPI's values. A KPI whose values need its owner's "
+    "approval answers 202: the value waits for that approval.",
 )
 def put_measurement(
     request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: MeasurementIn
@@ -257,7 +259,7 @@ def put_measurement(
     services.kpi_for_write(kpi, access, enter=True)
     item = MeasurementItem(kpi=kpi, period=period, actual=data.actual, comment=data.comment)
     try:
-        count = services.enter_values([item], token, access, reason=data.reason)
+        done = services.enter_values([item], token, access, reason=data.reason)
     except ApiError as exc:
         detail = exc.details[0] if exc.details else {"reason": exc.message}
         for d in exc.details:
@@ -265,8 +267,22 @@ def put_measurement(
         raise ApiError(
             422, f"The value cannot be recorded: {detail['reason']}.", exc.details
         ) from None
+    if done.held:
+        held = done.held[0]
+        return Status(
+            202,
+            {
+                "kpi": kpi,
+                "period": held.period,
+                "actual": held.value,
+                "comment": held.comment,
+                "status": "waiting for approval",
+                "message": f"KPI {kpi} needs its owner's approval: the value is recorded once "
+                "they approve it.",
+            },
+        )
     return Status(
-        201 if count.created else 200,
+        201 if done.written.created else 200,
         MEASUREMENTS.one(request, kpi__code=kpi, period=period_key(period)),
     )
 
@@ -278,12 +294,19 @@ def put_measurement(
     description=f"Up to {BULK_LIMIT:,} values `{{kpi, period, actual, comment?}}`, all or none: "
     "when any item is wrong nothing is written and the answer (422) lists every wrong item "
     "with its index and reason. Sending the same values again changes nothing. Needs a "
-    "read-write token whose user may enter every KPI's values.",
+    "read-write token whose user may enter every KPI's values. Values of KPIs that need their "
+    "owner's approval wait for it: `waiting_for_approval` counts them.",
 )
 def bulk_measurements(
     request: HttpRequest,
     items: BodyEx[list[MeasurementItem], P(max_length=BULK_LIMIT)],
 ) -> Any:
     token = require_write(request)
-    count = services.enter_values(items, token, access_of(request))
-    return {"created": count.created, "changed": count.changed, "unchanged": count.unchanged}
+    done = services.enter_values(items, token, access_of(request))
+    count = done.written
+    return {
+        "created": count.created,
+        "changed": count.changed,
+        "unchanged": count.unchanged,
+        "waiting_for_approval": len(done.held),
+    }

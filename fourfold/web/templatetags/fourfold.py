@@ -8,6 +8,7 @@ import re
 from django import template
 
 from fourfold.accounts import names
+from fourfold.core.numbers import grouped
 
 register = template.Library()
 
@@ -40,11 +41,7 @@ def _number(value: object) -> float | None:
 @register.filter
 def num(value: object) -> str:
     """A number with thousands separators and at most two decimals; a dash when missing."""
-    value = _number(value)
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return grouped(_number(value))
 
 
 @register.filter

@@ -1,0 +1,323 @@
+"""One way in: every value and target, from every channel, goes through here.
+
+`submit_values` and `submit_targets` check the rows with the one set of rules
+(`fourfold.core.entries`), ask the access policy, hold values for approval where the KPI
+requires it, write with history in one transaction, record one audit entry and, once the
+transaction commits, send `values_changed` / `targets_changed` with what changed. Whatever
+reacts to data (alerts, forecasts, caches) listens to those two signals and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from fourfold.accounts.access import Access
+from fourfold.audit.models import record
+from fourfold.core import entries as rules
+from fourfold.core import periods
+from fourfold.core.entries import KpiFacts, Problem
+from fourfold.strategy.models import Organization
+
+from .models import KPI, Scheme, Source, Target
+from .services import TargetEntry, ValueEntry, WriteCount, record_values, set_targets
+
+# Sent on commit, with `changed` (a Changed) and `channel`.
+values_changed = Signal()
+targets_changed = Signal()
+
+# Each channel and the source its rows are recorded with.
+CHANNELS = {
+    "load": Source.FILE,
+    "import": Source.FILE,
+    "upload": Source.FILE,
+    "grid": Source.MANUAL,
+    "targets page": Source.MANUAL,
+    "api": Source.API,
+    "connector": Source.CONNECTOR,
+}
+APPROVAL = "approval"
+
+
+class Refused(Exception):
+    """Some rows cannot be written; nothing was. `problems` say which (by index) and why."""
+
+    def __init__(self, problems: list[Problem], total: int) -> None:
+        self.problems = problems
+        self.total = total
+        n = len(problems)
+        super().__init__(
+            f"{n} of {total} {'row is' if n == 1 else 'rows are'} wrong, so nothing was written: "
+            + "; ".join(f"row {p.index + 1}: {p.message}" for p in problems[:5])
+        )
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a write changed: the KPIs and periods of the values or targets created or changed."""
+
+    channel: str
+    actor: Any
+    kpi_ids: frozenset[int]
+    periods: frozenset[str]
+    count: WriteCount
+
+
+@dataclass
+class Submitted:
+    written: WriteCount
+    held: list[Any] = field(default_factory=list)  # PendingValue rows
+
+
+def kpi_facts(*, ids: Sequence[int] = (), codes: Sequence[str] = ()) -> dict[int, KpiFacts]:
+    """The live KPIs with these ids or codes, with their schemes, in one query (two with the
+    schemes), keyed by id."""
+    rows = KPI.objects.filter(archived=False)
+    rows = rows.filter(pk__in=set(ids)) if ids else rows.filter(code__in=set(codes))
+    schemes = {s.pk: s.to_core() for s in Scheme.objects.all()}
+    return {
+        pk: KpiFacts(pk, code, name, unit, owner, freq, direction, formula, schemes[s], tol)
+        for pk, code, name, unit, owner, freq, direction, formula, s, tol in rows.values_list(
+            "pk",
+            "code",
+            "name",
+            KPI.UNIT_ID,
+            "owner_id",
+            "frequency",
+            "direction",
+            "formula",
+            "scheme_id",
+            "tolerance",
+        )
+    }
+
+
+def all_kpi_facts() -> dict[str, KpiFacts]:
+    """Every live KPI by code (for a file naming KPIs by code)."""
+    schemes = {s.pk: s.to_core() for s in Scheme.objects.all()}
+    rows = KPI.objects.filter(archived=False).values_list(
+        "pk", "code", "name", KPI.UNIT_ID, "owner_id", "frequency", "direction", "formula",
+        "scheme_id", "tolerance",
+    )  # fmt: skip
+    return {
+        code: KpiFacts(pk, code, name, unit, owner, freq, direction, formula, schemes[s], tol)
+        for pk, code, name, unit, owner, freq, direction, formula, s, tol in rows
+    }
+
+
+def _indexed(
+    kpi_ids: Sequence[int], keys: Sequence[str], facts: dict[int, KpiFacts]
+) -> tuple[list[KpiFacts], np.ndarray, list[periods.Period], np.ndarray, list[int]]:
+    """The rows as indexes into their distinct KPIs and periods; rows of unknown KPIs apart."""
+    fiscal = Organization.get().fiscal_year_start
+    distinct = list(dict.fromkeys(kpi_ids))
+    known = [pk for pk in distinct if pk in facts]
+    position = {pk: i for i, pk in enumerate(known)}
+    unknown = (
+        [i for i, pk in enumerate(kpi_ids) if pk not in position]
+        if len(known) < len(distinct)
+        else []
+    )
+    k = np.fromiter((position.get(pk, 0) for pk in kpi_ids), np.int64, len(kpi_ids))
+    period_keys = list(dict.fromkeys(keys))
+    at = {key: j for j, key in enumerate(period_keys)}
+    p = np.fromiter((at[key] for key in keys), np.int64, len(keys))
+    parsed = [periods.parse_period(key, fiscal) for key in period_keys]
+    return [facts[pk] for pk in known], k, parsed, p, unknown
+
+
+def check_values(
+    entries: Sequence[ValueEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
+) -> list[Problem]:
+    """The problems of these values for this user, by index; none when all may be written."""
+    if not entries:
+        return []
+    kpi_ids = [e.kpi_id for e in entries]
+    facts = kpi_facts(ids=kpi_ids) if facts is None else facts
+    kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
+    actual = np.fromiter((e.value for e in entries), np.float64, len(entries))
+    refusals = [access.value_refusal(f.id, f.code, f.unit_id) for f in kpis]
+    problems = rules.value_problems(kpis, refusals, parsed, k, p, actual)
+    if unknown:
+        gone = set(unknown)
+        problems = [x for x in problems if x.index not in gone]
+        problems += [Problem(i, "kpi", "this KPI no longer exists") for i in unknown]
+        problems.sort(key=lambda x: x.index)
+    return problems
+
+
+def check_targets(
+    entries: Sequence[TargetEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
+) -> list[Problem]:
+    if not entries:
+        return []
+    kpi_ids = [e.kpi_id for e in entries]
+    facts = kpi_facts(ids=kpi_ids) if facts is None else facts
+    kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
+    fields = np.array(
+        [[np.nan if v is None else v for v in e.fields] for e in entries], dtype=np.float64
+    ).reshape(len(entries), len(Target.FIELDS))
+    refusals = [access.target_refusal(f.code, f.unit_id) for f in kpis]
+    problems = rules.target_problems(kpis, refusals, parsed, k, p, fields)
+    if unknown:
+        gone = set(unknown)
+        problems = [x for x in problems if x.index not in gone]
+        problems += [Problem(i, "kpi", "this KPI no longer exists") for i in unknown]
+        problems.sort(key=lambda x: x.index)
+    return problems
+
+
+def held_kpis(kpi_ids: set[int], actor: Any) -> set[int]:
+    """Those of the KPIs whose values by this user wait for approval (not their owner's)."""
+    from fourfold.intake.models import ApprovalRule
+
+    if not kpi_ids:
+        return set()
+    user = actor.pk if actor is not None and actor.is_authenticated else None
+    rules_ = ApprovalRule.objects.filter(kpi_id__in=kpi_ids).values_list("kpi_id", "kpi__owner_id")
+    return {kpi for kpi, owner in rules_ if owner is not None and owner != user}
+
+
+def _changed(channel: str, actor: Any, rows: Sequence[Any], count: WriteCount) -> Changed:
+    return Changed(
+        channel,
+        actor,
+        frozenset(e.kpi_id for e in rows),
+        frozenset(e.period for e in rows),
+        count,
+    )
+
+
+def submit_values(
+    entries: Sequence[ValueEntry],
+    *,
+    actor: Any,
+    access: Access,
+    channel: str,
+    detail: str = "",
+    reason: str = "",
+    checked: bool = False,
+    source: str | None = None,
+) -> Submitted:
+    """Write the values this user may write at once and hold the others for approval; all or
+    nothing: a wrong row raises Refused. `checked`: the caller has just run `check_values` on
+    these very entries for this access (the importer's preview), so they are not checked again.
+    """
+    if not checked:
+        problems = check_values(entries, access)
+        if problems:
+            raise Refused(problems, len(entries))
+    held_ids = set() if channel == APPROVAL else held_kpis({e.kpi_id for e in entries}, actor)
+    direct = [e for e in entries if e.kpi_id not in held_ids] if held_ids else entries
+    later = [e for e in entries if e.kpi_id in held_ids]
+    source = source or CHANNELS[channel]
+    with transaction.atomic():
+        written = record_values(
+            direct, actor=actor, source=source, source_detail=detail[:300], reason=reason
+        )
+        held = _hold(later, actor, source, detail) if later else []
+        if written.created or written.changed:
+            record(
+                actor,
+                "values.written",
+                f"{written.created} values created and {written.changed} changed ({channel}"
+                + (f": {detail}" if detail else "")
+                + ")",
+                channel=channel,
+                detail=detail,
+                created=written.created,
+                changed=written.changed,
+            )
+            changed = _changed(channel, actor, direct, written)
+            transaction.on_commit(
+                lambda: values_changed.send(Changed, changed=changed, channel=channel)
+            )
+    return Submitted(written, held)
+
+
+def _hold(later: Sequence[ValueEntry], actor: Any, source: str, detail: str) -> list[Any]:
+    from fourfold.intake.models import PendingValue
+
+    pending = PendingValue.objects.filter(
+        status=PendingValue.Status.PENDING,
+        kpi_id__in={e.kpi_id for e in later},
+        period__in={e.period for e in later},
+        entered_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    waiting = {(v.kpi_id, v.period): v for v in pending}
+    # The same value again changes nothing; another replaces this person's earlier one.
+    fresh = [
+        e
+        for e in later
+        if (old := waiting.get((e.kpi_id, e.period))) is None
+        or (old.value, old.comment) != (e.value, e.comment)
+    ]
+    if not fresh:
+        return []
+    replaced = [waiting[(e.kpi_id, e.period)].pk for e in fresh if (e.kpi_id, e.period) in waiting]
+    PendingValue.objects.filter(pk__in=replaced).update(status=PendingValue.Status.REPLACED)
+    now = timezone.now()
+    user = actor if actor is not None and actor.is_authenticated else None
+    held = PendingValue.objects.bulk_create(
+        PendingValue(
+            kpi_id=e.kpi_id,
+            period=e.period,
+            value=e.value,
+            comment=e.comment,
+            source=source,
+            source_detail=detail[:300],
+            entered_by=user,
+            entered_at=now,
+        )
+        for e in fresh
+    )
+    codes = dict(KPI.objects.filter(pk__in={e.kpi_id for e in fresh}).values_list("pk", "code"))
+    record(
+        actor,
+        "value.submitted",
+        f"{len(held)} values wait for approval: "
+        + ", ".join(f"{codes[e.kpi_id]} {e.period} = {e.value:g}" for e in fresh[:20]),
+        values=[[codes[e.kpi_id], e.period, e.value] for e in fresh],
+    )
+    return held
+
+
+def submit_targets(
+    entries: Sequence[TargetEntry],
+    *,
+    actor: Any,
+    access: Access,
+    channel: str,
+    reason: str = "",
+    checked: bool = False,
+    **details: Any,
+) -> WriteCount:
+    """Set targets, all or none (a wrong row raises Refused); `details` go into the audit."""
+    if not checked:
+        problems = check_targets(entries, access)
+        if problems:
+            raise Refused(problems, len(entries))
+    with transaction.atomic():
+        count = set_targets(entries, actor=actor, source=CHANNELS[channel], reason=reason)
+        if count.created or count.changed:
+            record(
+                actor,
+                "targets.written",
+                f"{count.created} targets created and {count.changed} changed ({channel})",
+                channel=channel,
+                reason=reason,
+                created=count.created,
+                changed=count.changed,
+                **details,
+            )
+            changed = _changed(channel, actor, entries, count)
+            transaction.on_commit(
+                lambda: targets_changed.send(Changed, changed=changed, channel=channel)
+            )
+    return count
