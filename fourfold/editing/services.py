@@ -286,6 +286,28 @@ def update_perspective(actor: Actor, perspective: Perspective, data: Data) -> Pe
     return perspective
 
 
+CLASSIC = (
+    ("financial", "Financial"),
+    ("customer", "Customer"),
+    ("internal", "Internal Process"),
+    ("learning", "Learning & Growth"),
+)
+
+
+def add_classic_perspectives(actor: Actor, unit: Unit) -> list[Perspective]:
+    """The four classic perspectives of a balanced scorecard, those the unit lacks, in one go;
+    each is added and audited as if added one by one."""
+    with transaction.atomic():
+        card, _ = Scorecard.objects.get_or_create(unit=unit)
+        taken = set(card.perspectives.values_list("code", flat=True))
+        missing = [(code, name) for code, name in CLASSIC if code not in taken]
+        if not missing:
+            raise Invalid({"": ["this scorecard already has the four classic perspectives"]})
+        return [
+            create_perspective(actor, unit, {"code": code, "name": name}) for code, name in missing
+        ]
+
+
 # -- objectives -----------------------------------------------------------------------------
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
     path(design + "unit/", views.unit_edit, name="unit_edit"),
     path(design + "units/new/", views.unit_new, name="unit_new"),
     path(design + "perspectives/new/", views.perspective_form, name="perspective_new"),
+    path(
+        design + "perspectives/classic/",
+        views.perspectives_classic,
+        name="perspectives_classic",
+    ),
     path(design + "perspectives/<int:pk>/", views.perspective_form, name="perspective_edit"),
     path(design + "objectives/new/", views.objective_form, name="objective_new"),
     path(design + "objectives/<int:pk>/", views.objective_form, name="objective_edit"),

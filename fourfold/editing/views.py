@@ -229,6 +229,26 @@ def perspective_form(request: HttpRequest, code: str, pk: int | None = None) -> 
     )
 
 
+@require_POST
+@login_required
+def perspectives_classic(request: HttpRequest, code: str) -> HttpResponse:
+    """Start an empty scorecard with the four classic perspectives, in one click."""
+    unit = editable_unit(request, code)
+    error = ""
+    try:
+        added = services.add_classic_perspectives(request.user, unit)
+    except Invalid as exc:
+        error = str(exc)
+    else:
+        names = ", ".join(p.name for p in added)
+        messages.success(request, f"Perspectives added: {names}. Now add their objectives.")
+    if getattr(request, "htmx", False):
+        return render_design(request, unit, error)
+    if error:
+        messages.error(request, error[0].upper() + error[1:] + ".")
+    return redirect(design_url(unit))
+
+
 def _unit_objectives(unit: Unit) -> list[Objective]:
     return list(
         Objective.objects.filter(perspective__scorecard__unit=unit, archived=False)
