@@ -21,12 +21,11 @@ from fourfold.scoring import engine, readout
 
 from .templatetags.fourfold import num, score
 
+# Short: an objective has one of these under it; the legend says the rest.
 METHODS = {
-    "weighted_mean": "Weighted mean of the parts that have a score; a part without one is "
-    "left out and the others' weights share its place.",
-    "worst": "The score of the worst part that has a score.",
-    "share_met": "Read from the share of the parts with a status that are at their best "
-    "status; every part counts the same.",
+    "weighted_mean": "Weighted mean of the parts with a score:",
+    "worst": "The worst score of the parts:",
+    "share_met": "The share of the parts at their best status, each counting the same:",
 }
 
 
@@ -186,12 +185,16 @@ def html(
     """The expandable breakdown of an objective's score: a <details> that needs no script."""
     items = []
     for part in found.parts:
-        where = f"{escape(part.unit_name)}: " if part.unit_name else ""
-        kind = "aligned objective" if part.kind == "objective" else "KPI"
-        figures = [
-            f'<span class="how__score">{escape(score((part.row or {}).get("score")))}</span>'
-        ]
-        figures.append(str(status(part.row)))
+        # A KPI's row, link and status are right below the objective's: its name will do.
+        what = escape(part.name)
+        figures = f'<span class="how__score">{escape(score((part.row or {}).get("score")))}</span>'
+        if part.kind == "objective":
+            name = f"{escape(part.unit_name)}: {what}" if part.unit_name else what
+            what = (
+                f'<a href="{escape(part.url)}">{name}</a> '
+                '<span class="how__kind">aligned objective</span>'
+            )
+            figures += f" {status(part.row)}"
         weighting = ""
         if part.counted and found.method != "share_met":
             weighting = weight_text(part.weight)
@@ -202,9 +205,7 @@ def html(
         note = " · ".join(t for t in (weighting, part.note) if t)
         items.append(
             f'<li class="how__part{"" if part.counted else " how__part--out"}">'
-            f'<span class="how__what"><a href="{escape(part.url)}">{where}{escape(part.name)}</a> '
-            f'<span class="how__kind">{kind}</span></span>'
-            f'<span class="how__figures">{" ".join(figures)}</span>'
+            f'<span class="how__what">{what}</span><span class="how__figures">{figures}</span>'
             f'<span class="how__note">{escape(note)}</span></li>'
         )
     if found.hidden:

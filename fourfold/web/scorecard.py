@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -24,6 +25,7 @@ from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, trend_c
 from .units import UnitNode, ancestors, neighbours, options
 
 FILTERS = ("status", "owner", "perspective")
+PLAIN = re.compile(r"[A-Za-z0-9._~-]+")  # what an address carries as it is
 NO_STATUS = "none"
 
 
@@ -412,9 +414,18 @@ class _Explain:
     unit_names: dict[str, str]
     aligned: dict[int, list[int]]
     period_label: str
+    _patterns: dict[str, str] = field(default_factory=dict)
 
     def url(self, name: str, unit: str, code: str) -> str:
-        return reverse(name, args=[unit, code]) + self.query
+        """The page of an objective or KPI for the period. A page links hundreds: codes that
+        reverse() would print as they are go into its address once reversed per page."""
+        if not (PLAIN.fullmatch(unit) and PLAIN.fullmatch(code)):
+            return reverse(name, args=[unit, code]) + self.query
+        if name not in self._patterns:
+            self._patterns[name] = reverse(name, args=["UNIT", "CODE"]).replace("%", "%%")
+            self._patterns[name] = self._patterns[name].replace("UNIT", "%(unit)s", 1)
+            self._patterns[name] = self._patterns[name].replace("CODE", "%(code)s", 1)
+        return self._patterns[name] % {"unit": unit, "code": code} + self.query
 
 
 def _explain(tree: list[Node], how: _Explain) -> None:

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from fourfold.accounts.access import Access
@@ -15,6 +16,7 @@ from fourfold.files.load import load
 from fourfold.scoring import readout
 from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Unit
+from fourfold.web.scorecard import _Explain
 
 from . import cards
 from .test_scorecard import kpi_rows, text_of
@@ -129,9 +131,7 @@ def test_it_leaves_them_out_of_the_months_roll_up_as_the_engine_does(
     assert found[("objective", "delight")]["score"] == 7.22
     text = text_of(signed_in.get("/units/acme/?period=2026-04").content)
     assert "7.22 Green 2/2" in text
-    assert (
-        "Net Promoter Score KPI 8.33 Green quarterly: counts in its quarter, not in April" in text
-    )
+    assert "Net Promoter Score 8.33 quarterly: counts in its quarter, not in April 2026" in text
     # In the quarter it counts, and the page shows it as any other KPI.
     assert ("kpi", "nps") in rows("acme", "2026-Q1")
     response = signed_in.get("/units/acme/?period=2026-Q1")
@@ -158,8 +158,8 @@ def test_it_shows_the_parts_of_an_objectives_score_with_their_weights_and_shares
     text = text_of(response.content)
     assert '<details class="how">' in html  # closed until opened: works without a script
     assert "Delight customers How the score is made: 1 KPI + 1 aligned objective" in text
-    assert "Weighted mean of the parts that have a score" in text
-    assert "Complaints KPI 6.67 Met weight 2 · 67 % of the score" in text
+    assert "Weighted mean of the parts with a score: Complaints" in text
+    assert "Complaints 6.67 weight 2 · 67 % of the score" in text
     assert (
         "Sales department: Keep our key accounts aligned objective 8.33 Green "
         "weight 1 · 33 % of the score"
@@ -183,7 +183,7 @@ def test_it_names_an_aligned_objective_only_to_those_who_may_view_its_unit(
     assert "1 KPI + 1 aligned objective" in text
     assert "1 aligned objective of units you may not view also count in this score" in text
     # Its share is of the score as computed, with the hidden part's weight.
-    assert "Complaints KPI 6.67 Met weight 2 · 67 % of the score" in text
+    assert "Complaints 6.67 weight 2 · 67 % of the score" in text
     assert "7.22 Green 2/2" in text
 
 
@@ -212,3 +212,12 @@ def test_it_says_how_the_scorecard_and_each_perspective_roll_up(
     text = text_of(signed_in.get("/units/acme/?period=2026-04").content)
     assert "Scorecard score 7.22 / 10 Weighted mean of 1 perspective" in text
     assert "Customer Score 7.22 Made of Weighted mean of 1 objective" in text
+
+
+def test_it_links_objectives_and_kpis_exactly_as_reverse_does(explained: None) -> None:
+    scores = compute(today=timezone.localdate(), unit="acme")
+    how = _Explain(scores, ("month", 0), "acme", "?period=2026-04", set(), {}, {}, "April 2026")
+    for unit, code in [("acme", "rev-1.x_y~"), ("a b", "c"), ("acme", "c%d"), ("acme", "é")]:
+        for name in ("kpi", "objective"):
+            expected = reverse(name, args=[unit, code]) + "?period=2026-04"
+            assert how.url(name, unit, code) == expected
