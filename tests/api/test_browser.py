@@ -69,3 +69,29 @@ def test_it_creates_shows_once_uses_and_revokes_a_token(live_server: LiveServer)
         expect(page.locator(".tokens__table tbody tr")).to_have_count(1)
         browser.close()
     assert ApiToken.objects.active().get().name == "Finance data pipeline"
+
+
+def test_the_api_index_leads_to_the_docs_which_lead_back_to_the_app(
+    live_server: LiveServer,
+) -> None:
+    cards.load_small()
+    User.objects.create_user("ada", password="correct horse", first_name="Ada")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{live_server.url}/api/v1/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Fourfold API, version 1")
+        for width in (1440, 1024, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"api-index-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.get_by_role("link", name="Reference").click()
+        expect(page.locator(".swagger-ui .information-container")).to_contain_text("Fourfold API")
+        page.screenshot(path=str(SCREENSHOTS / "api-docs.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SCREENSHOTS / "api-docs-phone.png"))
+        page.get_by_role("link", name="Back to the scorecards").click()
+        fill_sign_in(page, "ada", "correct horse")
+        expect(page).to_have_url(f"{live_server.url}/")
+        browser.close()

@@ -56,7 +56,10 @@ def test_it_reveals_nothing_else_to_someone_without_a_token(admin_user: User) ->
     cards.load_small()
     html = Client().get("/api/v1/", HTTP_ACCEPT=BROWSER).content.decode()
     assert "Acme" not in html and "revenue" not in html.lower()
-    assert "account" not in html
+    assert "account__name" not in html and "Sign out" not in html
+    assert (
+        '<a class="button button--quiet" href="/accounts/login/?next=/api/v1/">Sign in</a>' in html
+    )
 
 
 def test_it_refuses_other_methods_in_the_api_s_error_shape() -> None:

@@ -71,3 +71,15 @@ def test_it_still_logs_a_fault_with_its_traceback(caplog: pytest.LogCaptureFixtu
         )
     assert OneLineRefusals().filter(record)
     assert "Traceback" in logging.Formatter().format(record)
+
+
+def test_a_form_refused_for_its_csrf_token_says_so_on_the_site_s_page(user: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    answer = client.post("/accounts/logout/")
+    assert answer.status_code == 403
+    html = answer.content.decode()
+    assert "<h1>The form was not sent</h1>" in html
+    assert '<header class="site-header">' in html
+    assert "CSRF verification failed" not in html
+    assert "Nothing was saved: the form was older than your sign-in" in html
