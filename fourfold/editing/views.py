@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fourfold.accounts.access import Access
+from fourfold.accounts.access import Access, access_for
 from fourfold.core import scoring
 from fourfold.measures.models import KPI, Scheme
 from fourfold.strategy.models import Objective, Perspective, Unit
@@ -28,16 +28,9 @@ MODELS: dict[str, Any] = {"perspectives": Perspective, "objectives": Objective, 
 Save = Callable[[Mapping[str, Any]], Any]
 
 
-def access_of(request: HttpRequest) -> Access:
-    """The user's rights, kept on the request so that the navigation reuses them."""
-    access = Access.of(request.user)
-    request.fourfold_access = access  # type: ignore[attr-defined]
-    return access
-
-
 def editable_unit(request: HttpRequest, code: str) -> Unit:
     """The unit, for its editors; outsiders get 404 and its viewers 403."""
-    access = access_of(request)
+    access = access_for(request)
     unit = access.unit_or_404(code)
     access.require_edit(unit.pk)
     return unit
@@ -175,7 +168,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 @GET_POST
 @login_required
 def unit_new(request: HttpRequest, code: str) -> HttpResponse:
-    access = access_of(request)
+    access = access_for(request)
     unit = access.unit_or_404(code)
     access.require_edit(unit.pk)
     tree = Tree.load()

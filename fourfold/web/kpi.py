@@ -23,6 +23,7 @@ from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
+from fourfold.core.entries import FREQUENCY_KIND
 from fourfold.measures.models import (
     KPI,
     Measurement,
@@ -35,12 +36,13 @@ from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
+from . import editlinks
 from . import objective as objective_page
 from . import periods as choose
 from .templatetags.fourfold import num, status_color
 
 F = npt.NDArray[np.float64]
-VIEW_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+VIEW_OF = FREQUENCY_KIND
 BAND_OPACITY = 0.13
 RECENT = 12  # periods shown before the table folds
 
@@ -386,7 +388,13 @@ def _render(
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
     form.period_choices(choices)
-    context = {"organization": organization, "page": page, "form": form, "error": error}
+    context = {
+        "organization": organization,
+        "page": page,
+        "form": form,
+        "error": error,
+        "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
+    }
     status = 400 if error or form.is_bound else 200
     return render(request, "web/kpi.html", context, status=status)
 

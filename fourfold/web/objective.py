@@ -22,6 +22,7 @@ from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine, readout
 from fourfold.strategy.models import Link, Objective, Organization, Unit
 
+from . import editlinks
 from . import periods as choose
 from .templatetags.fourfold import status_color
 
@@ -292,6 +293,9 @@ def _render(
         "form": form or CommentForm(),
         "error": error,
         "today": today,
+        "links": editlinks.for_objective(
+            access, unit, objective, [line.info["kpi"] for line in page.kpis], page.period
+        ),
     }
     status = 400 if error or form is not None else 200
     return render(request, "web/objective.html", context, status=status)
