@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fourfold.accounts.access import Access
+from fourfold.core import periods
 from fourfold.files.load import load
 from fourfold.scoring import readout
 from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Unit
+from fourfold.web import coarser
 from fourfold.web.scorecard import _Explain
 
 from . import cards
@@ -221,3 +223,25 @@ def test_it_links_objectives_and_kpis_exactly_as_reverse_does(explained: None) -
         for name in ("kpi", "objective"):
             expected = reverse(name, args=[unit, code]) + "?period=2026-04"
             assert how.url(name, unit, code) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "frequency", "fiscal_start", "latest"),
+    [
+        ("2026-04", "quarterly", 1, "2026-Q1"),
+        ("2026-06", "quarterly", 1, "2026-Q2"),
+        ("2026-06", "yearly", 1, "2025"),
+        ("2026-12-YTD", "yearly", 1, "2026"),
+        ("2026-Q3", "yearly", 1, "2025"),
+        # A fiscal year from October: October 2026 opens FY2027, so the last ended are
+        # FY2026's fourth quarter (July to September 2026) and FY2026.
+        ("2026-10", "quarterly", 10, "FY2026-Q4"),
+        ("2026-10", "yearly", 10, "FY2026"),
+        ("FY2027-Q1", "yearly", 10, "FY2026"),
+    ],
+)
+def test_it_takes_the_last_period_of_the_kpis_frequency_ended_by_the_periods_end(
+    period: str, frequency: str, fiscal_start: int, latest: str
+) -> None:
+    shown = periods.parse_period(period, fiscal_start)
+    assert coarser.latest_key(shown, frequency, fiscal_start) == latest
