@@ -55,6 +55,11 @@ urlpatterns = [
     path(design + "kpis/new/", views.kpi_form, name="kpi_new"),
     path(design + "kpis/<int:pk>/", views.kpi_form, name="kpi_edit"),
     path(design + "kpis/<int:pk>/targets/", views_targets.targets_page, name="targets"),
+    path(
+        design + "kpis/<int:pk>/targets/<str:period>/",
+        views_targets.target_row,
+        name="target_row",
+    ),
     path(design + "<str:kind>/<int:pk>/move/", views.move, name="move"),
     path(design + "<str:kind>/<int:pk>/archive/", views.archive, name="archive"),
 ]

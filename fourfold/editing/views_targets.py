@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods, require_safe
 
 from fourfold.accounts.access import access_for
 from fourfold.core import periods
 from fourfold.files.spec import TARGET_KINDS
 from fourfold.measures.models import KPI, Target, TargetVersion
-from fourfold.strategy.models import Organization
+from fourfold.strategy.models import Organization, Unit
 
 from . import forms, targets
 from .checks import Invalid
@@ -31,9 +35,7 @@ LABELS = {
 }
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _kpi(request: HttpRequest, code: str, pk: int) -> tuple[Unit, KPI]:
     unit = editable_unit(request, code)
     kpi = (
         KPI.objects.select_related("scheme")
@@ -42,10 +44,41 @@ def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
     if kpi is None:
         raise Http404("No such KPI in this unit")
+    return unit, kpi
+
+
+def _url(unit: Unit, kpi: KPI, period: str = "") -> str:
+    url = reverse("editing:targets", args=[unit.code, kpi.pk])
+    return f"{url}#target-{period}" if period else url
+
+
+def _row_form(kpi: KPI, target: Target | None, data: Any = None) -> forms.TargetForm:
+    """The form of one row of the table, filled in with the row's target."""
+    initial = {f: getattr(target, f) for f in targets.fields_for(kpi)} if target else {}
+    if target is not None:
+        initial["period"] = target.period
+    form = forms.TargetForm(data, kpi=kpi, prefix="row", initial=initial)
+    # The inputs sit in the row's cells; the form element itself sits in its last cell.
+    for name in form.fields:
+        form.fields[name].widget.attrs["form"] = f"row-{target.period if target else ''}"
+    return form
+
+
+def _cells(kpi: KPI, form: forms.TargetForm) -> list[Any]:
+    """The row form's inputs in the order of the table's columns."""
+    return [form[f] for f in targets.fields_for(kpi)]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit, kpi = _kpi(request, code, pk)
     fiscal = Organization.get().fiscal_year_start
     this_year = periods.year_of(periods.month_key(_today_ordinal()), fiscal)
     post = request.POST if request.method == "POST" else None
     which = post.get("form") if post else None
+    if which == "row":
+        return _save_row(request, unit, kpi)
     one = forms.TargetForm(post if which == "one" else None, kpi=kpi, prefix="one")
     year = forms.YearTargetForm(
         post if which == "year" else None, kpi=kpi, prefix="year", initial={"year": this_year}
@@ -62,7 +95,23 @@ def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(
                 request, f"{done} target(s) of {kpi.name} saved." if done else "Nothing changed."
             )
-            return redirect(reverse("editing:targets", args=[unit.code, kpi.pk]))
+            return redirect(_url(unit, kpi))
+    editing = request.GET.get("edit", "")
+    status = 400 if form is not None else 200
+    return _page(request, unit, kpi, one, year, editing, None, status)
+
+
+def _page(
+    request: HttpRequest,
+    unit: Unit,
+    kpi: KPI,
+    one: forms.TargetForm,
+    year: forms.YearTargetForm,
+    editing: str,
+    row_form: forms.TargetForm | None,
+    status: int,
+) -> HttpResponse:
+    """The whole page; the row of period `editing`, if any, as a form in its place."""
     current = list(Target.objects.filter(kpi=kpi).select_related("changed_by").order_by("-period"))
     history = list(
         TargetVersion.objects.filter(kpi=kpi)
@@ -70,17 +119,92 @@ def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         .order_by("-superseded_at", "-pk")[:HISTORY]
     )
     fields = targets.fields_for(kpi)
+    rows = []
+    for t in current:
+        form = None
+        if t.period == editing:
+            form = row_form or _row_form(kpi, t)
+        rows.append(
+            _Row(t, [getattr(t, f) for f in fields], form, _cells(kpi, form) if form else [])
+        )
     context = {
         "unit": unit,
         "labels": [LABELS[f] for f in fields],
-        "rows": [(t, [getattr(t, f) for f in fields]) for t in current],
+        "rows": rows,
         "history_rows": [(v, [getattr(v, f) for f in fields]) for v in history],
         "kpi": kpi,
         "one": one,
         "year": year,
         "period_kinds": " or ".join(TARGET_KINDS[kpi.frequency]),
     }
-    return render(request, "editing/targets.html", context, status=400 if form is not None else 200)
+    return render(request, "editing/targets.html", context, status=status)
+
+
+@dataclass
+class _Row:
+    target: Target
+    values: list[float | None]
+    form: forms.TargetForm | None = None
+    cells: list[Any] = field(default_factory=list)
+
+
+def _row(request: HttpRequest, unit: Unit, kpi: KPI, row: _Row) -> HttpResponse:
+    context = {"unit": unit, "kpi": kpi, "row": row}
+    response = render(request, "editing/_target_row.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_safe
+@login_required
+def target_row(request: HttpRequest, code: str, pk: int, period: str) -> HttpResponse:
+    """One row of the table, for htmx: as a form to change it (`?edit=1`) or as it reads."""
+    unit, kpi = _kpi(request, code, pk)
+    target = Target.objects.filter(kpi=kpi, period=period).select_related("changed_by").first()
+    if target is None:
+        raise Http404("No target for this period")
+    values = [getattr(target, f) for f in targets.fields_for(kpi)]
+    if not getattr(request, "htmx", False):
+        return redirect(
+            f"{_url(unit, kpi)}?edit={period}#target-{period}"
+            if request.GET.get("edit")
+            else _url(unit, kpi, period)
+        )
+    if request.GET.get("edit"):
+        form = _row_form(kpi, target)
+        return _row(request, unit, kpi, _Row(target, values, form, _cells(kpi, form)))
+    return _row(request, unit, kpi, _Row(target, values))
+
+
+def _save_row(request: HttpRequest, unit: Unit, kpi: KPI) -> HttpResponse:
+    """A row changed in place: written by `set_target` as the One period form would."""
+    period = request.POST.get("row-period", "")
+    target = Target.objects.filter(kpi=kpi, period=period).first()
+    if target is None:
+        raise Http404("No target for this period")
+    form = _row_form(kpi, target, request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            targets.set_target(request.user, kpi, form.cleaned_data, access=access_for(request))
+        except Invalid as exc:
+            forms.show_errors(form, exc)
+        else:
+            saved = True
+    htmx = getattr(request, "htmx", False)
+    if saved and not htmx:
+        messages.success(request, f"The target of {kpi.name} for {period} is saved.")
+        return redirect(_url(unit, kpi, period))
+    if not htmx:
+        one = forms.TargetForm(None, kpi=kpi, prefix="one")
+        year = forms.YearTargetForm(None, kpi=kpi, prefix="year")
+        return _page(request, unit, kpi, one, year, period, form, 400)
+    target = Target.objects.select_related("changed_by").get(pk=target.pk)
+    values = [getattr(target, f) for f in targets.fields_for(kpi)]
+    if saved:
+        return _row(request, unit, kpi, _Row(target, values))
+    # Refused: the row stays a form with the reasons, swapped in place (htmx swaps a 200).
+    return _row(request, unit, kpi, _Row(target, values, form, _cells(kpi, form)))
 
 
 def _today_ordinal() -> int:
