@@ -18,7 +18,6 @@ locked by `tests/accounts/test_matrix.py`):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -26,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Unit
 
@@ -53,22 +53,13 @@ class Access:
             return cls(user, writes=False)
         roles = list(Role.objects.filter(user=user).values_list("kind", "unit_id"))
         admin = user.is_superuser or any(k == Role.Kind.ADMIN for k, _ in roles)
-        children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent in Unit.objects.values_list("pk", "parent_id"):
-            children[parent].append(pk)
-        everything = {pk for ids in children.values() for pk in ids}
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        everything = set(tree.parents)
         if admin:
             return cls(user, True, everything, everything, set(), set(), writes)
 
         def subtree(unit: int | None) -> set[int]:
-            if unit is None:
-                return everything
-            out, stack = set(), [unit]
-            while stack:
-                node = stack.pop()
-                out.add(node)
-                stack.extend(children.get(node, []))
-            return out
+            return everything if unit is None else tree.subtree(unit)
 
         viewable: set[int] = set()
         editable: set[int] = set()

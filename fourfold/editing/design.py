@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 
 from fourfold.accounts import names
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Link, Objective, Perspective, Unit
 
@@ -25,40 +26,25 @@ class Tree:
         rows = Unit.objects.values_list("pk", "code", "name", "parent_id")
         return cls({pk: (code, name, parent) for pk, code, name, parent in rows})
 
+    @property
+    def hierarchy(self) -> Hierarchy[int]:
+        return Hierarchy({pk: parent for pk, (_, _, parent) in self.rows.items()})
+
+    def _node(self, pk: int) -> dict[str, Any]:
+        code, name, _ = self.rows[pk]
+        return {"pk": pk, "code": code, "name": name}
+
     def ancestors(self, pk: int) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        node = self.rows[pk][2] if pk in self.rows else None
-        while node is not None and len(out) < len(self.rows):
-            code, name, parent = self.rows[node]
-            out.append({"pk": node, "code": code, "name": name})
-            node = parent
-        return out[::-1]
+        return [self._node(above) for above in self.hierarchy.ancestors(pk)]
 
     def children(self, pk: int) -> list[dict[str, Any]]:
-        return [
-            {"pk": child, "code": code, "name": name}
-            for child, (code, name, parent) in self.rows.items()
-            if parent == pk
-        ]
+        return [self._node(child) for child in self.hierarchy.children(pk)]
 
     def ordered(self, pks: set[int]) -> list[dict[str, Any]]:
         """These units depth first, each with its depth, for a select list."""
-        kids: dict[int | None, list[int]] = defaultdict(list)
-        for pk, (_, _, parent) in self.rows.items():
-            kids[parent].append(pk)
-        out: list[dict[str, Any]] = []
-        stack = [(pk, 0) for pk in reversed(kids[None])]
-        seen: set[int] = set()
-        while stack:
-            pk, depth = stack.pop()
-            if pk in seen:
-                continue
-            seen.add(pk)
-            code, name, _ = self.rows[pk]
-            if pk in pks:
-                out.append({"pk": pk, "code": code, "name": name, "depth": depth})
-            stack.extend((child, depth + 1) for child in reversed(kids[pk]))
-        return out
+        return [
+            {**self._node(pk), "depth": depth} for pk, depth in self.hierarchy.walk() if pk in pks
+        ]
 
     def choices(self, pks: set[int]) -> list[tuple[str, str]]:
         """These units as a select list's (code, name) options, indented under their parents."""

@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS, ROLLUPS
 from fourfold.measures import kept
 from fourfold.measures.calculated import formula_problems, used_by
@@ -378,13 +379,9 @@ def set_links(actor: Actor, objective: Objective, drives: Sequence[int]) -> Obje
 
 
 def _ancestors(unit: Unit) -> list[int]:
-    parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    out: list[int] = []
-    node = parents.get(unit.pk)
-    while node is not None and node not in out:
-        out.append(node)
-        node = parents.get(node)
-    return out
+    """The units above this one, nearest first."""
+    tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+    return tree.ancestors(unit.pk)[::-1]
 
 
 def set_alignment(

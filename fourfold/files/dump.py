@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from fourfold.core import scoring
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI, Measurement, Scheme, Target
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
@@ -166,16 +167,9 @@ def _kpi(
 
 def _tree_order(units: list[Unit]) -> list[Unit]:
     """Parents before children, so that the file reads top-down."""
-    children: dict[int | None, list[Unit]] = defaultdict(list)
-    for u in units:
-        children[u.parent_id].append(u)
-    out: list[Unit] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        u = stack.pop()
-        out.append(u)
-        stack.extend(reversed(children[u.pk]))
-    return out
+    by_pk = {u.pk: u for u in units}
+    tree = Hierarchy({u.pk: u.parent_id for u in units})
+    return [by_pk[pk] for pk, _ in tree.walk()]
 
 
 def dump(*, values: bool = True) -> str:

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from fourfold.core import evaluate, formulas, periods, scoring
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import (
     KPI,
     KPI_UNIT,
@@ -136,15 +137,6 @@ def _grid_years(months: list[int], fiscal_start: int) -> list[int]:
 
 def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return [row for rows in _chunks(sql, params) for row in rows]
-
-
-def _below(parent: Mapping[int, int | None], unit: int, top: int) -> bool:
-    node: int | None = unit
-    while node is not None:
-        if node == top:
-            return True
-        node = parent[node]
-    return False
 
 
 def _as_of_rows(
@@ -314,18 +306,13 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
     default_pos, share_pos = len(schemes), len(schemes) + 1
 
     units = list(Unit.objects.values_list("pk", "code", "parent_id"))
-    parent = {pk: p for pk, _, p in units}
-    depth = {}
-    for pk, _, _ in units:
-        d, p = 0, parent[pk]
-        while p is not None and d <= len(units):
-            d, p = d + 1, parent[p]
-        depth[pk] = d
+    tree = Hierarchy({pk: p for pk, _, p in units})
+    depth = tree.depths()
     unit_code = {pk: code for pk, code, _ in units}
     subtree: set[int] | None = None
     if unit is not None:
         top = next((pk for pk, code, _ in units if code == unit), None)
-        subtree = {pk for pk in depth if top is not None and _below(parent, pk, top)}
+        subtree = tree.subtree(top) if top is not None else set()
 
     rows = _definition_rows(subtree, len(units))
     cards = [c for c in rows.cards if subtree is None or c[1] in subtree]

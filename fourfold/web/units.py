@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fourfold.accounts.access import Access
 from fourfold.core import periods
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.strategy.models import Unit
 
 from . import periods as choose
@@ -25,25 +26,11 @@ class UnitNode:
 
 def unit_tree(rows: list[tuple[str, str, str | None]]) -> list[UnitNode]:
     """Units as (code, name, parent code), depth first, children in the order given."""
-    nodes = [UnitNode(code, name, parent) for code, name, parent in rows]
-    known = {n.code for n in nodes}
-    below: dict[str | None, list[UnitNode]] = {}
-    for node in nodes:
-        below.setdefault(node.parent if node.parent in known else None, []).append(node)
-    out: list[UnitNode] = []
-    seen: set[str] = set()
-
-    def walk(node: UnitNode, depth: int) -> None:
-        if node.code in seen:  # a cycle in the data must not hang the page
-            return
-        seen.add(node.code)
-        node.depth = depth
-        out.append(node)
-        for child in below.get(node.code, []):
-            walk(child, depth + 1)
-
-    for root in below.get(None, []):
-        walk(root, 0)
+    nodes = {code: UnitNode(code, name, parent) for code, name, parent in rows}
+    out = []
+    for code, depth in Hierarchy({code: n.parent for code, n in nodes.items()}).walk():
+        nodes[code].depth = depth
+        out.append(nodes[code])
     return out
 
 
@@ -76,12 +63,8 @@ def options(units: list[UnitNode], selected: str) -> SafeString:
 
 def ancestors(unit: UnitNode, by_code: dict[str, UnitNode]) -> list[UnitNode]:
     """The units above one, from the top down, as far as the reader may see them."""
-    out: list[UnitNode] = []
-    code = unit.parent
-    while code is not None and code in by_code and len(out) < len(by_code):
-        out.insert(0, by_code[code])
-        code = by_code[code].parent
-    return out
+    tree = Hierarchy({code: node.parent for code, node in by_code.items()})
+    return [by_code[code] for code in tree.ancestors(unit.code)]
 
 
 def neighbours(
