@@ -7,19 +7,27 @@ page explains is what the engine computed; nothing here scores anything again.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from fourfold.core import evaluate
 from fourfold.scoring import engine, readout
 
+from . import coarser
 from .templatetags.fourfold import num, score
+
+if TYPE_CHECKING:
+    from .scorecard import Node
+
+PLAIN = re.compile(r"[A-Za-z0-9._~-]+")  # what an address carries as it is
 
 # Short: an objective has one of these under it; the legend says the rest.
 METHODS = {
@@ -83,7 +91,7 @@ def _share_note(part: Part, at_best: bool) -> str:
     return "at its best status" if at_best else "not at its best status"
 
 
-def objective(
+def of_objective(
     scores: engine.Scores,
     located: tuple[str, int],
     position: int,
@@ -221,3 +229,60 @@ def html(
         f'<ul class="how__parts">{"".join(items)}</ul></details>'
     )
     return mark_safe(text)  # noqa: S308 - every text escaped above
+
+
+@dataclass
+class Explain:
+    """What the breakdowns of a page's objectives read, worked out once for the page."""
+
+    scores: engine.Scores
+    located: tuple[str, int]
+    unit: str
+    query: str  # ?period=..., for the links
+    viewable: set[str]  # codes of the units the reader may view
+    unit_names: dict[str, str]
+    aligned: dict[int, list[int]]
+    period_label: str
+    _patterns: dict[str, str] = field(default_factory=dict)
+
+    def url(self, name: str, unit: str, code: str) -> str:
+        """The page of an objective or KPI for the period. A page links hundreds: codes that
+        reverse() would print as they are go into its address once reversed per page."""
+        if not (PLAIN.fullmatch(unit) and PLAIN.fullmatch(code)):
+            return reverse(name, args=[unit, code]) + self.query
+        if name not in self._patterns:
+            self._patterns[name] = reverse(name, args=["UNIT", "CODE"]).replace("%", "%%")
+            self._patterns[name] = self._patterns[name].replace("UNIT", "%(unit)s", 1)
+            self._patterns[name] = self._patterns[name].replace("CODE", "%(code)s", 1)
+        return self._patterns[name] % {"unit": unit, "code": code} + self.query
+
+
+def explain(tree: list[Node], how: Explain) -> None:
+    """Links of every objective and KPI, and what each objective's score is made of."""
+    for perspective in tree:
+        for objective in perspective.children:
+            objective.url = how.url("objective", how.unit, objective.row["code"])
+            parts = []
+            for kpi in objective.children:
+                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
+                parts.append(
+                    kpi_part(
+                        how.scores, kpi.row, kpi.position, kpi.url, kpi.name, how.located, True
+                    )
+                )
+            for kpi in objective.latest:
+                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
+                what = coarser.WHAT[kpi.info["frequency"]]
+                note = f"{kpi.info['frequency']}: counts in its {what}, not in {how.period_label}"
+                parts.append(Part("kpi", kpi.name, kpi.url, kpi.row, kpi.weight, counted=False))
+                parts[-1].note = note
+            objective.how = of_objective(
+                how.scores,
+                how.located,
+                objective.position,
+                parts,
+                how.aligned.get(objective.position, []),
+                how.viewable.__contains__,
+                how.unit_names,
+                lambda unit, code: how.url("objective", unit, code),
+            )

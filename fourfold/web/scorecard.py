@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.template.loader import get_template
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from fourfold.core import evaluate, periods
 from fourfold.measures.models import KPI
@@ -20,12 +16,12 @@ from fourfold.strategy.models import Objective
 
 from . import breakdown, coarser, legend
 from . import periods as choose
-from .templatetags.fourfold import num, score
-from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, trend_cell, variance
+from . import scorecard_rows as rows
+from .templatetags.fourfold import score
+from .trends import SPARK_PERIODS, Spark, Trend, Variance, spark, trend, variance
 from .units import UnitNode, ancestors, neighbours, options
 
 FILTERS = ("status", "owner", "perspective")
-PLAIN = re.compile(r"[A-Za-z0-9._~-]+")  # what an address carries as it is
 NO_STATUS = "none"
 
 
@@ -40,7 +36,6 @@ class Node:
     # KPIs reported less often than the period (a quarterly KPI in a month): shown with
     # their latest period, never counted in this one's roll-up (see fourfold.web.coarser).
     latest: list[Node] = field(default_factory=list)
-    hidden: list[dict[str, Any]] = field(default_factory=list)  # KPIs not placed in `latest`
     position: int = -1  # the objective's or KPI's position in the engine's index
     weight: float = 1.0
     latest_of: coarser.Latest | None = None  # for a KPI of `latest`: its period
@@ -188,6 +183,7 @@ def _tree(
         compared = _compared(view_name, keys, column, scores.fiscal_start)
     card: dict[str, Any] | None = None
     tree: list[Node] = []
+    unshown: dict[int, list[dict[str, Any]]] = {}  # each objective's KPIs the rows leave out
     for row in readout.unit_rows(scores, unit, period.key):
         kind = row["kind"]
         if kind == "scorecard":
@@ -198,10 +194,11 @@ def _tree(
             tree.append(Node(found["name"], row, position=at, weight=weight))
         elif kind == "objective":
             at = objectives[row["code"]]
-            every = [index.kpi[k] for k in scores.children.get(("objective", at), [])]
+            unshown[at] = [index.kpi[k] for k in scores.children.get(("objective", at), [])]
             weight = float(inputs.obj_weight[at])
-            node = Node(index.objective[at]["name"], row, hidden=every, position=at, weight=weight)
-            tree[-1].children.append(node)
+            tree[-1].children.append(
+                Node(index.objective[at]["name"], row, position=at, weight=weight)
+            )
         else:
             at, kpi = kpis[row["code"]]
             objective = tree[-1].children[-1]
@@ -211,13 +208,13 @@ def _tree(
                 view = scores.result.views[view_name]
                 _kpi_extras(node, view, view_name, at, column, compared)
             objective.children.append(node)
-            objective.hidden.remove(kpi)
+            unshown[objective.position].remove(kpi)
     for perspective in tree:
         for objective in perspective.children:
             objective.latest = [
-                _latest(scores, kpis[k["code"]][0], period, unit) for k in objective.hidden
+                _latest(scores, kpis[k["code"]][0], period, unit)
+                for k in unshown[objective.position]
             ]
-            objective.hidden = []
     return card, tree
 
 
@@ -298,172 +295,9 @@ def _filter(tree: list[Node], filters: Filters) -> list[Node]:
     return out
 
 
-class _Snippets:
-    """The status and coverage partials, rendered once for each different input on a page
-    (a handful of statuses and counts) rather than once for each of hundreds of rows."""
-
-    def __init__(self) -> None:
-        self._status_template = get_template("web/_status.html")
-        self._coverage_template = get_template("web/_coverage.html")
-        self._status: dict[Any, SafeString] = {}
-        self._coverage: dict[Any, SafeString] = {}
-
-    def status(self, row: dict[str, Any] | None) -> SafeString:
-        # Everything web/_status.html reads of the row.
-        key = row and (row.get("status"), row.get("color"), row.get("actual") is not None)
-        if key not in self._status:
-            self._status[key] = SafeString(self._status_template.render({"row": row}))
-        return self._status[key]
-
-    def coverage(self, row: dict[str, Any], what: str = "") -> SafeString:
-        cov = row["coverage"]
-        key = (cov["expected"], cov["reported"], cov["overdue"], what)
-        if key not in self._coverage:
-            context = {"row": row, "what": what}
-            self._coverage[key] = SafeString(self._coverage_template.render(context))
-        return self._coverage[key]
-
-
-# A KPI's row of the scorecard table (web/_scorecard.html), filled in by `_kpi_row`: the
-# page has one for each of up to hundreds of KPIs, which the template language would spend
-# most of the page's rendering time on. Every text put in is escaped there.
-KPI_ROW = """
-        <tr class="{classes}">
-          <th scope="row" class="kpi__name">
-            <a href="{url}">{name}</a>
-            {notes}
-          </th>
-          <td class="num" data-label="Actual">{actual}</td>
-          <td class="num" data-label="Target">{target}</td>
-          <td class="num variance" data-label="Variance">{variance}</td>
-          <td class="uom" data-label="Unit of measure">{uom}</td>
-          <td class="trend-cell" data-label="Trend">{trend}</td>
-          <td class="num" data-label="Score">{score}</td>
-          <td data-label="Status">{status}</td>
-          <td class="num" data-label="Reported">{coverage}</td>
-        </tr>"""
-HINTS = {"decrease": "lower is better", "range": "best in range"}
-
-
-def _target_text(row: dict[str, Any], direction: str) -> str:
-    if direction != "range":
-        return num(row["target"])
-    if row.get("low") is None and row.get("high") is None:
-        return "—"
-    return f"{num(row.get('low'))}–{num(row.get('high'))}"
-
-
-def weight_hint(weight: float) -> str:
-    """A weight other than 1, as a hint beside a name; the usual weight goes unsaid."""
-    if weight == 1:
-        return ""
-    return f'<span class="hint hint--weight">{escape(breakdown.weight_text(weight))}</span>'
-
-
-def _kpi_row(kpi: Node, snippets: _Snippets, period_label: str) -> SafeString:
-    row, info = kpi.row, kpi.info
-    hints = (
-        HINTS.get(info["direction"], ""),
-        "" if info["frequency"] == "monthly" or kpi.latest_of else info["frequency"],
-    )
-    notes = [f'<span class="hint">{escape(hint)}</span>' for hint in hints if hint]
-    if info.get("formula"):
-        title = escape(f"Calculated: {info['formula']}")
-        notes.append(f'<span class="hint" title="{title}">calculated</span>')
-    notes.append(weight_hint(kpi.weight))
-    if row.get("quality"):
-        notes.append(
-            '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span> '
-            f"{escape(row['quality'])}</span>"
-        )
-    if kpi.latest_of:
-        text = coarser.note(info["frequency"], kpi.latest_of.label, period_label)
-        notes.append(f'<span class="latest">{escape(text)}</span>')
-    variance = "—"
-    if kpi.variance:
-        variance = (
-            f'<span class="variance__amount">{escape(kpi.variance.amount_text)}</span> '
-            f'<span class="variance__pct">{escape(kpi.variance.percent_text)}</span>'
-        )
-    html = KPI_ROW.format(
-        classes="kpi kpi--latest" if kpi.latest_of else "kpi",
-        url=escape(kpi.url),
-        name=escape(kpi.name),
-        notes=" ".join(n for n in notes if n),
-        actual=escape(num(row["actual"])),
-        target=escape(_target_text(row, info["direction"])),
-        variance=variance,
-        uom=escape(info["unit_of_measure"] or "—"),
-        trend=trend_cell(kpi.spark, kpi.trend),
-        score=escape(score(row["score"])),
-        status=snippets.status(row),
-        coverage=snippets.coverage(row),
-    )
-    return mark_safe(html)  # noqa: S308 - every text escaped above
-
-
-@dataclass
-class _Explain:
-    """What the breakdowns of a page's objectives read, worked out once for the page."""
-
-    scores: engine.Scores
-    located: tuple[str, int]
-    unit: str
-    query: str  # ?period=..., for the links
-    viewable: set[str]  # codes of the units the reader may view
-    unit_names: dict[str, str]
-    aligned: dict[int, list[int]]
-    period_label: str
-    _patterns: dict[str, str] = field(default_factory=dict)
-
-    def url(self, name: str, unit: str, code: str) -> str:
-        """The page of an objective or KPI for the period. A page links hundreds: codes that
-        reverse() would print as they are go into its address once reversed per page."""
-        if not (PLAIN.fullmatch(unit) and PLAIN.fullmatch(code)):
-            return reverse(name, args=[unit, code]) + self.query
-        if name not in self._patterns:
-            self._patterns[name] = reverse(name, args=["UNIT", "CODE"]).replace("%", "%%")
-            self._patterns[name] = self._patterns[name].replace("UNIT", "%(unit)s", 1)
-            self._patterns[name] = self._patterns[name].replace("CODE", "%(code)s", 1)
-        return self._patterns[name] % {"unit": unit, "code": code} + self.query
-
-
-def _explain(tree: list[Node], how: _Explain) -> None:
-    """Links of every objective and KPI, and what each objective's score is made of."""
-    for perspective in tree:
-        for objective in perspective.children:
-            objective.url = how.url("objective", how.unit, objective.row["code"])
-            parts = []
-            for kpi in objective.children:
-                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
-                parts.append(
-                    breakdown.kpi_part(
-                        how.scores, kpi.row, kpi.position, kpi.url, kpi.name, how.located, True
-                    )
-                )
-            for kpi in objective.latest:
-                kpi.url = how.url("kpi", how.unit, kpi.row["code"])
-                what = coarser.WHAT[kpi.info["frequency"]]
-                note = f"{kpi.info['frequency']}: counts in its {what}, not in {how.period_label}"
-                parts.append(
-                    breakdown.Part("kpi", kpi.name, kpi.url, kpi.row, kpi.weight, counted=False)
-                )
-                parts[-1].note = note
-            objective.how = breakdown.objective(
-                how.scores,
-                how.located,
-                objective.position,
-                parts,
-                how.aligned.get(objective.position, []),
-                how.viewable.__contains__,
-                how.unit_names,
-                lambda unit, code: how.url("objective", unit, code),
-            )
-
-
 def _dress(tree: list[Node], children: list[ChildUnit], period_label: str) -> None:
     """Prepare what each objective, KPI and unit below prints, as plain (or safe) strings."""
-    snippets = _Snippets()
+    snippets = rows.Snippets()
     for child in children:
         child.score_text = score(child.row["score"] if child.row else None)
         child.status_html = snippets.status(child.row)
@@ -476,7 +310,7 @@ def _dress(tree: list[Node], children: list[ChildUnit], period_label: str) -> No
             if objective.how is not None:
                 objective.how_html = breakdown.html(objective.how, snippets.status, period_label)
             for kpi in [*objective.children, *objective.latest]:
-                kpi.html = _kpi_row(kpi, snippets, period_label)
+                kpi.html = rows.kpi_row(kpi, snippets, period_label)
 
 
 def build(
@@ -534,10 +368,10 @@ def build(
         viewable = set(by_code)
         names = {u.code: u.name for u in units}
         aligned = breakdown.contributors(scores)
-        explain = _Explain(
+        explain = breakdown.Explain(
             scores, located, unit.code, query, viewable, names, aligned, period_label
         )
-        _explain(tree, explain)
+        breakdown.explain(tree, explain)
     shown_tree = _filter(tree, filters) if filters.active else tree
     _dress(shown_tree, children, period_label)
     return Page(

@@ -18,7 +18,7 @@ from fourfold.scoring import readout
 from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Unit
 from fourfold.web import coarser
-from fourfold.web.scorecard import _Explain
+from fourfold.web.breakdown import Explain
 
 from . import cards
 from .test_scorecard import kpi_rows, text_of
@@ -218,7 +218,7 @@ def test_it_says_how_the_scorecard_and_each_perspective_roll_up(
 
 def test_it_links_objectives_and_kpis_exactly_as_reverse_does(explained: None) -> None:
     scores = compute(today=timezone.localdate(), unit="acme")
-    how = _Explain(scores, ("month", 0), "acme", "?period=2026-04", set(), {}, {}, "April 2026")
+    how = Explain(scores, ("month", 0), "acme", "?period=2026-04", set(), {}, {}, "April 2026")
     for unit, code in [("acme", "rev-1.x_y~"), ("a b", "c"), ("acme", "c%d"), ("acme", "é")]:
         for name in ("kpi", "objective"):
             expected = reverse(name, args=[unit, code]) + "?period=2026-04"
