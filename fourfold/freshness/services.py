@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from fourfold.audit.models import record
-from fourfold.core import periods
+from fourfold.core import freshness, periods
 from fourfold.core.entries import FREQUENCY_KIND
 from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Target
 from fourfold.strategy.models import Organization
@@ -114,23 +114,17 @@ def overdue_values(today: dt.date | None = None) -> list[Overdue]:
     first = _first_months([k[0] for k in kpis], fs)
     horizon = today - dt.timedelta(days=policy.lookback_days)
     window_first = periods.month_ordinal(f"{horizon:%Y-%m}")
-    window_last = periods.month_ordinal(f"{today:%Y-%m}")
     candidates: dict[tuple[int, str], tuple[tuple[Any, ...], periods.Period]] = {}
-    parsed: dict[str, periods.Period] = {}
     for kpi in kpis:
         start = first.get(kpi[0])
         if start is None:
             continue  # no value and no target yet: not expected (as in the engine)
-        kind = KIND[kpi[3]]
-        keys = periods.periods_in_range(
-            periods.month_key(max(start, window_first)), periods.month_key(window_last), kind, fs
-        )
-        for key in keys:
-            period = parsed.get(key) or parsed.setdefault(key, periods.parse_period(key, fs))
-            if period.end < horizon or periods.month_ordinal(period.last_month) < start:
-                continue
-            if periods.is_overdue(period, kpi[4], today):
-                candidates[(kpi[0], key)] = (kpi, period)
+        # Which of these are reported is read below, for the overdue ones only.
+        for period, overdue in freshness.missing(
+            KIND[kpi[3]], start, (), kpi[4], today, fs, window_first
+        ):
+            if overdue and period.end >= horizon:
+                candidates[(kpi[0], period.key)] = (kpi, period)
     if not candidates:
         return []
     present = set(

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from fourfold.accounts.access import Access
-from fourfold.core import periods
+from fourfold.core import freshness, periods
 from fourfold.core.entries import FREQUENCY_KIND as NATIVE
 from fourfold.measures.models import KPI, KPI_ORDER, KPI_UNIT, Measurement, Target
 from fourfold.strategy.models import Organization
@@ -169,20 +169,17 @@ def mine(access: Access, today: dt.date, fiscal: int | None = None) -> Mine:
     for kpi in kpis:
         if kpi.id not in first_month:
             continue  # nothing is expected before a KPI's first value or target
-        start = max(first_month[kpi.id], window_start)
-        first, last = periods.month_key(start), periods.month_key(this_month - 1)
-        keys = periods.periods_in_range(first, last, NATIVE[kpi.frequency], fiscal)
-        for key in keys:
-            found = period_of(key)
-            if found is None or found.end >= today or key in reported[kpi.id]:
-                continue  # not ended yet, or reported
-            if periods.month_ordinal(found.first_month) < first_month[kpi.id]:
-                continue
-            missing = Missing(found.last_month, label(found))
-            if periods.is_overdue(found, grace[kpi.id], today):
-                kpi.overdue.append(missing)
-            else:
-                kpi.due.append(missing)
+        late = freshness.missing(
+            NATIVE[kpi.frequency],
+            first_month[kpi.id],
+            reported[kpi.id],
+            grace[kpi.id],
+            today,
+            fiscal,
+            window_start,
+        )
+        for found, overdue in late:
+            (kpi.overdue if overdue else kpi.due).append(Missing(found.last_month, label(found)))
     owned = [k.id for k in kpis if k.owned]
     for kpi_id in ApprovalRule.objects.filter(kpi_id__in=owned).values_list("kpi_id", flat=True):
         by_id[kpi_id].requires_approval = True
