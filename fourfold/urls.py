@@ -12,3 +12,4 @@ urlpatterns = [
 ]
 
 handler403 = "fourfold.web.views.refused"
+handler404 = "fourfold.web.views.not_found"

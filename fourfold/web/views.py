@@ -94,20 +94,35 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return response
 
 
-# Django's own default when a refusal gives no reason of its own, or not as a sentence.
+# What a refusal or a missing page says when the code gave no sentence of its own (Django's
+# own messages, such as "No Unit matches the given query", are not for people).
 REFUSED = "You may not do this here."
+NOT_FOUND = "There is no page at this address."
+
+
+def _back(request: HttpRequest) -> str:
+    """The page of this site one came from, as a path; none if elsewhere or this very one."""
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    back = urlsplit(referer)._replace(scheme="", netloc="").geturl()
+    return "" if back == request.get_full_path() else back
+
+
+def _sentence(exception: Exception | None, default: str) -> str:
+    reason = str(exception or "")
+    return reason if reason.endswith(".") else default
 
 
 def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A refusal (403): the reason the refusing code gave, and the ways back."""
-    reason = str(exception or "")
-    referer = request.headers.get("Referer", "")
-    back = ""
-    if url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = urlsplit(referer)._replace(scheme="", netloc="").geturl()
-    if back == request.get_full_path():
-        back = ""
-    context = {"reason": reason if reason.endswith(".") else REFUSED, "back": back}
+    context = {"reason": _sentence(exception, REFUSED), "back": _back(request)}
     return render(request, "403.html", context, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A missing page (404): what is missing, when the code said it, and the ways back."""
+    context = {"reason": _sentence(exception, NOT_FOUND), "back": _back(request)}
+    return render(request, "404.html", context, status=404)
