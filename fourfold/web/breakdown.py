@@ -204,11 +204,11 @@ def html(
             )
             figures += f" {status(part.row)}"
         weighting = ""
-        if part.counted and found.method != "share_met":
+        if part.counted and found.method == "weighted_mean":
             weighting = weight_text(part.weight)
             if part.share is not None:
                 weighting += f" · {part.share:.0f} % of the score"
-            elif found.method == "weighted_mean":
+            else:
                 weighting += " · no score: left out"
         note = " · ".join(t for t in (weighting, part.note) if t)
         items.append(

@@ -245,3 +245,54 @@ def test_it_takes_the_last_period_of_the_kpis_frequency_ended_by_the_periods_end
 ) -> None:
     shown = periods.parse_period(period, fiscal_start)
     assert coarser.latest_key(shown, frequency, fiscal_start) == latest
+
+
+ROLLUPS = (
+    cards.HEADER.replace(
+        "units:\n",
+        "  met-share:\n"
+        "    type: percent_of_target\n"
+        "    bands: [{status: All met, min: 100, color: green}, {status: Not met, color: red}]\n"
+        "units:\n",
+    )
+    + """\
+  - code: acme
+    name: Acme Corp
+    perspectives:
+      - code: process
+        name: Process
+        objectives:
+          - code: safe
+            name: Work safely
+            rollup: worst
+            kpis:
+"""
+    + cards.kpi("injuries", name="Injuries", targets=MONTHLY, values="{2026-04: 600}")
+    + cards.kpi("audits", name="Audits", targets=MONTHLY, values="{2026-04: 800}")
+    + """\
+          - code: deliver
+            name: Deliver on time
+            rollup: share_met
+            scheme: met-share
+            kpis:
+"""
+    + cards.kpi("on-time", name="On time", targets=MONTHLY, values="{2026-04: 800}")
+    + cards.kpi("in-full", name="In full", targets=MONTHLY, values="{2026-04: 600}")
+)
+
+
+def test_it_explains_the_worst_and_share_met_roll_ups(signed_in: Client, db: None) -> None:
+    load(ROLLUPS, actor=None, source_name="rollups.yaml")
+    response = signed_in.get("/units/acme/?period=2026-04")
+    text = text_of(response.content)
+    assert "Work safely How the score is made: 2 KPIs The worst score of the parts:" in text
+    # Weights do not matter to the worst score: none are shown.
+    assert "Injuries 5.00 the worst: this is the score Audits 8.33 5.00 Amber 2/2" in text
+    assert "The share of the parts at their best status, each counting the same:" in text
+    assert "On time 8.33 at its best status In full 5.00 not at its best status" in text
+    legend = text[text.index("How to read this scorecard") :]
+    assert "Scheme met-share bands of percent of target Used here by 1 objective" in legend
+    assert "All met 100 % of its parts at their best status or more" in legend
+    assert "Not met below 100 % of its parts at their best status" in legend
+    assert "Share met of 2 objectives" not in text  # the perspective takes the mean
+    assert "Process Score" in text and "Weighted mean of 2 objectives" in text
