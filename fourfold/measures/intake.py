@@ -9,7 +9,7 @@ reacts to data (alerts, forecasts, caches) listens to those two signals and noth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,45 +132,52 @@ def _indexed(
     return [facts[pk] for pk in known], k, parsed, p, unknown
 
 
-def check_values(
-    entries: Sequence[ValueEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
+Rule = Callable[
+    [list[KpiFacts], list[str | None], list[periods.Period], np.ndarray, np.ndarray, np.ndarray],
+    list[Problem],
+]
+
+
+def _check(
+    entries: Sequence[ValueEntry] | Sequence[TargetEntry],
+    facts: dict[int, KpiFacts] | None,
+    refusal: Callable[[KpiFacts], str | None],
+    rule: Rule,
+    numbers: np.ndarray,
 ) -> list[Problem]:
-    """The problems of these values for this user, by index; none when all may be written."""
+    """The rule's problems of these rows, and a row of a KPI gone since it was read."""
     if not entries:
         return []
     kpi_ids = [e.kpi_id for e in entries]
     facts = kpi_facts(ids=kpi_ids) if facts is None else facts
     kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
-    actual = np.fromiter((e.value for e in entries), np.float64, len(entries))
-    refusals = [access.value_refusal(f.id, f.code, f.unit_id) for f in kpis]
-    problems = rules.value_problems(kpis, refusals, parsed, k, p, actual)
+    problems = rule(kpis, [refusal(f) for f in kpis], parsed, k, p, numbers)
     if unknown:
         gone = set(unknown)
         problems = [x for x in problems if x.index not in gone]
         problems += [Problem(i, "kpi", "this KPI no longer exists") for i in unknown]
         problems.sort(key=lambda x: x.index)
     return problems
+
+
+def check_values(
+    entries: Sequence[ValueEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
+) -> list[Problem]:
+    """The problems of these values for this user, by index; none when all may be written."""
+    actual = np.fromiter((e.value for e in entries), np.float64, len(entries))
+    refusal = lambda f: access.value_refusal(f.id, f.code, f.unit_id)  # noqa: E731
+    return _check(entries, facts, refusal, rules.value_problems, actual)
 
 
 def check_targets(
     entries: Sequence[TargetEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
 ) -> list[Problem]:
-    if not entries:
-        return []
-    kpi_ids = [e.kpi_id for e in entries]
-    facts = kpi_facts(ids=kpi_ids) if facts is None else facts
-    kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
+    """The problems of these targets for this user, by index."""
     fields = np.array(
         [[np.nan if v is None else v for v in e.fields] for e in entries], dtype=np.float64
     ).reshape(len(entries), len(Target.FIELDS))
-    refusals = [access.target_refusal(f.code, f.unit_id) for f in kpis]
-    problems = rules.target_problems(kpis, refusals, parsed, k, p, fields)
-    if unknown:
-        gone = set(unknown)
-        problems = [x for x in problems if x.index not in gone]
-        problems += [Problem(i, "kpi", "this KPI no longer exists") for i in unknown]
-        problems.sort(key=lambda x: x.index)
-    return problems
+    refusal = lambda f: access.target_refusal(f.code, f.unit_id)  # noqa: E731
+    return _check(entries, facts, refusal, rules.target_problems, fields)
 
 
 def held_kpis(kpi_ids: set[int], actor: Any) -> set[int]:
