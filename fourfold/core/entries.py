@@ -74,7 +74,7 @@ def actual_problem(code: str, scheme: scoring.Scheme, actual: float) -> str | No
     """The rules on an actual's number alone: within the limits and, for a yes / no KPI, 1 or 0.
     (`value_problems` finds the rows to ask about with the same rules on whole arrays.)"""
     if not abs(actual) <= LIMIT:
-        return _limit_problem("actual", actual)
+        return limit_problem("actual", actual)
     if scheme.type == "yes_no" and actual not in (0, 1):
         return f"KPI {code} is yes / no: its actual is 1 (yes) or 0 (no), not {_show(actual)}"
     return None
@@ -84,7 +84,7 @@ def _show(value: float) -> str:
     return show(value)
 
 
-def _limit_problem(name: str, value: float) -> str:
+def limit_problem(name: str, value: float) -> str:
     if not math.isfinite(value):
         return f"the {name} must be a finite number (got {value})"
     return f"the {name} {_show(value)} is out of range: at most 10^15 in magnitude"
@@ -219,7 +219,7 @@ def _target_problem(
             if not math.isnan(row[name]):
                 return Problem(i, name, f"KPI {kpi.code} is not a range KPI: set a target")
     name, value = next((n, v) for n, v in row.items() if not math.isnan(v) and not abs(v) <= LIMIT)
-    return Problem(i, name, _limit_problem(name.replace("_", " "), value))
+    return Problem(i, name, limit_problem(name.replace("_", " "), value))
 
 
 def scheme_problem(kpi: KpiFacts, fields: dict[str, float | None]) -> str | None:

@@ -160,7 +160,13 @@ def parse(text: str) -> Document:
 def load(text: str, *, actor: AbstractBaseUser | None, source_name: str) -> LoadResult:
     document = parse(text)
     with transaction.atomic():
-        result = _Writer(actor, source_name).write(document)
+        try:
+            result = _Writer(actor, source_name).write(document)
+        except intake.Refused as refused:
+            # The reader checks what the intake does, with lines; this is the net below it.
+            raise LoadError(
+                [Problem(0, source_name, p.message) for p in refused.problems]
+            ) from refused
         if not result.nothing_changed:
             record(actor, "load", f"Loaded {source_name}: {result.summary()}", file=source_name)
     return result

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, scoring
-from fourfold.core.entries import actual_problem
+from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 
 from . import calculated
 from .spec import (
@@ -330,6 +330,12 @@ class _Context:
             fields = {name: r.number(entry, name, where) for name in TARGET_FIELDS}
             if any(name in entry and fields[name] is None for name in TARGET_FIELDS):
                 continue  # already reported as not a number
+            beyond = [(n, v) for n, v in fields.items() if v is not None and not abs(v) <= LIMIT]
+            if beyond:
+                r.problem(
+                    targets, key, where, limit_problem(beyond[0][0].replace("_", " "), beyond[0][1])
+                )
+                continue
             try:
                 scoring.check_target(
                     scheme,
