@@ -72,10 +72,10 @@ def test_it_shows_a_kpi_with_actual_target_unit_score_and_status_in_words(
     assert "Days of stock best in range 25 20–30 0 in the range days" in text
     assert "Complaints lower is better 103 100 +3 +3.0 % count" in text
     assert "Not reported yet — 700 — EUR — — No data 0/1 ! 1 overdue" in text
-    # The objective's row: its name, how its score is made (open on demand), then the score.
-    assert "Grow revenue How the score is made: 4 KPIs Weighted mean" in text
-    assert "Not reported yet — weight 1 · no score: left out 8.24 Green 3/4" in text
-    assert "8.24 Green 3/4 ! 1 overdue" in text
+    assert "Grow revenue 8.24 Green 3/4 ! 1 overdue" in text
+    # Under it, how its score is made (opened on demand), then its KPIs.
+    assert "! 1 overdue How the score is made: 4 KPIs Weighted mean" in text
+    assert "Not reported yet — weight 1 · no score: left out Revenue 1,234,567.89" in text
     assert "Scorecard score 8.24 / 10" in text
 
 

@@ -159,7 +159,10 @@ def test_it_shows_the_parts_of_an_objectives_score_with_their_weights_and_shares
     html = response.content.decode()
     text = text_of(response.content)
     assert '<details class="how">' in html  # closed until opened: works without a script
-    assert "Delight customers How the score is made: 1 KPI + 1 aligned objective" in text
+    assert (
+        "Delight customers 7.22 Green 2/2 How the score is made: 1 KPI + 1 aligned objective"
+        in text
+    )
     assert "Weighted mean of the parts with a score: Complaints" in text
     assert "Complaints 6.67 weight 2 · 67 % of the score" in text
     assert (
@@ -285,9 +288,12 @@ def test_it_explains_the_worst_and_share_met_roll_ups(signed_in: Client, db: Non
     load(ROLLUPS, actor=None, source_name="rollups.yaml")
     response = signed_in.get("/units/acme/?period=2026-04")
     text = text_of(response.content)
-    assert "Work safely How the score is made: 2 KPIs The worst score of the parts:" in text
+    assert (
+        "Work safely 5.00 Amber 2/2 How the score is made: 2 KPIs The worst score of the parts:"
+        in text
+    )
     # Weights do not matter to the worst score: none are shown.
-    assert "Injuries 5.00 the worst: this is the score Audits 8.33 5.00 Amber 2/2" in text
+    assert "Injuries 5.00 the worst: this is the score Audits 8.33 Injuries" in text
     assert "The share of the parts at their best status, each counting the same:" in text
     assert "On time 8.33 at its best status In full 5.00 not at its best status" in text
     legend = text[text.index("How to read this scorecard") :]
