@@ -465,7 +465,12 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Demo database: {path} (values to {today.replace(day=1) - dt.timedelta(1):%B %Y})")
     click.echo(f"Sign in as {email} with the password {password}")
     if not no_serve:
-        run_server(host, port)
+        from fourfold.connectors import worker
+
+        # A worker beside the server, so that "Run now" on Data sources runs.
+        click.echo(f"A background worker runs beside it (its log: {home() / 'worker.log'})")
+        with worker.alongside(home() / "worker.log"):
+            run_server(host, port)
 
 
 @cli.command(name="export", short_help="Write values and targets to a CSV or XLSX file.")

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=()
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql chromium fonts-dejavu-core)
+  packages+=(postgresql chromium fonts-dejavu-core poppler-utils)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
