@@ -54,7 +54,11 @@ def _url(unit: Unit, kpi: KPI, period: str = "") -> str:
 
 def _row_form(kpi: KPI, target: Target | None, data: Any = None) -> forms.TargetForm:
     """The form of one row of the table, filled in with the row's target."""
-    initial = {f: getattr(target, f) for f in targets.fields_for(kpi)} if target else {}
+    initial: dict[str, Any] = {}
+    for name in targets.fields_for(kpi) if target else ():
+        value = getattr(target, name)
+        # 500, not 500.0: the number as a person typed it.
+        initial[name] = int(value) if isinstance(value, float) and value.is_integer() else value
     if target is not None:
         initial["period"] = target.period
     form = forms.TargetForm(data, kpi=kpi, prefix="row", initial=initial)
@@ -124,9 +128,7 @@ def _page(
         form = None
         if t.period == editing:
             form = row_form or _row_form(kpi, t)
-        rows.append(
-            _Row(t, [getattr(t, f) for f in fields], form, _cells(kpi, form) if form else [])
-        )
+        rows.append(_Row(t, _values(kpi, t), form, _cells(kpi, form) if form else []))
     context = {
         "unit": unit,
         "labels": [LABELS[f] for f in fields],
@@ -143,9 +145,13 @@ def _page(
 @dataclass
 class _Row:
     target: Target
-    values: list[float | None]
+    values: list[tuple[str, float | None]]  # each with its column's name, shown on phones
     form: forms.TargetForm | None = None
     cells: list[Any] = field(default_factory=list)
+
+
+def _values(kpi: KPI, target: Target) -> list[tuple[str, float | None]]:
+    return [(LABELS[f], getattr(target, f)) for f in targets.fields_for(kpi)]
 
 
 def _row(request: HttpRequest, unit: Unit, kpi: KPI, row: _Row) -> HttpResponse:
@@ -163,7 +169,7 @@ def target_row(request: HttpRequest, code: str, pk: int, period: str) -> HttpRes
     target = Target.objects.filter(kpi=kpi, period=period).select_related("changed_by").first()
     if target is None:
         raise Http404("No target for this period")
-    values = [getattr(target, f) for f in targets.fields_for(kpi)]
+    values = _values(kpi, target)
     if not getattr(request, "htmx", False):
         return redirect(
             f"{_url(unit, kpi)}?edit={period}#target-{period}"
@@ -200,7 +206,7 @@ def _save_row(request: HttpRequest, unit: Unit, kpi: KPI) -> HttpResponse:
         year = forms.YearTargetForm(None, kpi=kpi, prefix="year")
         return _page(request, unit, kpi, one, year, period, form, 400)
     target = Target.objects.select_related("changed_by").get(pk=target.pk)
-    values = [getattr(target, f) for f in targets.fields_for(kpi)]
+    values = _values(kpi, target)
     if saved:
         return _row(request, unit, kpi, _Row(target, values))
     # Refused: the row stays a form with the reasons, swapped in place (htmx swaps a 200).

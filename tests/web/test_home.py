@@ -188,3 +188,13 @@ def test_it_reads_the_home_page_in_a_fixed_number_of_queries(
         response = signed_in.get("/?period=2026-02")
     assert response.status_code == 200
     assert response.content.count(b'class="glance') >= (7 if size == "large" else 1)
+
+
+def test_it_counts_several_overdue_months_from_the_oldest(
+    signed_in: Client, user: User, org: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 5, 20))
+    KPI.objects.filter(code="acme-k000").update(owner=user)
+    response = signed_in.get("/?period=2026-02")
+    assert "KPI acme-k000 · Acme Corp ! 2 overdue since March 2026" in text_of(response.content)
+    assert 'title="March 2026, April 2026"' in response.content.decode()
