@@ -128,7 +128,7 @@ def test_only_the_owner_may_require_approval(client: Client) -> None:
     cards.load_small()
     client.force_login(contributor_of("revenue"))
     kpi = KPI.objects.get(code="revenue")
-    assert client.post(f"/my/kpis/{kpi.pk}/approval/", {"required": "1"}).status_code == 404
+    assert client.post(f"/my/kpis/{kpi.pk}/approval/", {"required": "1"}).status_code == 403
     assert not ApprovalRule.objects.exists()
 
 
@@ -163,8 +163,8 @@ def test_nobody_but_the_owner_decides_on_a_pending_value(client: Client) -> None
         kpi=KPI.objects.get(code="revenue"), period="2026-03", value=5, entered_by=person("carl")
     )
     client.force_login(with_role(Role.Kind.EDITOR, "acme", "eddie"))
-    assert client.post(f"/my/pending/{pending.pk}/approve/").status_code == 404
-    assert client.post(f"/my/pending/{pending.pk}/reject/").status_code == 404
+    assert client.post(f"/my/pending/{pending.pk}/approve/").status_code == 403
+    assert client.post(f"/my/pending/{pending.pk}/reject/").status_code == 403
     pending.refresh_from_db()
     assert pending.status == PendingValue.Status.PENDING
 
