@@ -57,7 +57,7 @@ def _person(label: str, help_text: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        help_text=help_text + " Type a name, an email address or a username.",
+        help_text=help_text + " Pick a name from the list, or type an email address or username.",
         widget=forms.TextInput(
             attrs={"list": "people", "autocomplete": "off", "autocapitalize": "none"}
         ),

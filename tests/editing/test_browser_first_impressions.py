@@ -126,6 +126,13 @@ def test_first_impressions_of_people_targets_design_and_home(live_server: LiveSe
         expect(page.locator("#target-2026-01")).to_contain_text("New price list")
         shoot(page, "target-row-saved", ".targets-set")
 
+        # The KPI's form: each setting explained; Bob, who has no email, chosen by name.
+        page.get_by_role("link", name="edit the KPI").click()
+        expect(page.get_by_label("Data contributor")).to_have_value("bob")
+        expect(page.locator("#people option[value='bob']")).to_have_text("Bob Marley")
+        expect(page.locator("#id_direction_helptext")).to_contain_text("Increase: higher is better")
+        shoot(page, "kpi-form")
+
         # The empty Sales scorecard starts with the four classic perspectives in one click.
         page.goto(f"{base}/units/sales/design/")
         shoot(page, "design-empty")
