@@ -82,21 +82,30 @@ def entries(scores: engine.Scores, nodes: Iterable[tuple[str, int]]) -> list[Ent
     Two schemes alike in every way (the stored `default` and the engine's own for nodes that
     name none) are one entry.
     """
-    used: dict[Scheme, Counter[str]] = {}
-    uses: dict[Scheme, set[str]] = {}
+    by_index: dict[int, Counter[str]] = {}
+    uses_of_index: dict[int, set[str]] = {}
     inp = scores.inputs
     # Each row's roll-up method, numbered as the views' rows are (KPIs have none).
     rollup = np.concatenate(
         [np.zeros(scores.result.n_kpis, dtype=np.int64), inp.obj_rollup, inp.persp_rollup]
         + [inp.card_rollup]
     )
+    node_scheme = scores.result.node_scheme.tolist()
+    rollups = rollup.tolist()
+    kpis = scores.index.kpi
     for kind, row in nodes:
-        index = inp.schemes[int(scores.result.node_scheme[row])]
-        used.setdefault(index, Counter())[kind] += 1
-        use = "range" if kind == "kpi" and scores.index.kpi[row]["direction"] == "range" else "kpi"
+        index = node_scheme[row]
+        by_index.setdefault(index, Counter())[kind] += 1
+        use = "range" if kind == "kpi" and kpis[row]["direction"] == "range" else "kpi"
         if kind != "kpi":
-            use = "share" if evaluate.ROLLUPS[int(rollup[row])] == "share_met" else "score"
-        uses.setdefault(index, set()).add(use)
+            use = "share" if evaluate.ROLLUPS[rollups[row]] == "share_met" else "score"
+        uses_of_index.setdefault(index, set()).add(use)
+    used: dict[Scheme, Counter[str]] = {}
+    uses: dict[Scheme, set[str]] = {}
+    for index, counts in by_index.items():
+        scheme = inp.schemes[index]
+        used[scheme] = used.get(scheme, Counter()) + counts
+        uses[scheme] = uses.get(scheme, set()) | uses_of_index[index]
     out = []
     for scheme, counts in used.items():
         parts = []
