@@ -117,11 +117,6 @@ def _page(
 ) -> HttpResponse:
     """The whole page; the row of period `editing`, if any, as a form in its place."""
     current = list(Target.objects.filter(kpi=kpi).select_related("changed_by").order_by("-period"))
-    history = list(
-        TargetVersion.objects.filter(kpi=kpi)
-        .select_related("superseded_by")
-        .order_by("-superseded_at", "-pk")[:HISTORY]
-    )
     fields = targets.fields_for(kpi)
     rows = []
     for t in current:
@@ -133,13 +128,24 @@ def _page(
         "unit": unit,
         "labels": [LABELS[f] for f in fields],
         "rows": rows,
-        "history_rows": [(v, [getattr(v, f) for f in fields]) for v in history],
+        "history_rows": _history(kpi),
         "kpi": kpi,
         "one": one,
         "year": year,
         "period_kinds": " or ".join(TARGET_KINDS[kpi.frequency]),
     }
     return render(request, "editing/targets.html", context, status=status)
+
+
+def _history(kpi: KPI) -> list[tuple[TargetVersion, list[float | None]]]:
+    """The latest targets replaced, each with its values in the table's columns."""
+    fields = targets.fields_for(kpi)
+    versions = (
+        TargetVersion.objects.filter(kpi=kpi)
+        .select_related("superseded_by")
+        .order_by("-superseded_at", "-pk")[:HISTORY]
+    )
+    return [(v, [getattr(v, f) for f in fields]) for v in versions]
 
 
 @dataclass
@@ -154,8 +160,14 @@ def _values(kpi: KPI, target: Target) -> list[tuple[str, float | None]]:
     return [(LABELS[f], getattr(target, f)) for f in targets.fields_for(kpi)]
 
 
-def _row(request: HttpRequest, unit: Unit, kpi: KPI, row: _Row) -> HttpResponse:
-    context = {"unit": unit, "kpi": kpi, "row": row}
+def _row(
+    request: HttpRequest, unit: Unit, kpi: KPI, row: _Row, *, saved: bool = False
+) -> HttpResponse:
+    """One row for htmx; once saved, the earlier targets too, swapped out of band."""
+    context: dict[str, Any] = {"unit": unit, "kpi": kpi, "row": row}
+    if saved:
+        fields = targets.fields_for(kpi)
+        context.update(oob=True, history_rows=_history(kpi), labels=[LABELS[f] for f in fields])
     response = render(request, "editing/_target_row.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -208,7 +220,7 @@ def _save_row(request: HttpRequest, unit: Unit, kpi: KPI) -> HttpResponse:
     target = Target.objects.select_related("changed_by").get(pk=target.pk)
     values = _values(kpi, target)
     if saved:
-        return _row(request, unit, kpi, _Row(target, values))
+        return _row(request, unit, kpi, _Row(target, values), saved=True)
     # Refused: the row stays a form with the reasons, swapped in place (htmx swaps a 200).
     return _row(request, unit, kpi, _Row(target, values, form, _cells(kpi, form)))
 

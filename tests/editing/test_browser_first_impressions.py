@@ -124,6 +124,9 @@ def test_first_impressions_of_people_targets_design_and_home(live_server: LiveSe
         expect(page.locator("#target-2026-01")).not_to_have_class(re.compile("is-editing"))
         expect(page.locator("#target-2026-01")).to_contain_text("760")
         expect(page.locator("#target-2026-01")).to_contain_text("New price list")
+        expect(page.locator("#target-history")).to_contain_text("Earlier targets")
+        expect(page.locator("#target-history tbody tr").first).to_contain_text("700")
+        expect(page.locator(".targets-set tbody tr")).to_have_count(2)
         shoot(page, "target-row-saved", ".targets-set")
 
         # The KPI's form: each setting explained; Bob, who has no email, chosen by name.

@@ -74,6 +74,9 @@ def test_a_row_saved_with_htmx_comes_back_changed_and_keeps_the_old_target(
     old = TargetVersion.objects.get(kpi=revenue, period="2026-01")
     assert (old.target, old.superseding_reason) == (700, "Raised after Q4")
     assert AuditEntry.objects.filter(action="targets.written", actor=editor).count() == 1
+    # Earlier targets, swapped in out of band, now hold the target as it stood.
+    history = response.content.decode().split('<div id="target-history" hx-swap-oob="true">')[1]
+    assert re.search(r"2026-01</th><td class=\"num\">700</td>", history)
 
 
 def test_a_refused_row_stays_a_form_with_the_reason_and_writes_nothing(
