@@ -28,16 +28,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.cache import caches
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from pytest_django import DjangoDbBlocker
 
 from fourfold.api.api import api
 from fourfold.web.entry import SESSION_KEY
@@ -312,35 +312,41 @@ def browser() -> Client:
     return Client()
 
 
+@pytest.fixture(scope="module")
+def sessions(org: Org, browser: Client, django_db_blocker: DjangoDbBlocker) -> dict[str, str]:
+    """Each role signed in once, in the module's data: a case signs in with the session's
+    cookie, and what it does to the session (sign out, a new password) is rolled back."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for role, user in org.users.items():
+            browser.cookies = SimpleCookie()
+            browser.force_login(user)
+            keys[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
 @pytest.mark.parametrize(("role", "action"), list(page_cases()))
 def test_a_page_does_what_the_policy_says(
-    org: Org, db: None, browser: Client, role: str, action: str
+    org: Org, sessions: dict[str, str], db: None, browser: Client, role: str, action: str
 ) -> None:
     todo, outcome = PAGES[action], expected(action, role)
-    user = User.objects.get(pk=org.users[role].pk)  # as it is now, not as a case left it
+    user = org.users[role]
     if todo.wrote is not None:
         assert not todo.wrote(user), "it must not be written before"
-    client = browser
-    client.cookies.clear()
-    client.force_login(user)
-    try:
-        response = _ask(client, todo, org, role)
-        _judge_page(response, todo, outcome)
-        if todo.wrote is not None:
-            assert todo.wrote(user) == (outcome == "yes")
-    finally:
-        if todo.method != "get":
-            caches["scores"].clear()  # what was written is rolled back after the test
+    browser.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: sessions[role]})
+    response = _ask(browser, todo, org, role)
+    _judge_page(response, todo, outcome)
+    if todo.wrote is not None:
+        assert todo.wrote(user) == (outcome == "yes")
 
 
-def _call(client: Client, org: Org, role: str, scope: str, call: Call) -> HttpResponse:
+def _call(client: Client, org: Org, role: str, scope: str, call: Call) -> Any:
     body = None if call.body is None else json.dumps(call.body)
     kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {org.secrets[role, scope]}"}
     if body is not None:
         kwargs.update(data=body, content_type="application/json")
-    client.cookies.clear()  # the token alone says who calls
-    response: HttpResponse = getattr(client, call.method)(f"/api/v1/{call.path}", **kwargs)
-    return response
+    client.cookies = SimpleCookie()  # the token alone says who calls
+    return getattr(client, call.method)(f"/api/v1/{call.path}", **kwargs)
 
 
 @pytest.mark.parametrize(("role", "action", "scope"), list(api_cases()))
@@ -351,22 +357,46 @@ def test_the_api_does_what_the_policy_says(
     user = org.users[role]
     if call.wrote is not None:
         assert not call.wrote(user), "it must not be written before"
-    try:
-        response = _call(browser, org, role, scope, call)
-        answer = json.loads(response.content)
-        if outcome == "yes":
-            assert response.status_code == call.ok, answer
-        else:
-            assert response.status_code == int(outcome), answer
-            assert answer["error"]["message"]
-        if outcome == "422":
-            reasons = [d["reason"] for d in answer["error"]["details"]]
-            assert reasons and all(REFUSALS.match(r) for r in reasons), reasons
-        if call.wrote is not None:
-            assert call.wrote(user) == (outcome == "yes")
-    finally:
-        if call.method != "get":
-            caches["scores"].clear()
+    response = _call(browser, org, role, scope, call)
+    answer = json.loads(response.content)
+    if outcome == "yes":
+        assert response.status_code == call.ok, answer
+    else:
+        assert response.status_code == int(outcome), answer
+        assert answer["error"]["message"]
+    if outcome == "422":
+        reasons = [d["reason"] for d in answer["error"]["details"]]
+        assert reasons and all(REFUSALS.match(r) for r in reasons), reasons
+    if call.wrote is not None:
+        assert call.wrote(user) == (outcome == "yes")
+
+
+# The units each role sees, with all their KPIs: its units and those below them; a KPI's
+# owner and contributor see its unit only.
+SEES = {
+    "root": "top a b a-team b-team",
+    "admin": "top a b a-team b-team",
+    "editor": "a a-team",
+    "contrib": "a a-team",
+    "kpi-con": "a",
+    "owner": "a",
+    "viewer": "a a-team",
+    "nobody": "",
+}
+KPIS_OF = {"top": {"top-rev"}, "a": {"a-rev", "a-cost"}, "b": {"b-rev", "b-cost"}}
+
+
+@pytest.mark.parametrize("scope", ["write", "read"])
+@pytest.mark.parametrize("role", ROLES)
+def test_a_list_holds_exactly_what_its_token_may_see(
+    org: Org, db: None, browser: Client, role: str, scope: str
+) -> None:
+    units = set(SEES[role].split())
+    kpis = {k for u in units for k in KPIS_OF.get(u, ())}
+    for path, field, expected in (("units", "code", units), ("kpis", "code", kpis)):
+        answer = json.loads(_call(browser, org, role, scope, Call("get", path)).content)
+        assert {item[field] for item in answer["items"]} == expected
+        assert answer["count"] == len(expected)
 
 
 def test_the_policy_table_names_exactly_the_actions_there_are() -> None:
