@@ -53,7 +53,8 @@ def fits(page: Page) -> list[str]:
             for (const mark of document.querySelectorAll('.kpis td .overdue')) {
                 const cell = mark.closest('td').getBoundingClientRect();
                 const box = mark.getBoundingClientRect();
-                if (box.right > cell.right + 0.5 || box.left < cell.left - 0.5) {
+                const clipped = mark.scrollWidth > mark.clientWidth;
+                if (clipped || box.right > cell.right + 0.5 || box.left < cell.left - 0.5) {
                     out.push('overdue ' + mark.textContent.trim());
                 }
             }
@@ -133,6 +134,7 @@ def test_it_tells_how_every_number_is_made_at_every_width(live_server: LiveServe
             page.set_viewport_size({"width": width, "height": 900})
             page.reload()
             assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert fits(page) == []
             shot(page, f"scorecards-{width}")
         page.get_by_role("link", name="Sales department", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Sales department")

@@ -47,7 +47,7 @@ def test_it_lists_every_scorecard_as_the_unit_tree_with_score_and_status(
         "North-east office 5.00 Amber 1/1 Strategy map of North-east office "
         "South region 5.00 Amber 1/1"
     ) in text
-    assert 'style="--depth: 2"><span class="unit-tree__branch"' in html
+    assert '<tr class="unit-tree__row" style="--depth: 2">' in html
     assert '<a href="/units/north-east/?period=2026-02">North-east office</a>' in html
     assert '<a href="/units/north/map/?period=2026-02">Strategy map' in html
 
