@@ -110,6 +110,12 @@ def test_first_impressions_of_people_targets_design_and_home(live_server: LiveSe
         )
         expect(page.locator(".detail__owner")).to_contain_text("Owner: Eve")
         shoot(page, "kpi-links")
+        page.goto(f"{base}/units/acme/objectives/grow/?period=2026-02")
+        expect(page.locator(".edit-links a")).to_have_text(
+            ["Edit Grow revenue", "Enter values of Grow revenue"]
+        )
+        shoot(page, "objective-links", ".detail__top")
+        page.go_back()
         page.get_by_role("link", name="Targets of Revenue").click()
         row = page.locator("#target-2026-01")
         row.get_by_role("link", name="Change the target of 2026-01").click()
