@@ -4,7 +4,9 @@ Every question "may this person do this here" is a method of `Access`, asked by 
 the API, the command line and the intake service alike. The rules (the README's Roles table,
 locked by `tests/accounts/test_matrix.py`):
 
-- An administrator (a superuser, or a user with the administrator role) may do everything.
+- An administrator (a superuser, or a user with the administrator role) may do everything
+  in Fourfold's pages and API, but for two things: whether a KPI's values need approval is
+  its owner's choice, and the Django admin is for staff users only.
 - A role applies to its unit and every unit below it (no unit: the whole organization).
 - A viewer sees the unit's scorecard; an editor also designs it, sets its targets and sees
   its history; a contributor of a unit enters the values of its KPIs.
@@ -12,7 +14,8 @@ locked by `tests/accounts/test_matrix.py`):
 - The owner of a KPI (and an administrator) approves the values others enter for it.
 - Administrators manage people, roles and data sources.
 - Someone who may not see a unit is told it does not exist (404); someone who may see it but
-  not do the thing is told why (403).
+  not do the thing is told why (403). An editor aligning an objective sees the names of the
+  objectives above that it may be aligned to, and nothing else of their units.
 - A read-only API token sees what its user sees and changes nothing.
 """
 
