@@ -125,15 +125,15 @@ def build(unit: Unit, tree: Tree) -> Design:
     return design
 
 
-def people() -> list[tuple[str, str]]:
+def people() -> list[tuple[str, str, str]]:
     """The active users to suggest in the owner fields: what the field takes (the email
-    address, else the username) and the name that a person looks for."""
+    address, else the username), the name with the address a person looks for, the name."""
     users = (
         get_user_model()
         .objects.filter(is_active=True)
         .order_by("first_name", "last_name", "username")
     )
-    return [(reference(u), names.name_and_email(u)) for u in users]
+    return [(reference(u), names.name_and_email(u), names.name(u)) for u in users]
 
 
 def reference(user: Any) -> str:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fourfold.accounts.access import Access, access_for
@@ -58,13 +59,22 @@ def design_url(unit: Unit, anchor: str = "") -> str:
 def _form_page(
     request: HttpRequest, unit: Unit, form: django_forms.Form, title: str, **extra: Any
 ) -> HttpResponse:
+    named = [f for f in ("owner", "contributor") if f in form.fields]
+    suggested = people() if named else []
+    by_reference = {value: name for value, _, name in suggested}
+    for name in named:
+        # The field holds an address or a username: say whose it is, in words.
+        bound = form[name]
+        value = str(bound.value() or "")
+        if value in by_reference:
+            bound.help_text = f"{bound.help_text} Now: {escape(by_reference[value])}."
     context = {
         "unit": unit,
         "form": form,
         "title": title,
         "back": extra.pop("back", design_url(unit)),
         "submit": extra.pop("submit", "Save"),
-        "people": people() if any(f in form.fields for f in ("owner", "contributor")) else [],
+        "people": suggested,
         **extra,
     }
     return render(request, "editing/form.html", context, status=400 if form.errors else 200)

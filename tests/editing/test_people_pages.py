@@ -134,7 +134,10 @@ def test_a_kpi_owner_may_be_someone_without_an_email_address(editor: User) -> No
     assert response.status_code == 302, text_of(response.content)
     kpi.refresh_from_db()
     assert kpi.owner is not None and kpi.owner.get_username() == "j.doe"
-    assert 'value="j.doe"' in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert 'value="j.doe"' in html
+    # The field holds a username: the form says whose it is.
+    assert "or type an email address or username. Now: Jo Doe." in text_of(html.encode())
     response = client.post(url, {**form, "owner": "nobody"})
     assert "No user has the username 'nobody', and it is not an email address" in text_of(
         response.content
@@ -169,3 +172,11 @@ def test_a_person_without_a_name_is_named_by_username_with_the_address(db: None)
     ned = User.objects.create_user("ned", "ned@acme.example")
     assert names.name(ned) == "ned"
     assert names.name_and_email(ned) == "ned <ned@acme.example>"
+
+
+def test_the_owner_named_under_a_field_is_escaped(editor: User) -> None:
+    bold = User.objects.create_user("bold", first_name="<b>Bo</b>")
+    KPI.objects.filter(code="revenue").update(owner=bold)
+    kpi = KPI.objects.get(code="revenue")
+    html = client_of(editor).get(f"/units/acme/design/kpis/{kpi.pk}/").content.decode()
+    assert "Now: &lt;b&gt;Bo&lt;/b&gt;." in html and "<b>Bo</b>" not in html
