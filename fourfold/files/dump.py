@@ -82,7 +82,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if unit.parent:
             unit_entry["parent"] = unit.parent.code
         if unit.owner:
-            unit_entry["owner"] = unit.owner.email
+            unit_entry["owner"] = _person(unit.owner)
         if card is not None:
             _rollup(unit_entry, card.rollup, card.scheme, None)
         unit_entry["perspectives"] = [
@@ -122,7 +122,7 @@ def _perspective(
         if o.description:
             obj["description"] = o.description
         if o.owner:
-            obj["owner"] = o.owner.email
+            obj["owner"] = _person(o.owner)
         _rollup(obj, o.rollup, o.scheme, o.weight)
         obj["drives"] = drives.get(o.pk, [])
         if o.aligned_to and o.aligned_to_id in live:
@@ -143,9 +143,9 @@ def _kpi(
     if k.unit:
         entry["unit"] = k.unit
     if k.owner:
-        entry["owner"] = k.owner.email
+        entry["owner"] = _person(k.owner)
     if k.contributor:
-        entry["contributor"] = k.contributor.email
+        entry["contributor"] = _person(k.contributor)
     entry.update(direction=k.direction, frequency=k.frequency, aggregation=k.aggregation)
     if k.formula:
         entry["formula"] = k.formula
@@ -163,6 +163,11 @@ def _kpi(
     if k.pk in measured:
         entry["values"] = measured[k.pk]
     return entry
+
+
+def _person(user: Any) -> str:
+    """How the file names a person: their email address, else their user name."""
+    return str(user.email or user.get_username())
 
 
 def _tree_order(units: list[Unit]) -> list[Unit]:

@@ -198,13 +198,18 @@ class _Writer:
         self.users: dict[str, Any] = {}
 
     def user(self, email: str | None) -> Any:
+        """The person a file names by email address, or by user name when they have none;
+        someone not known yet is created, without a password."""
         if email is None:
             return None
         if email not in self.users:
             User = get_user_model()
-            user = User.objects.filter(email__iexact=email).order_by("pk").first()
+            if "@" in email:
+                user = User.objects.filter(email__iexact=email).order_by("pk").first()
+            else:
+                user = User.objects.filter(username=email).first()
             if user is None:
-                user = User(username=email, email=email)
+                user = User(username=email, email=email if "@" in email else "")
                 user.set_unusable_password()
                 user.save()
                 self.result.created["users"] += 1

@@ -23,6 +23,8 @@ FREQUENCIES = ("monthly", "quarterly", "yearly")
 KINDS = ("lead", "lag")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A Django user name (letters, digits and @.+-_), for people without an email address.
+USERNAME = re.compile(r"^[\w.+-]{1,150}$")
 
 
 @dataclass
@@ -234,11 +236,22 @@ class Reader:
         return value
 
     def email(self, node: Node, key: str, place: str) -> str | None:
+        """A person: their email address, or the user name of someone who has none."""
         value = self.text(node, key, place)
-        if value is not None and not EMAIL.match(value):
-            self.problem(node, key, place, f"'{key}' must be an email address, not '{value}'")
+        if not value:
             return None
-        return value.lower() if value else None
+        if EMAIL.match(value):
+            return value.lower()
+        if "@" not in value and USERNAME.match(value):
+            return value
+        self.problem(
+            node,
+            key,
+            place,
+            f"'{key}' must be an email address (or the user name of someone who has none), "
+            f"not '{value}'",
+        )
+        return None
 
     def flag(self, node: Node, key: str, place: str) -> bool:
         value = node.get(key, False)
