@@ -110,17 +110,37 @@ def _migrated_template(
         _migrate(f"sqlite:///{path}", django_db_blocker)
         yield str(path)
         return
-    import psycopg
-
     name = f"tpl_{uuid.uuid4().hex[:12]}"
-    admin = os.environ["FOURFOLD_DATABASE_URL"]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    _create_database(name)
     try:
         _migrate(f"{base}/{name}", django_db_blocker)
         yield name
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
+        _drop_database(name)
+
+
+def _create_database(name: str, template: str | None = None) -> None:
+    import psycopg
+
+    with psycopg.connect(os.environ["FOURFOLD_DATABASE_URL"], autocommit=True) as conn:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        # PostgreSQL 15 copies a template through the WAL by default, block by block; copying
+        # its files is faster for a database this small (and the tests' server skips fsync).
+        if template and conn.info.server_version >= 150000:
+            copy += " STRATEGY = FILE_COPY"
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+
+
+def _drop_database(name: str) -> None:
+    """Drop a database of the tests. A plain DROP first: it also stops an autovacuum worker
+    there, which WITH (FORCE) refuses to terminate for a role that is not a superuser; FORCE
+    only for a connection a test left open."""
+    import psycopg
+
+    with psycopg.connect(os.environ["FOURFOLD_DATABASE_URL"], autocommit=True) as conn:
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        except psycopg.errors.ObjectInUse:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -134,17 +154,12 @@ def fresh_database(tmp_path: Path, template: str, name: str = "fourfold") -> Ite
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    import psycopg
-
     database = f"cli_{uuid.uuid4().hex[:12]}"
-    admin = os.environ["FOURFOLD_DATABASE_URL"]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+    _create_database(database, template)
     try:
         yield f"{base}/{database}"
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        _drop_database(database)
 
 
 def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) -> AssertionError:
