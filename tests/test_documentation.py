@@ -1,13 +1,16 @@
 """The documentation in docs/ covers every command, option, setting and scorecard file field.
 
-Like datasette's documentation tests: a command, an option, a FOURFOLD_* setting or a field of
-the scorecard file that someone adds fails here until docs/ describes it, and a relative link in
-docs/ or README.md that points nowhere fails too. Nothing here starts a process.
+Like datasette's documentation tests: a command, an option, a FOURFOLD_* setting, a field or
+choice of the scorecard file, a key of `scores --json` or an API operation that someone adds
+fails here until docs/ describes it; so do an example command line that `fourfold` would
+refuse, and a relative link in docs/ or README.md that points nowhere. Nothing here starts a
+process.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,9 @@ SCORECARD_FILE = DOCS / "scorecard-file.md"
 COMMAND_HEADING = re.compile(r"^(#{2,4}) `fourfold((?: [a-z][a-z-]*)*)\b[^`]*`", re.MULTILINE)
 ANY_HEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
 SETTING = re.compile(r"\bFOURFOLD_[A-Z][A-Z0-9_]*[A-Z0-9]")
+COMMAND_LINE_EXAMPLE = re.compile(
+    r"(?:[A-Z_]+=\S*\s+)*(?:(?:\.venv/bin/)?fourfold(?:\s|$)|bash scripts/demo\.sh\b)"
+)
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
@@ -40,6 +46,10 @@ def _read(path: Path) -> str:
 def _documented(text: str, word: str) -> bool:
     """Whether `word` appears as code: `--output`, `--output FILE`, `-o`, `fiscal_year_start:`."""
     return re.search(rf"`{re.escape(word)}(?![\w-])[^`]*`", text) is not None
+
+
+def _pages() -> list[Path]:
+    return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 
 
 # -- commands and options -------------------------------------------------------------------
@@ -114,6 +124,72 @@ def test_every_option_is_documented_in_its_commands_section(entry: Command) -> N
         f"(## `{shown} ...`): {', '.join(missing)}; add each, written as `{missing[0]}`, "
         f"with what it does"
     )
+
+
+def _code_lines(text: str) -> Iterator[str]:
+    """The lines of the code blocks of a Markdown page (fenced, or indented by four spaces),
+    with continued lines joined."""
+    fenced = False
+    pending = ""
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        if not fenced and not line.startswith("    "):
+            continue
+        line = pending + line.strip()
+        pending = line[:-1] + " " if line.endswith("\\") else ""
+        if not pending:
+            yield line
+
+
+def _examples() -> Iterator[tuple[str, list[str]]]:
+    """Every `fourfold ...` (or `bash scripts/demo.sh ...`) command line in a code block of
+    the documentation, as the arguments after `fourfold`."""
+    for page in _pages():
+        for line in _code_lines(page.read_text(encoding="utf-8")):
+            command = line.removeprefix("$ ").split(" #")[0].split(" | ")[0]
+            if not COMMAND_LINE_EXAMPLE.match(command):
+                continue  # output, YAML, another program
+            words = shlex.split(command)
+            while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+                words = words[1:]  # FOURFOLD_HOME=/tmp/demo fourfold ...
+            if words[:2] == ["bash", "scripts/demo.sh"]:
+                words = ["fourfold", "demo", *words[2:]]
+            if words and words[0].removeprefix(".venv/bin/") == "fourfold":
+                yield f"{page.relative_to(ROOT)}: {line}", words[1:]
+
+
+def _parse(args: list[str]) -> None:
+    """Parse a command line as `fourfold` would, without running the command."""
+    group: click.Command = cli_module.cli
+    context = group.make_context("fourfold", list(args))
+    while isinstance(group, click.Group):
+        rest = [*context._protected_args, *context.args]
+        if not rest:
+            return
+        name, command, rest = group.resolve_command(context, rest)
+        assert command is not None and name is not None
+        context = command.make_context(name, rest, parent=context)
+        group = command
+
+
+EXAMPLES = list(_examples())
+
+
+def test_it_finds_the_examples_it_checks() -> None:
+    assert len(EXAMPLES) > 40
+    assert any(args[:1] == ["connectors"] for _, args in EXAMPLES)
+
+
+@pytest.mark.parametrize("where, args", EXAMPLES, ids=[w for w, _ in EXAMPLES])
+def test_every_example_command_line_is_one_fourfold_reads(where: str, args: list[str]) -> None:
+    try:
+        _parse(args)
+    except click.exceptions.Exit:  # --help, --version
+        pass
+    except click.UsageError as exc:
+        pytest.fail(f"{where}: `fourfold` refuses it: {exc.format_message()}; fix the example")
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -305,10 +381,6 @@ def _anchors(path: Path) -> set[str]:
         seen[slug] = n + 1
         out.add(slug if n == 0 else f"{slug}-{n}")
     return out
-
-
-def _pages() -> list[Path]:
-    return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 
 
 def _links(path: Path) -> Iterator[str]:
