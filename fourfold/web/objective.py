@@ -22,7 +22,7 @@ from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine, readout
 from fourfold.strategy.models import Link, Objective, Organization, Unit
 
-from . import editlinks
+from . import coarser, editlinks
 from . import periods as choose
 from .templatetags.fourfold import status_color
 
@@ -98,13 +98,19 @@ class PeriodCommentForm(CommentForm):
 
 @dataclass
 class Line:
-    """A scored row of the page with what to call it and where it lives."""
+    """A scored row of the page with what to call it and where it lives. A KPI reported less
+    often than the period (see fourfold.web.coarser) has `latest` and `note` in `info`."""
 
     name: str
     code: str
     row: dict[str, Any] | None
     unit: Unit | None = None
     info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> bool:
+        """A row of the period's own scores, not one shown with its latest period or none."""
+        return self.row is not None and "latest" not in self.info
 
 
 @dataclass
@@ -114,8 +120,7 @@ class Page:
     period: periods.Period
     period_label: str
     row: dict[str, Any] | None
-    kpis: list[Line]
-    hidden: list[dict[str, Any]]
+    kpis: list[Line]  # counted in the period, then those shown with their latest period
     aligned: list[Line]
     drives: list[Line]
     driven_by: list[Line]
@@ -177,6 +182,17 @@ def history(scores: engine.Scores, code: str, period: periods.Period) -> dict[st
     }
 
 
+def _kpis_of(scores: engine.Scores, unit: str, code: str) -> list[int]:
+    """Where the unit's objective's KPIs are in the scores, in order."""
+    if unit not in scores.index.unit_codes:
+        return []
+    for p in scores.children.get(("scorecard", scores.card_of[unit]), []):
+        for o in scores.children.get(("perspective", p), []):
+            if scores.index.objective[o]["code"] == code:
+                return scores.children.get(("objective", o), [])
+    return []
+
+
 def build(scores: engine.Scores, unit: Unit, objective: Objective, period: periods.Period) -> Page:
     """Everything the objective page shows, in a fixed number of queries."""
     key = period.key
@@ -193,16 +209,26 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
             elif found["kind"] != "kpi":
                 inside = False
     kpis = {k.code: k for k in objective.kpis.filter(archived=False).select_related("owner")}
-    shown = {r["code"] for r in kpi_rows}
     lines = [
         Line(kpis[r["code"]].name, r["code"], r, unit, {"kpi": kpis[r["code"]]})
         for r in kpi_rows
         if r["code"] in kpis
     ]
-    hidden = [
-        {"name": k.name, "frequency": k.get_frequency_display().lower()}
-        for k in kpis.values()
-        if k.code not in shown
+    # KPIs reported less often than the period: with their latest period, not counted here.
+    shown = {line.code for line in lines}
+    period_label = choose.label(period)
+    for at in _kpis_of(scores, unit.code, objective.code):
+        code, frequency = scores.index.kpi[at]["code"], scores.index.kpi[at]["frequency"]
+        if code in shown or code not in kpis or frequency not in coarser.OF_FREQUENCY:
+            continue
+        latest = coarser.latest(scores, at, period, unit.code)
+        note = coarser.note(frequency, latest.label, period_label)
+        info = {"kpi": kpis[code], "latest": latest, "note": note}
+        lines.append(Line(kpis[code].name, code, latest.row, unit, info))
+        shown.add(code)
+    # Any other (a period the scores hold no year of): no data, as the engine would say.
+    lines += [
+        Line(k.name, k.code, None, unit, {"kpi": k}) for k in kpis.values() if k.code not in shown
     ]
     aligned = [
         Line(
@@ -235,10 +261,9 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
         unit=unit,
         objective=objective,
         period=period,
-        period_label=choose.label(period),
+        period_label=period_label,
         row=row,
         kpis=lines,
-        hidden=hidden,
         aligned=aligned,
         drives=drives,
         driven_by=driven_by,
@@ -294,7 +319,7 @@ def _render(
         "error": error,
         "today": today,
         "links": editlinks.for_objective(
-            access, unit, objective, [line.info["kpi"] for line in page.kpis], page.period
+            access, unit, objective, [k.info["kpi"] for k in page.kpis if k.counted], page.period
         ),
     }
     status = 400 if error or form is not None else 200

@@ -9,12 +9,15 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from fourfold.accounts.models import Role
 from fourfold.audit.models import AuditEntry
 from fourfold.files.load import load
 from fourfold.reviews.models import ActionItem, Comment
+from fourfold.scoring import readout
+from fourfold.scoring.engine import compute
 from fourfold.strategy.models import Objective, Unit
 
 from . import cards
@@ -212,3 +215,114 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
         response = signed_in.get("/units/top/objectives/top-o00/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b"/units/top/kpis/") == kpis
+
+
+# An objective with a monthly KPI, a quarterly one and a yearly one.
+COARSER = (
+    cards.HEADER
+    + """\
+  - code: acme
+    name: Acme Corp
+    perspectives:
+      - code: customer
+        name: Customer
+        objectives:
+          - code: delight
+            name: Delight customers
+            kpis:
+"""
+    + cards.kpi(
+        "complaints",
+        name="Complaints",
+        targets="{2026-10: {target: 700, red_flag: 500}}",
+        values="{2026-10: 700}",
+    )
+    + cards.kpi(
+        "nps",
+        name="Net Promoter Score",
+        unit="score",
+        frequency="quarterly",
+        aggregation="last",
+        targets="{2026-Q3: {target: 40, red_flag: 30}}",
+        values="{2026-Q3: 45}",
+    )
+    + cards.kpi(
+        "audit",
+        name="Customer audit passed",
+        unit="score",
+        frequency="yearly",
+        aggregation="last",
+        targets="{2025: {target: 90, red_flag: 80}}",
+        values="{2025: 85}",
+    )
+)
+DELIGHT = "/units/acme/objectives/delight/"
+
+
+@pytest.fixture
+def coarser(db: None) -> None:
+    load(COARSER, actor=None, source_name="coarser.yaml")
+
+
+def kpi_rows(html: bytes) -> list[str]:
+    """The KPI rows of the objective's KPI table, each as its text."""
+    table = html.decode().split('aria-labelledby="kpis-heading"')[1].split("</table>")[0]
+    return [text_of(row.encode()).strip() for row in re.findall(r"<tr[ >].*?</tr>", table, re.S)][
+        1:
+    ]
+
+
+def test_it_shows_a_quarterly_kpi_in_a_month_with_its_latest_quarter_not_counted(
+    signed_in: Client, coarser: None
+) -> None:
+    response = signed_in.get(DELIGHT, {"period": "2026-10"})
+    assert kpi_rows(response.content) == [
+        "Complaints 700 700 EUR 6.67 Green —",
+        "Net Promoter Score Q3 2026, its latest quarter · not counted in October 2026 "
+        "45 40 score 8.33 Green —",
+        "Customer audit passed 2025, its latest year · not counted in October 2026 "
+        "85 90 score 5.00 Amber —",
+    ]
+    assert response.content.count(b'<tr class="kpi--latest">') == 2
+    assert b"Not shown" not in response.content
+    # The month's score is the monthly KPI's alone, as the engine has it.
+    assert "Score 6.67 / 10 Status Green Reported 1/1" in text_of(response.content)
+    scores = compute(today=timezone.localdate(), unit="acme")
+    assert {r["code"] for r in readout.unit_rows(scores, "acme", "2026-10")} == {
+        "acme",
+        "customer",
+        "delight",
+        "complaints",
+    }
+
+
+def test_it_shows_a_yearly_kpi_in_a_quarter_with_its_latest_year(
+    signed_in: Client, coarser: None
+) -> None:
+    response = signed_in.get(DELIGHT, {"period": "2026-Q3"})
+    rows = kpi_rows(response.content)
+    assert rows[1].startswith("Net Promoter Score 45 40 score 8.33 Green")  # counted in Q3
+    assert rows[2].startswith(
+        "Customer audit passed 2025, its latest year · not counted in Q3 2026 85 90"
+    )
+    assert response.content.count(b'<tr class="kpi--latest">') == 1
+    assert b"Not shown" not in response.content
+
+
+def test_it_takes_the_quarter_before_while_the_months_quarter_still_runs(
+    signed_in: Client, coarser: None
+) -> None:
+    rows = kpi_rows(signed_in.get(DELIGHT, {"period": "2026-08"}).content)
+    assert rows[1] == (
+        "Net Promoter Score Q2 2026, its latest quarter · not counted in August 2026 "
+        "— — score — No data —"
+    )
+
+
+def test_it_reads_the_page_with_latest_periods_in_the_same_number_of_queries(
+    signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, coarser: None
+) -> None:
+    # As the test above counts: the latest periods are read from the scores already there.
+    with django_assert_num_queries(22):
+        response = signed_in.get(DELIGHT, {"period": "2026-10"})
+    assert response.content.count(b'<tr class="kpi--latest">') == 2
