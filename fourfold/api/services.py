@@ -101,12 +101,13 @@ def kpi_for_write(code: str, access: Access, *, enter: bool) -> KpiFacts:
     kpi = kpi_facts([code]).get(code)
     if kpi is None or not access.can_view(kpi.unit_id):
         raise ApiError(404, f"There is no KPI '{code}' that this token may see.")
-    allowed = (
-        access.can_enter(kpi.id, kpi.unit_id) if enter else access.can_set_targets(kpi.unit_id)
+    refusal = (
+        access.value_refusal(kpi.id, kpi.code, kpi.unit_id)
+        if enter
+        else access.target_refusal(kpi.code, kpi.unit_id)
     )
-    if not allowed:
-        what = "enter values for" if enter else "change the targets of"
-        raise ApiError(403, f"You may see KPI {code} but not {what} it.")
+    if refusal is not None:  # in the policy's words, as every channel says it
+        raise ApiError(403, f"{refusal[0].upper()}{refusal[1:]}.")
     return kpi
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from fourfold.accounts.access import Access
 from fourfold.core import periods
-from fourfold.core.entries import KpiFacts, Problem, scheme_problem
+from fourfold.core.entries import TARGET_FIELDS, KpiFacts, Problem, scheme_problem
 from fourfold.measures import intake
 from fourfold.measures.models import Measurement, Target
 from fourfold.measures.services import TargetEntry, ValueEntry, WriteCount
@@ -105,7 +105,8 @@ def plan(rows: Rows, *, access: Access) -> Plan:
     cell is wrong, or unusual, are they gone through one by one to word every problem. Then
     the intake's rules, the same for every channel, check what the parsed rows would write.
     """
-    facts = intake.all_kpi_facts()
+    # A KPI this user may not see is, to the file's checks, no KPI at all.
+    facts = {c: f for c, f in intake.all_kpi_facts().items() if access.can_view(f.unit_id)}
     fiscal = Organization.get().fiscal_year_start
     with gc_paused():
         parsed = _parse_in_bulk(rows, facts, fiscal) or _parse_each_row(rows, facts, fiscal)
@@ -138,7 +139,12 @@ def _plan(
         kept_flag = kept_flags.get(found.index)
         entry = targets[found.index]
         kpi = by_id[entry.kpi_id]
-        if kept_flag is not None and scheme_problem(kpi, {"target": entry.fields[0]}) is None:
+        full = dict(zip(TARGET_FIELDS, entry.fields, strict=True))
+        if (
+            kept_flag is not None
+            and found.message == scheme_problem(kpi, full)  # the scheme's own refusal
+            and scheme_problem(kpi, {**full, "red_flag": None}) is None
+        ):
             # Fine without the red flag kept from before: that one does not fit any more.
             where = cells[at].column or "target"
             found = Problem(
@@ -410,8 +416,8 @@ class Committed:
             f"{values.unchanged} unchanged; {targets.created} targets created, "
             f"{targets.changed} changed, {targets.unchanged} unchanged."
         )
-        if self.values.held:
-            text += f" {len(self.values.held)} values wait for their owner's approval."
+        if self.values.waits:
+            text += f" {len(self.values.waits)} values wait for their owner's approval."
         return text
 
 

@@ -47,15 +47,20 @@ def approve(pk: int, *, approver: Any, access: Access | None = None) -> PendingV
         detail = f"entered by {enterer} on {when}, approved by {approver.get_username()}"
         if pending.source_detail:
             detail = f"{pending.source_detail}; {detail}"
-        intake.submit_values(
-            [ValueEntry(pending.kpi_id, pending.period, pending.value, pending.comment)],
-            actor=approver,
-            access=Access.trusted(approver),  # checked when it was entered, decided just now
-            channel=intake.APPROVAL,
-            source=pending.source,
-            detail=detail,
-            reason=f"approved; {detail}",
-        )
+        try:
+            intake.submit_values(
+                [ValueEntry(pending.kpi_id, pending.period, pending.value, pending.comment)],
+                actor=approver,
+                access=Access.trusted(approver),  # checked when entered, decided just now
+                channel=intake.APPROVAL,
+                source=pending.source,
+                detail=detail,
+                reason=f"approved; {detail}",
+            )
+        except intake.Refused as refused:  # the KPI changed since: archived, calculated...
+            raise DecisionError(
+                f"this value can no longer be recorded: {refused.problems[0].message}"
+            ) from refused
         pending.status = PendingValue.Status.APPROVED
         pending.decided_by = approver
         pending.decided_at = timezone.now()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from fourfold.core import periods
 from fourfold.core.entries import KpiFacts, Problem
 from fourfold.strategy.models import Organization
 
-from .models import KPI, Scheme, Source, Target
+from .models import KPI, Measurement, Scheme, Source, Target
 from .services import TargetEntry, ValueEntry, WriteCount, record_values, set_targets
 
 # Sent on commit, with `changed` (a Changed) and `channel`.
@@ -60,26 +61,46 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Changed:
-    """What a write changed: the KPIs and periods of the values or targets created or changed."""
+    """What a write changed: each KPI and period whose value or target was created or changed
+    (worked out when a listener asks: an import may have changed a million)."""
 
     channel: str
     actor: Any
-    kpi_ids: frozenset[int]
-    periods: frozenset[str]
     count: WriteCount
+
+    @cached_property
+    def pairs(self) -> frozenset[tuple[int, str]]:
+        return frozenset(self.count.keys())
+
+    @cached_property
+    def kpi_ids(self) -> frozenset[int]:
+        return frozenset(k for k, _ in self.pairs)
+
+    @cached_property
+    def periods(self) -> frozenset[str]:
+        return frozenset(p for _, p in self.pairs)
 
 
 @dataclass
 class Submitted:
     written: WriteCount
-    held: list[Any] = field(default_factory=list)  # PendingValue rows
+    held: list[Any] = field(default_factory=list)  # PendingValue rows made now
+    # The same values sent again while they still wait: nothing new, but they wait.
+    waiting: list[Any] = field(default_factory=list)
+
+    @property
+    def waits(self) -> list[Any]:
+        return [*self.held, *self.waiting]
 
 
 def kpi_facts(*, ids: Sequence[int] = (), codes: Sequence[str] = ()) -> dict[int, KpiFacts]:
     """The live KPIs with these ids or codes, with their schemes, in one query (two with the
     schemes), keyed by id."""
     rows = KPI.objects.filter(archived=False)
-    rows = rows.filter(pk__in=set(ids)) if ids else rows.filter(code__in=set(codes))
+    wanted: set[Any] = set(ids) if ids else set(codes)
+    # Beyond what one IN (...) may name on SQLite, read every live KPI and keep those wanted.
+    if len(wanted) <= 10_000:
+        rows = rows.filter(pk__in=wanted) if ids else rows.filter(code__in=wanted)
     schemes = {s.pk: s.to_core() for s in Scheme.objects.all()}
     return {
         pk: KpiFacts(pk, code, name, unit, owner, freq, direction, formula, schemes[s], tol)
@@ -95,6 +116,7 @@ def kpi_facts(*, ids: Sequence[int] = (), codes: Sequence[str] = ()) -> dict[int
             "scheme_id",
             "tolerance",
         )
+        if (pk if ids else code) in wanted
     }
 
 
@@ -151,6 +173,8 @@ def _check(
     kpi_ids = [e.kpi_id for e in entries]
     facts = kpi_facts(ids=kpi_ids) if facts is None else facts
     kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
+    if not kpis:
+        return [Problem(i, "kpi", "this KPI no longer exists") for i in range(len(entries))]
     problems = rule(kpis, [refusal(f) for f in kpis], parsed, k, p, numbers)
     if unknown:
         gone = set(unknown)
@@ -187,18 +211,9 @@ def held_kpis(kpi_ids: set[int], actor: Any) -> set[int]:
     if not kpi_ids:
         return set()
     user = actor.pk if actor is not None and actor.is_authenticated else None
-    rules_ = ApprovalRule.objects.filter(kpi_id__in=kpi_ids).values_list("kpi_id", "kpi__owner_id")
-    return {kpi for kpi, owner in rules_ if owner is not None and owner != user}
-
-
-def _changed(channel: str, actor: Any, rows: Sequence[Any], count: WriteCount) -> Changed:
-    return Changed(
-        channel,
-        actor,
-        frozenset(e.kpi_id for e in rows),
-        frozenset(e.period for e in rows),
-        count,
-    )
+    # The rules are few: read them all rather than name every KPI of a big file in a query.
+    rules_ = ApprovalRule.objects.values_list("kpi_id", "kpi__owner_id")
+    return {kpi for kpi, owner in rules_ if kpi in kpi_ids and owner is not None and owner != user}
 
 
 def submit_values(
@@ -228,8 +243,10 @@ def submit_values(
         written = record_values(
             direct, actor=actor, source=source, source_detail=detail[:300], reason=reason
         )
-        held = _hold(later, actor, source, detail) if later else []
-        if written.created or written.changed:
+        held, waiting = _hold(later, actor, source, detail) if later else ([], [])
+        written.unchanged += len(later) - len(held) - len(waiting)
+        # An approval is audited once, as the approval, by its caller.
+        if (written.created or written.changed) and channel != APPROVAL:
             record(
                 actor,
                 "values.written",
@@ -241,36 +258,54 @@ def submit_values(
                 created=written.created,
                 changed=written.changed,
             )
-            changed = _changed(channel, actor, direct, written)
+        if written.created or written.changed:
+            changed = Changed(channel, actor, written)
             transaction.on_commit(
                 lambda: values_changed.send(Changed, changed=changed, channel=channel)
             )
-    return Submitted(written, held)
+    return Submitted(written, held, waiting)
 
 
-def _hold(later: Sequence[ValueEntry], actor: Any, source: str, detail: str) -> list[Any]:
+def _hold(
+    later: Sequence[ValueEntry], actor: Any, source: str, detail: str
+) -> tuple[list[Any], list[Any]]:
+    """Hold these values for approval: (held now, already waiting). A value equal to the one
+    recorded holds nothing (and ends this person's pending other one); one that already waits
+    holds nothing new; another replaces this person's earlier pending value."""
     from fourfold.intake.models import PendingValue
 
-    pending = PendingValue.objects.filter(
-        status=PendingValue.Status.PENDING,
-        kpi_id__in={e.kpi_id for e in later},
-        period__in={e.period for e in later},
-        entered_by=actor if actor is not None and actor.is_authenticated else None,
-    )
-    waiting = {(v.kpi_id, v.period): v for v in pending}
-    # The same value again changes nothing; another replaces this person's earlier one.
-    fresh = [
-        e
-        for e in later
-        if (old := waiting.get((e.kpi_id, e.period))) is None
-        or (old.value, old.comment) != (e.value, e.comment)
-    ]
-    if not fresh:
-        return []
-    replaced = [waiting[(e.kpi_id, e.period)].pk for e in fresh if (e.kpi_id, e.period) in waiting]
-    PendingValue.objects.filter(pk__in=replaced).update(status=PendingValue.Status.REPLACED)
-    now = timezone.now()
     user = actor if actor is not None and actor.is_authenticated else None
+    kpi_ids, keys = {e.kpi_id for e in later}, {e.period for e in later}
+    stored = {
+        (k, p): (v, c or "")
+        for k, p, v, c in Measurement.objects.filter(
+            kpi_id__in=kpi_ids, period__in=keys
+        ).values_list("kpi_id", "period", "value", "comment")
+    }
+    pending = list(
+        PendingValue.objects.filter(
+            status=PendingValue.Status.PENDING, kpi_id__in=kpi_ids, period__in=keys
+        )
+    )
+    same = {(v.kpi_id, v.period, v.value, v.comment): v for v in pending}
+    mine = {(v.kpi_id, v.period): v for v in pending if v.entered_by_id == (user and user.pk)}
+    fresh, waiting, ended = [], [], []
+    for e in later:
+        key = (e.kpi_id, e.period)
+        if stored.get(key) == (e.value, e.comment):
+            if key in mine:
+                ended.append(mine[key].pk)
+        elif (e.kpi_id, e.period, e.value, e.comment) in same:
+            waiting.append(same[(e.kpi_id, e.period, e.value, e.comment)])
+        else:
+            fresh.append(e)
+            if key in mine:
+                ended.append(mine[key].pk)
+    if ended:
+        PendingValue.objects.filter(pk__in=ended).update(status=PendingValue.Status.REPLACED)
+    if not fresh:
+        return [], waiting
+    now = timezone.now()
     held = PendingValue.objects.bulk_create(
         PendingValue(
             kpi_id=e.kpi_id,
@@ -292,7 +327,7 @@ def _hold(later: Sequence[ValueEntry], actor: Any, source: str, detail: str) -> 
         + ", ".join(f"{codes[e.kpi_id]} {e.period} = {e.value:g}" for e in fresh[:20]),
         values=[[codes[e.kpi_id], e.period, e.value] for e in fresh],
     )
-    return held
+    return held, waiting
 
 
 def submit_targets(
@@ -323,7 +358,7 @@ def submit_targets(
                 changed=count.changed,
                 **details,
             )
-            changed = _changed(channel, actor, entries, count)
+            changed = Changed(channel, actor, count)
             transaction.on_commit(
                 lambda: targets_changed.send(Changed, changed=changed, channel=channel)
             )

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -45,6 +45,13 @@ class WriteCount:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    # The rows inserted (kpi_id and period first) and the keys of those updated, for keys().
+    new_rows: list[tuple[Any, ...]] = field(default_factory=list, repr=False, compare=False)
+    updated: list[tuple[int, str]] = field(default_factory=list, repr=False, compare=False)
+
+    def keys(self) -> list[tuple[int, str]]:
+        """Each (kpi_id, period) created or changed."""
+        return [(row[0], row[1]) for row in self.new_rows] + self.updated
 
     def __add__(self, other: WriteCount) -> WriteCount:
         return WriteCount(
@@ -181,6 +188,7 @@ def record_values(
         existing = _existing(Measurement, "id, value, comment", entries)
         new_rows: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        updated: list[tuple[int, str]] = []
         unchanged = 0
         for kpi_id, period, value, comment in entries:
             old = existing.get((kpi_id, period))
@@ -192,6 +200,7 @@ def record_values(
                 unchanged += 1
             else:
                 updates.append((value, comment, source, detail, user, stamp, old[0]))
+                updated.append((kpi_id, period))
         if updates:
             _supersede(
                 Measurement,
@@ -211,7 +220,7 @@ def record_values(
                     updates,
                 )
         _insert(Measurement, MEASUREMENT_COPIED, new_rows)
-    return WriteCount(len(new_rows), len(updates), unchanged)
+    return WriteCount(len(new_rows), len(updates), unchanged, new_rows, updated)
 
 
 def set_targets(
@@ -232,6 +241,7 @@ def set_targets(
         base = ["kpi_id", "period", *fields, "changed_by_id", "changed_at", "source", "reason"]
         new_rows: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        updated: list[tuple[int, str]] = []
         unchanged = 0
         for e in entries:
             old = existing.get((e.kpi_id, e.period))
@@ -241,6 +251,7 @@ def set_targets(
                 unchanged += 1
             else:
                 updates.append((*e.fields, user, stamp, source, reason, old[0]))
+                updated.append((e.kpi_id, e.period))
         if updates:
             _supersede(
                 Target,
@@ -261,4 +272,4 @@ def set_targets(
                     updates,
                 )
         _insert(Target, base, new_rows)
-    return WriteCount(len(new_rows), len(updates), unchanged)
+    return WriteCount(len(new_rows), len(updates), unchanged, new_rows, updated)

@@ -211,8 +211,8 @@ def _save(request: HttpRequest, grid: entry_grid.Grid, form: entry_grid.EntryFor
     parts = [f"Saved {saved} value{pluralize(saved)}"]
     if written.unchanged:
         parts.append(f"{written.unchanged} unchanged")
-    if done.held:
-        held = len(done.held)
+    if done.waits:
+        held = len(done.waits)
         parts.append(f"{held} value{pluralize(held)} waiting for the owner's approval")
     return ", ".join(parts) + "."
 

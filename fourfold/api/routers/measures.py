@@ -267,8 +267,8 @@ def put_measurement(
         raise ApiError(
             422, f"The value cannot be recorded: {detail['reason']}.", exc.details
         ) from None
-    if done.held:
-        held = done.held[0]
+    if done.waits:
+        held = done.waits[0]
         return Status(
             202,
             {
@@ -308,5 +308,5 @@ def bulk_measurements(
         "created": count.created,
         "changed": count.changed,
         "unchanged": count.unchanged,
-        "waiting_for_approval": len(done.held),
+        "waiting_for_approval": len(done.waits),
     }
