@@ -399,10 +399,17 @@ def serve(host: str, port: int) -> None:
 
 
 def run_server(host: str, port: int) -> None:
+    import signal
+
     from waitress.server import create_server
 
     from fourfold.wsgi import application
 
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # as Ctrl+C: what runs beside the server is stopped too
+
+    # `kill` (SIGTERM) ends the server as Ctrl+C does, not leaving its worker behind.
+    signal.signal(signal.SIGTERM, stop)
     try:
         server = create_server(application, host=host, port=port, threads=8)
     except OSError as exc:  # the port is taken, or the address is not this machine's
