@@ -175,22 +175,39 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
     today = timezone.localdate()
-    period = _period(request, organization, today)
-    if request.GET.get("kind") and period.key != request.GET.get("period"):
-        return redirect(f"{reverse('home')}?{urlencode({'period': period.key})}")
-    scores = compute(today=today)
-    keys = scores.result.views[period.kind].keys
-    context = {
-        "organization": organization,
-        "period": period,
-        "period_label": choose.label(period),
-        "period_choices": choose.choices(list(keys), period),
-        "kinds": choose.KIND_LABELS,
+    picked = _picked(request, organization, today, "home")
+    if isinstance(picked, HttpResponse):
+        return picked
+    period, scores, context = picked
+    context |= {
         "roots": glance(scores, units, period.key),
         "attention": attention(scores, access, period.key, today, organization.fiscal_year_start),
         "unit_count": len(units),
     }
     return render(request, "web/home.html", context)
+
+
+def _picked(
+    request: HttpRequest, organization: Organization, today: dt.date, url_name: str
+) -> HttpResponse | tuple[Period, engine.Scores, dict[str, Any]]:
+    """The period a page of every unit is for, the scores and the period picker's context;
+    or, when the kind of period was changed, the way to the page for the new kind."""
+    period = _period(request, organization, today)
+    if request.GET.get("kind") and period.key != request.GET.get("period"):
+        return redirect(f"{reverse(url_name)}?{urlencode({'period': period.key})}")
+    scores = compute(today=today)
+    keys = scores.result.views[period.kind].keys
+    return (
+        period,
+        scores,
+        {
+            "organization": organization,
+            "period": period,
+            "period_label": choose.label(period),
+            "period_choices": choose.choices(list(keys), period),
+            "kinds": choose.KIND_LABELS,
+        },
+    )
 
 
 @require_safe
@@ -209,17 +226,9 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         month = choose.last_ended_month(today)
         url = reverse("strategy_map", args=[units[0].code])
         return redirect(f"{url}?{urlencode({'period': month})}")
-    period = _period(request, organization, today)
-    if request.GET.get("kind") and period.key != request.GET.get("period"):
-        return redirect(f"{reverse('scorecards')}?{urlencode({'period': period.key})}")
-    scores = compute(today=today)
-    keys = scores.result.views[period.kind].keys
-    context = {
-        "organization": organization,
-        "period": period,
-        "period_label": choose.label(period),
-        "period_choices": choose.choices(list(keys), period),
-        "kinds": choose.KIND_LABELS,
-        "lines": scorecard_list.lines(scores, units, period.key),
-    }
+    picked = _picked(request, organization, today, "scorecards")
+    if isinstance(picked, HttpResponse):
+        return picked
+    period, scores, context = picked
+    context["lines"] = scorecard_list.lines(scores, units, period.key)
     return render(request, "web/scorecards.html", context)

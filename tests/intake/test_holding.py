@@ -25,18 +25,6 @@ from tests.web import cards
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def rule() -> tuple[User, User, KPI]:
-    cards.load_small()
-    olga = User.objects.create_user("olga")
-    carol = User.objects.create_user("carol")
-    kpi = KPI.objects.get(code="revenue")
-    kpi.owner, kpi.contributor = olga, carol
-    kpi.save(update_fields=["owner", "contributor"])
-    services.set_approval(kpi, True, actor=olga)
-    return olga, carol, kpi
-
-
 def test_loading_the_same_file_again_holds_nothing(db: None) -> None:
     text = cards.SMALL.replace(
         "name: Revenue\n", "name: Revenue\n                owner: olga@acme.example\n", 1
@@ -54,8 +42,8 @@ def test_loading_the_same_file_again_holds_nothing(db: None) -> None:
     assert load(changed, actor=None, source_name="b.yaml").nothing_changed
 
 
-def test_importing_again_after_approval_holds_nothing(rule: tuple[User, User, KPI]) -> None:
-    olga, carol, kpi = rule
+def test_importing_again_after_approval_holds_nothing(people: tuple[User, User, KPI]) -> None:
+    olga, carol, kpi = people
     rows = values.read_bytes(b"kpi,period,actual\nrevenue,2026-03,750\n", "v.csv")
     plan = values.plan(rows, access=Access.of(carol))
     first = values.commit(plan, actor=carol, channel="upload", source_name="v.csv")
@@ -67,9 +55,9 @@ def test_importing_again_after_approval_holds_nothing(rule: tuple[User, User, KP
 
 
 def test_the_api_says_202_each_time_the_same_value_still_waits(
-    rule: tuple[User, User, KPI], client: Client
+    people: tuple[User, User, KPI], client: Client
 ) -> None:
-    _, carol, _ = rule
+    _, carol, _ = people
     secret = ApiToken.issue(carol, "pipeline", "write")[1]
     headers = {"Authorization": f"Bearer {secret}"}
     for _ in range(2):
@@ -87,9 +75,9 @@ def test_the_api_says_202_each_time_the_same_value_still_waits(
 
 @pytest.mark.parametrize("change", ["archived", "calculated"])
 def test_a_value_whose_kpi_changed_since_cannot_be_approved_and_says_why(
-    rule: tuple[User, User, KPI], change: str
+    people: tuple[User, User, KPI], change: str
 ) -> None:
-    olga, carol, kpi = rule
+    olga, carol, kpi = people
     held = intake.submit_values(
         [ValueEntry(kpi.pk, "2026-03", 9)], actor=carol, access=Access.of(carol), channel="grid"
     ).held
@@ -117,9 +105,9 @@ def test_an_upload_tells_someone_who_may_not_see_a_kpi_nothing_of_it(db: None) -
 
 
 def test_the_signal_names_only_what_changed(
-    rule: tuple[User, User, KPI], django_capture_on_commit_callbacks: Any
+    people: tuple[User, User, KPI], django_capture_on_commit_callbacks: Any
 ) -> None:
-    olga, _, kpi = rule
+    olga, _, kpi = people
     complaints = KPI.objects.get(code="complaints")
     heard: list[intake.Changed] = []
 

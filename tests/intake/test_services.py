@@ -15,25 +15,12 @@ from fourfold.intake.models import ApprovalRule, ImportMapping, PendingValue
 from fourfold.measures import intake
 from fourfold.measures.models import KPI, Measurement, MeasurementVersion
 from fourfold.measures.services import ValueEntry
-from tests.web import cards
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(entries: list[ValueEntry], actor: User) -> intake.Submitted:
     return intake.submit_values(entries, actor=actor, access=Access.of(actor), channel="grid")
-
-
-@pytest.fixture
-def people() -> tuple[User, User, KPI]:
-    cards.load_small()
-    olga = User.objects.create_user("olga")
-    carol = User.objects.create_user("carol")
-    kpi = KPI.objects.get(code="revenue")
-    kpi.owner, kpi.contributor = olga, carol
-    kpi.save(update_fields=["owner", "contributor"])
-    services.set_approval(kpi, True, actor=olga)
-    return olga, carol, kpi
 
 
 def test_a_value_by_someone_else_than_the_owner_waits(people: tuple[User, User, KPI]) -> None:
