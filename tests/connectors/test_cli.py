@@ -42,6 +42,7 @@ def test_connectors_run_names_an_unknown_data_source(db: None) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.installed
 def test_the_worker_starts_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     env = dict(
         os.environ,
