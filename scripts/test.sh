@@ -34,6 +34,8 @@ export FOURFOLD_TEST_POSTGRES="postgres://fourfold:fourfold@127.0.0.1:$PGPORT"
 # Two workers: the machines have two cores.
 echo "== tests on SQLite"
 .venv/bin/pytest -p no:cacheprovider -n 2 "$@"
+# Again on PostgreSQL, but for what does not touch the database's engine: the pure core, the
+# documentation, the demo (always an embedded SQLite file) and the browser walks.
 echo "== tests on PostgreSQL"
 FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider -n 2 \
-  -m "not browser" --ignore=tests/core "$@"
+  -m "not browser" --ignore=tests/core --ignore=tests/demo --ignore=tests/test_documentation.py "$@"
