@@ -383,9 +383,10 @@ class _Writer:
             for _, _, sk in doc.kpis()
             for period, fields in sk.targets.items()
         ]
+        # The reader checked every target and value with the intake's rules, with their lines.
         count = intake.submit_targets(
             targets, actor=self.actor, access=access, channel="load", reason=reason,
-            file=self.source_name,
+            checked=True, file=self.source_name,
         )  # fmt: skip
         self.result.created["targets"] += count.created
         self.result.changed["targets"] += count.changed
@@ -396,7 +397,7 @@ class _Writer:
         ]
         done = intake.submit_values(
             values, actor=self.actor, access=access, channel="load",
-            detail=self.source_name, reason=reason,
+            detail=self.source_name, reason=reason, checked=True,
         )  # fmt: skip
         count = done.written
         if done.held:

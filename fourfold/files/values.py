@@ -128,7 +128,8 @@ def _plan(
     problems = list(parsed.problems)
     cells = rows.cells
     refused_rows: set[int] = set()
-    for found in intake.check_values(values, access, facts=by_id):
+    numbers = parsed.value_numbers
+    for found in intake.check_value_columns(kpi_ids, keys, numbers, access, facts=by_id):
         at = parsed.value_rows[found.index]
         refused_rows.add(at)
         problems.append(_placed(cells[at], found))

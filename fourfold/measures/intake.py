@@ -146,10 +146,14 @@ def _indexed(
         if len(known) < len(distinct)
         else []
     )
-    k = np.fromiter((position.get(pk, 0) for pk in kpi_ids), np.int64, len(kpi_ids))
+    # map() with a dict's own lookup: about twice as fast as a generator for a million rows.
+    if unknown:
+        k = np.fromiter((position.get(pk, 0) for pk in kpi_ids), np.int64, len(kpi_ids))
+    else:
+        k = np.fromiter(map(position.__getitem__, kpi_ids), np.int64, len(kpi_ids))
     period_keys = list(dict.fromkeys(keys))
     at = {key: j for j, key in enumerate(period_keys)}
-    p = np.fromiter((at[key] for key in keys), np.int64, len(keys))
+    p = np.fromiter(map(at.__getitem__, keys), np.int64, len(keys))
     parsed = [periods.parse_period(key, fiscal) for key in period_keys]
     return [facts[pk] for pk in known], k, parsed, p, unknown
 
@@ -161,20 +165,20 @@ Rule = Callable[
 
 
 def _check(
-    entries: Sequence[ValueEntry] | Sequence[TargetEntry],
+    kpi_ids: Sequence[int],
+    keys: Sequence[str],
     facts: dict[int, KpiFacts] | None,
     refusal: Callable[[KpiFacts], str | None],
     rule: Rule,
     numbers: np.ndarray,
 ) -> list[Problem]:
     """The rule's problems of these rows, and a row of a KPI gone since it was read."""
-    if not entries:
+    if not kpi_ids:
         return []
-    kpi_ids = [e.kpi_id for e in entries]
     facts = kpi_facts(ids=kpi_ids) if facts is None else facts
-    kpis, k, parsed, p, unknown = _indexed(kpi_ids, [e.period for e in entries], facts)
+    kpis, k, parsed, p, unknown = _indexed(kpi_ids, keys, facts)
     if not kpis:
-        return [Problem(i, "kpi", "this KPI no longer exists") for i in range(len(entries))]
+        return [Problem(i, "kpi", "this KPI no longer exists") for i in range(len(kpi_ids))]
     problems = rule(kpis, [refusal(f) for f in kpis], parsed, k, p, numbers)
     if unknown:
         gone = set(unknown)
@@ -188,9 +192,27 @@ def check_values(
     entries: Sequence[ValueEntry], access: Access, *, facts: dict[int, KpiFacts] | None = None
 ) -> list[Problem]:
     """The problems of these values for this user, by index; none when all may be written."""
-    actual = np.fromiter((e.value for e in entries), np.float64, len(entries))
+    return check_value_columns(
+        [e.kpi_id for e in entries],
+        [e.period for e in entries],
+        [e.value for e in entries],
+        access,
+        facts=facts,
+    )
+
+
+def check_value_columns(
+    kpi_ids: Sequence[int],
+    keys: Sequence[str],
+    numbers: Sequence[float],
+    access: Access,
+    *,
+    facts: dict[int, KpiFacts] | None = None,
+) -> list[Problem]:
+    """`check_values` of values given column by column (as a file's checks hold them)."""
+    actual = np.array(numbers, dtype=np.float64)
     refusal = lambda f: access.value_refusal(f.id, f.code, f.unit_id)  # noqa: E731
-    return _check(entries, facts, refusal, rules.value_problems, actual)
+    return _check(kpi_ids, keys, facts, refusal, rules.value_problems, actual)
 
 
 def check_targets(
@@ -201,7 +223,8 @@ def check_targets(
         [[np.nan if v is None else v for v in e.fields] for e in entries], dtype=np.float64
     ).reshape(len(entries), len(Target.FIELDS))
     refusal = lambda f: access.target_refusal(f.code, f.unit_id)  # noqa: E731
-    return _check(entries, facts, refusal, rules.target_problems, fields)
+    ids, keys = [e.kpi_id for e in entries], [e.period for e in entries]
+    return _check(ids, keys, facts, refusal, rules.target_problems, fields)
 
 
 def held_kpis(kpi_ids: set[int], actor: Any) -> set[int]:
