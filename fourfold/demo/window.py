@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fourfold.core import periods
+from fourfold.core.entries import FREQUENCY_KIND
 
-KIND = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+KIND = FREQUENCY_KIND
 HISTORY_MONTHS = 36
 # The story's clock starts this many months before the last complete month begins, so that the
 # story's levels end as they were written, whatever the day.

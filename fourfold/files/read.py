@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
+from fourfold.core.hierarchy import Hierarchy
 
 from . import calculated
 from .spec import (
@@ -417,16 +418,14 @@ def _check_references(reader: Reader, document: Document) -> None:
             reader.problems.append(
                 Problem(unit.line, f"unit {unit.code}", f"its parent '{unit.parent}' is not a unit")
             )
+    tree = Hierarchy(units)
     for unit in document.units:
-        chain, code = {unit.code}, unit.parent
-        while code is not None:
-            if code in chain:
-                reader.problems.append(
-                    Problem(unit.line, f"unit {unit.code}", "its parents form a cycle")
-                )
-                break
-            chain.add(code)
-            code = units.get(code)
+        above = tree.ancestors(unit.code)
+        # The walk up ended on a unit whose parent it had passed already: a cycle above.
+        if above and units.get(above[0]) in {unit.code, *above}:
+            reader.problems.append(
+                Problem(unit.line, f"unit {unit.code}", "its parents form a cycle")
+            )
 
     objective_unit: dict[str, str] = dict(known.objectives)
     seen = {}
@@ -521,11 +520,4 @@ def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str)
 
 
 def _is_ancestor(parents: dict[str, str | None], ancestor: str, unit: str) -> bool:
-    code = parents.get(unit)
-    steps = 0
-    while code is not None and steps <= len(parents):
-        if code == ancestor:
-            return True
-        code = parents.get(code)
-        steps += 1
-    return False
+    return ancestor in Hierarchy(parents).ancestors(unit)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fourfold.core import periods
+from fourfold.core.entries import FREQUENCY_KIND
 from fourfold.scoring import engine, readout
 
 from . import periods as choose
 
 OF_FREQUENCY = {"quarterly": periods.quarter_of, "yearly": periods.year_of}
-WHAT = {"quarterly": "quarter", "yearly": "year"}
+WHAT = {f: FREQUENCY_KIND[f] for f in OF_FREQUENCY}
 
 
 @dataclass
