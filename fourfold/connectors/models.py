@@ -90,6 +90,9 @@ class ConnectorRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(
+        default=0, help_text="Values held for their KPI owner's approval"
+    )
     refused = models.JSONField(default=list, blank=True, help_text="Refused rows with reasons")
     files = models.JSONField(default=list, blank=True, help_text="[{name, outcome, message}]")
     error = models.TextField(blank=True)

@@ -16,7 +16,6 @@ from django_q.models import Schedule
 from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.files import values
-from fourfold.measures.services import WriteCount
 
 from . import sources
 from .models import Connector, ConnectorRun
@@ -265,19 +264,19 @@ def _plan(rows: values.Rows) -> values.Plan:
     return values.plan(rows, access=Access.trusted())
 
 
-def _write(
-    plan: values.Plan, connector: Connector, actor: Any, reason: str
-) -> tuple[WriteCount, WriteCount]:
-    done = values.commit(
+def _write(plan: values.Plan, connector: Connector, actor: Any, reason: str) -> values.Committed:
+    """The plan written through the intake: its values (held ones apart) and targets."""
+    return values.commit(
         plan, actor=actor, channel="connector", source_name=connector.name, reason=reason
     )
-    return done.values.written, done.targets
 
 
-def _count(entry: ConnectorRun, written: WriteCount) -> None:
+def _count(entry: ConnectorRun, done: values.Committed) -> None:
+    written = done.values.written
     entry.created += written.created
     entry.changed += written.changed
     entry.unchanged += written.unchanged
+    entry.waiting += len(done.values.waits)
 
 
 def _run_sql(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
@@ -290,8 +289,7 @@ def _run_sql(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
         raise ConnectorError(
             f"{n} row{'s were' if n != 1 else ' was'} refused, so nothing was written"
         )
-    written, _ = _write(plan, connector, actor, f"read by data source {connector.name}")
-    _count(entry, written)
+    _count(entry, _write(plan, connector, actor, f"read by data source {connector.name}"))
     entry.status = ConnectorRun.Status.SUCCEEDED
 
 
@@ -328,19 +326,18 @@ def _run_folder(connector: Connector, entry: ConnectorRun, actor: Any) -> None:
                 {"name": path.name, "outcome": "failed", "message": f"{len(problems)} problems"}
             )
             continue
-        written, targets = _write(
+        done = _write(
             plan, connector, actor, f"file {path.name} read by data source {connector.name}"
         )
-        _count(entry, written)
+        _count(entry, done)
         _move(path, folder / "done", stamp)
-        outcomes.append(
-            {
-                "name": path.name,
-                "outcome": "done",
-                "message": f"{written.created} created, {written.changed} changed, "
-                f"{written.unchanged} unchanged",
-            }
+        written = done.values.written
+        message = (
+            f"{written.created} created, {written.changed} changed, {written.unchanged} unchanged"
         )
+        if done.values.waits:
+            message += f", {len(done.values.waits)} waiting for approval"
+        outcomes.append({"name": path.name, "outcome": "done", "message": message})
     entry.files = outcomes
     if failed:
         total = len(outcomes)

@@ -51,6 +51,7 @@ __all__ = [
     "REQUIRED",
     "SERIES",
     "Cell",
+    "Committed",
     "ImportFileError",
     "Plan",
     "RowProblem",

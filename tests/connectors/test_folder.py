@@ -73,3 +73,28 @@ def test_a_missing_folder_fails_the_run_with_its_name(small: None, tmp_path: Pat
     run = services.run(gone)
     assert run.status == ConnectorRun.Status.FAILED
     assert run.error == f"there is no folder {tmp_path / 'gone'}"
+
+
+def test_values_of_a_kpi_that_needs_approval_wait_and_the_run_counts_them(
+    inbox: tuple[Connector, Path],
+) -> None:
+    from django.contrib.auth.models import User
+
+    from fourfold.intake import services as intake
+    from fourfold.intake.models import PendingValue
+    from fourfold.measures.models import KPI
+
+    connector, folder = inbox
+    olga = User.objects.create_user("olga")
+    KPI.objects.filter(code="revenue").update(owner=olga)
+    intake.set_approval(KPI.objects.get(code="revenue"), True, actor=olga)
+    (folder / "march.csv").write_text("kpi,period,actual\nrevenue,2026-03,710\n")
+    run = services.run(connector)
+    assert run.status == ConnectorRun.Status.SUCCEEDED, run.error
+    assert (run.created, run.waiting) == (0, 1)
+    assert run.files[0]["message"].endswith("1 waiting for approval")
+    assert PendingValue.objects.get().value == 710
+    assert not Measurement.objects.filter(kpi__code="revenue", period="2026-03").exists()
+    (folder / "again.csv").write_text("kpi,period,actual\nrevenue,2026-03,710\n")
+    again = services.run(connector)  # the same value again: still one waiting, not two
+    assert again.waiting == 1 and PendingValue.objects.count() == 1
