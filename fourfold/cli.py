@@ -540,7 +540,15 @@ def main() -> None:
         click.echo("\nfourfold: stopped.", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a sentence, not a traceback
-        if os.environ.get("FOURFOLD_DEBUG"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from fourfold.env import env_bool
+
+        try:
+            debug = env_bool("FOURFOLD_DEBUG", False)  # as the settings read it
+        except ImproperlyConfigured:
+            debug = False
+        if debug:
             raise
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         click.echo(
