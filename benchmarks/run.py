@@ -21,9 +21,7 @@ imported: keep Django imports inside functions.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import logging
 import os
 import shutil
 import statistics
@@ -31,18 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import profiles, synthetic
+from .pages import PAGE_RUNS, page_client, page_client_user, quiet, time_page
 
 DEFAULT = {"units": 1000, "kpis": 20000, "years": 5}
 QUICK = {"units": 50, "kpis": 1000, "years": 2}
 COMPUTE_RUNS = 3
-PAGE_RUNS = 20
 GOAL_IMPORT_S = 11.0
 GOAL_IMPORT_S_PER_MILLION = 20.0
 BIG_FILE = 500_000  # values from which an import is held to the goal a million values
@@ -222,109 +218,6 @@ def time_compute(report: Report, big_unit: str) -> None:
     report.timing(
         f"engine.compute(unit='{big_unit}') (one subtree, once)", time.perf_counter() - start
     )
-
-
-@dataclass
-class PageTiming:
-    url: str  # after a redirect, where it led
-    first_ms: float
-    times_ms: list[float]  # repeats, the scores from the cache when they were kept
-    computed_ms: list[float]  # repeats with the scores cache emptied first: computed each time
-    queries: int
-    size_kb: float
-
-    @property
-    def p50(self) -> float:
-        return _percentile(self.times_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return _percentile(self.times_ms, 95)
-
-    @property
-    def computed_p50(self) -> float:
-        return _percentile(self.computed_ms, 50)
-
-    @property
-    def computed_p95(self) -> float:
-        return _percentile(self.computed_ms, 95)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def page_client_user() -> Any:
-    """The benchmark's superuser, created the first time."""
-    from django.contrib.auth import get_user_model
-
-    user_model = get_user_model()
-    user = user_model.objects.filter(username="bench-admin").first()
-    if user is None:
-        user = user_model.objects.create_superuser("bench-admin", "bench-admin@bench.example")
-    return user
-
-
-def page_client() -> Any:
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(page_client_user())
-    return client
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """No request tracebacks or missing static folder warnings in the middle of the report."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
-
-
-def time_page(client: Any, url: str, *, redirected: bool = False) -> PageTiming | str:
-    """Timings of a page, or why it cannot be timed."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    try:
-        start = time.perf_counter()
-        with quiet(), CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        first = (time.perf_counter() - start) * 1000
-        # Counted now: the next request's start clears the log that the capture slices.
-        n_queries = len(queries.captured_queries)
-    except Exception as exc:  # the page is someone else's work in progress: report, go on
-        message = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
-        return f"not available yet: {type(exc).__name__} {message}".strip()
-    if response.status_code in (301, 302) and not redirected:
-        return time_page(client, response["Location"], redirected=True)
-    if response.status_code != 200:
-        return f"not available yet: HTTP {response.status_code}"
-    from django.core.cache import caches
-
-    def timed(*, computed: bool) -> list[float]:
-        times = []
-        for _ in range(PAGE_RUNS):
-            if computed:
-                caches["scores"].clear()
-            start = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        return times
-
-    computed = timed(computed=True)
-    cached = timed(computed=False)
-    return PageTiming(url, first, cached, computed, n_queries, len(response.content) / 1024)
 
 
 def time_pages(report: Report, org: synthetic.Organization) -> list[str]:
