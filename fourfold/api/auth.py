@@ -45,8 +45,8 @@ def token_of(request: HttpRequest) -> ApiToken:
 
 
 def access_of(request: HttpRequest) -> Access:
-    """The caller's rights, as the pages work them out (`access_for`), once per request."""
-    token_of(request)
+    """The caller's rights, as the pages work them out (`access_for`), once per request: the
+    token has set `request.user` and whether it may write."""
     return access_for(request)
 
 
