@@ -4,8 +4,6 @@ The checks are the scorecard file's (`fourfold.initiatives.services`); who may d
 access policy's (`Access.can_see_initiative`, `can_edit_initiatives`, `can_enter_progress`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
