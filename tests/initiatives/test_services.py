@@ -73,3 +73,15 @@ def test_a_unit_that_lists_its_initiatives_holds_exactly_those(acme: User) -> No
     load(again, actor=None, source_name="small.yaml")
     assert Initiative.objects.get(code="crm").archived is False
     assert Progress.objects.get().complete == 20
+
+
+def test_overdue_milestones_are_the_open_ones_past_due_that_a_person_answers_for(
+    acme: User,
+) -> None:
+    pilot, regions = Milestone.objects.order_by("order")
+    april = dt.date(2026, 4, 1)
+    assert list(Milestone.objects.overdue(april).owned_by(acme)) == [pilot]  # olga owns crm
+    services.save_milestone(acme, pilot.initiative, {"owner": "olga@example.com"}, regions)
+    assert list(Milestone.objects.overdue(dt.date(2026, 10, 1)).owned_by(acme)) == [pilot, regions]
+    services.complete_milestone(acme, pilot, dt.date(2026, 4, 2))
+    assert list(Milestone.objects.overdue(april)) == []
