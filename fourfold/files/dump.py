@@ -76,10 +76,9 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if effect_id in live:
             drives[cause_id].append(effect_code)
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
-    initiatives = dump_initiatives.by_unit(live)
-
     units = []
     named: dict[str, str] = {}  # the people the file names who have a name, as `people:`
+    initiatives = dump_initiatives.by_unit(live, named)
     for person in [
         *(k.owner for ks in kpis.values() for k in ks),
         *(k.contributor for ks in kpis.values() for k in ks),
