@@ -287,8 +287,9 @@ def _axis(out: _Out, frame: _Frame, style: Style, fiscal_start: int, bottom: flo
             group_start, group_name = month, name
         strong = starts_group and month != frame.first
         if month != frame.first:
+            y0 = upper_y - 12 if strong else lower_y - 12
             out.add(
-                f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(upper_y - 12 if strong else lower_y - 12)}" '
+                f'<line x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(y0)}" '
                 f'y2="{_n(bottom)}" stroke="{GRID_STRONG if strong else GRID}"/>'
             )
         if month_px >= 30:
