@@ -21,6 +21,7 @@ locked by `tests/accounts/test_matrix.py`):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -140,6 +141,18 @@ class Access:
         if not self.writes:
             return "this token is read-only"
         return f"only an editor of its scorecard may set the targets of KPI {code}"
+
+    # Initiatives
+
+    def can_update_initiative(
+        self, unit_id: int, owner_id: int | None, collaborator_ids: Iterable[int]
+    ) -> bool:
+        """Enter an initiative's progress and complete its milestones: its unit's editors,
+        its owner and its collaborators (who need not hold a role there)."""
+        if self.can_edit(unit_id):
+            return True
+        me = self._id
+        return self.writes and me is not None and (owner_id == me or me in collaborator_ids)
 
     # The organization
 
