@@ -12,6 +12,8 @@ from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI, Measurement, Scheme, Target
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
+from . import dump_initiatives
+
 
 def _number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
@@ -74,6 +76,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if effect_id in live:
             drives[cause_id].append(effect_code)
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
+    initiatives = dump_initiatives.by_unit(live)
 
     units = []
     for unit in _tree_order(list(Unit.objects.select_related("parent", "owner"))):
@@ -89,6 +92,8 @@ def build(*, values: bool = True) -> dict[str, Any]:
             _perspective(p, objectives, kpis, drives, targets, measured, live)
             for p in (perspectives.get(card.pk, []) if card else [])
         ]
+        if unit.pk in initiatives:
+            unit_entry["initiatives"] = initiatives[unit.pk]
         units.append(unit_entry)
     doc["units"] = units
     return doc

@@ -18,7 +18,7 @@ from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Scheme, Target
 from fourfold.measures.services import TargetEntry, ValueEntry
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
-from . import yamlsource
+from . import load_initiatives, yamlsource
 from .read import read_document
 from .spec import Document, Known, KnownKpi, Problem
 
@@ -306,6 +306,7 @@ class _Writer:
                 _assign(persp, r, "perspectives archived", archived=True)
         self.align_and_link(doc, objectives, touched)
         self.archive_missing(doc, units)
+        load_initiatives.write(doc, r, _assign, self.user, self.actor, units)
         self.data(doc, kpis)
         return r
 

@@ -9,7 +9,7 @@ from fourfold.core import formulas, periods, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 from fourfold.core.hierarchy import Hierarchy
 
-from . import calculated
+from . import calculated, read_initiatives
 from .spec import (
     DIRECTIONS,
     FREQUENCIES,
@@ -148,7 +148,7 @@ class _Context:
     def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
         r = self.r
         code, place = self._head(
-            node, place, "unit", ("parent", "owner", "perspectives", *ROLLUP_FIELDS)
+            node, place, "unit", ("parent", "owner", "perspectives", "initiatives", *ROLLUP_FIELDS)
         )
         unit = UnitSpec(
             **self._named(node, code, place),
@@ -158,6 +158,7 @@ class _Context:
             order=index,
         )
         unit.perspectives = self._children(node, place, unit, "perspectives", self.perspective)
+        unit.initiatives = read_initiatives.read(r, node, place, self.fiscal)
         return unit if code else None
 
     def perspective(self, node: Node, place: str, index: int) -> PerspectiveSpec | None:
@@ -509,6 +510,7 @@ def _check_references(reader: Reader, document: Document) -> None:
             )
         for kpi in objective.kpis:
             _once(reader, codes, kpi.code, kpi.line, "KPI")
+    read_initiatives.check_references(reader, document, objective_unit)
 
 
 def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str) -> None:

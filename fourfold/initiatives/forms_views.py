@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fourfold.accounts.access import Access, access_for
 from fourfold.strategy.models import Organization, Unit
 
-from . import pages
+from . import page, pages, services
 from .models import Initiative, Milestone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,8 +41,16 @@ class InitiativeForm(forms.Form):
             "code", "name", "perspective__scorecard__unit__name"
         )
         kpis = access.kpis().filter(archived=False).values_list("code", "name")
-        self.fields["serves"].choices = [(c, f"{n} ({u})") for c, n, u in objectives]
-        self.fields["moves"].choices = [(c, f"{n} ({c})") for c, n in kpis.order_by("code")]
+        offered = {
+            "serves": [(c, f"{n} ({u})") for c, n, u in objectives],
+            "moves": [(c, f"{n} ({c})") for c, n in kpis.order_by("code")],
+        }
+        for name, choices in offered.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = choices
+        # What the editor cannot see is kept as it was: the form only offers what they can.
+        self.offered = {name: {c for c, _ in choices} for name, choices in offered.items()}
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -70,10 +78,7 @@ def _refused(form: forms.Form, errors: dict[str, list[str]]) -> None:
 
 
 def _initiative(access: Access, unit: str, code: str) -> tuple[Unit, Initiative]:
-    node = access.unit_or_404(unit)
-    found = Initiative.objects.filter(unit=node, code=code).first()
-    if found is None:
-        raise Http404(f"{node.name} has no initiative '{code}'.")
+    node, found = page.visible_initiative(access, unit, code, Initiative.objects.all())
     return node, found
 
 
@@ -85,11 +90,11 @@ def _page(unit: str, code: str, period: str = "") -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def create(request: HttpRequest, unit: str) -> HttpResponse:
-    from . import services  # until the initiatives branch is merged
-
     access = access_for(request)
     node = access.unit_or_404(unit)
-    access.require_edit(node.pk)
+    access.require(
+        access.can_edit_initiatives(node.pk), "Only the unit's editors may add initiatives."
+    )
     form = InitiativeForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,12 +110,17 @@ def create(request: HttpRequest, unit: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit(request: HttpRequest, unit: str, code: str) -> HttpResponse:
-    from . import services  # until the initiatives branch is merged
-
     access = access_for(request)
     node, found = _initiative(access, unit, code)
-    access.require_edit(node.pk)
-    initial = {
+    access.require(
+        access.can_edit_initiatives(node.pk), "Only the unit's editors may change initiatives."
+    )
+    kept = {
+        "serves": [o.code for o in found.serves.all()],
+        "moves": [k.code for k in found.moves.all()],
+    }
+    initial: dict[str, Any] = {
+        **kept,
         "code": found.code,
         "name": found.name,
         "description": found.description,
@@ -119,16 +129,12 @@ def edit(request: HttpRequest, unit: str, code: str) -> HttpResponse:
         "start": found.start,
         "end": found.end,
         "budget": found.budget,
-        "serves": [o.code for o in found.serves.all()],
-        "moves": [k.code for k in found.moves.all()],
     }
     form = InitiativeForm(request.POST or None, initial=initial, access=access)
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
-        # What the editor cannot see stays as it was: the form only offers what they can.
-        offered = {name: {c for c, _ in form.fields[name].choices} for name in ("serves", "moves")}
         for name in ("serves", "moves"):
-            data[name] = data[name] + [c for c in initial[name] if c not in offered[name]]
+            data[name] = data[name] + [c for c in kept[name] if c not in form.offered[name]]
         try:
             services.update_initiative(request.user, found, data)
         except services.Invalid as exc:
@@ -140,18 +146,15 @@ def edit(request: HttpRequest, unit: str, code: str) -> HttpResponse:
 
 
 def _require_update(access: Access, found: Initiative) -> None:
-    collaborators = [c.pk for c in found.collaborators.all()]
     access.require(
-        access.can_update_initiative(found.unit_id, found.owner_id, collaborators),
-        "Only the initiative's owner, its collaborators and its unit's editors may update it.",
+        access.can_enter_progress(found.unit_id, found.owner_id),
+        "Only the initiative's owner and its unit's editors may enter its progress.",
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def progress(request: HttpRequest, unit: str, code: str) -> HttpResponse:
-    from . import services  # until the initiatives branch is merged
-
     access = access_for(request)
     node, found = _initiative(access, unit, code)
     _require_update(access, found)
@@ -178,8 +181,6 @@ def progress(request: HttpRequest, unit: str, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def milestone_done(request: HttpRequest, unit: str, code: str, pk: int) -> HttpResponse:
-    from . import services  # until the initiatives branch is merged
-
     access = access_for(request)
     node, found = _initiative(access, unit, code)
     _require_update(access, found)

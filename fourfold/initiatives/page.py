@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from fourfold.core import initiatives as rule
 from fourfold.measures.models import KPI
 from fourfold.scoring import engine
 from fourfold.scoring.cache import scores as compute
-from fourfold.strategy.models import Objective, Organization
+from fourfold.strategy.models import Objective, Organization, Unit
 from fourfold.web import kpi as kpi_page
 from fourfold.web import periods as choose
 
@@ -164,15 +165,24 @@ def detail_timeline(line: standing.Line, today: dt.date, fs: int) -> str:
     )
 
 
+def visible_initiative(
+    access: Access, unit: str, code: str, rows: QuerySet[Initiative]
+) -> tuple[Unit, Initiative]:
+    """The unit's initiative for whoever may see it (its unit's viewers, its owner)."""
+    found = rows.select_related("unit").filter(unit__code=unit, code=code).first()
+    if found is None or not access.can_see_initiative(found.unit_id, found.owner_id):
+        raise Http404(f"There is no initiative '{code}' of unit '{unit}'.")
+    return found.unit, found
+
+
 @require_safe
 @login_required
 def initiative(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """One initiative in a period."""
     access = access_for(request)
-    node = access.unit_or_404(unit)
-    found = standing.with_parts(Initiative.objects.filter(unit=node, code=code)).first()
-    if found is None:
-        raise Http404(f"{node.name} has no initiative '{code}'.")
+    node, found = visible_initiative(
+        access, unit, code, standing.with_parts(Initiative.objects.all())
+    )
     organization = Organization.get()
     today = timezone.localdate()
     period = pages.requested_period(request, organization.fiscal_year_start, today)
@@ -194,18 +204,13 @@ def initiative(request: HttpRequest, unit: str, code: str) -> HttpResponse:
         "today": today,
         "timeline": mark_safe(detail_timeline(page.line, today, fs)),  # noqa: S308 - escaped
         "list_url": reverse("initiatives", args=[node.code]) + f"?period={period.key}",
-        "can_update": can_update(access, found),
-        "can_edit": access.can_edit(node.pk),
+        "can_update": access.can_enter_progress(found.unit_id, found.owner_id),
+        "can_edit": access.can_edit_initiatives(node.pk),
         "collaborators": list(found.collaborators.all()),
         "notes": list(found.notes.select_related("author")[:20]),
         "spent_share": _share(page.line.standing.spent, found.budget),
     }
     return render(request, "initiatives/initiative.html", context)
-
-
-def can_update(access: Access, initiative: Initiative) -> bool:
-    collaborators = [c.pk for c in initiative.collaborators.all()]
-    return access.can_update_initiative(initiative.unit_id, initiative.owner_id, collaborators)
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
