@@ -3,6 +3,7 @@ child units A and B, and one person for each role the policy knows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.files.load import load
+from fourfold.initiatives.models import Initiative, Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective, Perspective, Unit
@@ -123,6 +125,18 @@ def build() -> Org:
             kpi_id=ids[f"{code}_kpi"], period="2026-03", value=640, entered_by=enterer
         )
         ids[f"{code}_pending"] = held.pk
+    for code in ("a", "b"):
+        made = Initiative.objects.create(
+            code=f"{code}-crm",
+            name=f"CRM of {code.upper()}",
+            unit=Unit.objects.get(code=code),
+            owner=org.users["owner"] if code == "a" else bob,
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 12, 31),
+        )
+        ids[f"{code}_milestone"] = Milestone.objects.create(
+            initiative=made, name="Pilot", due=dt.date(2026, 3, 31)
+        ).pk
     feed = Connector.objects.create(
         name="feed", kind=Connector.Kind.SQL, url="sqlite:////tmp/feed.sqlite3", query="SELECT 1"
     )
