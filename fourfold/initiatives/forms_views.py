@@ -32,8 +32,16 @@ class InitiativeForm(forms.Form):
     start = forms.DateField(widget=DATE)
     end = forms.DateField(widget=DATE)
     budget = forms.FloatField(required=False, min_value=0)
-    serves = forms.MultipleChoiceField(required=False, label="Objectives it serves")
-    moves = forms.MultipleChoiceField(required=False, label="KPIs it is meant to move")
+    serves = forms.MultipleChoiceField(
+        required=False,
+        label="Objectives it serves",
+        error_messages={"invalid_choice": "There is no objective '%(value)s' that you can see."},
+    )
+    moves = forms.MultipleChoiceField(
+        required=False,
+        label="KPIs it is meant to move",
+        error_messages={"invalid_choice": "There is no KPI '%(value)s' that you can see."},
+    )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,10 +79,11 @@ class ProgressForm(forms.Form):
 def _refused(form: forms.Form, errors: dict[str, list[str]]) -> None:
     """A service's refusals on the form, each beside its field (or above the form)."""
     for name, messages in errors.items():
-        field = name.split(".")[0]
+        parts = name.split(".")  # "end", or "progress.0.complete" for a batch of entries
+        field = next((p for p in (parts[0], parts[-1]) if p in form.fields), None)
         for message in messages:
             text = message[:1].upper() + message[1:]
-            form.add_error(field if field in form.fields else None, text.rstrip(".") + ".")
+            form.add_error(field, text.rstrip(".") + ".")
 
 
 def _initiative(access: Access, unit: str, code: str) -> tuple[Unit, Initiative]:

@@ -76,7 +76,10 @@ def test_a_bar_runs_from_its_first_day_to_the_end_of_its_last() -> None:
 
 def test_milestones_are_diamonds_done_to_do_or_overdue() -> None:
     svg = draw([crm()])
-    kinds = {m.get("data-key"): m.get("class", "").split("--")[-1] for m in classed(svg, "gantt__milestone")}
+    kinds = {
+        m.get("data-key"): m.get("class", "").split("--")[-1]
+        for m in classed(svg, "gantt__milestone")
+    }
     # Pilot was done; All regions was due on June 30, before TODAY; the last is still to come.
     assert kinds == {"pilot": "done", "regions": "overdue", "switch": "due"}
     titles = ["".join(m.itertext()) for m in classed(svg, "gantt__milestone")]
@@ -132,9 +135,11 @@ def test_a_long_window_names_years_instead_of_quarters() -> None:
 def test_it_is_self_contained_titled_and_described() -> None:
     out = gantt.render([crm()], TODAY, "Acme — initiatives")
     svg = ET.fromstring(out)
-    assert "<script" not in out and "<style" not in out and "class=\"" in out
+    assert "<script" not in out and "<style" not in out and 'class="' in out
     assert svg.get("aria-labelledby") == "gantt-title gantt-desc"
-    assert svg.find(f"{NS}title") is not None and svg.find(f"{NS}title").text == "Acme — initiatives"  # type: ignore[union-attr]
+    assert (
+        svg.find(f"{NS}title") is not None and svg.find(f"{NS}title").text == "Acme — initiatives"
+    )  # type: ignore[union-attr]
     desc = svg.find(f"{NS}desc").text or ""  # type: ignore[union-attr]
     assert desc.startswith("1 bar from January 2026 to December 2026. 1 of 3 milestones done.")
     assert "1 overdue." in desc and "Today is 1 Jul 2026." in desc

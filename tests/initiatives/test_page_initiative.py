@@ -62,12 +62,12 @@ def test_its_timeline_has_its_bar_then_a_row_per_milestone_with_the_dependencies
 ) -> None:
     svg = svg_of(ada.get(URL + "?period=2026-06").content)
     labels = [
-        next(g.iter(f"{NS}text")).text
-        for g in svg.iter(f"{NS}g")
-        if g.get("class") == "gantt__row"
+        next(g.iter(f"{NS}text")).text for g in svg.iter(f"{NS}g") if g.get("class") == "gantt__row"
     ]
     assert labels == ["Roll out the new CRM", "Pilot live", "All regions", "Old CRM off"]
-    links = ["".join(p.itertext()) for p in svg.iter(f"{NS}path") if p.get("class") == "gantt__link"]
+    links = [
+        "".join(p.itertext()) for p in svg.iter(f"{NS}path") if p.get("class") == "gantt__link"
+    ]
     assert links == ["All regions waits for Pilot live", "Old CRM off waits for All regions"]
 
 
@@ -89,7 +89,14 @@ def test_each_kpi_it_moves_has_its_trend_with_the_milestones_marked(ada: Client)
     kpi = re.search(r'data-chart="(kpi-trend-\d+)"', html)
     assert kpi
     data = chart(html, kpi.group(1))
-    assert data["labels"] == ["Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026", "May 2026", "Jun 2026"]
+    assert data["labels"] == [
+        "Jan 2026",
+        "Feb 2026",
+        "Mar 2026",
+        "Apr 2026",
+        "May 2026",
+        "Jun 2026",
+    ]
     # Done on April 10 (its line in April); All regions due in May and late; the last in
     # December, beyond the KPI's data, is not drawn.
     assert data["milestones"] == [
@@ -144,9 +151,7 @@ def test_the_page_takes_the_same_queries_however_many_milestones(
     crm = Initiative.objects.get(code="crm")
     last = Milestone.objects.get(initiative=crm, name="Old CRM off")
     for i in range(10):
-        Milestone.objects.create(initiative=crm, name=f"Step {i}", due=crm.end).depends_on.add(
-            last
-        )
+        Milestone.objects.create(initiative=crm, name=f"Step {i}", due=crm.end).depends_on.add(last)
     with django_assert_num_queries(23):
         assert len(table_rows(ada.get(URL).content, "data-milestone")) == 13
 
@@ -154,7 +159,9 @@ def test_the_page_takes_the_same_queries_however_many_milestones(
 def test_an_objective_page_lists_the_initiatives_serving_it(ada: Client) -> None:
     html = ada.get("/units/acme/objectives/keep/?period=2026-06").content.decode()
     text = words(html)
-    assert "Initiatives serving it Lean warehouse Acme Corp · Ada · 60 % complete 10.00 Green" in text
+    assert (
+        "Initiatives serving it Lean warehouse Acme Corp · Ada · 60 % complete 10.00 Green" in text
+    )
     assert "Roll out the new CRM" not in text
     assert "No initiative serves this objective." not in text
 

@@ -76,7 +76,11 @@ def test_the_timeline_has_a_bar_per_initiative_and_the_milestones(ada: Client) -
     svg = svg_of(ada.get(URL + "?period=2026-06").content)
     bars = [e for e in svg.iter(f"{NS}rect") if e.get("class") == "gantt__bar"]
     assert [b.get("fill") for b in bars] == ["#e09a00", "#2e7d32", "#9e9e9e"]
-    marks = [e.get("class") for e in svg.iter(f"{NS}path") if "gantt__milestone" in (e.get("class") or "")]
+    marks = [
+        e.get("class")
+        for e in svg.iter(f"{NS}path")
+        if "gantt__milestone" in (e.get("class") or "")
+    ]
     assert len(marks) == 3
     links = [e for e in svg.iter(f"{NS}path") if e.get("class") == "gantt__link"]
     assert len(links) == 2
