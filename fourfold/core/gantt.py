@@ -132,7 +132,8 @@ def _quarter_label(day: dt.date, fiscal_start: int) -> str:
     return f"{quarter} {year}"
 
 
-def _date_text(day: dt.date) -> str:
+def date_text(day: dt.date) -> str:
+    """'1 Jul 2026'."""
     return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
 
 
@@ -214,7 +215,7 @@ def render(
             f'<rect x="{_n(x - 22)}" y="{_n(top - 16)}" width="44" height="14" rx="7" '
             f'fill="{TODAY}"/><text x="{_n(x)}" y="{_n(top - 5.5)}" text-anchor="middle" '
             f'font-size="10" fill="#ffffff" font-weight="700">Today</text>'
-            f"<title>Today, {esc(_date_text(today))}</title></g>\n"
+            f"<title>Today, {esc(date_text(today))}</title></g>\n"
         )
     _legend(out, style, height - style.legend, legend)
     out.add("</svg>\n")
@@ -238,7 +239,7 @@ def _description(
         late = sum(1 for m in to_do if m.overdue(today))
         if late:
             words.append(f"{late} overdue.")
-        words.append(f"Today is {_date_text(today)}.")
+        words.append(f"Today is {date_text(today)}.")
     if extra:
         words.append(extra)
     return " ".join(words)
@@ -328,7 +329,7 @@ def _row(out: _Out, row: Row, frame: _Frame, style: Style, y: float, today: dt.d
     if row.complete is not None:
         summary.append(f"{_percent(row.complete)} complete")
     if row.start and row.end:
-        summary.append(f"{_date_text(row.start)} to {_date_text(row.end)}")
+        summary.append(f"{date_text(row.start)} to {date_text(row.end)}")
     if row.note:
         summary.append(row.note)
     out.add(f'<g class="gantt__row" data-key="{esc(row.key)}">')
@@ -373,11 +374,11 @@ def _bar(out: _Out, row: Row, frame: _Frame, style: Style, middle: float) -> Non
 
 def _diamond(out: _Out, m: Milestone, x: float, y: float, r: float, today: dt.date | None) -> None:
     if m.done is not None:
-        fill, stroke, state = INK, INK, f"done {_date_text(m.done)}"
+        fill, stroke, state = INK, INK, f"done {date_text(m.done)}"
     elif today is not None and m.overdue(today):
-        fill, stroke, state = OVERDUE, "#7f1010", f"overdue since {_date_text(m.due)}"
+        fill, stroke, state = OVERDUE, "#7f1010", f"overdue since {date_text(m.due)}"
     else:
-        fill, stroke, state = "#ffffff", DONE, f"due {_date_text(m.due)}"
+        fill, stroke, state = "#ffffff", DONE, f"due {date_text(m.due)}"
     kind = "done" if m.done else ("overdue" if today and m.overdue(today) else "due")
     out.add(
         f'<path class="gantt__milestone gantt__milestone--{kind}" data-key="{esc(m.key)}" '
@@ -418,7 +419,7 @@ def _arrows(
                     )
                 words = f"{m.name} waits for {first.name}"
                 if clash:
-                    words += f", yet stands before it ({_date_text(m.when)})"
+                    words += f", yet stands before it ({date_text(m.when)})"
                 colour = f' stroke="{OVERDUE}" stroke-dasharray="4 2"' if clash else ""
                 marker = "clash" if clash else "arrow"
                 out.add(

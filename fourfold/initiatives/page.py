@@ -67,7 +67,7 @@ def progress_chart(line: standing.Line, fiscal_start: int) -> tuple[dict[str, An
     """Complete, planned and spent (as a share of the budget) at each progress entry."""
     initiative = line.initiative
     labels, complete, planned, spent, rows = [], [], [], [], []
-    for entry in initiative.progress.all():
+    for entry in line.progress:
         try:
             period = rule.progress_period(entry.period, fiscal_start)
         except periods.PeriodError:
@@ -131,13 +131,14 @@ def trends(
     return out
 
 
-def build(access: Access, initiative: Initiative, period: periods.Period, today: dt.date) -> Page:
+def build(access: Access, loaded: standing.Loaded, period: periods.Period, today: dt.date) -> Page:
     """Everything the page shows, in a fixed number of queries."""
     fs = period.fiscal_start
-    line = standing.lines([initiative], period, fs, today)[0]
+    initiative = loaded.initiative
+    line = standing.lines([loaded], period, fs, today)[0]
     by_pk = {m.pk: m for m in line.milestones}
     depends = {
-        m.pk: [by_pk[d.pk] for d in m.depends_on.all() if d.pk in by_pk] for m in line.milestones
+        m.pk: [by_pk[pk] for pk in line.after.get(m.pk, ()) if pk in by_pk] for m in line.milestones
     }
     objectives = list(
         access.visible(
@@ -180,13 +181,15 @@ def visible_initiative(
 def initiative(request: HttpRequest, unit: str, code: str) -> HttpResponse:
     """One initiative in a period."""
     access = access_for(request)
-    node, found = visible_initiative(
-        access, unit, code, standing.with_parts(Initiative.objects.all())
-    )
+    loaded = standing.load(Initiative.objects.filter(unit__code=unit, code=code))
+    found = loaded[0].initiative if loaded else None
+    if found is None or not access.can_see_initiative(found.unit_id, found.owner_id):
+        raise Http404(f"There is no initiative '{code}' of unit '{unit}'.")
+    node = found.unit
     organization = Organization.get()
     today = timezone.localdate()
     period = pages.requested_period(request, organization.fiscal_year_start, today)
-    page = build(access, found, period, today)
+    page = build(access, loaded[0], period, today)
     fs = organization.fiscal_year_start
     here = reverse("initiative", args=[node.code, found.code])
     context = {

@@ -83,16 +83,14 @@ def unit_lines(
     access: Access, unit: Unit, period: periods.Period, today: dt.date
 ) -> list[standing.Line]:
     """The unit's live initiatives with their standing; the unit was checked by the caller."""
-    found = standing.with_parts(Initiative.objects.live().filter(unit=unit))
-    return standing.lines(list(found), period, period.fiscal_start, today)
+    found = standing.load(Initiative.objects.live().filter(unit=unit))
+    return standing.lines(found, period, period.fiscal_start, today)
 
 
 def timeline(
     lines: list[standing.Line], unit: Unit, period: str, today: dt.date, fiscal_start: int
 ) -> str:
-    hrefs = {
-        line.initiative.pk: initiative_url(line.initiative, unit.code, period) for line in lines
-    }
+    hrefs = {line.initiative.pk: line.href for line in lines}
     return gantt.render(
         standing.timeline_rows(lines, hrefs),
         today,
@@ -121,6 +119,8 @@ def initiatives(request: HttpRequest, unit: str) -> HttpResponse:
     today = timezone.localdate()
     period = requested_period(request, organization.fiscal_year_start, today)
     every = unit_lines(access, node, period, today)
+    for line in every:
+        line.href = initiative_url(line.initiative, node.code, period.key)
     filters = Filters.of(request)
     shown = [line for line in every if filters.keeps(line, request.user.pk)]
     if request.GET.get("format") == "svg":

@@ -22,7 +22,7 @@ def for_objective(
 ) -> list[standing.Line]:
     """The live initiatives the reader may see that serve the objective, with their standing."""
     found = access.initiatives().filter(archived=False, serves=objective)
-    return standing.lines(list(standing.with_parts(found)), period, period.fiscal_start, today)
+    return standing.lines(standing.load(found), period, period.fiscal_start, today)
 
 
 @dataclass
