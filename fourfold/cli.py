@@ -372,11 +372,11 @@ def scores(
         else list(Unit.objects.order_by("pk").values_list("code", flat=True))
     )
     result = engine.compute(today=day.date() if day else None, as_of=moment)
-    ventures = initiatives.rows(None if unit is None else codes, key, fiscal_start=fs, as_of=moment)
+    by_unit = initiatives.rows(None if unit is None else codes, key, fiscal_start=fs, as_of=moment)
     rows = [
         row
         for code in codes
-        for row in [*readout.unit_rows(result, code, key), *ventures.get(code, [])]
+        for row in [*readout.unit_rows(result, code, key), *by_unit.get(code, [])]
     ]
     if as_json:
         for row in rows:

@@ -31,6 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from fourfold.core.hierarchy import Hierarchy
+from fourfold.initiatives.models import Initiative, InitiativeQuerySet
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Unit
 
@@ -160,10 +161,8 @@ class Access:
             self.writes and owner_id is not None and owner_id == self._id
         )
 
-    def initiatives(self) -> QuerySet[Any]:
+    def initiatives(self) -> InitiativeQuerySet:
         """The initiatives this user may see."""
-        from fourfold.initiatives.models import Initiative
-
         if self.is_admin:
             return Initiative.objects.all()
         mine = Q(owner_id=self._id) if self._id is not None else Q(pk__in=[])

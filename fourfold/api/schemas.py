@@ -235,7 +235,7 @@ class ScoreRow(Schema):
     """One scored node, exactly as a line of `fourfold scores --json`."""
 
     unit: str
-    kind: Literal["scorecard", "perspective", "objective", "kpi"]
+    kind: Literal["scorecard", "perspective", "objective", "kpi", "initiative"]
     code: str
     period: str
     actual: float | None

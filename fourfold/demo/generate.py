@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from . import initiatives
 from .story import Kpi, Recipe
 from .window import KIND, Window
 
@@ -73,6 +74,10 @@ def build(today: dt.date) -> dict[str, Any]:
             ]
     for values, key in random.Random(seed).sample(gaps, story["random_gaps"]):
         del values[key]
+    projects = initiatives.build(story.get("initiatives", {}), window)
+    for unit in doc["units"]:
+        if unit["code"] in projects:
+            unit["initiatives"] = projects[unit["code"]]
     return doc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,30 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
 
     def in_units(self, unit_ids: Iterable[int] | models.QuerySet[Any]) -> InitiativeQuerySet:
         return self.filter(unit_id__in=unit_ids)
+
+    def with_parts(self) -> InitiativeQuerySet:
+        """With their unit, owner, people, objectives, KPIs and milestones, in a fixed number
+        of queries however many there are."""
+        milestones = Milestone.objects.select_related("owner").prefetch_related("depends_on")
+        return self.select_related("unit", "owner").prefetch_related(
+            "collaborators",
+            "serves",
+            "moves",
+            models.Prefetch("milestones", queryset=milestones),
+        )
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    def overdue(self, today: dt.date) -> MilestoneQuerySet:
+        """Open past their due day, of live initiatives."""
+        return self.filter(done__isnull=True, due__lt=today, initiative__archived=False)
+
+    def owned_by(self, user: Any) -> MilestoneQuerySet:
+        """Those a person answers for: their own, and those without an owner of the
+        initiatives they own."""
+        return self.filter(
+            models.Q(owner=user) | models.Q(owner__isnull=True, initiative__owner=user)
+        )
 
 
 class Initiative(models.Model):
@@ -75,6 +100,8 @@ class Milestone(models.Model):
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
     order = models.PositiveIntegerField(default=0)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "due", "pk"]

@@ -247,10 +247,11 @@ def _milestone_fields(
         names = _codes(check, "depends_on", data.get("depends_on"))
         others = {m.name: m for m in initiative.milestones.all()}
         own = out.get("name") or (milestone.name if milestone else "")
-        graph = {n: [d.name for d in m.depends_on.all()] for n, m in others.items()}
-        if milestone is not None:
-            graph.pop(milestone.name, None)
-        graph[own] = names
+        # The changed milestone first, so that a circle is told starting from it.
+        graph = {own: names}
+        for n, m in others.items():
+            if m != milestone:
+                graph.setdefault(n, [d.name for d in m.depends_on.all()])
         for name in names:
             if name not in others and name != own:
                 check.add("depends_on", f"it depends on '{name}', which is not a milestone")

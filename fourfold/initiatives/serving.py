@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 
 from fourfold.accounts.access import Access
@@ -34,13 +33,11 @@ class LateMilestone:
 def overdue_milestones(access: Access, today: dt.date) -> list[LateMilestone]:
     """Milestones past due and not done that are the reader's: theirs, or of an initiative
     they own when the milestone has no owner of its own."""
-    me = access.user.pk if access.user is not None and access.user.is_authenticated else None
-    if me is None:
+    if access.user is None or not access.user.is_authenticated:
         return []
-    mine = Q(owner_id=me) | Q(owner__isnull=True, initiative__owner_id=me)
     rows = (
-        Milestone.objects.filter(mine, done__isnull=True, due__lt=today)
-        .filter(initiative__archived=False)
+        Milestone.objects.owned_by(access.user)
+        .overdue(today)
         .select_related("initiative__unit")
         .order_by("due", "pk")
     )

@@ -3,7 +3,6 @@ child units A and B, and one person for each role the policy knows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.files.load import load
-from fourfold.initiatives.models import Initiative, Milestone
+from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective, Perspective, Unit
@@ -53,6 +52,16 @@ def _kpi(code: str, **extra: str) -> str:
     )
 
 
+def _initiative(unit: str, owner: str) -> str:
+    """An initiative of the unit, owned by `owner`, with a milestone and January's progress."""
+    return (
+        f"    initiatives:\n      - {{code: {unit}-init, name: Launch {unit}, owner: {owner},\n"
+        f"         serves: [{unit}-grow], start: 2026-01-01, end: 2026-12-31, budget: 1000,\n"
+        "         milestones: [{name: Pilot, due: 2026-03-31}],\n"
+        "         progress: {2026-01: {complete: 10, spent: 50}}}\n"
+    )
+
+
 CARD = (
     cards.HEADER
     + _unit("top", None, _kpi("top-rev"))
@@ -62,7 +71,9 @@ CARD = (
         _kpi("a-rev", owner="owner@example.com", contributor="kpi-con@example.com")
         + _kpi("a-cost"),
     )
+    + _initiative("a", "owner@example.com")
     + _unit("b", "top", _kpi("b-rev", owner="bob@example.com") + _kpi("b-cost"))
+    + _initiative("b", "bob@example.com")
     + "  - {code: a-team, name: New team of A, parent: a, perspectives: []}\n"
     + "  - {code: b-team, name: New team of B, parent: b, perspectives: []}\n"
 )
@@ -111,6 +122,8 @@ def build() -> Org:
     pat = _person("pat", Role.Kind.VIEWER, "b")
     ids = org.ids
     ids["pat"] = pat.pk
+    ids["owner"] = org.users["owner"].pk
+    ids["bob"] = User.objects.get(username="bob").pk
     ids["pat_role"] = Role.objects.get(user=pat).pk
     for code in ("a", "b"):
         ids[f"{code}_perspective"] = Perspective.objects.get(scorecard__unit__code=code).pk
@@ -118,6 +131,8 @@ def build() -> Org:
         ids[f"{code}_keep"] = Objective.objects.get(code=f"{code}-keep").pk
         ids[f"{code}_kpi"] = KPI.objects.get(code=f"{code}-rev").pk
     ids["top_objective"] = Objective.objects.get(code="top-grow").pk
+    for code in ("a", "b"):
+        ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk
     ids["a_cost"] = KPI.objects.get(code="a-cost").pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):
@@ -125,18 +140,6 @@ def build() -> Org:
             kpi_id=ids[f"{code}_kpi"], period="2026-03", value=640, entered_by=enterer
         )
         ids[f"{code}_pending"] = held.pk
-    for code in ("a", "b"):
-        made = Initiative.objects.create(
-            code=f"{code}-crm",
-            name=f"CRM of {code.upper()}",
-            unit=Unit.objects.get(code=code),
-            owner=org.users["owner"] if code == "a" else bob,
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2026, 12, 31),
-        )
-        ids[f"{code}_milestone"] = Milestone.objects.create(
-            initiative=made, name="Pilot", due=dt.date(2026, 3, 31)
-        ).pk
     feed = Connector.objects.create(
         name="feed", kind=Connector.Kind.SQL, url="sqlite:////tmp/feed.sqlite3", query="SELECT 1"
     )

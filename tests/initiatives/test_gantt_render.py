@@ -137,10 +137,10 @@ def test_it_is_self_contained_titled_and_described() -> None:
     svg = ET.fromstring(out)
     assert "<script" not in out and "<style" not in out and 'class="' in out
     assert svg.get("aria-labelledby") == "gantt-title gantt-desc"
-    assert (
-        svg.find(f"{NS}title") is not None and svg.find(f"{NS}title").text == "Acme — initiatives"
-    )  # type: ignore[union-attr]
-    desc = svg.find(f"{NS}desc").text or ""  # type: ignore[union-attr]
+    title, described = svg.find(f"{NS}title"), svg.find(f"{NS}desc")
+    assert title is not None and described is not None
+    assert title.text == "Acme — initiatives"
+    desc = described.text or ""
     assert desc.startswith("1 bar from January 2026 to December 2026. 1 of 3 milestones done.")
     assert "1 overdue." in desc and "Today is 1 Jul 2026." in desc
     links = [a.get("href") for a in svg.iter(f"{NS}a")]

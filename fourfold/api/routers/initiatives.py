@@ -4,12 +4,9 @@ The checks are the scorecard file's (`fourfold.initiatives.services`); who may d
 access policy's (`Access.can_see_initiative`, `can_edit_initiatives`, `can_enter_progress`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 
@@ -78,15 +75,8 @@ def _out(i: Initiative) -> dict[str, Any]:
     }
 
 
-def _with_parts(rows: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    milestones = Milestone.objects.select_related("owner").prefetch_related("depends_on")
-    return rows.select_related("unit", "owner").prefetch_related(
-        "collaborators", "serves", "moves", Prefetch("milestones", queryset=milestones)
-    )
-
-
 def _found(access: Access, code: str) -> Initiative:
-    found = _with_parts(Initiative.objects.filter(code=code)).first()
+    found = Initiative.objects.filter(code=code).with_parts().first()
     if found is None or not access.can_see_initiative(found.unit_id, found.owner_id):
         raise ApiError(404, f"There is no initiative '{code}' that this token may see.")
     return found
@@ -147,7 +137,7 @@ def list_initiatives(request: HttpRequest, filters: Query[InitiativeFilter]) -> 
         rows = rows.filter(unit_id=unit_id(access, filters.unit))
     if filters.objective is not None:
         rows = rows.filter(serves__code=filters.objective)
-    return Mapped(_with_parts(rows), _out)  # type: ignore[arg-type]
+    return Mapped(rows.with_parts(), _out)  # type: ignore[arg-type]
 
 
 @router.get(
