@@ -162,7 +162,7 @@ def detail_timeline(line: standing.Line, today: dt.date, fs: int) -> str:
         fiscal_start=fs,
         legend=standing.legend(),
         id_prefix=f"gantt-{line.initiative.code}",
-        style=gantt.Style(label_width=220, row_height=28),
+        style=gantt.Style(label_width=270, row_height=28),
     )
 
 
@@ -212,8 +212,15 @@ def initiative(request: HttpRequest, unit: str, code: str) -> HttpResponse:
         "collaborators": list(found.collaborators.all()),
         "notes": list(found.notes.select_related("author")[:20]),
         "spent_share": _share(page.line.standing.spent, found.budget),
+        "entry_label": _entry_label(page.line.standing, fs),
     }
     return render(request, "initiatives/initiative.html", context)
+
+
+def _entry_label(s: standing.Standing, fs: int) -> str:
+    if s.entry is None:
+        return ""
+    return choose.label(rule.progress_period(s.entry.period, fs))
 
 
 def _share(part: float | None, whole: float | None) -> float | None:

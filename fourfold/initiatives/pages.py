@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import gantt, periods
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.strategy.models import Organization, Unit
 from fourfold.web import periods as choose
 
@@ -32,6 +33,7 @@ class Filters:
     status: str = ""
     mine: bool = False
     text: str = ""
+    below: bool = False
 
     @classmethod
     def of(cls, request: HttpRequest) -> Filters:
@@ -40,6 +42,7 @@ class Filters:
             status if status in STATUS_FILTERS else "",
             request.GET.get("mine") == "1",
             request.GET.get("q", "").strip()[:100],
+            request.GET.get("below") == "1",
         )
 
     def keeps(self, line: standing.Line, user_id: int | None) -> bool:
@@ -80,10 +83,19 @@ def initiative_url(initiative: Initiative, unit: str, period: str) -> str:
 
 
 def unit_lines(
-    access: Access, unit: Unit, period: periods.Period, today: dt.date
+    access: Access, unit: Unit, period: periods.Period, today: dt.date, below: bool = False
 ) -> list[standing.Line]:
-    """The unit's live initiatives with their standing; the unit was checked by the caller."""
-    found = standing.load(Initiative.objects.live().filter(unit=unit))
+    """The unit's live initiatives with their standing, and with `below` those of the units
+    below it that the reader may see; the unit itself was checked by the caller."""
+    rows = Initiative.objects.live()
+    if below:
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        # The unit's own first, then each unit below in the tree's order.
+        order = {u: i for i, (u, _) in enumerate(tree.walk(unit.pk)) if access.can_view(u)}
+        found = standing.load(rows.filter(unit_id__in=list(order)))
+        found.sort(key=lambda item: order[item.initiative.unit_id])
+    else:
+        found = standing.load(rows.filter(unit=unit))
     return standing.lines(found, period, period.fiscal_start, today)
 
 
@@ -118,10 +130,10 @@ def initiatives(request: HttpRequest, unit: str) -> HttpResponse:
     organization = Organization.get()
     today = timezone.localdate()
     period = requested_period(request, organization.fiscal_year_start, today)
-    every = unit_lines(access, node, period, today)
-    for line in every:
-        line.href = initiative_url(line.initiative, node.code, period.key)
     filters = Filters.of(request)
+    every = unit_lines(access, node, period, today, filters.below)
+    for line in every:
+        line.href = initiative_url(line.initiative, line.initiative.unit.code, period.key)
     shown = [line for line in every if filters.keeps(line, request.user.pk)]
     if request.GET.get("format") == "svg":
         svg = timeline(shown, node, period.key, today, organization.fiscal_year_start)
@@ -140,6 +152,11 @@ def initiatives(request: HttpRequest, unit: str) -> HttpResponse:
         query["mine"] = "1"
     if filters.text:
         query["q"] = filters.text
+    if filters.below:
+        query["below"] = "1"
+    # What the period steps keep, and what the tally keeps besides the status it sets.
+    kept = urlencode({k: v for k, v in query.items() if k != "period"})
+    tally = urlencode({k: v for k, v in query.items() if k not in ("period", "status")})
     context = {
         "organization": organization,
         "unit": node,
@@ -156,6 +173,8 @@ def initiatives(request: HttpRequest, unit: str) -> HttpResponse:
             timeline(shown, node, period.key, today, organization.fiscal_year_start)
         ),
         "svg_url": f"{here}?{urlencode({**query, 'format': 'svg'})}",
+        "kept": f"&{kept}" if kept else "",
+        "tally_kept": f"&{tally}" if tally else "",
         "here": here,
         "today": today,
         "can_create": access.can_edit(node.pk),

@@ -65,6 +65,8 @@ class Shown:
 
     start: str
     end: str
+    start_iso: str
+    end_iso: str
     complete: str
     expected: str
     bar: str
@@ -115,6 +117,8 @@ class Line:
         return Shown(
             start=gantt.date_text(i.start),
             end=gantt.date_text(i.end),
+            start_iso=i.start.isoformat(),
+            end_iso=i.end.isoformat(),
             complete=_pct(s.complete),
             expected=_pct(s.expected),
             bar=f"{self.bar:.1f}",
