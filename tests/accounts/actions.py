@@ -143,6 +143,39 @@ VALUES_FILE = "kpi,period,actual\n{kpi},2026-03,641\n"
 TARGETS_FILE = "kpi,period,actual,target\n{kpi},2026-04,,750\n"
 
 
+def _initiatives(unit: str) -> dict[str, Action]:
+    """A unit's initiatives: the list and timeline, one initiative, its forms."""
+    base = f"/units/{unit}/initiatives/"
+    one = f"{base}{unit}-init/"
+    fields = {"code": f"{unit}-new", "name": "New initiative", "start": "2026-01-01"}
+    return {
+        f"initiatives {unit.upper()}": get(base + "?period=2026-01"),
+        f"timeline of {unit.upper()} as SVG": get(base + "?period=2026-01&format=svg"),
+        f"initiative {unit}-init": get(one + "?period=2026-01"),
+        f"new initiative form {unit.upper()}": get(base + "new/"),
+        f"add an initiative to {unit.upper()}": post(
+            base + "new/", {**fields, "end": "2026-06-30"}, exists(Initiative, code=f"{unit}-new")
+        ),
+        f"initiative form {unit}-init": get(one + "edit/"),
+        f"change initiative {unit}-init": post(
+            one + "edit/",
+            {"code": f"{unit}-init", "name": "Renamed", "start": "2026-01-01", "end": "2026-12-31"},
+            named(Initiative, "Renamed"),
+        ),
+        f"progress form {unit}-init": get(one + "progress/"),
+        f"add progress to {unit}-init": post(
+            one + "progress/",
+            {"period": "2026-03", "complete": "20"},
+            exists(Progress, initiative__code=f"{unit}-init", period="2026-03"),
+        ),
+        f"complete a milestone of {unit}-init": post(
+            one + f"milestones/{{{unit}_milestone}}/done/",
+            {},
+            exists(Milestone, initiative__code=f"{unit}-init", done__isnull=False),
+        ),
+    }
+
+
 def _design(unit: str) -> dict[str, Action]:
     """The Design pages of a unit, read and written."""
     base = f"/units/{unit}/design/"
@@ -256,6 +289,8 @@ PAGES: dict[str, Action] = {
     "comment on objective B": post(
         "/units/b/objectives/b-grow/comments/", COMMENT, comment(objective__code="b-grow")
     ),
+    **_initiatives("a"),
+    **_initiatives("b"),
     "strategy map A": get("/units/a/map/?period=2026-01"),
     "People": get("/people/?period=2026-01"),
     "People of B": get("/people/?period=2026-01&unit=b"),
