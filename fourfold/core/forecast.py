@@ -51,10 +51,10 @@ MAX_WIDEN = 2.0
 class Case:
     """One KPI's question: its history, the steps ahead and what the period holds already."""
 
-    history: F  # values at the KPI's frequency, oldest first, NaN for a gap
+    history: F  # values at the KPI's frequency, oldest first, NaN for a gap, to the last value
     season: int  # 12, 4 or 1 periods a year
-    missing: B  # one flag per step after the history: a period slot without a value
-    known: F  # the values the period already has
+    missing: B  # one flag per step after the history: whether the step is in the period
+    known: F  # the period's slots inside the history (its last ones), NaN where not reported
     aggregation: int
     direction: int
     target: float = float("nan")
@@ -102,22 +102,31 @@ def meets(value: F, case: Case) -> F:
     return ok.astype(np.float64)
 
 
-def prepare(case: Case) -> tuple[F, B, int]:
+def prepare(case: Case) -> tuple[F, B, int, F]:
     """The history without leading or trailing gaps, its inner gaps filled by straight
     lines, at most MAX_SEASONS years long; the steps ahead (trailing gaps become steps that
-    are not in the period); and the number of points actually reported."""
+    are not in the period); the number of points actually reported; and the period's
+    values inside the history (`known`, which ends where the history does) with their gaps
+    filled the same way."""
     history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
     ok = np.isfinite(history)
     missing = np.asarray(case.missing, dtype=bool)
+    known = np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else []
+    known = np.asarray(known, dtype=np.float64)
     if not ok.any():
-        return history[:0], np.concatenate([np.zeros(len(history), dtype=bool), missing]), 0
-    first, last = int(np.argmax(ok)), len(history) - 1 - int(np.argmax(ok[::-1]))
-    y, ok = history[first : last + 1], ok[first : last + 1]
+        steps = np.concatenate([np.zeros(len(history), dtype=bool), missing])
+        return history[:0], steps, 0, known
+    at = np.flatnonzero(ok)
+    if not np.isfinite(known).all():
+        where = np.arange(len(history) - len(known), len(history))
+        known = np.where(np.isfinite(known), known, np.interp(where, at, history[at]))
+    first, last = int(at[0]), int(at[-1])
+    y = history[first : last + 1]
     steps = np.concatenate([np.zeros(len(history) - 1 - last, dtype=bool), missing])
-    if not ok.all():
-        t = np.arange(len(y))
-        y = np.interp(t, t[ok], y[ok])
-    return y, steps, int(ok.sum())
+    if len(at) < len(y):
+        t = np.arange(first, last + 1)
+        y = np.interp(t, at, history[at])
+    return y, steps, len(at), known
 
 
 def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
@@ -135,54 +144,62 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
         quantiles=np.full((n, len(QUANTILES)), np.nan),
         fan=[np.zeros((0, 3)) for _ in range(n)],
     )
-    groups: dict[tuple[int, int], list[tuple[int, F, B]]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[Member]] = defaultdict(list)
     for i, case in enumerate(cases):
-        known = np.asarray(case.known, dtype=np.float64)
-        known = known[np.isfinite(known)]
-        out.actual_to_date[i] = aggregate(known, case.aggregation)
-        y, steps, points = prepare(case)
+        reported = np.asarray(case.known, dtype=np.float64)
+        complete = len(reported) > 0 and bool(np.isfinite(reported).all())
+        out.actual_to_date[i] = aggregate(reported[np.isfinite(reported)], case.aggregation)
+        y, steps, points, known = prepare(case)
         out.points[i] = points
-        if not steps.any():
+        if complete and not steps.any():
             value = out.actual_to_date[i]
-            if np.isfinite(value):
-                out.method[i] = REPORTED
-                out.forecast[i] = out.low[i] = out.high[i] = value
-                out.quantiles[i] = value
-                out.probability[i] = meets(np.array([value]), case)[0]
+            out.method[i] = REPORTED
+            out.forecast[i] = out.low[i] = out.high[i] = value
+            out.quantiles[i] = value
+            out.probability[i] = meets(np.array([value]), case)[0]
             continue
-        if points < MIN_POINTS.get(case.season, 12):
+        if points < MIN_POINTS.get(case.season, 12) or (not steps.any() and not len(known)):
             continue
-        groups[(len(y), case.season)].append((i, y, steps))
-    for (length, season), members in groups.items():
+        groups[(len(y), case.season)].append(Member(i, y, steps, known))
+    for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
-            _solve(cases, members[start : start + CHUNK], length, season, paths, method, out)
+            _solve(cases, members[start : start + CHUNK], season, paths, method, out)
     return out
+
+
+@dataclass
+class Member:
+    """A case ready to be solved with others of its length: its row, prepared history, the
+    steps ahead and the period's values inside the history (gaps filled)."""
+
+    row: int
+    y: F
+    steps: B
+    known: F
 
 
 def _solve(
     cases: Sequence[Case],
-    members: list[tuple[int, F, B]],
-    length: int,
+    members: list[Member],
     season: int,
     paths: int,
     forced: int | None,
     out: Answer,
 ) -> None:
-    rows = np.array([i for i, _, _ in members], dtype=np.int64)
-    raw = np.stack([y for _, y, _ in members])
-    horizon = max(len(s) for _, _, s in members)
+    rows = np.array([m.row for m in members], dtype=np.int64)
+    raw = np.stack([m.y for m in members])
+    horizon = max(1, *(len(m.steps) for m in members))
     steps = np.zeros((len(members), horizon), dtype=bool)
-    for r, (_, _, s) in enumerate(members):
-        steps[r, : len(s)] = s
+    for r, m in enumerate(members):
+        steps[r, : len(m.steps)] = m.steps
     scale = np.abs(raw).mean(axis=1)
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
     fitted, method = _select(y, season, horizon, forced)
     draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, h, paths)
     chunk = [cases[i] for i in rows]
-    known = [np.asarray(c.known, dtype=np.float64) for c in chunk]
-    known = [k[np.isfinite(k)] for k in known]
-    spans = np.array([len(s) for _, _, s in members], dtype=np.int64)
+    known = [m.known for m in members]
+    spans = np.array([max(1, len(m.steps)) for m in members], dtype=np.int64)
     value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
     ok = np.isfinite(value).all(axis=1)  # the models are bounded: a safeguard, no figure
     value.sort(axis=1)
@@ -196,7 +213,7 @@ def _solve(
     out.probability[take] = _meet_share(value, chunk)[ok]
     fan = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
     for r in np.flatnonzero(ok):
-        out.fan[rows[r]] = fan[:, r, : spans[r]].T
+        out.fan[rows[r]] = fan[:, r, : len(members[r].steps)].T
 
 
 def _sorted_quantiles(ordered: F, levels: F) -> F:

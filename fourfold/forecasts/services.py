@@ -214,22 +214,23 @@ def _case(
     direction: int,
     targets: list[float],
 ) -> core.Case:
-    """One KPI's question: its values laid out densely by slot up to the period's end, the
-    history before the period's first slot without a value, and the period's known values."""
+    """One KPI's question: its values laid out densely by slot up to its last value, the
+    steps from there to the period's end, and the period's slots inside the history."""
     keep = np.isfinite(native) & (ordinal <= last)
     at, values = ordinal[keep], native[keep]
     start = int(min(at.min(initial=first), first))
     dense = np.full(last - start + 1, np.nan)
     dense[at - start] = values
-    inside = dense[first - start :]
-    gaps = np.flatnonzero(np.isnan(inside))
-    cut = first - start + (int(gaps[0]) if len(gaps) else len(inside))
+    # The history runs to the last value at or before the period's end; every slot after it
+    # is a step ahead, in the period or (before it) not.
+    end = int(at.max()) - start + 1 if len(at) else 0
+    slots = np.arange(start + end, last + 1)
     target, low, high = targets
     return core.Case(
-        history=dense[:cut],
+        history=dense[:end],
         season=season,
-        missing=np.isnan(dense[cut:]),
-        known=inside[np.isfinite(inside)],
+        missing=slots >= first,
+        known=dense[first - start : end],
         aggregation=int(aggregation),
         direction=direction,
         target=target,
