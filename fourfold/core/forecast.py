@@ -37,6 +37,7 @@ MAX_SEASONS = 8  # history older than this many years is not used
 PATHS = 1000
 SEED = 20261124
 BLOCK = 64  # draws are made for this many steps at a time, each block from its own seed
+GAP_BLOCK = 1000  # the first block of the draws for a period's gaps
 CHUNK = 256
 QUANTILES = np.linspace(0.0, 1.0, 101)
 INSUFFICIENT, REPORTED = -1, -2
@@ -105,9 +106,8 @@ def meets(value: F, case: Case) -> F:
 def prepare(case: Case) -> tuple[F, B, int, F]:
     """The history without leading or trailing gaps, its inner gaps filled by straight
     lines, at most MAX_SEASONS years long; the steps ahead (trailing gaps become steps that
-    are not in the period); the number of points actually reported; and the period's
-    values inside the history (`known`, which ends where the history does) with their gaps
-    filled the same way."""
+    are not in the period); the number of points actually reported; and the estimates, by
+    the same lines, of the period's slots without a value inside the history."""
     history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
     ok = np.isfinite(history)
     missing = np.asarray(case.missing, dtype=bool)
@@ -117,16 +117,17 @@ def prepare(case: Case) -> tuple[F, B, int, F]:
         steps = np.concatenate([np.zeros(len(history), dtype=bool), missing])
         return history[:0], steps, 0, known
     at = np.flatnonzero(ok)
+    gaps = np.zeros(0)
     if not np.isfinite(known).all():
         where = np.arange(len(history) - len(known), len(history))
-        known = np.where(np.isfinite(known), known, np.interp(where, at, history[at]))
+        gaps = np.interp(where[~np.isfinite(known)], at, history[at])
     first, last = int(at[0]), int(at[-1])
     y = history[first : last + 1]
     steps = np.concatenate([np.zeros(len(history) - 1 - last, dtype=bool), missing])
     if len(at) < len(y):
         t = np.arange(first, last + 1)
         y = np.interp(t, at, history[at])
-    return y, steps, len(at), known
+    return y, steps, len(at), gaps
 
 
 def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
@@ -149,7 +150,8 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
         reported = np.asarray(case.known, dtype=np.float64)
         complete = len(reported) > 0 and bool(np.isfinite(reported).all())
         out.actual_to_date[i] = aggregate(reported[np.isfinite(reported)], case.aggregation)
-        y, steps, points, known = prepare(case)
+        y, steps, points, gaps = prepare(case)
+        known = reported[np.isfinite(reported)]
         out.points[i] = points
         if complete and not steps.any():
             value = out.actual_to_date[i]
@@ -158,9 +160,9 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
             out.quantiles[i] = value
             out.probability[i] = meets(np.array([value]), case)[0]
             continue
-        if points < MIN_POINTS.get(case.season, 12) or (not steps.any() and not len(known)):
+        if points < MIN_POINTS.get(case.season, 12):
             continue
-        groups[(len(y), case.season)].append(Member(i, y, steps, known))
+        groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
     for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
             _solve(cases, members[start : start + CHUNK], season, paths, method, out)
@@ -170,12 +172,13 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
 @dataclass
 class Member:
     """A case ready to be solved with others of its length: its row, prepared history, the
-    steps ahead and the period's values inside the history (gaps filled)."""
+    steps ahead, the period's reported values and the estimates of its gaps before the end."""
 
     row: int
     y: F
     steps: B
     known: F
+    gaps: F
 
 
 def _solve(
@@ -196,11 +199,29 @@ def _solve(
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
     fitted, method = _select(y, season, horizon, forced)
-    draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, h, paths)
+    draws = _paths(fitted, horizon, paths) * scale[:, None, None]  # (n, h, paths)
     chunk = [cases[i] for i in rows]
     known = [m.known for m in members]
     spans = np.array([max(1, len(m.steps)) for m in members], dtype=np.int64)
-    value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
+    # A slot of the period without a value before the last one reported is its straight-line
+    # estimate plus a drawn residual: steps put before the others, so the last stays last.
+    g = max(len(m.gaps) for m in members)
+    if g:
+        estimate = np.zeros((len(members), g))
+        inside = np.zeros((len(members), g), dtype=bool)
+        for r, m in enumerate(members):
+            estimate[r, : len(m.gaps)], inside[r, : len(m.gaps)] = m.gaps, True
+        noise = _shocks(fitted.residuals, g, paths, GAP_BLOCK) * scale[:, None, None]
+        every = np.concatenate([estimate[:, :, None] + noise, draws], axis=1)
+        value = _period_values(
+            every,
+            np.concatenate([inside, steps], axis=1),
+            spans + g,
+            known,
+            [c.aggregation for c in chunk],
+        )
+    else:
+        value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
     ok = np.isfinite(value).all(axis=1)  # the models are bounded: a safeguard, no figure
     value.sort(axis=1)
     q = _sorted_quantiles(value, QUANTILES)
@@ -331,27 +352,33 @@ def _uniforms(block: int, paths: int) -> F:
     return out
 
 
-def _draw_uniforms(paths: int, steps: int) -> F:
-    blocks = [_uniforms(b, paths) for b in range(-(-steps // BLOCK))]
+def _draw_uniforms(paths: int, steps: int, first_block: int = 0) -> F:
+    blocks = [_uniforms(first_block + b, paths) for b in range(-(-steps // BLOCK))]
     return np.concatenate(blocks, axis=1)[:, :steps] if blocks else np.zeros((paths, 0))
 
 
-def _paths(fitted: fm.Fitted, y: F, horizon: int, paths: int) -> F:
-    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
-    with each model's impulse response."""
-    n = len(y)
-    r = fitted.residuals
-    valid = np.isfinite(r)
+def _shocks(residuals: F, steps: int, paths: int, first_block: int = 0) -> F:
+    """Residuals drawn with replacement (n, steps, paths), centred so as not to bias."""
+    n = len(residuals)
+    valid = np.isfinite(residuals)
     count = valid.sum(axis=1)
-    # The valid residuals of each row first, centred so that the paths are not biased.
+    # The valid residuals of each row first.
     order = np.argsort(~valid, axis=1, kind="stable")
-    packed = np.take_along_axis(np.where(valid, r, 0.0), order, axis=1)
+    packed = np.take_along_axis(np.where(valid, residuals, 0.0), order, axis=1)
     mean = np.where(count > 0, packed.sum(axis=1) / np.maximum(count, 1), 0.0)
-    packed = np.where(np.arange(r.shape[1])[None, :] < count[:, None], packed - mean[:, None], 0.0)
-    u = _draw_uniforms(paths, horizon).T  # (horizon, paths)
+    inside = np.arange(residuals.shape[1])[None, :] < count[:, None]
+    packed = np.where(inside, packed - mean[:, None], 0.0)
+    u = _draw_uniforms(paths, steps, first_block).T  # (steps, paths)
     top = np.maximum(count - 1, 0)[:, None, None]
     pick = np.minimum((u[None, :, :] * np.maximum(count, 1)[:, None, None]).astype(np.int64), top)
-    shocks = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, horizon, paths)
+    out: F = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, steps, paths)
+    return out
+
+
+def _paths(fitted: fm.Fitted, horizon: int, paths: int) -> F:
+    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
+    with each model's impulse response."""
+    shocks = _shocks(fitted.residuals, horizon, paths)
     lag = np.arange(horizon)[:, None] - np.arange(horizon)[None, :]  # step j, shock i
     conv = np.where(lag >= 0, fitted.impulse[:, np.clip(lag, 0, horizon - 1)], 0.0)  # (n, j, i)
     out: F = fitted.point[:, :, None] + np.matmul(conv, shocks)
