@@ -46,6 +46,7 @@ METHOD_NAMES = {INSUFFICIENT: "insufficient history", REPORTED: "actual"} | dict
 )
 # The backtest's error may widen the bootstrap's spread by at most this factor.
 MAX_WIDEN = 2.0
+PREFER_COMBINATION = 0.8
 
 
 @dataclass
@@ -309,6 +310,8 @@ def _select(y: F, season: int, horizon: int, forced: int | None) -> tuple[fm.Fit
         [np.nanmean(np.abs(m.backtest - actual), axis=(1, 2)) for m in models], axis=1
     )
     errors = np.where(np.isfinite(errors), errors, np.inf)
+    # The combination is kept unless another does clearly better: a short backtest is noisy.
+    errors[:, fm.COMBINATION] *= PREFER_COMBINATION
     best = np.argmin(errors, axis=1) if forced is None else np.full(n, forced)
     pick = np.arange(n)
     chosen = fm.Fitted(

@@ -90,9 +90,7 @@ def test_the_last_and_the_average_take_the_months_forecast_as_the_sum_does() -> 
     assert one(case(history, 1, [8.0], aggregation=fc.AVERAGE))["forecast"] == pytest.approx(
         total / 2
     )
-    assert one(case(history, 1, [8.0], aggregation=fc.LAST))["forecast"] == pytest.approx(
-        total - 8
-    )
+    assert one(case(history, 1, [8.0], aggregation=fc.LAST))["forecast"] == pytest.approx(total - 8)
 
 
 def test_the_probability_follows_the_direction() -> None:
