@@ -161,8 +161,8 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
             out.quantiles[i] = value
             out.probability[i] = meets(np.array([value]), case)[0]
             continue
-        if points < MIN_POINTS.get(case.season, 12):
-            continue
+        if points < MIN_POINTS.get(case.season, 12) or not (steps.any() or len(reported)):
+            continue  # too little history, or (not from the service) a period of no slot
         groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
     for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
@@ -244,7 +244,9 @@ def _sorted_quantiles(ordered: F, levels: F) -> F:
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, ordered.shape[1] - 1)
     w = pos - lo
-    out: F = ordered[:, lo] * (1 - w) + ordered[:, hi] * w
+    below = ordered[:, lo]
+    # Written so that equal neighbours give exactly their value, and so never out of order.
+    out: F = np.maximum.accumulate(below + (ordered[:, hi] - below) * w, axis=1)
     return out
 
 
