@@ -123,9 +123,12 @@ def forecast(
     today: dt.date | None = None,
     as_of: dt.datetime | None = None,
     unit: str | None = None,
+    history_until: str | None = None,
 ) -> dict[int, Forecast]:
     """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
-    KPIs) that are reported at the period's frequency or finer, by KPI id.
+    KPIs) that are reported at the period's frequency or finer, by KPI id. With
+    `history_until` (a month key), values of periods ending after that month are left out,
+    as if the forecast were made then (the demo's past forecasts).
 
     Raises periods.PeriodError for a period key that is not one.
     """
@@ -150,12 +153,15 @@ def forecast(
     month_last = periods.month_ordinal(parsed.months[-1])
     cases: list[core.Case] = []
     ordinals = {f: _slot_ordinals(scores, f) for f in SEASON}
+    cutoff = None if history_until is None else periods.month_ordinal(history_until)
     view = scores.result.views[view_name]
     for k in rows:
         kpi = index.kpi[k]
         freq = kpi["frequency"]
         step = MONTHS_PER_SLOT[freq]
         native = scores.result.views[VIEW_OF_FREQUENCY[freq]].actual[k]
+        if cutoff is not None:
+            native = np.where(ordinals[freq] * step + step - 1 <= cutoff, native, np.nan)
         cases.append(
             _case(
                 native,
