@@ -112,8 +112,9 @@ def prepare(case: Case) -> tuple[F, B, int, F]:
     history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
     ok = np.isfinite(history)
     missing = np.asarray(case.missing, dtype=bool)
-    known = np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else []
-    known = np.asarray(known, dtype=np.float64)
+    known: F = (
+        np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else np.zeros(0)
+    )
     if not ok.any():
         steps = np.concatenate([np.zeros(len(history), dtype=bool), missing])
         return history[:0], steps, 0, known
@@ -131,9 +132,12 @@ def prepare(case: Case) -> tuple[F, B, int, F]:
     return y, steps, len(at), gaps
 
 
-def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
+def forecast(
+    cases: Sequence[Case], paths: int = PATHS, method: int | None = None, fan: bool = True
+) -> Answer:
     """Forecast every case (see the module's docstring); `method` forces one of
-    forecast_models.METHODS instead of the backtest's choice (for benchmarks)."""
+    forecast_models.METHODS instead of the backtest's choice (for benchmarks); without
+    `fan`, the percentiles of each step are not worked out (they are for charts)."""
     n = len(cases)
     out = Answer(
         method=np.full(n, INSUFFICIENT, dtype=np.int64),
@@ -166,7 +170,7 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
         groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
     for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
-            _solve(cases, members[start : start + CHUNK], season, paths, method, out)
+            _solve(cases, members[start : start + CHUNK], season, paths, method, fan, out)
     return out
 
 
@@ -188,6 +192,7 @@ def _solve(
     season: int,
     paths: int,
     forced: int | None,
+    with_fan: bool,
     out: Answer,
 ) -> None:
     rows = np.array([m.row for m in members], dtype=np.int64)
@@ -233,9 +238,11 @@ def _solve(
     out.low[take], out.high[take] = q[ok, 10], q[ok, 90]
     out.forecast[take] = np.clip(value[ok].mean(axis=1), q[ok, 10], q[ok, 90])
     out.probability[take] = _meet_share(value, chunk)[ok]
-    fan = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
-    for r in np.flatnonzero(ok):
-        out.fan[rows[r]] = fan[:, r, : len(members[r].steps)].T
+    if not with_fan:
+        return
+    spread = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
+    for j in np.flatnonzero(ok).tolist():
+        out.fan[rows[j]] = spread[:, j, : len(members[j].steps)].T
 
 
 def _sorted_quantiles(ordered: F, levels: F) -> F:
