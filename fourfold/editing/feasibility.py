@@ -1,0 +1,195 @@
+"""How feasible a target is, asked while it is being set (the Targets page, the API's answer):
+the change it asks for against the KPI's own history (fourfold.core.feasibility), the
+forecast's chance of reaching it, and a stretch at the forecast's 80th percentile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fourfold.core import feasibility, periods
+from fourfold.core.numbers import compact, grouped
+from fourfold.forecasts import services as forecasting
+from fourfold.measures.models import KPI
+from fourfold.scoring import cache, engine
+from fourfold.web import forecast as words
+from fourfold.web import periods as choose
+
+STRETCH_QUANTILE = 0.8  # a stretch that one year in five would reach
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything said about one target of one KPI for one period."""
+
+    period: str
+    period_label: str
+    baseline_period: str
+    baseline_label: str
+    history: feasibility.Feasibility | None  # None: no value a year earlier, or a range KPI
+    probability: float | None  # the forecast's chance of meeting the target
+    forecast: float | None
+    stretch: float | None  # the forecast's 80th percentile in the KPI's good direction
+    method: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's `feasibility` object (docs/api.md)."""
+        h = self.history
+        return {
+            "baseline_period": self.baseline_period,
+            "baseline": h.baseline if h else None,
+            "change": h.change if h else None,
+            "relative": h.relative if h else None,
+            "percentile": h.percentile if h else None,
+            "best_change": h.best if h else None,
+            "history_changes": h.changes if h else 0,
+            "probability": self.probability,
+            "forecast": self.forecast,
+            "suggested_stretch": self.stretch,
+            "method": self.method,
+        }
+
+    def sentences(self, direction: str) -> list[str]:
+        """The assessment in words, for the Targets page."""
+        out = []
+        h = self.history
+        before = self.baseline_label
+        if h is None:
+            if direction != "range":
+                out.append(f"No value for {before} to compare the target with.")
+        else:
+            asked = _change_text(h.change, h.relative)
+            text = f"Against {before} ({grouped(h.baseline)}) this target asks for {asked}"
+            if h.percentile is None:
+                out.append(text + "; there is no earlier year-on-year change to compare with.")
+            else:
+                best = _change_text(h.best, h.relative) if h.best is not None else "—"
+                share = f"{h.percentile:.0f} %"
+                out.append(
+                    f"{text}: more than {share} of this KPI's {h.changes} year-on-year "
+                    f"changes; the best ever was {best}."
+                )
+        if self.probability is not None:
+            out.append(
+                f"The forecast gives it a {words.percent(self.probability)} chance "
+                f"(expected {compact(self.forecast)} for {self.period_label})."
+            )
+        elif self.method == words.INSUFFICIENT:
+            out.append("Not enough history for a forecast of its chance.")
+        if self.stretch is not None:
+            out.append(
+                f"A stretch at the forecast's 80th percentile: {grouped(_round(self.stretch))}."
+            )
+        return out
+
+def _round(value: float) -> float:
+    """Three significant figures: a suggestion, not a measurement."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = 2 - int(math.floor(math.log10(abs(value))))
+    return round(value, digits)
+
+
+def _change_text(change: float, relative: bool) -> str:
+    sign = "+" if change > 0 else ""
+    if relative:
+        return f"{sign}{change * 100:.1f} %"
+    return f"{sign}{grouped(change)}"
+
+
+def chance(found: Any, direction: str, target: float | None, low: float | None,
+           high: float | None) -> float | None:
+    """The forecast's chance that the period's value meets a goal, from its percentiles."""
+    if found is None or words.insufficient(found):
+        return None
+    cut = np.asarray(found.percentiles, dtype=np.float64)
+    if cut.size != 101:
+        value = found.forecast  # a period fully reported: its value is known
+        if value is None:
+            return None
+        return float(_meets(value, direction, target, low, high))
+    share = np.arange(101) / 100
+
+    def below(x: float) -> float:
+        return float(np.interp(x, cut, share, left=0.0, right=1.0))
+
+    if direction == "range":
+        if low is None or high is None:
+            return None
+        return max(0.0, below(high) - below(low))
+    if target is None:
+        return None
+    return below(target) if direction == "decrease" else 1.0 - below(target)
+
+
+def _meets(value: float, direction: str, target: float | None, low: float | None,
+           high: float | None) -> bool:
+    if direction == "range":
+        return low is not None and high is not None and low <= value <= high
+    if target is None:
+        return False
+    return value <= target if direction == "decrease" else value >= target
+
+
+def _history(scores: engine.Scores, kpi: KPI, period: periods.Period) -> tuple[Any, Any]:
+    """(earlier, later) values of every past period of the target's kind a year apart."""
+    row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
+    view = scores.result.views["ytd" if period.kind == "ytd" else period.kind]
+    column = {k: c for c, k in enumerate(view.keys)}
+    actual = view.actual[row]
+    pairs = []
+    for c, key in enumerate(view.keys):
+        if key >= period.key:  # the history before the period (keys of a kind sort in time)
+            continue
+        before = feasibility.year_before(periods.parse_period(key, period.fiscal_start)).key
+        if before in column:
+            pairs.append((actual[column[before]], actual[c]))
+    array = np.array(pairs, dtype=np.float64).reshape(-1, 2)
+    keep = np.isfinite(array).all(axis=1)
+    return array[keep, 0], array[keep, 1]
+
+
+def assess(
+    kpi: KPI,
+    unit_code: str,
+    key: str,
+    target: float | None,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    today: dt.date,
+) -> Assessment:
+    """The assessment of a target (or a range KPI's band) for the period `key`.
+
+    Raises periods.PeriodError for a key that is not a period.
+    """
+    scores = cache.scores(unit=unit_code, today=today)
+    period = periods.parse_period(key, scores.fiscal_start)
+    before = feasibility.year_before(period)
+    history = None
+    located = scores.locate(before.key)
+    if kpi.direction != "range" and target is not None and located is not None:
+        row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
+        baseline = float(scores.result.views[located[0]].actual[row, located[1]])
+        earlier, later = _history(scores, kpi, period)
+        history = feasibility.assess(target, baseline, earlier, later, kpi.direction)
+    found = forecasting.forecast([kpi.pk], period.key, today=today).get(kpi.pk)
+    stretch = None
+    if found is not None and not words.insufficient(found) and kpi.direction != "range":
+        q = STRETCH_QUANTILE if kpi.direction == "increase" else 1 - STRETCH_QUANTILE
+        stretch = found.quantile(q)
+    return Assessment(
+        period=period.key,
+        period_label=choose.label(period),
+        baseline_period=before.key,
+        baseline_label=choose.label(before),
+        history=history,
+        probability=chance(found, kpi.direction, target, low, high),
+        forecast=None if found is None else found.forecast,
+        stretch=stretch,
+        method=found.method if found is not None else words.INSUFFICIENT,
+    )
