@@ -1,0 +1,300 @@
+"""A period's value forecast for many KPIs at once, with its interval and probability.
+
+For each KPI: its history at its own frequency (gaps allowed), the steps from the end of the
+history to the end of the period, which of them are months (or quarters, years) of the
+period without a value, and the values the period already has. Every candidate model
+(fourfold.core.forecast_models) is fitted, the one with the smallest error in a
+rolling-origin backtest is kept, and paths of the future are drawn by a residual bootstrap:
+the period's value on each path is the KPI's aggregation of the reported values and the
+path's values, so an interval of a total is never a sum of monthly intervals. Series are
+grouped by length and season and fitted together, a few hundred at a time. The draws are
+the same for every KPI (common random numbers from a fixed seed), so a KPI's forecast does
+not depend on which other KPIs it was computed with.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from . import forecast_models as fm
+
+F = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+INCREASE, DECREASE, RANGE = 0, 1, 2
+AGGREGATIONS = ("sum", "average", "last", "min", "max")
+SUM, AVERAGE, LAST, MIN, MAX = range(5)
+# Points of history needed, by the number of periods in a year (monthly, quarterly, yearly).
+MIN_POINTS = {12: 12, 4: 8, 1: 5}
+MAX_SEASONS = 8  # history older than this many years is not used
+PATHS = 1000
+SEED = 20261124
+BLOCK = 64  # draws are made for this many steps at a time, each block from its own seed
+CHUNK = 256
+QUANTILES = np.linspace(0.0, 1.0, 101)
+INSUFFICIENT, REPORTED = -1, -2
+METHOD_NAMES = {INSUFFICIENT: "insufficient history", REPORTED: "actual"} | dict(
+    enumerate(fm.METHODS)
+)
+# The backtest's error may widen the bootstrap's spread by at most this factor.
+MAX_WIDEN = 2.0
+
+
+@dataclass
+class Case:
+    """One KPI's question: its history, the steps ahead and what the period holds already."""
+
+    history: F  # values at the KPI's frequency, oldest first, NaN for a gap
+    season: int  # 12, 4 or 1 periods a year
+    missing: B  # one flag per step after the history: a period slot without a value
+    known: F  # the values the period already has
+    aggregation: int
+    direction: int
+    target: float = float("nan")
+    band_low: float = float("nan")
+    band_high: float = float("nan")
+
+
+@dataclass
+class Answer:
+    """The forecasts of a batch of cases, row by row."""
+
+    method: Ints
+    points: Ints
+    actual_to_date: F
+    forecast: F
+    low: F
+    high: F
+    probability: F
+    quantiles: F  # (n, 101): the period value's percentiles 0..100, NaN without a forecast
+    fan: list[F]  # per case (steps, 3): the 10th, 50th and 90th percentile of each step
+
+
+def aggregate(known: F, how: int) -> float:
+    """The KPI's aggregation of the values a period has, NaN for none."""
+    if len(known) == 0:
+        return float("nan")
+    if how == SUM:
+        return float(known.sum())
+    if how == AVERAGE:
+        return float(known.mean())
+    if how == LAST:
+        return float(known[-1])
+    return float(known.min() if how == MIN else known.max())
+
+
+def meets(value: F, case: Case) -> F:
+    """1 where a value meets the case's target (by direction), 0 where not, NaN without one."""
+    if case.direction == RANGE:
+        if np.isnan(case.band_low) or np.isnan(case.band_high):
+            return np.full(value.shape, np.nan)
+        return ((value >= case.band_low) & (value <= case.band_high)).astype(np.float64)
+    if np.isnan(case.target):
+        return np.full(value.shape, np.nan)
+    ok = value >= case.target if case.direction != DECREASE else value <= case.target
+    return ok.astype(np.float64)
+
+
+def prepare(case: Case) -> tuple[F, B, int]:
+    """The history without leading or trailing gaps, its inner gaps filled by straight
+    lines, at most MAX_SEASONS years long; the steps ahead (trailing gaps become steps that
+    are not in the period); and the number of points actually reported."""
+    history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
+    ok = np.isfinite(history)
+    missing = np.asarray(case.missing, dtype=bool)
+    if not ok.any():
+        return history[:0], np.concatenate([np.zeros(len(history), dtype=bool), missing]), 0
+    first, last = int(np.argmax(ok)), len(history) - 1 - int(np.argmax(ok[::-1]))
+    y, ok = history[first : last + 1], ok[first : last + 1]
+    steps = np.concatenate([np.zeros(len(history) - 1 - last, dtype=bool), missing])
+    if not ok.all():
+        t = np.arange(len(y))
+        y = np.interp(t, t[ok], y[ok])
+    return y, steps, int(ok.sum())
+
+
+def forecast(cases: Sequence[Case], paths: int = PATHS) -> Answer:
+    """Forecast every case (see the module's docstring)."""
+    n = len(cases)
+    out = Answer(
+        method=np.full(n, INSUFFICIENT, dtype=np.int64),
+        points=np.zeros(n, dtype=np.int64),
+        actual_to_date=np.full(n, np.nan),
+        forecast=np.full(n, np.nan),
+        low=np.full(n, np.nan),
+        high=np.full(n, np.nan),
+        probability=np.full(n, np.nan),
+        quantiles=np.full((n, len(QUANTILES)), np.nan),
+        fan=[np.zeros((0, 3)) for _ in range(n)],
+    )
+    groups: dict[tuple[int, int], list[tuple[int, F, B]]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        known = np.asarray(case.known, dtype=np.float64)
+        known = known[np.isfinite(known)]
+        out.actual_to_date[i] = aggregate(known, case.aggregation)
+        y, steps, points = prepare(case)
+        out.points[i] = points
+        if not steps.any():
+            value = out.actual_to_date[i]
+            if np.isfinite(value):
+                out.method[i] = REPORTED
+                out.forecast[i] = out.low[i] = out.high[i] = value
+                out.quantiles[i] = value
+                out.probability[i] = meets(np.array([value]), case)[0]
+            continue
+        if points < MIN_POINTS.get(case.season, 12):
+            continue
+        groups[(len(y), case.season)].append((i, y, steps))
+    for (length, season), members in groups.items():
+        for start in range(0, len(members), CHUNK):
+            _solve(cases, members[start : start + CHUNK], length, season, paths, out)
+    return out
+
+
+def _solve(
+    cases: Sequence[Case],
+    members: list[tuple[int, F, B]],
+    length: int,
+    season: int,
+    paths: int,
+    out: Answer,
+) -> None:
+    rows = np.array([i for i, _, _ in members], dtype=np.int64)
+    raw = np.stack([y for _, y, _ in members])
+    horizon = max(len(s) for _, _, s in members)
+    steps = np.zeros((len(members), horizon), dtype=bool)
+    for r, (_, _, s) in enumerate(members):
+        steps[r, : len(s)] = s
+    scale = np.abs(raw).mean(axis=1)
+    scale = np.where(scale > 0, scale, 1.0)
+    y = raw / scale[:, None]
+    fitted, method = _select(y, season, horizon)
+    draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, paths, h)
+    for r, i in enumerate(rows):
+        case = cases[i]
+        known = np.asarray(case.known, dtype=np.float64)
+        known = known[np.isfinite(known)]
+        sim = draws[r][:, steps[r]]  # (paths, missing steps)
+        value = _period_values(known, sim, case.aggregation, _last_is_missing(steps[r]))
+        if not np.isfinite(value).all():
+            continue  # not expected: the models are bounded; no figure rather than a wrong one
+        q = np.quantile(value, QUANTILES)
+        out.method[i] = method[r]
+        out.quantiles[i] = q
+        out.low[i], out.high[i] = q[10], q[90]
+        out.forecast[i] = float(np.clip(value.mean(), q[10], q[90]))
+        out.probability[i] = float(meets(value, case).mean())
+        span = len(members[r][2])
+        out.fan[i] = np.quantile(draws[r][:, :span], [0.1, 0.5, 0.9], axis=0).T
+
+
+def _last_is_missing(steps: B) -> bool:
+    return bool(steps[np.flatnonzero(steps).max()]) if steps.any() else False
+
+
+def _period_values(known: F, sim: F, how: int, last_missing: bool) -> F:
+    """The period's value on each path: the aggregation of the known and simulated values."""
+    if how == SUM:
+        out: F = known.sum() + sim.sum(axis=1)
+    elif how == AVERAGE:
+        out = (known.sum() + sim.sum(axis=1)) / (len(known) + sim.shape[1])
+    elif how == LAST:
+        # The period's last slot decides; the caller puts the known values before the steps.
+        out = sim[:, -1] if last_missing or len(known) == 0 else np.full(len(sim), known[-1])
+    elif how == MIN:
+        out = np.minimum(sim.min(axis=1), known.min()) if len(known) else sim.min(axis=1)
+    else:
+        out = np.maximum(sim.max(axis=1), known.max()) if len(known) else sim.max(axis=1)
+    return out
+
+
+def _select(y: F, season: int, horizon: int) -> tuple[fm.Fitted, Ints]:
+    """Fit every model and keep, per series, the one with the least backtest error."""
+    n, t = y.shape
+    origin_list, hb = fm.origins(t, season)
+    models = [
+        fm.seasonal_naive(y, season, horizon, origin_list, hb),
+        fm.damped(y, season, horizon, origin_list, hb),
+        fm.theta(y, season, horizon, origin_list, hb),
+    ]
+    models.append(fm.combine(models[1], models[2]))
+    actual = np.stack([_window(y, o, hb) for o in origin_list], axis=1)  # (n, origins, hb)
+    errors = np.stack(
+        [np.nanmean(np.abs(m.backtest - actual), axis=(1, 2)) for m in models], axis=1
+    )
+    errors = np.where(np.isfinite(errors), errors, np.inf)
+    best = np.argmin(errors, axis=1)
+    pick = np.arange(n)
+    chosen = fm.Fitted(
+        point=np.stack([m.point for m in models], axis=1)[pick, best],
+        residuals=np.stack([m.residuals for m in models], axis=1)[pick, best],
+        impulse=np.stack([m.impulse for m in models], axis=1)[pick, best],
+        backtest=np.stack([m.backtest for m in models], axis=1)[pick, best],
+    )
+    chosen.residuals = chosen.residuals * _widening(chosen, actual)[:, None]
+    return chosen, best.astype(np.int64)
+
+
+def _window(y: F, origin: int, hb: int) -> F:
+    """The values just after an origin, NaN past the end."""
+    out = np.full((len(y), hb), np.nan)
+    part = y[:, origin : origin + hb]
+    out[:, : part.shape[1]] = part
+    return out
+
+
+def _widening(chosen: fm.Fitted, actual: F) -> F:
+    """How much wider the backtest's errors were than the residuals imply, from 1 to MAX_WIDEN:
+    in-sample residuals flatter a model that was fitted to them."""
+    r = chosen.residuals
+    var = np.nanmean(r**2, axis=1) if np.isfinite(r).any() else np.zeros(len(r))
+    hb = actual.shape[2]
+    c = chosen.impulse[:, :hb] if chosen.impulse.shape[1] >= hb else np.ones((len(r), hb))
+    implied = var[:, None] * np.cumsum(c**2, axis=1)  # (n, hb)
+    err = (chosen.backtest - actual) ** 2
+    seen = np.nanmean(err, axis=1)  # (n, hb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.sqrt(np.nanmean(seen, axis=1) / np.nanmean(implied, axis=1))
+    ratio = np.where(np.isfinite(ratio), ratio, 1.0)
+    out: F = np.clip(ratio, 1.0, MAX_WIDEN)
+    return out
+
+
+@cache
+def _uniforms(block: int, paths: int) -> F:
+    out: F = np.random.default_rng([SEED, block]).random((paths, BLOCK))
+    return out
+
+
+def _draw_uniforms(paths: int, steps: int) -> F:
+    blocks = [_uniforms(b, paths) for b in range(-(-steps // BLOCK))]
+    return np.concatenate(blocks, axis=1)[:, :steps] if blocks else np.zeros((paths, 0))
+
+
+def _paths(fitted: fm.Fitted, y: F, horizon: int, paths: int) -> F:
+    """Future paths (n, paths, horizon): point forecasts plus bootstrapped shocks convolved
+    with each model's impulse response."""
+    n = len(y)
+    r = fitted.residuals
+    valid = np.isfinite(r)
+    count = valid.sum(axis=1)
+    # The valid residuals of each row first, centred so that the paths are not biased.
+    order = np.argsort(~valid, axis=1, kind="stable")
+    packed = np.take_along_axis(np.where(valid, r, 0.0), order, axis=1)
+    mean = np.where(count > 0, packed.sum(axis=1) / np.maximum(count, 1), 0.0)
+    packed = np.where(np.arange(r.shape[1])[None, :] < count[:, None], packed - mean[:, None], 0.0)
+    u = _draw_uniforms(paths, horizon)
+    top = np.maximum(count - 1, 0)[:, None, None]
+    pick = np.minimum((u[None, :, :] * np.maximum(count, 1)[:, None, None]).astype(np.int64), top)
+    shocks = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, paths, horizon)
+    lag = np.arange(horizon)[:, None] - np.arange(horizon)[None, :]  # step j, shock i
+    conv = np.where(lag >= 0, fitted.impulse[:, np.clip(lag, 0, horizon - 1)], 0.0)  # (n, j, i)
+    out: F = fitted.point[:, None, :] + np.matmul(shocks, conv.transpose(0, 2, 1))
+    return out

@@ -1,0 +1,203 @@
+"""Forecasting models for short series, fitted to a batch of equal-length series at once.
+
+Each model gives, per series, its point forecasts for the next steps, the one-step residuals
+it made in sample, its impulse response (how much a shock at one step moves each later one:
+the innovations form of the model, so that paths are point + shocks convolved with it) and
+its forecasts from earlier origins for the rolling-origin backtest. Series are rows, without
+gaps (the caller fills them) and scaled to a mean magnitude of 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+import numpy.typing as npt
+
+F = npt.NDArray[np.float64]
+
+METHODS = ("seasonal naive", "damped exponential smoothing", "theta", "combination")
+SNAIVE, DAMPED, THETA, COMBINATION = range(4)
+
+# Smoothing parameters tried for every series (a grid: the same work for the whole batch).
+ALPHAS = (0.1, 0.3, 0.6, 0.9)
+BETAS = (0.0, 0.05, 0.2)  # as a share of alpha
+PHIS = (0.8, 0.9, 0.98)
+GAMMAS = (0.05, 0.2)
+THETA_ALPHAS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass
+class Fitted:
+    """One model's results for a batch: rows are series."""
+
+    point: F  # (n, h) forecasts of steps 1..h from the end
+    residuals: F  # (n, T) one-step errors in sample, NaN where the model had no forecast yet
+    impulse: F  # (n, h) the effect of a shock at step 1 on steps 1..h (impulse[:, 0] = 1)
+    backtest: F  # (n, origins, hb) forecasts from each origin of the backtest
+
+
+def origins(length: int, season: int) -> tuple[list[int], int]:
+    """The backtest's origins (how many points each forecast is made from) and its horizon."""
+    horizon = max(1, min(season, length // 4))
+    step = max(1, season // 4)
+    first = max(2, min(season, length // 2))
+    out = [o for o in (length - horizon - k * step for k in (2, 1, 0)) if o >= first]
+    return out or [max(1, length - horizon)], horizon
+
+
+def seasonal_indices(y: F, season: int) -> F:
+    """Additive seasonal indices (n, season) from a series detrended by its straight line;
+    zero when the series is shorter than two seasons."""
+    n, t = y.shape
+    if season <= 1 or t < 2 * season:
+        return np.zeros((n, max(season, 1)))
+    time = np.arange(t, dtype=np.float64)
+    slope, level = _line(y, time)
+    detrended = y - (level[:, None] + slope[:, None] * time[None, :])
+    idx = np.zeros((n, season))
+    pos = np.arange(t) % season
+    for j in range(season):
+        idx[:, j] = detrended[:, pos == j].mean(axis=1)
+    out: F = idx - idx.mean(axis=1, keepdims=True)
+    return out
+
+
+def _line(y: F, time: F) -> tuple[F, F]:
+    """Least-squares slope and intercept of each row against `time`."""
+    tm = time.mean()
+    ym = y.mean(axis=1)
+    var = ((time - tm) ** 2).sum()
+    slope = ((time - tm)[None, :] * (y - ym[:, None])).sum(axis=1) / var if var > 0 else ym * 0
+    return slope, ym - slope * tm
+
+
+def seasonal_naive(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted:
+    n, t = y.shape
+    m = season if season > 1 and t >= season else 1
+    steps = np.arange(h)
+    point = y[:, t - m + steps % m]
+    resid = np.full((n, t), np.nan)
+    resid[:, m:] = y[:, m:] - y[:, :-m]
+    impulse = np.where(steps % m == 0, 1.0, 0.0)[None, :].repeat(n, axis=0)
+    back = np.stack([y[:, o - m + np.arange(hb) % m] for o in origin_list], axis=1)
+    return Fitted(point, resid, impulse, back)
+
+
+def damped(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted:
+    """Additive damped-trend exponential smoothing, with additive seasons from two seasons of
+    history; its parameters chosen per series from a grid by the in-sample one-step error."""
+    n, t = y.shape
+    seasonal = season > 1 and t >= 2 * season
+    m = season if seasonal else 1
+    gammas = GAMMAS if seasonal else (0.0,)
+    grid = np.array(list(product(ALPHAS, BETAS, PHIS, gammas)))
+    g = len(grid)
+    alpha, beta, phi, gamma = (grid[:, i][None, :] for i in range(4))
+    beta = beta * alpha
+    # Start: the first season's mean level, the slope between the first two seasons.
+    first = min(t, max(m, 2))
+    level = np.repeat(y[:, :first].mean(axis=1)[:, None], g, axis=1)
+    if seasonal:
+        trend0 = (y[:, m : 2 * m].mean(axis=1) - y[:, :m].mean(axis=1)) / m
+        s = np.repeat((y[:, :m] - y[:, :m].mean(axis=1, keepdims=True))[:, None, :], g, axis=1)
+    else:
+        trend0 = (y[:, min(t - 1, 3)] - y[:, 0]) / max(1, min(t - 1, 3))
+        s = np.zeros((n, g, 1))
+    trend = np.repeat(trend0[:, None], g, axis=1)
+    level = level - trend * (first - 1) / 2 if not seasonal else level - trend * (m - 1) / 2
+    resid = np.zeros((n, g, t))
+    wanted = {o: i for i, o in enumerate(origin_list)}
+    states: list[tuple[F, F, F]] = [(level, trend, s)] * len(origin_list)
+    for i in range(t):
+        if i in wanted:
+            states[wanted[i]] = (level.copy(), trend.copy(), s.copy())
+        j = i % m
+        fc = level + phi * trend + s[:, :, j]
+        e = y[:, i][:, None] - fc
+        resid[:, :, i] = e
+        level = level + phi * trend + alpha * e
+        trend = phi * trend + beta * e
+        s[:, :, j] = s[:, :, j] + gamma * e
+    burn = min(t - 1, m if seasonal else 2)
+    sse = (resid[:, :, burn:] ** 2).sum(axis=2)
+    best = np.argmin(np.where(np.isfinite(sse), sse, np.inf), axis=1)
+    rows = np.arange(n)
+    a, b, p, c = alpha[0, best], beta[0, best], phi[0, best], gamma[0, best]
+
+    def ahead(lv: F, tr: F, ss: F, start: int, steps: int) -> F:
+        k = np.arange(1, steps + 1)
+        damp = np.cumsum(p[:, None] ** k[None, :], axis=1)
+        out: F = (
+            lv[rows, best][:, None]
+            + damp * tr[rows, best][:, None]
+            + ss[rows, best][:, (start + k - 1) % m]
+        )
+        return out
+
+    point = ahead(level, trend, s, t, h)
+    back = np.stack([ahead(*states[i], o, hb) for i, o in enumerate(origin_list)], axis=1)
+    k = np.arange(1, h)
+    damp = np.cumsum(p[:, None] ** k[None, :], axis=1) if h > 1 else np.zeros((n, 0))
+    later = a[:, None] + b[:, None] * damp + c[:, None] * (k % m == 0)[None, :]
+    impulse = np.concatenate([np.ones((n, 1)), later], axis=1)
+    r = resid[rows, best]
+    r[:, :burn] = np.nan
+    return Fitted(point, r, impulse, back)
+
+
+def theta(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted:
+    """The theta method as simple exponential smoothing with drift (half the straight line's
+    slope), on the series less its additive seasons; alpha chosen per series from a grid."""
+    n, t = y.shape
+    m = max(season, 1)
+    idx = seasonal_indices(y, season)
+    pos = np.arange(t) % m
+    z = y - idx[:, pos]
+    time = np.arange(t, dtype=np.float64)
+    # Slopes of the line fitted up to each step, from running sums, for the drift at any origin.
+    ct = np.cumsum(np.ones(t))
+    st, sy = np.cumsum(time), np.cumsum(z, axis=1)
+    stt, sty = np.cumsum(time**2), np.cumsum(z * time[None, :], axis=1)
+    var = ct * stt - st**2
+    slope = np.where(var > 0, (ct * sty - st * sy) / np.where(var > 0, var, 1.0), 0.0)
+    alphas = np.array(THETA_ALPHAS)[None, :]
+    lv = np.repeat(z[:, :1], len(THETA_ALPHAS), axis=1)
+    resid = np.zeros((n, len(THETA_ALPHAS), t))
+    levels = np.zeros((n, len(THETA_ALPHAS), t + 1))
+    levels[:, :, 0] = lv
+    for i in range(t):
+        drift = slope[:, i - 1][:, None] / 2 if i > 1 else 0.0
+        e = z[:, i][:, None] - (lv + drift)
+        resid[:, :, i] = e
+        lv = lv + drift + alphas * e
+        levels[:, :, i + 1] = lv
+    burn = min(t - 1, 2)
+    best = np.argmin((resid[:, :, burn:] ** 2).sum(axis=2), axis=1)
+    rows = np.arange(n)
+    a = alphas[0, best]
+
+    def ahead(origin: int, steps: int) -> F:
+        k = np.arange(1, steps + 1)
+        drift = slope[:, origin - 1] / 2 if origin > 1 else np.zeros(n)
+        base = levels[rows, best, origin][:, None] + drift[:, None] * k[None, :]
+        out: F = base + idx[:, (origin + k - 1) % m]
+        return out
+
+    point = ahead(t, h)
+    back = np.stack([ahead(o, hb) for o in origin_list], axis=1)
+    impulse = np.concatenate([np.ones((n, 1)), np.repeat(a[:, None], h - 1, axis=1)], axis=1)
+    r = resid[rows, best]
+    r[:, :burn] = np.nan
+    return Fitted(point, r, impulse, back)
+
+
+def combine(a: Fitted, b: Fitted) -> Fitted:
+    """The mean of two models' forecasts, residuals and impulse responses."""
+    return Fitted(
+        (a.point + b.point) / 2,
+        (a.residuals + b.residuals) / 2,
+        (a.impulse + b.impulse) / 2,
+        (a.backtest + b.backtest) / 2,
+    )
