@@ -86,6 +86,7 @@ class Assessment:
             )
         return out
 
+
 def _round(value: float) -> float:
     """Three significant figures: a suggestion, not a measurement."""
     if value == 0 or not math.isfinite(value):
@@ -101,8 +102,9 @@ def _change_text(change: float, relative: bool) -> str:
     return f"{sign}{grouped(change)}"
 
 
-def chance(found: Any, direction: str, target: float | None, low: float | None,
-           high: float | None) -> float | None:
+def chance(
+    found: Any, direction: str, target: float | None, low: float | None, high: float | None
+) -> float | None:
     """The forecast's chance that the period's value meets a goal, from its percentiles."""
     if found is None or words.insufficient(found):
         return None
@@ -126,8 +128,9 @@ def chance(found: Any, direction: str, target: float | None, low: float | None,
     return below(target) if direction == "decrease" else 1.0 - below(target)
 
 
-def _meets(value: float, direction: str, target: float | None, low: float | None,
-           high: float | None) -> bool:
+def _meets(
+    value: float, direction: str, target: float | None, low: float | None, high: float | None
+) -> bool:
     if direction == "range":
         return low is not None and high is not None and low <= value <= high
     if target is None:
@@ -193,3 +196,14 @@ def assess(
         stretch=stretch,
         method=found.method if found is not None else words.INSUFFICIENT,
     )
+
+
+INPUT_CLASS = "feasibility-input"  # the inputs whose changes ask for a new assessment
+
+
+def mark(form: Any) -> None:
+    """Mark the form's period and target inputs, which the Targets page's htmx listens to."""
+    for name in ("period", "target", "low", "high"):
+        if name in form.fields:
+            attrs = form.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} {INPUT_CLASS}".strip()

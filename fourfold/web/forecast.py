@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Protocol
+from typing import Any
 
 from fourfold.core import periods
 from fourfold.core.numbers import DASH, compact
+from fourfold.forecasts.services import Forecast
 
 from . import periods as choose
 
@@ -22,26 +23,13 @@ COMPLETE = "actual"  # the method of a period whose every month is reported
 NEEDED = {"monthly": (12, "months"), "quarterly": (8, "quarters"), "yearly": (5, "years")}
 
 
-class ForecastLike(Protocol):
-    """What the pages read of a forecast (fourfold.forecasts.services.Forecast)."""
-
-    actual_to_date: float | None
-    forecast: float | None
-    low: float | None
-    high: float | None
-    target: float | None
-    probability: float | None
-    method: str
-    points: int
-
-
 def this_year(today: dt.date, fiscal_start: int) -> periods.Period:
     """The fiscal year that holds today: the period forecasts are about unless one is chosen."""
     month = periods.month_key(today.year * 12 + today.month - 1)
     return periods.parse_period(periods.year_of(month, fiscal_start), fiscal_start)
 
 
-def insufficient(found: ForecastLike | None) -> bool:
+def insufficient(found: Forecast | None) -> bool:
     return found is None or found.method == INSUFFICIENT or found.forecast is None
 
 
@@ -73,7 +61,7 @@ def goal_words(direction: str, target: float | None, low: float | None, high: fl
 
 
 def chance(
-    found: ForecastLike | None,
+    found: Forecast | None,
     direction: str,
     period: periods.Period,
     low: float | None = None,
@@ -92,12 +80,12 @@ def chance(
     return f"{percent(probability)} chance of {goal} by {by_when(period)}"
 
 
-def interval(found: ForecastLike) -> str:
+def interval(found: Forecast) -> str:
     """'1.05 M – 1.25 M': the 80 % interval in short."""
     return f"{compact(found.low)} – {compact(found.high)}"
 
 
-def not_enough(found: ForecastLike | None, frequency: str) -> str:
+def not_enough(found: Forecast | None, frequency: str) -> str:
     """Why there is no forecast, in words."""
     needed, what = NEEDED.get(frequency, NEEDED["monthly"])
     points = found.points if found is not None else 0
@@ -108,7 +96,7 @@ def not_enough(found: ForecastLike | None, frequency: str) -> str:
     )
 
 
-def cell(found: ForecastLike | None) -> tuple[str, str]:
+def cell(found: Forecast | None) -> tuple[str, str]:
     """The scorecard's forecast cell: the expected value and the probability, in short."""
     if insufficient(found):
         return DASH, ""

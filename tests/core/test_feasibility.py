@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fourfold.core import feasibility, periods
-from fourfold.core.feasibility import assess, yearly_pairs, year_before
+from fourfold.core.feasibility import assess, year_before, yearly_pairs
 
 
 def series(*values: float) -> np.ndarray:
