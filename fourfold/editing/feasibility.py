@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from fourfold.core import feasibility, periods
+from fourfold.core.feasibility import F
 from fourfold.core.numbers import compact, grouped
 from fourfold.forecasts import services as forecasting
 from fourfold.measures.models import KPI
@@ -30,6 +31,7 @@ class Assessment:
     period_label: str
     baseline_period: str
     baseline_label: str
+    baseline_expected: bool  # the year earlier is still running: its forecast, not its actual
     history: feasibility.Feasibility | None  # None: no value a year earlier, or a range KPI
     probability: float | None  # the forecast's chance of meeting the target
     forecast: float | None
@@ -42,6 +44,7 @@ class Assessment:
         return {
             "baseline_period": self.baseline_period,
             "baseline": h.baseline if h else None,
+            "baseline_is_forecast": self.baseline_expected,
             "change": h.change if h else None,
             "relative": h.relative if h else None,
             "percentile": h.percentile if h else None,
@@ -63,19 +66,15 @@ class Assessment:
                 out.append(f"No value for {before} to compare the target with.")
         else:
             asked = _change_text(h.change, h.relative)
-            text = f"Against {before} ({grouped(h.baseline)}) this target asks for {asked}"
+            what = "expected" if self.baseline_expected else "actual"
+            text = f"Against {before} ({what} {compact(h.baseline)}) this target asks for {asked}"
             if h.percentile is None:
                 out.append(text + "; there is no earlier year-on-year change to compare with.")
             else:
-                best = _change_text(h.best, h.relative) if h.best is not None else "—"
-                share = f"{h.percentile:.0f} %"
-                out.append(
-                    f"{text}: more than {share} of this KPI's {h.changes} year-on-year "
-                    f"changes; the best ever was {best}."
-                )
+                out.append(f"{text}: {_rank(h.percentile, h.changes)}; {_best(h)}.")
         if self.probability is not None:
             out.append(
-                f"The forecast gives it a {words.percent(self.probability)} chance "
+                f"Chance of meeting it, by the forecast: {words.percent(self.probability)} "
                 f"(expected {compact(self.forecast)} for {self.period_label})."
             )
         elif self.method == words.INSUFFICIENT:
@@ -85,6 +84,22 @@ class Assessment:
                 f"A stretch at the forecast's 80th percentile: {grouped(_round(self.stretch))}."
             )
         return out
+
+
+def _rank(percentile: float, changes: int) -> str:
+    """Where the required change falls among the KPI's past ones, in words."""
+    past = f"{changes} year-on-year change{'' if changes == 1 else 's'}"
+    if percentile >= 100:
+        return f"more than any of this KPI's {past}"
+    if percentile <= 0:
+        return f"less than any of this KPI's {past}"
+    return f"more than {percentile:.0f} % of this KPI's {past}"
+
+
+def _best(h: feasibility.Feasibility) -> str:
+    if h.best is None:
+        return "no best change to compare with"
+    return f"the best ever was {_change_text(h.best, h.relative)}"
 
 
 def _round(value: float) -> float:
@@ -138,22 +153,64 @@ def _meets(
     return value <= target if direction == "decrease" else value >= target
 
 
-def _history(scores: engine.Scores, kpi: KPI, period: periods.Period) -> tuple[Any, Any]:
-    """(earlier, later) values of every past period of the target's kind a year apart."""
-    row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
-    view = scores.result.views["ytd" if period.kind == "ytd" else period.kind]
-    column = {k: c for c, k in enumerate(view.keys)}
-    actual = view.actual[row]
-    pairs = []
-    for c, key in enumerate(view.keys):
-        if key >= period.key:  # the history before the period (keys of a kind sort in time)
-            continue
-        before = feasibility.year_before(periods.parse_period(key, period.fiscal_start)).key
-        if before in column:
-            pairs.append((actual[column[before]], actual[c]))
-    array = np.array(pairs, dtype=np.float64).reshape(-1, 2)
-    keep = np.isfinite(array).all(axis=1)
-    return array[keep, 0], array[keep, 1]
+NATIVE = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+def _native_keys(key: str, frequency: str, fiscal_start: int) -> set[str]:
+    """The keys of the KPI's own periods that make up a period."""
+    months = periods.parse_period(key, fiscal_start).months
+    if frequency == "monthly":
+        return set(months)
+    if frequency == "quarterly":
+        return {periods.quarter_of(m, fiscal_start) for m in months}
+    return {periods.year_of(m, fiscal_start) for m in months}
+
+
+class _Series:
+    """One KPI's actuals for one kind of period, each marked complete when every period of
+    the KPI's own frequency inside it has a value (a year of 7 months is no year to compare)."""
+
+    def __init__(self, scores: engine.Scores, kpi: KPI, kind: str) -> None:
+        row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
+        view = scores.result.views[kind]
+        self.keys = list(view.keys)
+        self.actual = view.actual[row]
+        native = scores.result.views[NATIVE[kpi.frequency]]
+        known = {
+            k
+            for k, v in zip(native.keys, native.actual[row].tolist(), strict=True)
+            if math.isfinite(v)
+        }
+        fs = scores.fiscal_start
+        self.complete = {
+            key: kind == NATIVE[kpi.frequency] or _native_keys(key, kpi.frequency, fs) <= known
+            for key, value in zip(self.keys, self.actual.tolist(), strict=True)
+            if math.isfinite(value)
+        }
+        self.column = {k: c for c, k in enumerate(self.keys)}
+
+    def value(self, key: str) -> float | None:
+        """The actual of a complete period, None for one that is not."""
+        if not self.complete.get(key):
+            return None
+        return float(self.actual[self.column[key]])
+
+    def pairs(self, until: periods.Period) -> tuple[F, F]:
+        """(earlier, later) actuals of every complete period before `until` and of the same
+        period a year before it, when complete too."""
+        out = []
+        for key in self.keys:
+            if key >= until.key:  # keys of one kind sort in time
+                break
+            later = self.value(key)
+            if later is None:
+                continue
+            before = feasibility.year_before(periods.parse_period(key, until.fiscal_start))
+            earlier = self.value(before.key) if before.key in self.column else None
+            if earlier is not None:
+                out.append((earlier, later))
+        array = np.array(out, dtype=np.float64).reshape(-1, 2)
+        return array[:, 0], array[:, 1]
 
 
 def assess(
@@ -174,15 +231,21 @@ def assess(
     period = periods.parse_period(key, scores.fiscal_start)
     before = feasibility.year_before(period)
     history = None
-    located = scores.locate(before.key)
-    if kpi.direction != "range" and target is not None and located is not None:
-        row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
-        baseline = float(scores.result.views[located[0]].actual[row, located[1]])
-        earlier, later = _history(scores, kpi, period)
-        history = feasibility.assess(target, baseline, earlier, later, kpi.direction)
+    expected = False
+    if kpi.direction != "range" and target is not None:
+        series = _Series(scores, kpi, "ytd" if period.kind == "ytd" else period.kind)
+        baseline = series.value(before.key) if before.key in series.column else None
+        if baseline is None:
+            # A year earlier still running (or not reported in full): its forecast stands in.
+            running = forecasting.forecast([kpi.pk], before.key, today=today).get(kpi.pk)
+            if running is not None and not running.insufficient and running.forecast is not None:
+                baseline, expected = running.forecast, running.method != words.COMPLETE
+        if baseline is not None:
+            earlier, later = series.pairs(period)
+            history = feasibility.assess(target, baseline, earlier, later, kpi.direction)
     found = forecasting.forecast([kpi.pk], period.key, today=today).get(kpi.pk)
     stretch = None
-    if found is not None and not words.insufficient(found) and kpi.direction != "range":
+    if found is not None and not found.insufficient and kpi.direction != "range":
         q = STRETCH_QUANTILE if kpi.direction == "increase" else 1 - STRETCH_QUANTILE
         stretch = found.quantile(q)
     return Assessment(
@@ -190,6 +253,7 @@ def assess(
         period_label=choose.label(period),
         baseline_period=before.key,
         baseline_label=choose.label(before),
+        baseline_expected=expected,
         history=history,
         probability=chance(found, kpi.direction, target, low, high),
         forecast=None if found is None else found.forecast,

@@ -34,10 +34,11 @@ def insufficient(found: Forecast | None) -> bool:
 
 
 def percent(probability: float) -> str:
-    """62 %; 'less than 1 %' and 'more than 99 %' rather than a certainty a model cannot give."""
-    if 0 < probability < 0.005:
+    """62 %; 'less than 1 %' and 'more than 99 %' rather than a certainty that simulated
+    paths cannot give (a period fully reported is said in other words, see `chance`)."""
+    if probability < 0.005:
         return "less than 1 %"
-    if 0.995 <= probability < 1:
+    if probability >= 0.995:
         return "more than 99 %"
     return f"{round(probability * 100)} %"
 
