@@ -120,8 +120,9 @@ def prepare(case: Case) -> tuple[F, B, int]:
     return y, steps, int(ok.sum())
 
 
-def forecast(cases: Sequence[Case], paths: int = PATHS) -> Answer:
-    """Forecast every case (see the module's docstring)."""
+def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
+    """Forecast every case (see the module's docstring); `method` forces one of
+    forecast_models.METHODS instead of the backtest's choice (for benchmarks)."""
     n = len(cases)
     out = Answer(
         method=np.full(n, INSUFFICIENT, dtype=np.int64),
@@ -154,7 +155,7 @@ def forecast(cases: Sequence[Case], paths: int = PATHS) -> Answer:
         groups[(len(y), case.season)].append((i, y, steps))
     for (length, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
-            _solve(cases, members[start : start + CHUNK], length, season, paths, out)
+            _solve(cases, members[start : start + CHUNK], length, season, paths, method, out)
     return out
 
 
@@ -164,6 +165,7 @@ def _solve(
     length: int,
     season: int,
     paths: int,
+    forced: int | None,
     out: Answer,
 ) -> None:
     rows = np.array([i for i, _, _ in members], dtype=np.int64)
@@ -175,47 +177,86 @@ def _solve(
     scale = np.abs(raw).mean(axis=1)
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
-    fitted, method = _select(y, season, horizon)
-    draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, paths, h)
-    for r, i in enumerate(rows):
-        case = cases[i]
-        known = np.asarray(case.known, dtype=np.float64)
-        known = known[np.isfinite(known)]
-        sim = draws[r][:, steps[r]]  # (paths, missing steps)
-        value = _period_values(known, sim, case.aggregation, _last_is_missing(steps[r]))
-        if not np.isfinite(value).all():
-            continue  # not expected: the models are bounded; no figure rather than a wrong one
-        q = np.quantile(value, QUANTILES)
-        out.method[i] = method[r]
-        out.quantiles[i] = q
-        out.low[i], out.high[i] = q[10], q[90]
-        out.forecast[i] = float(np.clip(value.mean(), q[10], q[90]))
-        out.probability[i] = float(meets(value, case).mean())
-        span = len(members[r][2])
-        out.fan[i] = np.quantile(draws[r][:, :span], [0.1, 0.5, 0.9], axis=0).T
+    fitted, method = _select(y, season, horizon, forced)
+    draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, h, paths)
+    chunk = [cases[i] for i in rows]
+    known = [np.asarray(c.known, dtype=np.float64) for c in chunk]
+    known = [k[np.isfinite(k)] for k in known]
+    spans = np.array([len(s) for _, _, s in members], dtype=np.int64)
+    value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
+    ok = np.isfinite(value).all(axis=1)  # the models are bounded: a safeguard, no figure
+    value.sort(axis=1)
+    q = _sorted_quantiles(value, QUANTILES)
+    ok &= np.isfinite(q).all(axis=1)
+    take = rows[ok]
+    out.method[take] = method[ok]
+    out.quantiles[take] = q[ok]
+    out.low[take], out.high[take] = q[ok, 10], q[ok, 90]
+    out.forecast[take] = np.clip(value[ok].mean(axis=1), q[ok, 10], q[ok, 90])
+    out.probability[take] = _meet_share(value, chunk)[ok]
+    fan = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
+    for r in np.flatnonzero(ok):
+        out.fan[rows[r]] = fan[:, r, : spans[r]].T
 
 
-def _last_is_missing(steps: B) -> bool:
-    return bool(steps[np.flatnonzero(steps).max()]) if steps.any() else False
-
-
-def _period_values(known: F, sim: F, how: int, last_missing: bool) -> F:
-    """The period's value on each path: the aggregation of the known and simulated values."""
-    if how == SUM:
-        out: F = known.sum() + sim.sum(axis=1)
-    elif how == AVERAGE:
-        out = (known.sum() + sim.sum(axis=1)) / (len(known) + sim.shape[1])
-    elif how == LAST:
-        # The period's last slot decides; the caller puts the known values before the steps.
-        out = sim[:, -1] if last_missing or len(known) == 0 else np.full(len(sim), known[-1])
-    elif how == MIN:
-        out = np.minimum(sim.min(axis=1), known.min()) if len(known) else sim.min(axis=1)
-    else:
-        out = np.maximum(sim.max(axis=1), known.max()) if len(known) else sim.max(axis=1)
+def _sorted_quantiles(ordered: F, levels: F) -> F:
+    """Quantiles (linear interpolation) of rows already sorted."""
+    pos = levels * (ordered.shape[1] - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, ordered.shape[1] - 1)
+    w = pos - lo
+    out: F = ordered[:, lo] * (1 - w) + ordered[:, hi] * w
     return out
 
 
-def _select(y: F, season: int, horizon: int) -> tuple[fm.Fitted, Ints]:
+def _meet_share(value: F, chunk: list[Case]) -> F:
+    """The share of each row's paths on which the value meets the target (NaN without one)."""
+    goal = np.array([c.target for c in chunk])[:, None]
+    low = np.array([c.band_low for c in chunk])[:, None]
+    high = np.array([c.band_high for c in chunk])[:, None]
+    direction = np.array([c.direction for c in chunk])
+    up = (value >= goal).mean(axis=1)
+    down = (value <= goal).mean(axis=1)
+    inside = ((value >= low) & (value <= high)).mean(axis=1)
+    share = np.where(direction == DECREASE, down, np.where(direction == RANGE, inside, up))
+    missing = np.where(
+        direction == RANGE, np.isnan(low[:, 0]) | np.isnan(high[:, 0]), np.isnan(goal[:, 0])
+    )
+    out: F = np.where(missing, np.nan, share)
+    return out
+
+
+def _period_values(draws: F, steps: B, spans: Ints, known: list[F], how: list[int]) -> F:
+    """The period's value on each path (n, paths), from paths (n, steps, paths): the KPI's
+    aggregation of the values the period has and the path's values at its slots without one."""
+    n, _, paths = draws.shape
+    agg = np.array(how, dtype=np.int64)
+    count = np.array([len(k) for k in known], dtype=np.float64)
+    total = np.array([k.sum() for k in known])
+    mask = steps[:, :, None]
+    out = np.zeros((n, paths))
+    summed = total[:, None] + np.where(mask, draws, 0.0).sum(axis=1)
+    out = np.where((agg == SUM)[:, None], summed, out)
+    mean = summed / np.maximum(count + steps.sum(axis=1), 1)[:, None]
+    out = np.where((agg == AVERAGE)[:, None], mean, out)
+    # The period's last slot is the last step; when it has a value, that value is the last.
+    last_step = draws[np.arange(n), spans - 1, :]
+    last_known = np.array([k[-1] if len(k) else np.nan for k in known])
+    last_missing = steps[np.arange(n), spans - 1]
+    last = np.where(last_missing[:, None], last_step, last_known[:, None])
+    out = np.where((agg == LAST)[:, None], last, out)
+    low_known = np.array([k.min() if len(k) else np.inf for k in known])[:, None]
+    high_known = np.array([k.max() if len(k) else -np.inf for k in known])[:, None]
+    if (agg == MIN).any():
+        lowest = np.minimum(np.where(mask, draws, np.inf).min(axis=1), low_known)
+        out = np.where((agg == MIN)[:, None], lowest, out)
+    if (agg == MAX).any():
+        highest = np.maximum(np.where(mask, draws, -np.inf).max(axis=1), high_known)
+        out = np.where((agg == MAX)[:, None], highest, out)
+    return out
+
+
+def _select(y: F, season: int, horizon: int, forced: int | None) -> tuple[fm.Fitted, Ints]:
     """Fit every model and keep, per series, the one with the least backtest error."""
     n, t = y.shape
     origin_list, hb = fm.origins(t, season)
@@ -230,7 +271,7 @@ def _select(y: F, season: int, horizon: int) -> tuple[fm.Fitted, Ints]:
         [np.nanmean(np.abs(m.backtest - actual), axis=(1, 2)) for m in models], axis=1
     )
     errors = np.where(np.isfinite(errors), errors, np.inf)
-    best = np.argmin(errors, axis=1)
+    best = np.argmin(errors, axis=1) if forced is None else np.full(n, forced)
     pick = np.arange(n)
     chosen = fm.Fitted(
         point=np.stack([m.point for m in models], axis=1)[pick, best],
@@ -279,7 +320,7 @@ def _draw_uniforms(paths: int, steps: int) -> F:
 
 
 def _paths(fitted: fm.Fitted, y: F, horizon: int, paths: int) -> F:
-    """Future paths (n, paths, horizon): point forecasts plus bootstrapped shocks convolved
+    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
     with each model's impulse response."""
     n = len(y)
     r = fitted.residuals
@@ -290,11 +331,11 @@ def _paths(fitted: fm.Fitted, y: F, horizon: int, paths: int) -> F:
     packed = np.take_along_axis(np.where(valid, r, 0.0), order, axis=1)
     mean = np.where(count > 0, packed.sum(axis=1) / np.maximum(count, 1), 0.0)
     packed = np.where(np.arange(r.shape[1])[None, :] < count[:, None], packed - mean[:, None], 0.0)
-    u = _draw_uniforms(paths, horizon)
+    u = _draw_uniforms(paths, horizon).T  # (horizon, paths)
     top = np.maximum(count - 1, 0)[:, None, None]
     pick = np.minimum((u[None, :, :] * np.maximum(count, 1)[:, None, None]).astype(np.int64), top)
-    shocks = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, paths, horizon)
+    shocks = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, horizon, paths)
     lag = np.arange(horizon)[:, None] - np.arange(horizon)[None, :]  # step j, shock i
     conv = np.where(lag >= 0, fitted.impulse[:, np.clip(lag, 0, horizon - 1)], 0.0)  # (n, j, i)
-    out: F = fitted.point[:, None, :] + np.matmul(shocks, conv.transpose(0, 2, 1))
+    out: F = fitted.point[:, :, None] + np.matmul(conv, shocks)
     return out

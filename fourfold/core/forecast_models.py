@@ -22,9 +22,9 @@ SNAIVE, DAMPED, THETA, COMBINATION = range(4)
 
 # Smoothing parameters tried for every series (a grid: the same work for the whole batch).
 ALPHAS = (0.1, 0.3, 0.6, 0.9)
-BETAS = (0.0, 0.05, 0.2)  # as a share of alpha
-PHIS = (0.8, 0.9, 0.98)
-GAMMAS = (0.05, 0.2)
+BETAS = (0.0, 0.1)  # as a share of alpha
+PHIS = (0.85, 0.97)
+GAMMAS = (0.05, 0.25)
 THETA_ALPHAS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
@@ -107,24 +107,15 @@ def damped(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted
         s = np.zeros((n, g, 1))
     trend = np.repeat(trend0[:, None], g, axis=1)
     level = level - trend * (first - 1) / 2 if not seasonal else level - trend * (m - 1) / 2
-    resid = np.zeros((n, g, t))
-    wanted = {o: i for i, o in enumerate(origin_list)}
-    states: list[tuple[F, F, F]] = [(level, trend, s)] * len(origin_list)
-    for i in range(t):
-        if i in wanted:
-            states[wanted[i]] = (level.copy(), trend.copy(), s.copy())
-        j = i % m
-        fc = level + phi * trend + s[:, :, j]
-        e = y[:, i][:, None] - fc
-        resid[:, :, i] = e
-        level = level + phi * trend + alpha * e
-        trend = phi * trend + beta * e
-        s[:, :, j] = s[:, :, j] + gamma * e
     burn = min(t - 1, m if seasonal else 2)
-    sse = (resid[:, :, burn:] ** 2).sum(axis=2)
+    sse = _filter(y, m, (alpha, beta, phi, gamma), (level, trend, s), burn, [])[0]
     best = np.argmin(np.where(np.isfinite(sse), sse, np.inf), axis=1)
     rows = np.arange(n)
-    a, b, p, c = alpha[0, best], beta[0, best], phi[0, best], gamma[0, best]
+    one = tuple(x[0, best][:, None] for x in (alpha, beta, phi, gamma))
+    start = (level[rows, best][:, None], trend[rows, best][:, None], s[rows, best][:, None, :])
+    _, r, (level, trend, s), states = _filter(y, m, one, start, burn, origin_list)
+    best = np.zeros(n, dtype=np.int64)
+    a, b, p, c = (x[:, 0] for x in one)
 
     def ahead(lv: F, tr: F, ss: F, start: int, steps: int) -> F:
         k = np.arange(1, steps + 1)
@@ -142,9 +133,41 @@ def damped(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted
     damp = np.cumsum(p[:, None] ** k[None, :], axis=1) if h > 1 else np.zeros((n, 0))
     later = a[:, None] + b[:, None] * damp + c[:, None] * (k % m == 0)[None, :]
     impulse = np.concatenate([np.ones((n, 1)), later], axis=1)
-    r = resid[rows, best]
-    r[:, :burn] = np.nan
     return Fitted(point, r, impulse, back)
+
+
+def _filter(
+    y: F,
+    m: int,
+    params: tuple[F, ...],
+    start: tuple[F, F, F],
+    burn: int,
+    origin_list: list[int],
+) -> tuple[F, F, tuple[F, F, F], list[tuple[F, F, F]]]:
+    """Run the damped-trend recursion over every series and parameter set (n, g): the sum of
+    squared one-step errors after `burn`; with origins, also the residuals (NaN in the burn)
+    of a single parameter set, the final states and the states at each origin."""
+    alpha, beta, phi, gamma = params
+    level, trend, s = (x.copy() for x in start)
+    n, t = y.shape
+    sse = np.zeros(level.shape)
+    keep = bool(origin_list)
+    resid = np.full((n, t), np.nan)
+    wanted = {o: i for i, o in enumerate(origin_list)}
+    states: list[tuple[F, F, F]] = [(level, trend, s)] * len(origin_list)
+    for i in range(t):
+        if i in wanted:
+            states[wanted[i]] = (level.copy(), trend.copy(), s.copy())
+        j = i % m
+        e = y[:, i][:, None] - (level + phi * trend + s[:, :, j])
+        if i >= burn:
+            sse += e * e
+            if keep:
+                resid[:, i] = e[:, 0]
+        level = level + phi * trend + alpha * e
+        trend = phi * trend + beta * e
+        s[:, :, j] += gamma * e
+    return sse, resid, (level, trend, s), states
 
 
 def theta(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted:

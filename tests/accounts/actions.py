@@ -404,6 +404,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements?unit={unit}": Call("get", f"measurements?unit={unit}"),
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
+        f"GET forecasts?unit={unit}": Call("get", f"forecasts?unit={unit}&period=2026"),
     }
 
 

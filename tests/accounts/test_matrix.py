@@ -202,6 +202,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=a":        "yes  yes  yes  yes  yes  yes  yes  404",
     "GET measurements/a-rev/2026-01": "yes  yes  yes  yes  yes  yes  yes  404",
     "GET scores?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET forecasts?unit=a":           "yes  yes  yes  yes  yes  yes  yes  404",
     "GET units/b":                    "yes  yes  404  404  404  404  404  404",
     "GET scorecards?unit=b":          "yes  yes  404  404  404  404  404  404",
     "GET scorecards/b":               "yes  yes  404  404  404  404  404  404",
@@ -217,6 +218,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=b":        "yes  yes  404  404  404  404  404  404",
     "GET measurements/b-rev/2026-01": "yes  yes  404  404  404  404  404  404",
     "GET scores?unit=b":              "yes  yes  404  404  404  404  404  404",
+    "GET forecasts?unit=b":           "yes  yes  404  404  404  404  404  404",
     # The API: writes with a read-write token
     "POST kpis in a":                 "yes  yes  yes  403  403  403  403  422",
     "PATCH kpis/a-rev":               "yes  yes  yes  403  403  403  403  404",
