@@ -25,5 +25,9 @@ def compact(value: float | None) -> str:
     for scale, name in SCALES:
         if abs(value) >= scale:
             shown = f"{value / scale:.3g}"
-            return f"{shown}\u00a0{name}" if "e" not in shown else f"{grouped(value / scale)}\u00a0{name}"
+            return (
+                f"{shown}\u00a0{name}"
+                if "e" not in shown
+                else f"{grouped(value / scale)}\u00a0{name}"
+            )
     return grouped(value)
