@@ -237,13 +237,14 @@ def assess(
         baseline = series.value(before.key) if before.key in series.column else None
         if baseline is None:
             # A year earlier still running (or not reported in full): its forecast stands in.
-            running = forecasting.forecast([kpi.pk], before.key, today=today).get(kpi.pk)
+            earlier_year = forecasting.forecast([kpi.pk], before.key, today=today, unit=unit_code)
+            running = earlier_year.get(kpi.pk)
             if running is not None and not running.insufficient and running.forecast is not None:
                 baseline, expected = running.forecast, running.method != words.COMPLETE
         if baseline is not None:
             earlier, later = series.pairs(period)
             history = feasibility.assess(target, baseline, earlier, later, kpi.direction)
-    found = forecasting.forecast([kpi.pk], period.key, today=today).get(kpi.pk)
+    found = forecasting.forecast([kpi.pk], period.key, today=today, unit=unit_code).get(kpi.pk)
     stretch = None
     if found is not None and not found.insufficient and kpi.direction != "range":
         q = STRETCH_QUANTILE if kpi.direction == "increase" else 1 - STRETCH_QUANTILE

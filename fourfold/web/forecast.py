@@ -90,11 +90,8 @@ def not_enough(found: Forecast | None, frequency: str) -> str:
     """Why there is no forecast, in words."""
     needed, what = NEEDED.get(frequency, NEEDED["monthly"])
     points = found.points if found is not None else 0
-    return (
-        f"Not enough history to forecast: {points} {what} of values, {needed} needed."
-        if points < needed
-        else "No forecast: this KPI has no values to forecast from."
-    )
+    have = f"{points} {what[:-1] if points == 1 else what}" if points else f"no {what}"
+    return f"Not enough history to forecast: {have} of values to forecast from, {needed} needed."
 
 
 def cell(found: Forecast | None) -> tuple[str, str]:

@@ -20,15 +20,10 @@ def year_of(period: periods.Period) -> periods.Period:
 
 
 def of(scores: engine.Scores, unit: str, period: periods.Period, today: dt.date) -> Forecasts:
-    """The forecasts of the unit's KPIs for the fiscal year of `period`."""
+    """The forecasts of the unit's own KPIs for the fiscal year of `period`."""
     year = year_of(period)
     if unit not in scores.index.unit_codes:
         return Forecasts(choose.label(year), {})
-    objectives = scores.index.objective
-    ids = [
-        k["id"]
-        for k in scores.index.kpi
-        if k["objective"] >= 0 and objectives[k["objective"]]["unit"] == unit
-    ]
-    found = forecasting.forecast(ids, year.key, today=today) if ids else {}
-    return Forecasts(choose.label(year), found)
+    return Forecasts(
+        choose.label(year), forecasting.forecast(None, year.key, today=today, unit=unit)
+    )
