@@ -220,6 +220,9 @@ def _design(unit: str) -> dict[str, Action]:
         f"design {unit}: a target's row": Action(
             "get", base + f"kpis/{kpi}/targets/2026-01/", ok=302
         ),
+        f"design {unit}: a target's feasibility": get(
+            base + f"kpis/{kpi}/targets/feasibility/?one-period=2026-05&one-target=900"
+        ),
         f"design {unit}: set a target": post(
             base + f"kpis/{kpi}/targets/", TARGET_FORM, target(f"{unit}-rev", "2026-05")
         ),
@@ -257,6 +260,8 @@ PAGES: dict[str, Action] = {
     ),
     "strategy map A": get("/units/a/map/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "forecast reliability A": get("/units/a/forecasts/"),
+    "forecast reliability B": get("/units/b/forecasts/"),
     "export A": get("/units/a/export/"),
     "export B": get("/units/b/export/"),
     # Entering values
