@@ -92,3 +92,9 @@ def text(target: float = 1100.0, more: int = 0) -> str:
 
 def load_card() -> None:
     load(text(), actor=None, source_name="forecast.yaml")
+
+
+def label(key: str) -> str:
+    from fourfold.web.periods import label as named
+
+    return named(periods.parse_period(key))
