@@ -149,7 +149,8 @@
       { name: "fan-base", type: "line", data: d.fan_low, stack: "fan", symbol: "none",
         silent: true, lineStyle: { width: 0 }, areaStyle: { opacity: 0 } },
       { name: "80 % interval", type: "line", data: d.fan_width, stack: "fan", symbol: "none",
-        silent: true, lineStyle: { width: 0 }, areaStyle: { color: FAN, opacity: 0.18 } },
+        silent: true, lineStyle: { width: 0 }, itemStyle: { color: FAN, opacity: 0.35 },
+        areaStyle: { color: FAN, opacity: 0.18 } },
     ];
     named.push("80 % interval");
     if (d.target) {
