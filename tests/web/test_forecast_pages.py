@@ -41,25 +41,19 @@ def fan_of(html: bytes) -> dict[str, object]:
     return data
 
 
-def test_the_kpi_page_says_the_chance_of_meeting_the_years_target_in_words(
+def test_the_kpi_page_shows_the_chance_in_words_a_fan_chart_and_its_table(
     signed_in: Client, card: None
 ) -> None:
-    text = text_of(signed_in.get(KPI_URL).content)
+    html = signed_in.get(KPI_URL).content
+    text = text_of(html)
     year = forecast_card.year_now()
     assert f"Forecast for {year}" in text
     december = words.by_when(periods.parse_period(year))
-    found = re.search(
-        rf"(\d+ %|less than 1 %|more than 99 %) chance of reaching ([\d.,\xa0MK]+) by {december}",
-        text,
-    )
-    assert found is not None, text
+    chance = r"(\d+ %|less than 1 %|more than 99 %) chance of reaching [\d.,\xa0MK]+"
+    assert re.search(rf"{chance} by {december}", text), text
     assert "80 % interval" in text and "Method: " in text
 
-
-def test_the_fan_chart_holds_history_target_and_the_median_with_its_band(
-    signed_in: Client, card: None
-) -> None:
-    chart = fan_of(signed_in.get(KPI_URL).content)
+    chart = fan_of(html)
     assert chart["kind"] == "forecast"
     actual, median = chart["actual"], chart["median"]
     low, width = chart["fan_low"], chart["fan_width"]
@@ -75,13 +69,11 @@ def test_the_fan_chart_holds_history_target_and_the_median_with_its_band(
     target = chart["target"]
     assert isinstance(target, list) and target[-1] == 1100
 
-
-def test_the_fan_charts_numbers_are_in_a_table_too(signed_in: Client, card: None) -> None:
-    html = signed_in.get(KPI_URL).content.decode()
-    table = html[html.index("The forecast as a table") :]
+    # The same numbers in a table.
+    page = html.decode()
+    table = page[page.index("The forecast as a table") :]
     rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", table)
-    last = periods.parse_period(forecast_card.year_now()).last_month
-    assert rows[-1][0] == words.by_when(periods.parse_period(last))
+    assert rows[-1][0] == december
     cells = re.findall(r">([^<]*)</td>", rows[-1][1])
     assert cells[0] == "—" and cells[1] == "1,100" and all(c != "—" for c in cells[2:])
 
@@ -100,18 +92,6 @@ def test_the_kpi_page_costs_the_same_queries_with_its_forecast(
         assert signed_in.get(KPI_URL).status_code == 200
 
 
-def test_the_scorecard_has_a_forecast_column_with_the_chance(signed_in: Client, card: None) -> None:
-    year = forecast_card.year_now()
-    html = signed_in.get(f"/units/acme/?period={periods.month_key(forecast_card.month_now() - 1)}")
-    text = text_of(html.content)
-    assert f"Forecast {year}" in text
-    cells = re.findall(r'data-label="Forecast [^"]+">(.*?)</td>', html.content.decode(), re.S)
-    sales, fresh = cells
-    assert re.search(r"[\d,.]+", sales) and "forecast-cell__chance" in sales
-    assert fresh == "—"
-    assert "How well earlier forecasts did" in text
-
-
 @pytest.mark.parametrize("more", [0, 4])
 def test_the_scorecards_forecasts_cost_no_query_per_kpi(
     signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, more: int
@@ -122,7 +102,12 @@ def test_the_scorecards_forecasts_cost_no_query_per_kpi(
     # The scores are computed twice in a test's transaction (cached between requests).
     with django_assert_num_queries(28):
         response = signed_in.get(url)
-    assert response.content.decode().count("forecast-cell__chance") == 1 + more
+    html = response.content.decode()
+    assert f"Forecast {forecast_card.year_now()}" in text_of(response.content)
+    cells = re.findall(r'data-label="Forecast [^"]+">(.*?)</td>', html, re.S)
+    assert len(cells) == 2 + more and cells[1] == "—"  # Fresh KPI: too little history
+    assert all("forecast-cell__chance" in c for c in [cells[0], *cells[2:]])
+    assert "How well earlier forecasts did" in html
 
 
 def _kept(kpi: KPI, period: str, low: float, high: float, probability: float) -> None:
