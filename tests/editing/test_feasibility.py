@@ -41,7 +41,7 @@ def test_it_places_the_change_asked_for_among_the_kpis_own_and_gives_the_chance(
     a_year_before = forecast_card.value(36 - 11)  # its value, 11 months before last month
     response = editor().get(
         url(sales),
-        {"one-period": month, "one-target": round(a_year_before * 1.5)},
+        {"one-period": month, "one-target": str(round(a_year_before * 1.5))},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
