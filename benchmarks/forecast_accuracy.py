@@ -183,6 +183,18 @@ def summary(found: list[Outcome], naive: list[Outcome]) -> dict[str, float]:
     }
 
 
+def per_series(found: list[Outcome], naive: list[Outcome]) -> None:
+    print(f"{'series':<16} {'rel. error':>10} {'naive':>8} {'ratio':>6} {'cover':>6} {'Brier':>6}")
+    for name, _, _ in SERIES:
+        mine = [o for o in found if o.series == name]
+        base = [o for o in naive if o.series == name]
+        s = summary(mine, base)
+        print(
+            f"{name:<16} {s['error']:>10.4f} {summary(base, base)['error']:>8.4f} "
+            f"{s['ratio']:>6.2f} {s['coverage']:>6.0%} {s['brier']:>6.3f}"
+        )
+
+
 def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -197,15 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - started
     naive = ours(qs, method=fm.SNAIVE)
     print(f"{len(qs)} forecasts of a year ({len(SERIES)} series, {YEARS} years, 4 origins)")
-    print(f"{'series':<16} {'rel. error':>10} {'naive':>8} {'ratio':>6} {'cover':>6} {'Brier':>6}")
-    for name, _, _ in SERIES:
-        mine = [o for o in found if o.series == name]
-        base = [o for o in naive if o.series == name]
-        s = summary(mine, base)
-        print(
-            f"{name:<16} {s['error']:>10.4f} {summary(base, base)['error']:>8.4f} "
-            f"{s['ratio']:>6.2f} {s['coverage']:>6.0%} {s['brier']:>6.3f}"
-        )
+    per_series(found, naive)
     s = summary(found, naive)
     lo, hi = GOAL_COVERAGE
     print(f"Fourfold ({took:.2f} s for all {len(qs)}):")
@@ -227,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         took = time.perf_counter() - started
         r = summary(ref, naive)
         print(f"statsmodels damped additive Holt-Winters, {REFERENCE_PATHS} paths ({took:.0f} s):")
+        per_series(ref, naive)
         print(f"  error vs seasonal naive  {r['ratio']:.3f}")
         print(f"  80 % interval coverage   {r['coverage']:.1%}")
         print(f"  Brier, target +2 %       {r['brier']:.4f}")

@@ -37,6 +37,7 @@ MAX_SEASONS = 8  # history older than this many years is not used
 PATHS = 1000
 SEED = 20261124
 BLOCK = 64  # draws are made for this many steps at a time, each block from its own seed
+GAP_BLOCK = 1000  # the first block of the draws for a period's gaps
 CHUNK = 256
 QUANTILES = np.linspace(0.0, 1.0, 101)
 INSUFFICIENT, REPORTED = -1, -2
@@ -45,16 +46,17 @@ METHOD_NAMES = {INSUFFICIENT: "insufficient history", REPORTED: "actual"} | dict
 )
 # The backtest's error may widen the bootstrap's spread by at most this factor.
 MAX_WIDEN = 2.0
+PREFER_COMBINATION = 0.8
 
 
 @dataclass
 class Case:
     """One KPI's question: its history, the steps ahead and what the period holds already."""
 
-    history: F  # values at the KPI's frequency, oldest first, NaN for a gap
+    history: F  # values at the KPI's frequency, oldest first, NaN for a gap, to the last value
     season: int  # 12, 4 or 1 periods a year
-    missing: B  # one flag per step after the history: a period slot without a value
-    known: F  # the values the period already has
+    missing: B  # one flag per step after the history: whether the step is in the period
+    known: F  # the period's slots inside the history (its last ones), NaN where not reported
     aggregation: int
     direction: int
     target: float = float("nan")
@@ -102,22 +104,31 @@ def meets(value: F, case: Case) -> F:
     return ok.astype(np.float64)
 
 
-def prepare(case: Case) -> tuple[F, B, int]:
+def prepare(case: Case) -> tuple[F, B, int, F]:
     """The history without leading or trailing gaps, its inner gaps filled by straight
     lines, at most MAX_SEASONS years long; the steps ahead (trailing gaps become steps that
-    are not in the period); and the number of points actually reported."""
+    are not in the period); the number of points actually reported; and the estimates, by
+    the same lines, of the period's slots without a value inside the history."""
     history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
     ok = np.isfinite(history)
     missing = np.asarray(case.missing, dtype=bool)
+    known = np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else []
+    known = np.asarray(known, dtype=np.float64)
     if not ok.any():
-        return history[:0], np.concatenate([np.zeros(len(history), dtype=bool), missing]), 0
-    first, last = int(np.argmax(ok)), len(history) - 1 - int(np.argmax(ok[::-1]))
-    y, ok = history[first : last + 1], ok[first : last + 1]
+        steps = np.concatenate([np.zeros(len(history), dtype=bool), missing])
+        return history[:0], steps, 0, known
+    at = np.flatnonzero(ok)
+    gaps = np.zeros(0)
+    if not np.isfinite(known).all():
+        where = np.arange(len(history) - len(known), len(history))
+        gaps = np.interp(where[~np.isfinite(known)], at, history[at])
+    first, last = int(at[0]), int(at[-1])
+    y = history[first : last + 1]
     steps = np.concatenate([np.zeros(len(history) - 1 - last, dtype=bool), missing])
-    if not ok.all():
-        t = np.arange(len(y))
-        y = np.interp(t, t[ok], y[ok])
-    return y, steps, int(ok.sum())
+    if len(at) < len(y):
+        t = np.arange(first, last + 1)
+        y = np.interp(t, at, history[at])
+    return y, steps, len(at), gaps
 
 
 def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
@@ -135,55 +146,83 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
         quantiles=np.full((n, len(QUANTILES)), np.nan),
         fan=[np.zeros((0, 3)) for _ in range(n)],
     )
-    groups: dict[tuple[int, int], list[tuple[int, F, B]]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[Member]] = defaultdict(list)
     for i, case in enumerate(cases):
-        known = np.asarray(case.known, dtype=np.float64)
-        known = known[np.isfinite(known)]
-        out.actual_to_date[i] = aggregate(known, case.aggregation)
-        y, steps, points = prepare(case)
+        reported = np.asarray(case.known, dtype=np.float64)
+        complete = len(reported) > 0 and bool(np.isfinite(reported).all())
+        out.actual_to_date[i] = aggregate(reported[np.isfinite(reported)], case.aggregation)
+        y, steps, points, gaps = prepare(case)
+        known = reported[np.isfinite(reported)]
         out.points[i] = points
-        if not steps.any():
+        if complete and not steps.any():
             value = out.actual_to_date[i]
-            if np.isfinite(value):
-                out.method[i] = REPORTED
-                out.forecast[i] = out.low[i] = out.high[i] = value
-                out.quantiles[i] = value
-                out.probability[i] = meets(np.array([value]), case)[0]
+            out.method[i] = REPORTED
+            out.forecast[i] = out.low[i] = out.high[i] = value
+            out.quantiles[i] = value
+            out.probability[i] = meets(np.array([value]), case)[0]
             continue
-        if points < MIN_POINTS.get(case.season, 12):
-            continue
-        groups[(len(y), case.season)].append((i, y, steps))
-    for (length, season), members in groups.items():
+        if points < MIN_POINTS.get(case.season, 12) or not (steps.any() or len(reported)):
+            continue  # too little history, or (not from the service) a period of no slot
+        groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
+    for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
-            _solve(cases, members[start : start + CHUNK], length, season, paths, method, out)
+            _solve(cases, members[start : start + CHUNK], season, paths, method, out)
     return out
+
+
+@dataclass
+class Member:
+    """A case ready to be solved with others of its length: its row, prepared history, the
+    steps ahead, the period's reported values and the estimates of its gaps before the end."""
+
+    row: int
+    y: F
+    steps: B
+    known: F
+    gaps: F
 
 
 def _solve(
     cases: Sequence[Case],
-    members: list[tuple[int, F, B]],
-    length: int,
+    members: list[Member],
     season: int,
     paths: int,
     forced: int | None,
     out: Answer,
 ) -> None:
-    rows = np.array([i for i, _, _ in members], dtype=np.int64)
-    raw = np.stack([y for _, y, _ in members])
-    horizon = max(len(s) for _, _, s in members)
+    rows = np.array([m.row for m in members], dtype=np.int64)
+    raw = np.stack([m.y for m in members])
+    horizon = max(1, *(len(m.steps) for m in members))
     steps = np.zeros((len(members), horizon), dtype=bool)
-    for r, (_, _, s) in enumerate(members):
-        steps[r, : len(s)] = s
+    for r, m in enumerate(members):
+        steps[r, : len(m.steps)] = m.steps
     scale = np.abs(raw).mean(axis=1)
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
     fitted, method = _select(y, season, horizon, forced)
-    draws = _paths(fitted, y, horizon, paths) * scale[:, None, None]  # (n, h, paths)
+    draws = _paths(fitted, horizon, paths) * scale[:, None, None]  # (n, h, paths)
     chunk = [cases[i] for i in rows]
-    known = [np.asarray(c.known, dtype=np.float64) for c in chunk]
-    known = [k[np.isfinite(k)] for k in known]
-    spans = np.array([len(s) for _, _, s in members], dtype=np.int64)
-    value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
+    known = [m.known for m in members]
+    spans = np.array([max(1, len(m.steps)) for m in members], dtype=np.int64)
+    # A slot of the period without a value before the last one reported is its straight-line
+    # estimate plus a drawn residual: steps put before the others, so the last stays last.
+    g = max(len(m.gaps) for m in members)
+    if g:
+        estimate = np.zeros((len(members), g))
+        inside = np.zeros((len(members), g), dtype=bool)
+        for r, m in enumerate(members):
+            estimate[r, : len(m.gaps)], inside[r, : len(m.gaps)] = m.gaps, True
+        noise = _shocks(fitted.residuals, g, paths, GAP_BLOCK) * scale[:, None, None]
+        every = np.concatenate([estimate[:, :, None] + noise, draws], axis=1)
+        value = _period_values(
+            every,
+            np.concatenate([inside, steps], axis=1),
+            spans + g,
+            known,
+            [c.aggregation for c in chunk],
+        )
+    else:
+        value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
     ok = np.isfinite(value).all(axis=1)  # the models are bounded: a safeguard, no figure
     value.sort(axis=1)
     q = _sorted_quantiles(value, QUANTILES)
@@ -196,7 +235,7 @@ def _solve(
     out.probability[take] = _meet_share(value, chunk)[ok]
     fan = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
     for r in np.flatnonzero(ok):
-        out.fan[rows[r]] = fan[:, r, : spans[r]].T
+        out.fan[rows[r]] = fan[:, r, : len(members[r].steps)].T
 
 
 def _sorted_quantiles(ordered: F, levels: F) -> F:
@@ -205,7 +244,9 @@ def _sorted_quantiles(ordered: F, levels: F) -> F:
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, ordered.shape[1] - 1)
     w = pos - lo
-    out: F = ordered[:, lo] * (1 - w) + ordered[:, hi] * w
+    below = ordered[:, lo]
+    # Written so that equal neighbours give exactly their value, and so never out of order.
+    out: F = np.maximum.accumulate(below + (ordered[:, hi] - below) * w, axis=1)
     return out
 
 
@@ -271,6 +312,8 @@ def _select(y: F, season: int, horizon: int, forced: int | None) -> tuple[fm.Fit
         [np.nanmean(np.abs(m.backtest - actual), axis=(1, 2)) for m in models], axis=1
     )
     errors = np.where(np.isfinite(errors), errors, np.inf)
+    # The combination is kept unless another does clearly better: a short backtest is noisy.
+    errors[:, fm.COMBINATION] *= PREFER_COMBINATION
     best = np.argmin(errors, axis=1) if forced is None else np.full(n, forced)
     pick = np.arange(n)
     chosen = fm.Fitted(
@@ -314,27 +357,33 @@ def _uniforms(block: int, paths: int) -> F:
     return out
 
 
-def _draw_uniforms(paths: int, steps: int) -> F:
-    blocks = [_uniforms(b, paths) for b in range(-(-steps // BLOCK))]
+def _draw_uniforms(paths: int, steps: int, first_block: int = 0) -> F:
+    blocks = [_uniforms(first_block + b, paths) for b in range(-(-steps // BLOCK))]
     return np.concatenate(blocks, axis=1)[:, :steps] if blocks else np.zeros((paths, 0))
 
 
-def _paths(fitted: fm.Fitted, y: F, horizon: int, paths: int) -> F:
-    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
-    with each model's impulse response."""
-    n = len(y)
-    r = fitted.residuals
-    valid = np.isfinite(r)
+def _shocks(residuals: F, steps: int, paths: int, first_block: int = 0) -> F:
+    """Residuals drawn with replacement (n, steps, paths), centred so as not to bias."""
+    n = len(residuals)
+    valid = np.isfinite(residuals)
     count = valid.sum(axis=1)
-    # The valid residuals of each row first, centred so that the paths are not biased.
+    # The valid residuals of each row first.
     order = np.argsort(~valid, axis=1, kind="stable")
-    packed = np.take_along_axis(np.where(valid, r, 0.0), order, axis=1)
+    packed = np.take_along_axis(np.where(valid, residuals, 0.0), order, axis=1)
     mean = np.where(count > 0, packed.sum(axis=1) / np.maximum(count, 1), 0.0)
-    packed = np.where(np.arange(r.shape[1])[None, :] < count[:, None], packed - mean[:, None], 0.0)
-    u = _draw_uniforms(paths, horizon).T  # (horizon, paths)
+    inside = np.arange(residuals.shape[1])[None, :] < count[:, None]
+    packed = np.where(inside, packed - mean[:, None], 0.0)
+    u = _draw_uniforms(paths, steps, first_block).T  # (steps, paths)
     top = np.maximum(count - 1, 0)[:, None, None]
     pick = np.minimum((u[None, :, :] * np.maximum(count, 1)[:, None, None]).astype(np.int64), top)
-    shocks = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, horizon, paths)
+    out: F = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, steps, paths)
+    return out
+
+
+def _paths(fitted: fm.Fitted, horizon: int, paths: int) -> F:
+    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
+    with each model's impulse response."""
+    shocks = _shocks(fitted.residuals, horizon, paths)
     lag = np.arange(horizon)[:, None] - np.arange(horizon)[None, :]  # step j, shock i
     conv = np.where(lag >= 0, fitted.impulse[:, np.clip(lag, 0, horizon - 1)], 0.0)  # (n, j, i)
     out: F = fitted.point[:, :, None] + np.matmul(conv, shocks)

@@ -23,7 +23,7 @@ SNAIVE, DAMPED, THETA, COMBINATION = range(4)
 # Smoothing parameters tried for every series (a grid: the same work for the whole batch).
 ALPHAS = (0.1, 0.3, 0.6, 0.9)
 BETAS = (0.0, 0.1)  # as a share of alpha
-PHIS = (0.85, 0.97)
+PHIS = (0.9, 0.98, 0.995)
 GAMMAS = (0.05, 0.25)
 THETA_ALPHAS = (0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
 
@@ -38,12 +38,17 @@ class Fitted:
     backtest: F  # (n, origins, hb) forecasts from each origin of the backtest
 
 
+ORIGINS = 8
+ORIGIN_STEP = 4  # periods per year between two origins: 4 gives every quarter of months
+
+
 def origins(length: int, season: int) -> tuple[list[int], int]:
     """The backtest's origins (how many points each forecast is made from) and its horizon."""
     horizon = max(1, min(season, length // 4))
-    step = max(1, season // 4)
+    step = max(1, season // ORIGIN_STEP)
     first = max(2, min(season, length // 2))
-    out = [o for o in (length - horizon - k * step for k in (2, 1, 0)) if o >= first]
+    ks = range(ORIGINS - 1, -1, -1)
+    out = [o for o in (length - horizon - k * step for k in ks) if o >= first]
     return out or [max(1, length - horizon)], horizon
 
 
@@ -96,17 +101,16 @@ def damped(y: F, season: int, h: int, origin_list: list[int], hb: int) -> Fitted
     g = len(grid)
     alpha, beta, phi, gamma = (grid[:, i][None, :] for i in range(4))
     beta = beta * alpha
-    # Start: the first season's mean level, the slope between the first two seasons.
-    first = min(t, max(m, 2))
-    level = np.repeat(y[:, :first].mean(axis=1)[:, None], g, axis=1)
+    # Start: the straight line through the first two seasons (or first few points), taken
+    # back one step, and the seasons of those two seasons about that line.
+    head = y[:, : min(t, 2 * m if seasonal else 4)]
+    slope, intercept = _line(head, np.arange(head.shape[1], dtype=np.float64))
+    level = np.repeat((intercept - slope)[:, None], g, axis=1)
+    trend = np.repeat(slope[:, None], g, axis=1)
     if seasonal:
-        trend0 = (y[:, m : 2 * m].mean(axis=1) - y[:, :m].mean(axis=1)) / m
-        s = np.repeat((y[:, :m] - y[:, :m].mean(axis=1, keepdims=True))[:, None, :], g, axis=1)
+        s = np.repeat(seasonal_indices(head, m)[:, None, :], g, axis=1)
     else:
-        trend0 = (y[:, min(t - 1, 3)] - y[:, 0]) / max(1, min(t - 1, 3))
         s = np.zeros((n, g, 1))
-    trend = np.repeat(trend0[:, None], g, axis=1)
-    level = level - trend * (first - 1) / 2 if not seasonal else level - trend * (m - 1) / 2
     burn = min(t - 1, m if seasonal else 2)
     sse = _filter(y, m, (alpha, beta, phi, gamma), (level, trend, s), burn, [])[0]
     best = np.argmin(np.where(np.isfinite(sse), sse, np.inf), axis=1)

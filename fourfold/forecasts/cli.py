@@ -56,6 +56,11 @@ def forecast(unit: str, period: str | None, as_json: bool, today: str | None) ->
     click.echo(table(rows))
 
 
+def _short(value: float | None) -> str:
+    """Whole numbers from a thousand up: a forecast's cents mean nothing."""
+    return grouped(round(value) if value is not None and abs(value) >= 1000 else value)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -69,8 +74,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         band = "—" if row["low"] is None else f"{grouped(row['low'])} – {grouped(row['high'])}"
         lines.append(
-            f"{row['code'][:28]:<28} {grouped(row['actual_to_date']):>12} "
-            f"{grouped(row['forecast']):>12} {band:>27} {grouped(row['target']):>12} "
+            f"{row['code'][:28]:<28} {_short(row['actual_to_date']):>12} "
+            f"{_short(row['forecast']):>12} {band:>27} {_short(row['target']):>12} "
             f"{_pct(row['probability']):>6}  {row['method']} ({row['points']} points)"
         )
     if len(lines) == 1:

@@ -123,9 +123,12 @@ def forecast(
     today: dt.date | None = None,
     as_of: dt.datetime | None = None,
     unit: str | None = None,
+    history_until: str | None = None,
 ) -> dict[int, Forecast]:
     """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
-    KPIs) that are reported at the period's frequency or finer, by KPI id.
+    KPIs) that are reported at the period's frequency or finer, by KPI id. With
+    `history_until` (a month key), values of periods ending after that month are left out,
+    as if the forecast were made then (the demo's past forecasts).
 
     Raises periods.PeriodError for a period key that is not one.
     """
@@ -150,12 +153,15 @@ def forecast(
     month_last = periods.month_ordinal(parsed.months[-1])
     cases: list[core.Case] = []
     ordinals = {f: _slot_ordinals(scores, f) for f in SEASON}
+    cutoff = None if history_until is None else periods.month_ordinal(history_until)
     view = scores.result.views[view_name]
     for k in rows:
         kpi = index.kpi[k]
         freq = kpi["frequency"]
         step = MONTHS_PER_SLOT[freq]
         native = scores.result.views[VIEW_OF_FREQUENCY[freq]].actual[k]
+        if cutoff is not None:
+            native = np.where(ordinals[freq] * step + step - 1 <= cutoff, native, np.nan)
         cases.append(
             _case(
                 native,
@@ -214,22 +220,23 @@ def _case(
     direction: int,
     targets: list[float],
 ) -> core.Case:
-    """One KPI's question: its values laid out densely by slot up to the period's end, the
-    history before the period's first slot without a value, and the period's known values."""
+    """One KPI's question: its values laid out densely by slot up to its last value, the
+    steps from there to the period's end, and the period's slots inside the history."""
     keep = np.isfinite(native) & (ordinal <= last)
     at, values = ordinal[keep], native[keep]
     start = int(min(at.min(initial=first), first))
     dense = np.full(last - start + 1, np.nan)
     dense[at - start] = values
-    inside = dense[first - start :]
-    gaps = np.flatnonzero(np.isnan(inside))
-    cut = first - start + (int(gaps[0]) if len(gaps) else len(inside))
+    # The history runs to the last value at or before the period's end; every slot after it
+    # is a step ahead, in the period or (before it) not.
+    end = int(at.max()) - start + 1 if len(at) else 0
+    slots = np.arange(start + end, last + 1)
     target, low, high = targets
     return core.Case(
-        history=dense[:cut],
+        history=dense[:end],
         season=season,
-        missing=np.isnan(dense[cut:]),
-        known=inside[np.isfinite(inside)],
+        missing=slots >= first,
+        known=dense[first - start : end],
         aggregation=int(aggregation),
         direction=direction,
         target=target,
