@@ -20,7 +20,7 @@ from fourfold.files.spec import TARGET_KINDS
 from fourfold.measures.models import KPI, Target, TargetVersion
 from fourfold.strategy.models import Organization, Unit
 
-from . import forms, targets
+from . import feasibility, forms, targets
 from .checks import Invalid
 from .views import editable_unit
 
@@ -116,6 +116,7 @@ def _page(
     status: int,
 ) -> HttpResponse:
     """The whole page; the row of period `editing`, if any, as a form in its place."""
+    feasibility.mark(one)
     current = list(Target.objects.filter(kpi=kpi).select_related("changed_by").order_by("-period"))
     fields = targets.fields_for(kpi)
     rows = []

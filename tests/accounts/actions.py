@@ -254,6 +254,9 @@ def _design(unit: str) -> dict[str, Action]:
         f"design {unit}: a target's row": Action(
             "get", base + f"kpis/{kpi}/targets/2026-01/", ok=302
         ),
+        f"design {unit}: a target's feasibility": get(
+            base + f"kpis/{kpi}/targets/feasibility/?one-period=2026-05&one-target=900"
+        ),
         f"design {unit}: set a target": post(
             base + f"kpis/{kpi}/targets/", TARGET_FORM, target(f"{unit}-rev", "2026-05")
         ),
@@ -297,6 +300,8 @@ PAGES: dict[str, Action] = {
     "person owning in A": get("/people/{owner}/?period=2026-01"),
     "person owning in B": get("/people/{bob}/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "forecast reliability A": get("/units/a/forecasts/"),
+    "forecast reliability B": get("/units/b/forecasts/"),
     "export A": get("/units/a/export/"),
     "export B": get("/units/b/export/"),
     # Entering values

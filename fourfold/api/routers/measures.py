@@ -8,10 +8,20 @@ from ninja import BodyEx, P, Path, Query, Router, Schema, Status
 
 from fourfold.measures.models import KPI, Measurement, Target
 
-from .. import services
+from .. import feasibility, services
 from ..auth import access_of, require_write
-from ..common import WRITE_ERRORS, Resource, Rows, detail, listing, period_key, responses
+from ..common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Resource,
+    Rows,
+    detail,
+    listing,
+    period_key,
+    responses,
+)
 from ..errors import ApiError
+from ..feasibility import TargetAnswer
 from ..schemas import (
     Code,
     HeldOut,
@@ -168,24 +178,25 @@ def list_targets(request: HttpRequest, filters: Query[RowFilter]) -> Any:
     return TARGETS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
 
 
-@detail(
-    router,
+@router.get(
     "/targets/{kpi}/{period}",
-    TargetOut,
+    response=responses(TargetAnswer, *READ_ERRORS),
     summary="Read the target of a KPI for a period",
+    description="With its `feasibility`: how demanding it is against the KPI's own history "
+    "and its forecast.",
 )
 def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
-    return TARGETS.one(request, kpi__code=kpi, period=period)
+    return feasibility.added(TARGETS.one(request, kpi__code=kpi, period=period))
 
 
 @router.put(
     "/targets/{kpi}/{period}",
-    response={**responses(TargetOut, *WRITE_ERRORS), 201: TargetOut},
+    response={**responses(TargetAnswer, *WRITE_ERRORS), 201: TargetAnswer},
     summary="Set the target of a KPI for a period",
     description="Creates the target (201) or replaces it (200); the earlier version is kept in "
     "the history with the reason. A range KPI takes `low` and `high`, any other `target` and "
     "optionally `red_flag`, checked as the scorecard file is. Needs a read-write token whose "
-    "user may edit the KPI's unit.",
+    "user may edit the KPI's unit. The answer has the target's `feasibility`.",
 )
 def put_target(
     request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
@@ -193,7 +204,8 @@ def put_target(
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
     key, count = services.set_target(facts, period, data, token, access_of(request))
-    return Status(201 if count.created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
+    answer = feasibility.added(TARGETS.one(request, kpi__code=kpi, period=key))
+    return Status(201 if count.created else 200, answer)
 
 
 # --- measurements ----------------------------------------------------------------------
