@@ -56,6 +56,11 @@ urlpatterns = [
     path(design + "kpis/<int:pk>/", views.kpi_form, name="kpi_edit"),
     path(design + "kpis/<int:pk>/targets/", views_targets.targets_page, name="targets"),
     path(
+        design + "kpis/<int:pk>/targets/preview/",
+        views_targets.targets_preview,
+        name="targets_preview",
+    ),
+    path(
         design + "kpis/<int:pk>/targets/<str:period>/",
         views_targets.target_row,
         name="target_row",
