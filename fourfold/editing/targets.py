@@ -121,33 +121,14 @@ def _write(
 def plan(
     kpi: KPI, period: periods.Period, values: Values, phase: str | None, check: Check, fiscal: int
 ) -> tuple[list[TargetEntry], list[str], rules.Phased | None]:
-    """The entries that setting this period's target writes, with what to tell about them:
-    the parts its phase implies, or the parts of a phased year (or quarter) around it spread
-    again. A phase of None keeps the one the period has (a row changed in place)."""
+    """`phasing.plan` of the form's period, a refusal next to the phase field."""
     fields = tuple(values.get(f) for f in Target.FIELDS)
-    if phase is None:
-        phase = (
-            Target.objects.filter(kpi=kpi, period=period.key)
-            .values_list("phase", flat=True)
-            .first()
-            or ""
-        )
-    head = TargetEntry(kpi.pk, period.key, fields, phase=phase)
-    shape = phasing.Shape.of(kpi)
-    if phase:
-        try:
-            phased, parts = phasing.implied(
-                shape, period, fields, phase, history=phasing.history([kpi.pk])[kpi.pk]
-            )
-        except phasing.PhaseError as exc:
-            check.add("phase", str(exc))
-            check.done()
-            raise AssertionError("unreachable") from exc
-        what = "months" if kpi.frequency == "monthly" else "quarters"
-        note = f"Its {len(parts)} {what} are phased from {period.key} ({phase})."
-        return [head, *parts], [note], phased
-    spread = phasing.respread(shape, [head], fiscal)
-    return [head, *(e for r in spread for e in r.entries)], [r.message for r in spread], None
+    try:
+        return phasing.plan(phasing.Shape.of(kpi), period, fields, phase, fiscal)
+    except phasing.PhaseError as exc:
+        check.add("phase", str(exc))
+        check.done()
+        raise AssertionError("unreachable") from exc
 
 
 def _values(

@@ -92,6 +92,30 @@ def implied(
     return phased, entries
 
 
+def plan(
+    kpi: Shape,
+    period: periods.Period,
+    fields: tuple[float | None, ...],
+    phase: str | None,
+    fiscal: int,
+) -> tuple[list[TargetEntry], list[str], rules.Phased | None]:
+    """What setting one period's target writes, with what to tell about it: the target and
+    the parts its phase implies, or the parts of a phased year (or quarter) around it spread
+    again. A phase of None keeps the one the period has (a row changed in place); "" is none.
+    Raises PhaseError."""
+    if phase is None:
+        stored = Target.objects.filter(kpi_id=kpi.id, period=period.key)
+        phase = stored.values_list("phase", flat=True).first() or ""
+    head = TargetEntry(kpi.id, period.key, fields, phase=phase)
+    if phase:
+        phased, parts = implied(kpi, period, fields, phase, history=history([kpi.id])[kpi.id])
+        what = "months" if kpi.frequency == "monthly" else "quarters"
+        note = f"Its {len(parts)} {what} are phased from {period.key} ({phase})."
+        return [head, *parts], [note], phased
+    spread = respread(kpi, [head], fiscal)
+    return [head, *(e for r in spread for e in r.entries)], [r.message for r in spread], None
+
+
 @dataclass(frozen=True)
 class Respread:
     """The parts of a phased target written again because one of them was set by hand."""

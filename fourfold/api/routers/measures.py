@@ -143,6 +143,7 @@ def _targets() -> Rows:
         "source",
         "changed_at",
         "reason",
+        "phase",
         kpi_code=F("kpi__code"),
         changed_by_name=F("changed_by__username"),
     )
@@ -151,7 +152,12 @@ def _targets() -> Rows:
 TARGETS = Resource(
     _targets,
     ROW_UNIT,
-    lambda row: {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]},
+    lambda row: {
+        **row,
+        "kpi": row["kpi_code"],
+        "changed_by": row["changed_by_name"],
+        "phase": row["phase"] or None,
+    },
     missing="KPI {kpi__code} has no target for {period} that this token may see.",
 )
 
@@ -184,8 +190,9 @@ def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -
     summary="Set the target of a KPI for a period",
     description="Creates the target (201) or replaces it (200); the earlier version is kept in "
     "the history with the reason. A range KPI takes `low` and `high`, any other `target` and "
-    "optionally `red_flag`, checked as the scorecard file is. Needs a read-write token whose "
-    "user may edit the KPI's unit.",
+    "optionally `red_flag`, checked as the scorecard file is. With `phase`, a yearly or "
+    "quarterly target also writes the months (or quarters) it implies, in the same write. Needs "
+    "a read-write token whose user may edit the KPI's unit.",
 )
 def put_target(
     request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
@@ -193,7 +200,8 @@ def put_target(
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
     key, count = services.set_target(facts, period, data, token, access_of(request))
-    return Status(201 if count.created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
+    created = any(row[1] == key for row in count.new_rows)  # the target itself, not its parts
+    return Status(201 if created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
 
 
 # --- measurements ----------------------------------------------------------------------
