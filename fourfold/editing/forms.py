@@ -267,10 +267,10 @@ def objective_choices(objectives: Iterable[Objective]) -> list[tuple[str, str]]:
 
 
 PHASE_LABELS = {
-    "even": "Even: the same each part (a total in equal shares)",
-    "seasonal": "Seasonal: the shares of the full years of history",
-    "last_year": "Last year: the shares of the last full year",
-    "linear": "Linear: a glide path from the baseline",
+    "even": "Even",
+    "seasonal": "Seasonal",
+    "last_year": "As last year",
+    "linear": "Linear",
 }
 
 
@@ -288,9 +288,10 @@ class TargetForm(forms.Form):
     phase = _choice(
         "phase",
         "Phase",
-        [("", "None: this period only"), *PHASE_LABELS.items()],
+        [("", "None"), *PHASE_LABELS.items()],
         required=False,
-        help_text="A year or quarter spread over its months (or quarters): see the preview.",
+        help_text="Spreads a year or quarter: evenly, by the full years' shares (seasonal) or "
+        "the last one's, or on a glide path from the baseline (linear).",
     )
 
     field_order = ["period", "phase", "target", "red_flag", "stretch", "low", "high", "baseline"]
@@ -303,9 +304,7 @@ class TargetForm(forms.Form):
         if kpi.frequency == "yearly" or self.prefix != "one":
             del self.fields["phase"]  # only a longer period than the KPI's own has parts
         elif kpi.direction == "range":
-            _choices(
-                self, "phase", [("", "None: this period only"), ("even", PHASE_LABELS["even"])]
-            )
+            _choices(self, "phase", [("", "None"), ("even", PHASE_LABELS["even"])])
         if kpi.scheme.type not in ("yes_no", "unscored"):
             # A scored KPI cannot be scored without these: say so before anything is sent.
             for name in ("low", "high") if kpi.direction == "range" else ("target",):

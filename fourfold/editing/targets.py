@@ -193,7 +193,15 @@ def preview(kpi: KPI, data: Mapping[str, Any]) -> Preview | None:
     assert phased is not None
     now = {t.period: t for t in Target.objects.filter(kpi=kpi, period__in=phased.keys)}
     why = rules.reason(period.key)
-    shown = tuple(f for f in rules.SPREAD if f in fields_for(kpi))
+    # The columns the phase fills: the target (or band), and a red flag or stretch if given.
+    shown = tuple(
+        f
+        for i, f in enumerate(rules.SPREAD)
+        if f in fields_for(kpi)
+        and (
+            f in ("target", "low", "high") or any(v[i] is not None for v in phased.implied.values())
+        )
+    )
     at = [rules.SPREAD.index(f) for f in shown]
     rows = [
         (k, [phased.implied[k][i] for i in at], now.get(k), k in now and now[k].reason != why)
