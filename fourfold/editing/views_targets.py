@@ -253,8 +253,8 @@ def _save_row(request: HttpRequest, unit: Unit, kpi: KPI) -> HttpResponse:
         messages.success(
             request, " ".join([f"The target of {kpi.name} for {period} is saved.", *notes])
         )
-        if htmx:
-            return HttpResponseClientRedirect(_url(unit, kpi, period))
+        if htmx:  # to the page's top, where the message is (a #fragment would not reload)
+            return HttpResponseClientRedirect(_url(unit, kpi))
         return redirect(_url(unit, kpi, period))
     if saved and not htmx:
         messages.success(request, f"The target of {kpi.name} for {period} is saved.")
