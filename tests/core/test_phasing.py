@@ -159,7 +159,7 @@ def test_linear_without_a_baseline_or_an_earlier_actual_is_refused() -> None:
         phase("linear", "average", YEAR, "monthly", {"target": 1}, history={"2026-01": 5.0})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(st.floats(0.5, 1e6), min_size=24, max_size=24),
     st.floats(1, 1e9),
