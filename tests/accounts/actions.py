@@ -251,6 +251,9 @@ def _design(unit: str) -> dict[str, Action]:
             named(KPI, "Renamed"),
         ),
         f"design {unit}: targets page": get(base + f"kpis/{kpi}/targets/"),
+        f"design {unit}: targets preview": get(
+            base + f"kpis/{kpi}/targets/preview/?one-period=2026&one-target=1200&one-phase=even"
+        ),
         f"design {unit}: a target's row": Action(
             "get", base + f"kpis/{kpi}/targets/2026-01/", ok=302
         ),
