@@ -112,3 +112,9 @@ def consistency(scores: Scores, view_name: str, column: int) -> dict[str, Consis
             kids,
         )
     return out
+
+
+def for_period(scores: Scores, key: str) -> dict[str, Consistency]:
+    """`consistency` for a period key; empty when no year of the scores holds it."""
+    located = scores.locate(key)
+    return consistency(scores, *located) if located is not None else {}

@@ -79,8 +79,10 @@ def check(
     unit: str | None = None,
     scores: Scores | None = None,
     probabilities: Probabilities = year_probabilities,
+    objectives: bool = True,
 ) -> Report:
-    """Every finding for `unit` and the units below it (or every unit), as on `today`."""
+    """Every finding for `unit` and the units below it (or every unit), as on `today`;
+    without `objectives`, only the KPIs' (for a KPI's page)."""
     units = list(Unit.objects.order_by("order", "pk").values_list("pk", "code", "parent_id"))
     tree = Hierarchy({pk: parent for pk, _, parent in units})
     code_of = {pk: code for pk, code, _ in units}
@@ -92,7 +94,8 @@ def check(
     numbers = Numbers(scores, today)
     kpi_ids = [scores.index.kpi[r]["id"] for r in numbers.rows]
     found = list(_kpis(scores, numbers, set(chosen), len(code_of)))
-    found += smart.objective_definitions(_objectives(scores, tree, code_of, set(chosen)))
+    if objectives:
+        found += smart.objective_definitions(_objectives(scores, tree, code_of, set(chosen)))
     found += numbers.findings(probabilities(kpi_ids, today) if kpi_ids else {})
     findings = smart.order(found)
     weak = {(f.unit, f.code) for f in findings if f.kind == "kpi" and f.severity != "info"}

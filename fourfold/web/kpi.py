@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
+from fourfold.checks import views as checks
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
 from fourfold.core.entries import FREQUENCY_KIND
@@ -383,7 +384,8 @@ def _render(
     period, error = objective_page.requested_period(key, organization, today)
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
-    page = build(cache.scores(unit=unit.code, today=today), unit, kpi, period, today)
+    scores = cache.scores(unit=unit.code, today=today)
+    page = build(scores, unit, kpi, period, today)
     choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
@@ -394,6 +396,7 @@ def _render(
         "form": form,
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
+        "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores),
     }
     status = 400 if error or form.is_bound else 200
     return render(request, "web/kpi.html", context, status=status)

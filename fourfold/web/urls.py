@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fourfold.api import views as api_views
+from fourfold.checks import views as checks
 
 from . import entry, home, kpi, objective, strategymap, views
 
@@ -18,6 +19,7 @@ urlpatterns = [
         name="objective-comment",
     ),
     path("units/<str:unit>/map/", strategymap.strategy_map, name="strategy_map"),
+    path("units/<str:code>/check/", checks.page, name="check"),
     # Data entry, upload and download (fourfold.web.entry)
     path("my/kpis/", entry.my_kpis, name="my-kpis"),
     path("my/kpis/<int:kpi_id>/approval/", entry.approval_setting, name="approval-setting"),

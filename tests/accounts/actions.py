@@ -257,6 +257,8 @@ PAGES: dict[str, Action] = {
     ),
     "strategy map A": get("/units/a/map/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "check A": get("/units/a/check/"),
+    "check B": get("/units/b/check/"),
     "export A": get("/units/a/export/"),
     "export B": get("/units/b/export/"),
     # Entering values
@@ -404,6 +406,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements?unit={unit}": Call("get", f"measurements?unit={unit}"),
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
+        f"GET checks?unit={unit}": Call("get", f"checks?unit={unit}"),
     }
 
 

@@ -67,6 +67,8 @@ POLICY: dict[str, str] = {
     "comment on objective B":         "yes  yes  404  404  404  404  404  404",
     "strategy map A":                 "yes  yes  yes  yes  yes  yes  yes  404",
     "strategy map B":                 "yes  yes  404  404  404  404  404  404",
+    "check A":                        "yes  yes  yes  yes  yes  yes  yes  404",
+    "check B":                        "yes  yes  404  404  404  404  404  404",
     "export A":                       "yes  yes  yes  yes  yes  yes  yes  404",
     "export B":                       "yes  yes  404  404  404  404  404  404",
     # Entering values, and their approval by the KPI's owner
@@ -202,6 +204,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=a":        "yes  yes  yes  yes  yes  yes  yes  404",
     "GET measurements/a-rev/2026-01": "yes  yes  yes  yes  yes  yes  yes  404",
     "GET scores?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET checks?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
     "GET units/b":                    "yes  yes  404  404  404  404  404  404",
     "GET scorecards?unit=b":          "yes  yes  404  404  404  404  404  404",
     "GET scorecards/b":               "yes  yes  404  404  404  404  404  404",
@@ -217,6 +220,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=b":        "yes  yes  404  404  404  404  404  404",
     "GET measurements/b-rev/2026-01": "yes  yes  404  404  404  404  404  404",
     "GET scores?unit=b":              "yes  yes  404  404  404  404  404  404",
+    "GET checks?unit=b":              "yes  yes  404  404  404  404  404  404",
     # The API: writes with a read-write token
     "POST kpis in a":                 "yes  yes  yes  403  403  403  403  422",
     "PATCH kpis/a-rev":               "yes  yes  yes  403  403  403  403  404",
