@@ -287,7 +287,7 @@ def no_data_message(code: str, today: str) -> str:
 
 def overdue_message(code: str, period: str, since: str) -> str:
     return (
-        f"KPI {code}'s value for {period} is overdue (since {since}): enter it on the "
+        f"The value of KPI {code} for {period} is overdue (since {since}): enter it on the "
         "Enter values page."
     )
 
@@ -296,9 +296,9 @@ def no_improvement_message(
     code: str, period: str, target: float, before: str, actual: float
 ) -> str:
     return (
-        f"KPI {code}'s target for {period} ({grouped(target)}) is no better than its actual a "
-        f"year earlier ({before}: {grouped(actual)}): raise the target on the Targets page, or "
-        "say in its reason why no improvement is expected."
+        f"The target of KPI {code} for {period} ({grouped(target)}) is no better than its "
+        f"actual a year earlier ({before}: {grouped(actual)}): raise the target on the Targets "
+        "page, or say in its reason why no improvement is expected."
     )
 
 
@@ -325,6 +325,6 @@ def add_up_message(code: str, period: str, own: float, total: float) -> str:
     gap = (total - own) / abs(own) if own else float("inf")
     how = f"{abs(gap):.1%} {'more' if gap > 0 else 'less'}" if own else "its own is 0"
     return (
-        f"KPI {code}'s target for {period} is {grouped(own)} but its child units' targets add "
-        f"up to {grouped(total)} ({how}): make them agree on the Targets pages."
+        f"The target of KPI {code} for {period} is {grouped(own)} but its child units' targets "
+        f"add up to {grouped(total)} ({how}): make them agree on the Targets pages."
     )
