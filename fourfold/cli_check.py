@@ -57,9 +57,12 @@ def check(unit: str | None, as_json: bool, today: str | None, strict: bool) -> N
                 f"{finding.kind} {finding.code}{where}: {finding.message}"
             )
     if not as_json:
-        counts = {
-            s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")
-        }
-        summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
-        click.echo(f"{len(report.findings)} findings: {summary}.", err=True)
+        n = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")}
+        click.echo(
+            f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}: "
+            f"{n['error']} error{'s' if n['error'] != 1 else ''}, "
+            f"{n['warning']} warning{'s' if n['warning'] != 1 else ''}, "
+            f"{n['info']} for information.",
+            err=True,
+        )
     sys.exit(report.exit_status(strict=strict))
