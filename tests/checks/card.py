@@ -4,6 +4,7 @@ them, as on 2026-03-20 (fiscal years are calendar years)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 TODAY = dt.date(2026, 3, 20)
 YEAR_2025 = [f"2025-{m:02d}" for m in range(1, 13)]
@@ -11,7 +12,7 @@ YEAR_2026 = [f"2026-{m:02d}" for m in range(1, 13)]
 DONE = [*YEAR_2025, "2026-01", "2026-02"]  # every month due by TODAY
 
 
-def flow(entries: dict[str, object]) -> str:
+def flow(entries: Mapping[str, object]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in entries.items()) + "}"
 
 
@@ -27,8 +28,8 @@ def kpi(
 ) -> str:
     """A monthly KPI that sums its months; by default a good one: owned, described, every
     month of 2025 and 2026 targeted at 110 and every month due reported at 100."""
-    targets = {m: 110 for m in [*YEAR_2025, *YEAR_2026]} if targets is None else targets
-    values = {m: 100 for m in DONE} if values is None else values
+    targets = dict.fromkeys([*YEAR_2025, *YEAR_2026], 110) if targets is None else targets
+    values = dict.fromkeys(DONE, 100) if values is None else values
     fields: dict[str, str] = {
         "name": f"KPI {code}",
         "direction": "increase",
@@ -135,3 +136,6 @@ def load_card() -> None:
 
     load(CARD, actor=None, source_name="smart.yaml")
     KPI.objects.filter(code="gone").update(archived=True)
+
+
+GAP = "KPI gap has no target for 2026-02: add a target for 2026-02 on the Targets page."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.checks.card import CARD
+from tests.checks.card import CARD, GAP
 from tests.conftest import Run
 
 KEYS = ["rule", "criterion", "severity", "unit", "kind", "code", "period", "message"]
@@ -34,7 +34,7 @@ def test_it_prints_one_json_object_per_finding_and_exits_1_on_an_error(
         "kind": "kpi",
         "code": "gap",
         "period": "2026-02",
-        "message": "KPI gap has no target for 2026-02: add a target for 2026-02 on the Targets page.",
+        "message": GAP,
     } in rows
     assert {
         "rule": "relevant.unaligned",

@@ -15,7 +15,7 @@ from fourfold.accounts.models import Role
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective
 from tests.api.conftest import api_for, person
-from tests.checks.card import TODAY, load_card
+from tests.checks.card import GAP, TODAY, load_card
 from tests.web.test_scorecard import text_of
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_the_api_answers_the_findings_a_token_may_see_as_the_command_prints_them
         "kind": "kpi",
         "code": "gap",
         "period": "2026-02",
-        "message": "KPI gap has no target for 2026-02: add a target for 2026-02 on the Targets page.",
+        "message": GAP,
     }
     south = api_for(person("sam", Role.Kind.VIEWER, "south"), "read")
     assert [r["code"] for r in south.get("checks?unit=south").json()] == ["south-sell"]
