@@ -407,6 +407,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
         f"GET checks?unit={unit}": Call("get", f"checks?unit={unit}"),
+        f"GET forecasts?unit={unit}": Call("get", f"forecasts?unit={unit}&period=2026"),
     }
 
 

@@ -205,6 +205,7 @@ POLICY: dict[str, str] = {
     "GET measurements/a-rev/2026-01": "yes  yes  yes  yes  yes  yes  yes  404",
     "GET scores?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
     "GET checks?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET forecasts?unit=a":           "yes  yes  yes  yes  yes  yes  yes  404",
     "GET units/b":                    "yes  yes  404  404  404  404  404  404",
     "GET scorecards?unit=b":          "yes  yes  404  404  404  404  404  404",
     "GET scorecards/b":               "yes  yes  404  404  404  404  404  404",
@@ -221,6 +222,7 @@ POLICY: dict[str, str] = {
     "GET measurements/b-rev/2026-01": "yes  yes  404  404  404  404  404  404",
     "GET scores?unit=b":              "yes  yes  404  404  404  404  404  404",
     "GET checks?unit=b":              "yes  yes  404  404  404  404  404  404",
+    "GET forecasts?unit=b":           "yes  yes  404  404  404  404  404  404",
     # The API: writes with a read-write token
     "POST kpis in a":                 "yes  yes  yes  403  403  403  403  422",
     "PATCH kpis/a-rev":               "yes  yes  yes  403  403  403  403  404",
