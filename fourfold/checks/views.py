@@ -24,7 +24,7 @@ from fourfold.scoring import cache
 from fourfold.scoring.engine import Scores
 from fourfold.strategy.models import Objective, Unit
 
-from .gather import Report, Strength, check
+from .gather import Report, Strength, check, year_probabilities
 
 TARGETS = ("achievable", "time_bound", "cascade")
 
@@ -126,6 +126,12 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
 
 def kpi_panel(access: Access, unit: str, kpi: str, scores: Scores) -> list[Line]:
     """The findings of one KPI, for the SMART panel of its page (from the page's scores)."""
-    report = check(today=scores.inputs.today, unit=unit, scores=scores, objectives=False)
+    ids = [k["id"] for k in scores.index.kpi if k["code"] == kpi]
+
+    def only_this(kpi_ids: list[int], today: dt.date) -> dict[int, float | None]:
+        return year_probabilities(ids, today)  # forecast this KPI alone, not the whole unit
+
+    today = scores.inputs.today
+    report = check(today=today, unit=unit, scores=scores, probabilities=only_this, objectives=False)
     mine = [f for f in report.findings if f.kind == "kpi" and f.code == kpi and f.unit == unit]
     return lines(access, mine, report.unit_ids)

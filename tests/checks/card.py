@@ -1,5 +1,8 @@
 """A small organization with one KPI or objective for each SMART rule, and good ones beside
-them, as on 2026-03-20 (fiscal years are calendar years)."""
+them, as on 2026-03-20 (fiscal years are calendar years).
+
+The KPIs start in April 2025: with 11 months of history, no KPI has a forecast ("insufficient
+history"), so that `achievable.unlikely` finds only what a test gives it the history for."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 TODAY = dt.date(2026, 3, 20)
-YEAR_2025 = [f"2025-{m:02d}" for m in range(1, 13)]
+YEAR_2025 = [f"2025-{m:02d}" for m in range(4, 13)]  # from April on
 YEAR_2026 = [f"2026-{m:02d}" for m in range(1, 13)]
 DONE = [*YEAR_2025, "2026-01", "2026-02"]  # every month due by TODAY
 
@@ -27,7 +30,7 @@ def kpi(
     **extra: str,
 ) -> str:
     """A monthly KPI that sums its months; by default a good one: owned, described, every
-    month of 2025 and 2026 targeted at 110 and every month due reported at 100."""
+    month from April 2025 to 2026 targeted at 110 and every month due reported at 100."""
     targets = dict.fromkeys([*YEAR_2025, *YEAR_2026], 110) if targets is None else targets
     values = dict.fromkeys(DONE, 100) if values is None else values
     fields: dict[str, str] = {
@@ -76,7 +79,11 @@ units:
 """
     + kpi("good")
     + kpi("bare", owner="", unit="", description="")
-    + kpi("flat", targets=months(100, [*YEAR_2025, *YEAR_2026]))
+    + kpi(
+        "flat",
+        targets=months(100, [*YEAR_2025, *YEAR_2026]),
+        values=months(150, YEAR_2025) | months(100, ["2026-01", "2026-02"]),
+    )
     + kpi("late", values={m: 100 for m in DONE if m != "2026-01"})
     + kpi("silent", values={})
     + kpi("untargeted", targets=months(110, YEAR_2025))

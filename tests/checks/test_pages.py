@@ -89,8 +89,9 @@ def test_the_check_page_reads_a_fixed_number_of_queries(
     editor.get("/units/acme/check/")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the engine's and the
     # organization's, the check's units, KPIs, objectives, alignment and links (5), the KPIs
-    # and objectives to link to (2), the units' names (1): as many for any number of KPIs.
-    with django_assert_num_queries(23):
+    # and objectives to link to (2), the units' names (1), and the forecasts' probabilities
+    # for the year (12, fourfold.forecasts.services): as many for any number of KPIs.
+    with django_assert_num_queries(35):
         assert editor.get("/units/acme/check/").status_code == 200
 
 

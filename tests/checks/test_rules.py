@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 
+from fourfold.accounts.access import Access
 from fourfold.checks.gather import Report, Strength, check
-from fourfold.measures.models import Target
+from fourfold.measures.intake import submit_values
+from fourfold.measures.models import KPI, Target
+from fourfold.measures.services import ValueEntry
 from tests.checks.card import TODAY, load_card
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +43,7 @@ def test_it_finds_exactly_what_the_card_breaks(report: Report) -> None:
         ("specific.no_unit", "bare", None),
         ("specific.no_description", "bare", None),
         ("measurable.no_data", "silent", None),
-        ("measurable.overdue", "silent", "2025-01"),
+        ("measurable.overdue", "silent", "2025-04"),
         ("measurable.overdue", "late", "2026-01"),
         ("achievable.no_improvement", "flat", "2026"),
         ("relevant.no_kpi", "empty", None),
@@ -72,7 +76,7 @@ def test_each_finding_has_the_tables_severity_and_criterion_and_says_the_fix(
         "Enter values page."
     )
     assert (
-        "(1,200) is no better than its actual a year earlier (2025: 1,200)"
+        "(1,200) is no better than its actual a year earlier (2025: 1,350)"
         in messages[("achievable.no_improvement", "flat")]
     )
     assert (
@@ -163,3 +167,18 @@ def test_a_forecast_below_ten_percent_is_unlikely() -> None:
     assert by_rule(report, "achievable.unlikely") == {("good", "2026")}
     (finding,) = [f for f in report.findings if f.rule == "achievable.unlikely"]
     assert finding.message.startswith("KPI good has a 9% chance of meeting its target for 2026")
+
+
+def test_the_forecast_service_tells_what_is_unlikely_end_to_end() -> None:
+    load_card()
+    root = User.objects.create_superuser("root", "root@example.com", "x")
+    good, flat = KPI.objects.get(code="good"), KPI.objects.get(code="flat")
+    # Three more months make good's history long enough to forecast: 100 a month cannot
+    # reach 2026's 1,320. Flat's 11 months are still too short a history to judge.
+    early = [ValueEntry(good.pk, f"2025-0{m}", 100.0) for m in (1, 2, 3)]
+    submit_values(early, actor=root, access=Access.of(root), channel="grid")
+    report = check(today=TODAY)
+    assert by_rule(report, "achievable.unlikely") == {("good", "2026")}
+    assert not [
+        f for f in report.findings if f.code == flat.code and f.rule == "achievable.unlikely"
+    ]
