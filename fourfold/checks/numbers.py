@@ -140,11 +140,14 @@ class Numbers:
         oldest = smart.first_column(view.overdue[rows] > 0)
         grace = self.scores.inputs.kpi_grace
         fs = self.scores.fiscal_start
+        parsed: dict[str, periods.Period] = {}
         for r, c in zip(rows.tolist(), oldest.tolist(), strict=True):
             if c < 0:
                 continue
             key = cols.keys[c]
-            since = periods.overdue_date(periods.parse_period(key, fs), int(grace[r]))
+            if key not in parsed:
+                parsed[key] = periods.parse_period(key, fs)
+            since = periods.overdue_date(parsed[key], int(grace[r]))
             message = smart.overdue_message(self._code(r), key, f"{since}")
             out.append(self._finding("measurable.overdue", r, key, message))
         return out

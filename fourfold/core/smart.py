@@ -92,12 +92,14 @@ def exit_status(findings: Iterable[Finding], *, strict: bool = False) -> int:
 
 def order(findings: Iterable[Finding]) -> list[Finding]:
     """Worst first, then by criterion in the table's order, unit, code and period."""
-    criteria = list(CRITERIA)
+    severity = {s: i for i, s in enumerate(SEVERITIES)}
+    rank = {
+        rule: (severity[s], list(CRITERIA).index(rule.split(".")[0])) for rule, s in RULES.items()
+    }
     return sorted(
         findings,
         key=lambda f: (
-            SEVERITIES.index(f.severity),
-            criteria.index(f.criterion),
+            *rank[f.rule],
             f.unit,
             f.kind,
             f.code,
