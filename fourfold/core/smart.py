@@ -305,8 +305,9 @@ def no_improvement_message(
 
 
 def unlikely_message(code: str, period: str, probability: float) -> str:
+    chance = "less than 1%" if probability < 0.005 else f"{probability:.0%}"
     return (
-        f"KPI {code} has a {probability:.0%} chance of meeting its target for {period}, by its "
+        f"KPI {code} has a {chance} chance of meeting its target for {period}, by its "
         "forecast: review the target on the Targets page, or plan the initiative that closes "
         "the gap."
     )

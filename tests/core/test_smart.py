@@ -181,5 +181,8 @@ def test_messages_say_the_fix() -> None:
     assert smart.unlikely_message("revenue", "2026", 0.062).startswith(
         "KPI revenue has a 6% chance of meeting its target for 2026"
     )
+    assert smart.unlikely_message("revenue", "2026", 0.001).startswith(
+        "KPI revenue has a less than 1% chance"
+    )
     assert "(5.0% less)" in smart.add_up_message("orders", "2026-01", 100.0, 95.0)
     assert "its own is 0" in smart.add_up_message("orders", "2026-01", 0.0, 5.0)
