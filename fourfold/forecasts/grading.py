@@ -26,15 +26,22 @@ def periods_to_keep(today: dt.date) -> list[str]:
     return [periods.year_of(month, fs), periods.quarter_of(month, fs)]
 
 
-def make_and_keep(kpi_ids: Iterable[int] | None, *, today: dt.date | None = None) -> int:
+def make_and_keep(
+    kpi_ids: Iterable[int] | None,
+    *,
+    today: dt.date | None = None,
+    history_until: str | None = None,
+    made_at: dt.datetime | None = None,
+) -> int:
     """Make the forecasts of the periods to keep and store each real one (not a period
     already fully reported, nor one without enough history); returns how many."""
     today = today or timezone.localdate()
     ids = None if kpi_ids is None else list(kpi_ids)
-    now = timezone.now()
+    now = made_at or timezone.now()
     rows = []
     for period in periods_to_keep(today):
-        for f in services.forecast(ids, period, today=today).values():
+        found = services.forecast(ids, period, today=today, history_until=history_until, fan=False)
+        for f in found.values():
             if f.method not in MADE:
                 continue
             rows.append(
@@ -57,6 +64,26 @@ def make_and_keep(kpi_ids: Iterable[int] | None, *, today: dt.date | None = None
     with transaction.atomic():
         MadeForecast.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def backfill(today: dt.date) -> int:
+    """Keep the forecasts that would have been made at the end of the middle month of each
+    quarter since the start of the last fiscal year, each from the values of the months
+    until then (for the demo, whose values were all entered at once); returns how many."""
+    fs = Organization.get().fiscal_year_start
+    this_year = periods.parse_period(periods.year_of(f"{today:%Y-%m}", fs), fs)
+    first = periods.month_ordinal(this_year.months[0]) - 12
+    kept = 0
+    for ordinal in range(first + 1, periods.month_ordinal(f"{today:%Y-%m}"), 3):
+        month = periods.parse_period(periods.month_key(ordinal), fs)
+        moment = dt.datetime.combine(month.end + dt.timedelta(days=3), dt.time(6))
+        kept += make_and_keep(
+            None,
+            today=month.end,
+            history_until=month.key,
+            made_at=timezone.make_aware(moment),
+        )
+    return kept
 
 
 @dataclass(frozen=True)
@@ -130,7 +157,7 @@ def reliability(
             by_period[row.period].append(row)
     graded: list[Graded] = []
     for period, kept in by_period.items():
-        now = services.forecast({r.kpi_id for r in kept}, period, today=today)
+        now = services.forecast({r.kpi_id for r in kept}, period, today=today, fan=False)
         for row in kept:
             found = now.get(row.kpi_id)
             if found is None or found.method != "actual" or found.forecast is None:

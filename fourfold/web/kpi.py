@@ -37,7 +37,7 @@ from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
-from . import editlinks
+from . import editlinks, kpi_forecast
 from . import objective as objective_page
 from . import periods as choose
 from .templatetags.fourfold import num, status_color
@@ -397,6 +397,7 @@ def _render(
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
         "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores),
+        "outlook": kpi_forecast.outlook(scores, unit.code, kpi, today),
     }
     status = 400 if error or form.is_bound else 200
     return render(request, "web/kpi.html", context, status=status)
