@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from fourfold.accounts import names
 from fourfold.accounts.access import Access
-from fourfold.measures.models import KPI, KPI_UNIT
 from fourfold.core.schemes import DEFAULT
 from fourfold.initiatives.models import Milestone
+from fourfold.measures.models import KPI, KPI_UNIT
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import engine, readout
 from fourfold.scoring import initiatives as initiative_scores
