@@ -24,6 +24,7 @@ from fourfold.measures.services import TargetEntry, ValueEntry, WriteCount
 from fourfold.memory import gc_paused
 from fourfold.strategy.models import Organization
 
+from .limits import ImportFileError
 from .sheets import (
     FIELDS,
     IGNORE,
@@ -32,7 +33,6 @@ from .sheets import (
     SERIES,
     Cell,
     CellColumns,
-    ImportFileError,
     RowProblem,
     Rows,
     UnknownColumns,
