@@ -24,6 +24,7 @@ from fourfold.core import periods
 from fourfold.memory import gc_paused
 from fourfold.strategy.models import Organization
 
+from .cells import restored
 from .limits import (
     FILES,
     ImportFileError,
@@ -259,11 +260,14 @@ def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[Any], Body]:
     except csv.Error as exc:
         raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
+    # A cell that an export wrote as '=... (so that no spreadsheet runs it) reads as it was.
+    marked = "'" in text
+
     def body() -> Body:
         try:
             for number, row in rows_counted(enumerate(reader, start=2), name, limits):
                 if "".join(row).strip():  # some cell is not blank
-                    yield number, row
+                    yield number, list(map(restored, row)) if marked else row
         except csv.Error as exc:
             raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
