@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
+from fourfold.accounts.access import Access
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
@@ -156,16 +157,32 @@ def _objectives() -> Rows:
         owner_email=F("owner__email"),
         scheme_name=F("scheme__name"),
         aligned_code=F("aligned_to__code"),
+        aligned_name=F("aligned_to__name"),
+        aligned_unit_id=F("aligned_to__perspective__scorecard__unit_id"),
+        unit_id=F("perspective__scorecard__unit_id"),
     )
 
 
-def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
+def _objective_out(row: dict[str, Any], access: Access) -> dict[str, Any]:
+    # The aligned objective is named by its code to those who may see its unit (the policy's
+    # aligned_parent); to others the API, which names objectives by code, says null.
+    above = None
+    if row["aligned_code"] is not None:
+        shown = access.aligned_parent(
+            row["aligned_name"],
+            row["aligned_code"],
+            row["aligned_unit_id"],
+            "",
+            "",
+            below=row["unit_id"],
+        )
+        above = shown.code if shown is not None else None
     return {
         **row,
         "perspective": row["perspective_code"],
         "owner": row["owner_email"] or None,
         "scheme": row["scheme_name"],
-        "aligned_to": row["aligned_code"],
+        "aligned_to": above,
     }
 
 
@@ -175,6 +192,7 @@ OBJECTIVES = Resource(
     OBJECTIVE_UNIT,
     _objective_out,
     missing="There is no objective '{code}' that this token may see.",
+    scoped=True,
 )
 
 
