@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
 from fourfold.accounts.access import Access
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
@@ -17,6 +18,7 @@ router = Router(tags=["strategy"])
 
 
 class UnitFilter(Schema):
+    unit: Code | None = None
     parent: Code | None = None
 
 
@@ -49,12 +51,17 @@ UNITS = Resource(
     list[UnitOut],
     summary="List the units",
     description="The units the token's user may see, in the order of the organization tree; "
-    "`?parent=` keeps the children of one unit.",
+    "`?unit=` keeps one unit and the units below it, `?parent=` the children of one unit.",
 )
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+    access = access_of(request)
     parent = filters.parent
-    parent_id = None if parent is None else unit_id(access_of(request), parent)
-    return UNITS.page(request, parent_id=parent_id)
+    parent_id = None if parent is None else unit_id(access, parent)
+    below = None
+    if filters.unit is not None:
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        below = sorted(tree.subtree(unit_id(access, filters.unit)))
+    return UNITS.page(request, parent_id=parent_id, pk__in=below)
 
 
 @detail(router, "/units/{code}", UnitOut, summary="Read one unit")
