@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from fourfold.core import formulas, periods, scoring
+from fourfold.core import formulas, periods, phasing, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 from fourfold.core.hierarchy import Hierarchy
 
-from . import calculated
+from . import calculated, read_initiatives
 from .spec import (
     DIRECTIONS,
     FREQUENCIES,
@@ -41,14 +41,14 @@ def read_document(data: Any, known: Known) -> tuple[Document | None, list[Proble
         what = "it is empty" if data is None else f"it holds {_kind(data)}"
         line = getattr(data, "line", 1)
         return None, [Problem(line, "the file", f"{what}; expected 'organization' and 'units'")]
-    reader.only(data, ("organization", "schemes", "units"), "the file")
+    reader.only(data, ("organization", "people", "schemes", "units"), "the file")
     organization = _organization(reader, data)
     fiscal = organization["fiscal_year_start"] if organization else known.fiscal_year_start
     schemes = _schemes(reader, data)
     all_schemes = {**scoring.BUILTIN, **known.schemes, **schemes}
     context = _Context(reader, fiscal, all_schemes)
     units = reader.each(reader.items(data, "units", "the file"), "units", context.unit)
-    document = Document(organization, schemes, units)
+    document = Document(organization, schemes, units, _people(reader, data))
     _check_references(reader, document)
     calculated.check(reader, document)
     reader.problems.sort(key=lambda p: p.line)
@@ -74,6 +74,31 @@ def _organization(reader: Reader, data: Node) -> dict[str, Any] | None:
         start = 1
     name = reader.text(node, "name", "organization") or "My organization"
     return {"name": name, "fiscal_year_start": start}
+
+
+def _people(reader: Reader, data: Node) -> dict[str, str]:
+    """`people:`, each `{email: ..., name: ...}`: the names the file's people go by."""
+    out: dict[str, str] = {}
+    if data.get("people") is None:
+        return out
+
+    def person(node: Node, place: str, _: int) -> None:
+        reader.only(node, ("email", "name"), place)
+        who = reader.email(node, "email", place)
+        name = reader.text(node, "name", place, required=True)
+        if "email" not in node:
+            reader.problem(node, None, place, "'email' is required (or the person's user name)")
+        if who is None or not name:
+            return
+        if who in out:
+            reader.problem(node, "email", place, f"{who} is listed twice")
+        elif len(name) > 300:
+            reader.problem(node, "name", place, "a name has at most 300 characters")
+        else:
+            out[who] = " ".join(name.split())
+
+    reader.each(reader.items(data, "people", "the file"), "people", person)
+    return out
 
 
 def _schemes(reader: Reader, data: Node) -> dict[str, scoring.Scheme]:
@@ -149,7 +174,7 @@ class _Context:
     def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
         r = self.r
         code, place = self._head(
-            node, place, "unit", ("parent", "owner", "perspectives", *ROLLUP_FIELDS)
+            node, place, "unit", ("parent", "owner", "perspectives", "initiatives", *ROLLUP_FIELDS)
         )
         unit = UnitSpec(
             **self._named(node, code, place),
@@ -159,6 +184,7 @@ class _Context:
             order=index,
         )
         unit.perspectives = self._children(node, place, unit, "perspectives", self.perspective)
+        unit.initiatives = read_initiatives.read(r, node, place, self.fiscal)
         return unit if code else None
 
     def perspective(self, node: Node, place: str, index: int) -> PerspectiveSpec | None:
@@ -331,7 +357,7 @@ class _Context:
             period = self._period(targets, key, where, TARGET_KINDS[kpi.frequency])
             if entry is None or period is None:
                 continue
-            r.only(entry, TARGET_FIELDS, where)
+            r.only(entry, (*TARGET_FIELDS, "phase"), where)
             fields = {name: r.number(entry, name, where) for name in TARGET_FIELDS}
             if any(name in entry and fields[name] is None for name in TARGET_FIELDS):
                 continue  # already reported as not a number
@@ -355,6 +381,25 @@ class _Context:
                 r.problem(targets, key, where, str(exc))
                 continue
             kpi.targets[period] = fields
+            kpi.target_lines[period] = targets.line_of(key)
+            if "phase" in entry:
+                self._phase(entry, where, kpi, period)
+
+    def _phase(self, entry: Node, where: str, kpi: KpiSpec, period: str) -> None:
+        """A target's `phase:`, as far as the file alone tells (the history is asked later)."""
+        phase = self.r.text(entry, "phase", where)
+        if phase is None:
+            return
+        problem = phasing.fit_problem(phase, kpi.aggregation, kpi.direction)
+        if problem is None:
+            try:
+                phasing.parts(periods.parse_period(period, self.fiscal), kpi.frequency)
+            except phasing.PhaseError as exc:
+                problem = str(exc)
+        if problem:
+            self.r.problem(entry, "phase", where, problem)
+            return
+        kpi.phases[period] = phase
 
     def _values(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r
@@ -513,6 +558,7 @@ def _check_references(reader: Reader, document: Document) -> None:
             )
         for kpi in objective.kpis:
             _once(reader, codes, kpi.code, kpi.line, "KPI")
+    read_initiatives.check_references(reader, document, objective_unit)
 
 
 def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str) -> None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core.periods import Period, PeriodError, parse_period
+from fourfold.initiatives.serving import LateMilestone, overdue_milestones
 from fourfold.intake.mine import MyKpi
 from fourfold.intake.mine import mine as my_kpis
 from fourfold.intake.models import PendingValue
@@ -78,6 +79,7 @@ class Attention:
     red: list[KpiItem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     to_approve: list[PendingValue] = field(default_factory=list)
+    milestones: list[LateMilestone] = field(default_factory=list)
 
 
 def scorecard_url(code: str, period: str) -> str:
@@ -149,6 +151,7 @@ def attention(
             url = scorecard_url(action.unit.code, period)
             out.actions.append(Action(action, action.is_late(today), url))
     out.actions.sort(key=lambda a: (a.item.due_date is None, a.item.due_date or today))
+    out.milestones = overdue_milestones(access, today)
     return out
 
 
@@ -175,7 +178,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
     today = timezone.localdate()
-    picked = _picked(request, organization, today, "home")
+    picked = picked_period(request, organization, today, reverse("home"))
     if isinstance(picked, HttpResponse):
         return picked
     period, scores, context = picked
@@ -187,14 +190,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _picked(
-    request: HttpRequest, organization: Organization, today: dt.date, url_name: str
+def picked_period(
+    request: HttpRequest, organization: Organization, today: dt.date, url: str
 ) -> HttpResponse | tuple[Period, engine.Scores, dict[str, Any]]:
-    """The period a page of every unit is for, the scores and the period picker's context;
-    or, when the kind of period was changed, the way to the page for the new kind."""
+    """The period a page across units (at `url`) is for, the scores and the period picker's
+    context; or, when the kind of period was changed, the way to the page for the new kind."""
     period = _period(request, organization, today)
     if request.GET.get("kind") and period.key != request.GET.get("period"):
-        return redirect(f"{reverse(url_name)}?{urlencode({'period': period.key})}")
+        return redirect(f"{url}?{urlencode({'period': period.key})}")
     scores = compute(today=today)
     keys = scores.result.views[period.kind].keys
     return (
@@ -226,7 +229,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         month = choose.last_ended_month(today)
         url = reverse("strategy_map", args=[units[0].code])
         return redirect(f"{url}?{urlencode({'period': month})}")
-    picked = _picked(request, organization, today, "scorecards")
+    picked = picked_period(request, organization, today, reverse("scorecards"))
     if isinstance(picked, HttpResponse):
         return picked
     period, scores, context = picked
