@@ -256,16 +256,17 @@ def _span(view: evaluate.View, row: int) -> range:
 
 
 def window(span: range, column: int | None, until: int | None) -> range:
-    """The columns of the span the page shows: WINDOW of them, ending at `until` when given,
-    else at the span's end, unless the chosen period (`column`) lies before, in which case the
-    window ends a little after it."""
+    """The columns of the span the page shows: at most WINDOW of them, ending at `until` when
+    given, else at the span's end, unless the chosen period (`column`) lies before, in which
+    case the window ends a little after it. The oldest window may be shorter: paging back
+    shows each period once."""
     if not span:
         return span
     if until is None:
         until = span.stop - 1
         if column is not None and column <= until - WINDOW:
             until = column + WINDOW // 3
-    until = min(max(until, span.start + WINDOW - 1), span.stop - 1)
+    until = min(max(until, span.start), span.stop - 1)
     return range(max(span.start, until - WINDOW + 1), until + 1)
 
 

@@ -22,7 +22,7 @@ from fourfold.measures import services
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import Comment
 from fourfold.strategy.models import Unit
-from fourfold.web.kpi import WINDOW, nice_range, zones
+from fourfold.web.kpi import WINDOW, nice_range, window, zones
 
 from . import cards
 from .test_scorecard import text_of
@@ -287,7 +287,7 @@ def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
             source="file",
         )
     Comment.objects.create(kpi=kpi, period="1901-01", text="Long ago")
-    with django_assert_num_queries(22) as seen:
+    with django_assert_num_queries(33) as seen:
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -304,3 +304,13 @@ def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
     first = signed_in.get(URL, {"period": "1901-01"})
     assert "Long ago" in first.content.decode()
     assert 'rel="next"' in first.content.decode()
+
+
+def test_the_window_pages_back_through_each_period_once() -> None:
+    span = range(10, 100)  # 90 periods with data
+    assert window(span, None, None) == range(64, 100)  # the latest WINDOW of them
+    assert window(span, 95, None) == range(64, 100)
+    assert window(span, 20, None) == range(10, 20 + WINDOW // 3 + 1)  # around the chosen one
+    assert window(span, None, 63) == range(28, 64)
+    assert window(span, None, 27) == range(10, 28)  # the oldest: shorter, nothing twice
+    assert window(span, None, 500) == range(64, 100) and window(range(0), None, 3) == range(0)
