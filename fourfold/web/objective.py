@@ -312,7 +312,7 @@ def _render(
     context = {
         "organization": organization,
         "page": page,
-        "aligned_to": access.aligned_to(objective),
+        "aligned_to": access.aligned_to(objective, below=unit.pk),
         "form": form or CommentForm(),
         "error": error,
         "today": today,
