@@ -146,8 +146,14 @@ def acting_user(name: str | None) -> Any:
 
 
 def report_problems(path: Path, problems: list[Any], what: str) -> None:
-    for problem in problems:
+    """The first problems, one a line, then how many more there are and the verdict."""
+    from fourfold.files.limits import listed
+
+    shown, more = listed(problems)
+    for problem in shown:
         click.echo(f"{path}: {problem}", err=True)
+    if more:
+        click.echo(f"{path}: … and {more:,} more, not listed", err=True)
     noun = "problem" if len(problems) == 1 else "problems"
     raise Failure(f"{path} has {len(problems)} {noun}; {what}")
 

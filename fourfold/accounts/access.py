@@ -16,8 +16,12 @@ locked by `tests/accounts/test_matrix.py`):
 - The owner of a KPI (and an administrator) approves the values others enter for it.
 - Administrators manage people, roles and data sources.
 - Someone who may not see a unit is told it does not exist (404); someone who may see it but
-  not do the thing is told why (403). An editor aligning an objective sees the names of the
-  objectives above that it may be aligned to, and nothing else of their units.
+  not do the thing is told why (403).
+- The objective that an objective is aligned to (one of a unit above) is shown in full (code,
+  name, unit, a link) to those who may see its unit; by its NAME alone to the editors of the
+  aligned objective, for the alignment to make sense to whoever designs it (they pick it by
+  that name in the alignment form, among the names of the objectives above); to anyone else
+  not at all (`aligned_parent`).
 - A read-only API token sees what its user sees and changes nothing.
 - An initiative is seen by the viewers of its unit and by its owner; the unit's editors
   design it; its owner and the unit's editors enter its progress, milestones done and notes.
@@ -40,6 +44,27 @@ from fourfold.strategy.models import Unit
 from .models import Role
 
 Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+
+@dataclass(frozen=True)
+class AlignedParent:
+    """What one user is shown of the objective another objective is aligned to: its name;
+    its code and unit (else None) only when they may see that unit."""
+
+    name: str
+    code: str | None = None
+    unit_code: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Grow revenue (Northwind)', or 'Grow revenue' outside one's units."""
+        return f"{self.name} ({self.unit_name})" if self.unit_name else self.name
+
+    @property
+    def choice(self) -> str:
+        """An option of the alignment form: 'Northwind: Grow revenue (grow-revenue)'."""
+        return f"{self.unit_name}: {self.name} ({self.code})" if self.code else self.name
 
 
 @dataclass
@@ -207,6 +232,32 @@ class Access:
         from fourfold.strategy.models import Objective
 
         return self.visible(Objective.objects.all(), "perspective__scorecard__unit_id")
+
+    def aligned_parent(
+        self, name: str, code: str, unit_id: int, unit_code: str, unit_name: str, *, below: int
+    ) -> AlignedParent | None:
+        """What this user is shown (the module's rule) of an objective `name` (`code`) of unit
+        `unit_id`, to which an objective of unit `below` is or may be aligned: all of it, its
+        name alone, or nothing (None)."""
+        if self.can_view(unit_id):
+            return AlignedParent(name, code, unit_code, unit_name)
+        if self.can_edit(below):
+            return AlignedParent(name)
+        return None
+
+    def aligned_to(self, objective: Any, below: int | None = None) -> AlignedParent | None:
+        """`aligned_parent` of an objective (of unit `below`, else read from its perspective)
+        read with its aligned_to's perspective, scorecard and unit; None when it is aligned to
+        none."""
+        above = objective.aligned_to
+        if above is None:
+            return None
+        unit = above.perspective.scorecard.unit
+        if below is None:
+            below = objective.perspective.scorecard.unit_id
+        return self.aligned_parent(
+            above.name, above.code, unit.pk, unit.code, unit.name, below=below
+        )
 
     # Answers for the pages
 

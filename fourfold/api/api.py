@@ -61,11 +61,25 @@ class FourfoldAPI(NinjaAPI):
         return schema
 
 
+BODIES = ("POST", "PUT", "PATCH")
+
+
 def _json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Answers that ninja gives outside its operations, in the error shape too."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if (
+            request.method in BODIES
+            and request.content_type != "application/json"
+            and request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+        ):
+            shown = request.content_type or "no content type"
+            return errors.response(
+                415,
+                f"The request body is sent as {shown}: send it as JSON, with "
+                "'Content-Type: application/json'.",
+            )
         try:
             answer = view(request, *args, **kwargs)
         except Http404:

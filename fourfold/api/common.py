@@ -24,7 +24,7 @@ Out = Callable[[dict[str, Any]], dict[str, Any]]
 View = TypeVar("View", bound=Callable[..., Any])
 
 READ_ERRORS = (401, 404, 422, 500)
-WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 500)
+WRITE_ERRORS = (400, 401, 403, 404, 413, 415, 422, 500)
 
 
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
@@ -96,13 +96,21 @@ class Resource:
     """One kind of row the API reads: its query, the field that names its unit, its output,
     and what a 404 says when one row is not found (a template of the lookups asked for).
 
-    `also` names more unit fields whose units the caller must see too (a link's effect)."""
+    `also` names more unit fields whose units the caller must see too (a link's effect);
+    `scoped` says the output also takes the caller's Access (what a row shows depends on it)."""
 
     query: Callable[[], Rows]
     unit_field: str
-    out: Out
+    out: Callable[..., dict[str, Any]]
     missing: str = ""
     also: tuple[str, ...] = ()
+    scoped: bool = False
+
+    def output(self, request: HttpRequest) -> Out:
+        if not self.scoped:
+            return self.out
+        access = access_of(request)
+        return lambda row: self.out(row, access)
 
     def rows(
         self, request: HttpRequest, unit: str | None = None, period: str | None = None, **where: Any
@@ -119,14 +127,14 @@ class Resource:
 
     def page(self, request: HttpRequest, unit: str | None = None, **where: Any) -> Mapped:
         """The rows for the paginator, each mapped to the output."""
-        return Mapped(self.rows(request, unit, **where), self.out)
+        return Mapped(self.rows(request, unit, **where), self.output(request))
 
     def one(self, request: HttpRequest, **where: Any) -> dict[str, Any]:
         """The one row of these lookups as the output; none is a 404 that says `missing`."""
         row = self.rows(request, **where).first()
         if row is None:
             raise ApiError(404, self.missing.format(**where))
-        return self.out(row)
+        return self.output(request)(row)
 
 
 class Mapped:

@@ -148,6 +148,9 @@ def render_design(request: HttpRequest, unit: Unit, error: str = "") -> HttpResp
     access: Access = request.fourfold_access  # type: ignore[attr-defined]
     # Units above that this editor may not change are not shown at all: they may be hidden.
     ancestors = [a for a in page.ancestors if access.can_edit(a["pk"])]
+    for perspective in page.perspectives:
+        for objective in perspective.shown_objectives:  # type: ignore[attr-defined]
+            objective.above = access.aligned_to(objective, below=unit.pk)
     htmx = getattr(request, "htmx", False)
     template = "editing/_design.html" if htmx else "editing/design.html"
     context = {"page": page, "unit": unit, "error": error, "ancestors": ancestors}
@@ -369,9 +372,22 @@ def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpRespons
         .select_related("perspective__scorecard__unit")
         .order_by("perspective__scorecard__unit__code", "order", "pk")
     )
-    candidates = [
-        (str(o.pk), f"{o.perspective.scorecard.unit.name}: {o.name} ({o.code})") for o in objectives
+    access = access_for(request)
+    shown = [
+        (
+            str(o.pk),
+            access.aligned_parent(
+                o.name,
+                o.code,
+                o.perspective.scorecard.unit_id,
+                o.perspective.scorecard.unit.code,
+                o.perspective.scorecard.unit.name,
+                below=unit.pk,
+            ),
+        )
+        for o in objectives
     ]
+    candidates = [(pk, found.choice) for pk, found in shown if found is not None]
     initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
     form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, phasing, scoring
@@ -315,6 +316,9 @@ class _Context:
                 place,
                 f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)",
             )
+            return None
+        if (outside := periods.outside_limits(period, date.today())) is not None:
+            self.r.problem(node, key, place, outside)
             return None
         return period.key
 

@@ -187,6 +187,9 @@ class Known:
     objectives: dict[str, str] = field(default_factory=dict)  # code -> unit code
     kpis: set[str] = field(default_factory=set)
     kpi_facts: dict[str, KnownKpi] = field(default_factory=dict)
+    # KPIs the author may not see (the access policy's answer): a formula may not name them,
+    # and no message names them; the command line's loader is trusted and hides none.
+    hidden: frozenset[str] = frozenset()
 
 
 class Reader:

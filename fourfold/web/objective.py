@@ -309,13 +309,10 @@ def _render(
     page.driven_by = [
         a for a in page.driven_by if a.unit is not None and access.can_view(a.unit.pk)
     ]
-    above = objective.aligned_to
     context = {
         "organization": organization,
         "page": page,
-        "aligned_to": above
-        if above and access.can_view(above.perspective.scorecard.unit_id)
-        else None,
+        "aligned_to": access.aligned_to(objective, below=unit.pk),
         "form": form or CommentForm(),
         "error": error,
         "today": today,

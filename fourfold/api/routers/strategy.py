@@ -6,6 +6,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
+from fourfold.accounts.access import Access
+from fourfold.core.hierarchy import Hierarchy
 from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
@@ -16,6 +18,7 @@ router = Router(tags=["strategy"])
 
 
 class UnitFilter(Schema):
+    unit: Code | None = None
     parent: Code | None = None
 
 
@@ -48,12 +51,17 @@ UNITS = Resource(
     list[UnitOut],
     summary="List the units",
     description="The units the token's user may see, in the order of the organization tree; "
-    "`?parent=` keeps the children of one unit.",
+    "`?unit=` keeps one unit and the units below it, `?parent=` the children of one unit.",
 )
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+    access = access_of(request)
     parent = filters.parent
-    parent_id = None if parent is None else unit_id(access_of(request), parent)
-    return UNITS.page(request, parent_id=parent_id)
+    parent_id = None if parent is None else unit_id(access, parent)
+    below = None
+    if filters.unit is not None:
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        below = sorted(tree.subtree(unit_id(access, filters.unit)))
+    return UNITS.page(request, parent_id=parent_id, pk__in=below)
 
 
 @detail(router, "/units/{code}", UnitOut, summary="Read one unit")
@@ -156,16 +164,32 @@ def _objectives() -> Rows:
         owner_email=F("owner__email"),
         scheme_name=F("scheme__name"),
         aligned_code=F("aligned_to__code"),
+        aligned_name=F("aligned_to__name"),
+        aligned_unit_id=F("aligned_to__perspective__scorecard__unit_id"),
+        unit_id=F("perspective__scorecard__unit_id"),
     )
 
 
-def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
+def _objective_out(row: dict[str, Any], access: Access) -> dict[str, Any]:
+    # The aligned objective is named by its code to those who may see its unit (the policy's
+    # aligned_parent); to others the API, which names objectives by code, says null.
+    above = None
+    if row["aligned_code"] is not None:
+        shown = access.aligned_parent(
+            row["aligned_name"],
+            row["aligned_code"],
+            row["aligned_unit_id"],
+            "",
+            "",
+            below=row["unit_id"],
+        )
+        above = shown.code if shown is not None else None
     return {
         **row,
         "perspective": row["perspective_code"],
         "owner": row["owner_email"] or None,
         "scheme": row["scheme_name"],
-        "aligned_to": row["aligned_code"],
+        "aligned_to": above,
     }
 
 
@@ -175,6 +199,7 @@ OBJECTIVES = Resource(
     OBJECTIVE_UNIT,
     _objective_out,
     missing="There is no objective '{code}' that this token may see.",
+    scoped=True,
 )
 
 
