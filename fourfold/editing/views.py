@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import scoring
 from fourfold.measures.models import KPI, Scheme
+from fourfold.strategy import services as alignment
 from fourfold.strategy.models import Objective, Perspective, Unit
 
 from . import forms, services
@@ -372,12 +373,16 @@ def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpRespons
     candidates = [
         (str(o.pk), f"{o.perspective.scorecard.unit.name}: {o.name} ({o.code})") for o in objectives
     ]
-    initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
+    current = list(item.serves.all())
+    initial: dict[str, Any] = {
+        "aligned_to": [str(a.parent_id) for a in current],
+        "contributes": [str(a.parent_id) for a in current if a.contributes],
+        **{f"weight_{a.parent_id}": a.weight for a in current},
+    }
     form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
 
     def save(data: Mapping[str, Any]) -> Objective:
-        target = int(data["aligned_to"]) if data["aligned_to"] else None
-        return services.set_alignment(request.user, item, target, data["contributes"])
+        return alignment.set_alignments(request.user, item, form.entries())
 
     return _submit(
         request,

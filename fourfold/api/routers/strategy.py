@@ -6,7 +6,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
-from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
+from fourfold.accounts.access import Access
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
 from ..common import Resource, Rows, detail, listing, unit_id
@@ -149,13 +150,12 @@ def _objectives() -> Rows:
         "order",
         "weight",
         "rollup",
-        "contributes",
         "archived",
         unit=F("perspective__scorecard__unit__code"),
         perspective_code=F("perspective__code"),
         owner_email=F("owner__email"),
         scheme_name=F("scheme__name"),
-        aligned_code=F("aligned_to__code"),
+        objective_id=F("pk"),
     )
 
 
@@ -165,8 +165,24 @@ def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
         "perspective": row["perspective_code"],
         "owner": row["owner_email"] or None,
         "scheme": row["scheme_name"],
-        "aligned_to": row["aligned_code"],
+        "aligned_to": [],
     }
+
+
+def _alignments(access: Access, rows: list[dict[str, Any]]) -> None:
+    """Each objective's alignments, those to units the caller may not see left out."""
+    at = {row["objective_id"]: row for row in rows}
+    found = Alignment.objects.filter(child_id__in=list(at)).order_by("child_id", "order", "pk")
+    for child, code, unit, contributes, weight in found.values_list(
+        "child_id",
+        "parent__code",
+        "parent__perspective__scorecard__unit_id",
+        "contributes",
+        "weight",
+    ):
+        if access.can_view(unit):
+            entry = {"objective": code, "contributes": contributes, "weight": weight}
+            at[child]["aligned_to"].append(entry)
 
 
 OBJECTIVE_UNIT = "perspective__scorecard__unit_id"
@@ -175,6 +191,7 @@ OBJECTIVES = Resource(
     OBJECTIVE_UNIT,
     _objective_out,
     missing="There is no objective '{code}' that this token may see.",
+    fill=_alignments,
 )
 
 
