@@ -14,7 +14,7 @@ from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import measures, scores, strategy
+from .routers import cascade, measures, scores, strategy
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -94,3 +94,4 @@ errors.install(api)
 api.add_router("", strategy.router)
 api.add_router("", measures.router)
 api.add_router("", scores.router)
+api.add_router("", cascade.router)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from fourfold.accounts.access import Access
 from fourfold.audit.models import record
@@ -120,3 +121,32 @@ def ask_to_confirm(sender: Any, changed: Any, **kw: Any) -> None:
             if any(then.get(p) != f for p, f in now.get(k.parent_id, {}).items()):
                 k.to_confirm = True
                 k.save(update_fields=["to_confirm"])
+
+
+@dataclass
+class ToConfirm:
+    """A KPI of mine whose target above changed after the cascade: confirm mine."""
+
+    code: str
+    name: str
+    unit_name: str
+    url: str
+
+
+def to_confirm(access: Access) -> list[ToConfirm]:
+    """Home's attention item for the owners of cascaded KPIs, in one query."""
+    user = access.user
+    if user is None or not user.is_authenticated:
+        return []
+    unit = "child__objective__perspective__scorecard__unit"
+    rows = (
+        CarriedKpi.objects.filter(to_confirm=True, child__owner=user, child__archived=False)
+        .order_by("child__code")
+        .values_list("child__code", "child__name", f"{unit}__code", f"{unit}__name", f"{unit}_id")
+        .distinct()
+    )
+    return [
+        ToConfirm(code, name, unit_name, reverse("cascade:page", args=[unit_code]))
+        for code, name, unit_code, unit_name, unit_id in rows
+        if access.can_view(unit_id)
+    ]
