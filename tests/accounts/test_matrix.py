@@ -145,6 +145,10 @@ POLICY: dict[str, str] = {
     "design b: set a target":         "yes  yes  404  404  404  404  404  404",
     "design b: move a KPI":           "yes  yes  404  404  404  404  404  404",
     "design b: archive a KPI":        "yes  yes  404  404  404  404  404  404",
+    "cascade into a-team: page":      "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team":            "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team: settle":    "yes  yes  yes  403  404  404  403  404",
+    "cascade into b-team: page":      "yes  yes  404  404  404  404  404  404",
     # People, roles and data sources are the administrators'
     "users":                          "yes  yes  403  403  403  403  403  404",
     "new user form":                  "yes  yes  403  403  403  403  403  404",
@@ -229,6 +233,8 @@ POLICY: dict[str, str] = {
     "PUT targets/b-rev/2026-03":      "yes  yes  404  404  404  404  404  404",
     "PUT measurements/b-rev/2026-03": "yes  yes  404  404  404  404  404  404",
     "POST measurements/bulk of b-rev":"yes  yes  422  422  422  422  422  422",
+    "POST cascades into a-team":      "yes  yes  yes  403  404  404  403  404",
+    "POST cascades into b-team":      "yes  yes  404  404  404  404  404  404",
     # The API: a read-only token changes nothing, whoever holds it
     "POST kpis in a (read-only token)":                 "403  403  403  403  403  403  403  403",
     "PATCH kpis/a-rev (read-only token)":               "403  403  403  403  403  403  403  403",
