@@ -125,7 +125,7 @@ def test_it_refuses_a_cascade_into_a_unit_that_already_has_the_codes(loaded: Run
     done = loaded("cascade", "top", "north", check=False)
     assert done.returncode != 0
     assert (
-        "unit north already has objective 'north-grow': a cascade into unit north would make it again"
-        in done.stderr
+        "unit north already has objective 'north-grow': a cascade into unit north would make "
+        "it again" in done.stderr
     )
     assert [o["code"] for o in _objectives(loaded, "north")] == ["north-grow"]
