@@ -11,6 +11,7 @@ from django.urls import reverse
 from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.core import cascade as core
+from fourfold.core.numbers import grouped
 from fourfold.measures.models import Target
 from fourfold.measures.services import TargetEntry
 from fourfold.strategy.models import Unit
@@ -41,7 +42,7 @@ def _now(kpi_ids: list[int]) -> dict[int, dict[str, tuple[float | None, ...]]]:
 def _show(fields: tuple[float | None, ...] | list[Any] | None) -> str:
     if not fields or fields[0] is None:
         return "none"
-    return f"{fields[0]:g}"
+    return grouped(fields[0])
 
 
 def drift(child: Unit) -> list[Drift]:

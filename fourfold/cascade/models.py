@@ -10,8 +10,8 @@ class Cascade(models.Model):
     """One cascade of a parent unit's scorecard into a child unit's."""
 
     class Kpis(models.TextChoices):
-        COPY = "copy", "Copied, with their targets split"
-        SHARE = "share", "A share of the parent's KPI, which sums its children"
+        COPY = "copy", "Copied"
+        SHARE = "share", "Shares of the parent's KPIs"
 
     class Split(models.TextChoices):
         EQUAL = "equal", "Equally among the children"

@@ -263,6 +263,10 @@ def alignments(
         href = objective_url(unit_code, code, period)
         found = Aligned(here, name, other_unit_name, href, row["contributes"])
         (above if serving else below).append(found)
+    # Grouped by the objective here, in the map's order.
+    order = {o["name"]: i for i, o in enumerate(scores.index.objective)}
+    above.sort(key=lambda a: order.get(a.here, len(order)))
+    below.sort(key=lambda a: order.get(a.here, len(order)))
     return above, below
 
 

@@ -75,7 +75,7 @@ def test_it_makes_the_scorecard_and_offers_what_drifted_above_since(
     assert "Confirm your target 1 Revenue · North · the target above changed since" in home
     text = text_of(client.get(PAGE).content)
     assert "Changed above since the cascade 1" in text
-    assert "revenue 2026-01: the target above went from 1000 to 1200; yours would be 600" in text
+    assert "revenue 2026-01: the target above went from 1,000 to 1,200; yours would be 600" in text
     assert Target.objects.get(kpi=kpi, period="2026-01").target == 500  # never silently
     client.post(PAGE + "settle/", {"apply": "1"})
     assert Target.objects.get(kpi=kpi, period="2026-01").target == 600

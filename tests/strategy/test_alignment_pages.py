@@ -53,16 +53,17 @@ def _reader(unit: str | None) -> Client:
 def test_the_map_above_shows_what_serves_it_from_below(aligned: None) -> None:
     text = text_of(_reader(None).get("/units/top/map/?period=2026-01").content)
     assert (
-        "Served from below Grow revenue ↓ is served by Sell more Team counts in its score" in text
+        "Served from below Grow revenue is served by ↓ Sell more Team counts in its score" in text
     )
-    assert "Keep customers ↓ is served by Sell more Team supports it" in text
+    assert "Keep customers is served by ↓ Sell more Team supports it" in text
 
 
 def test_the_map_below_shows_what_it_serves_above_unless_the_reader_may_not_see_it(
     aligned: None,
 ) -> None:
     text = text_of(_reader(None).get("/units/team/map/?period=2026-01").content)
-    assert "Serves above Sell more ↑ serves Grow revenue Top counts in its score" in text
+    assert "Serves above Sell more serves ↑ Grow revenue Top counts in its score" in text
+    assert "Sell more serves ↑ Grow revenue Top counts in its score ↑ Keep customers Top" in text
     hidden = text_of(_reader("team").get("/units/team/map/?period=2026-01").content)
     assert "Grow revenue" not in hidden and "Keep customers" not in hidden
     assert "No objective here is aligned to one of a unit above." in hidden
