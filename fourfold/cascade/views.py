@@ -16,7 +16,7 @@ from fourfold.core import cascade as core
 from fourfold.strategy.models import Objective, Unit
 
 from . import drift, services
-from .models import Cascade
+from .models import CarriedObjective, Cascade
 
 
 def _child(request: HttpRequest, code: str) -> tuple[Access, Unit, Unit]:
@@ -69,6 +69,11 @@ def page(request: HttpRequest, unit: str) -> HttpResponse:
         "unit": child,
         "parent": parent,
         "available": available,
+        "carried": set(
+            CarriedObjective.objects.filter(cascade__child=child).values_list(
+                "parent__code", flat=True
+            )
+        ),
         "chosen": chosen,
         "plan": found,
         "error": error,

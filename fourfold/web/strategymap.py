@@ -223,6 +223,7 @@ class Aligned:
     other_unit: str
     href: str
     contributes: bool
+    here_id: int = 0
 
 
 def alignments(
@@ -238,6 +239,7 @@ def alignments(
     below: list[Aligned] = []
     for row in rows.values(
         "child_id",
+        "parent_id",
         "child__name",
         "child__code",
         "parent__name",
@@ -253,20 +255,20 @@ def alignments(
         serving = row["child_id"] in ids
         if serving:
             other = (row["parent__name"], row["parent__code"], row["pu"], row["pu_code"])
-            here, other_unit_name = row["child__name"], row["pu_name"]
+            here, other_unit_name, here_id = row["child__name"], row["pu_name"], row["child_id"]
         else:
             other = (row["child__name"], row["child__code"], row["cu"], row["cu_code"])
-            here, other_unit_name = row["parent__name"], row["cu_name"]
+            here, other_unit_name, here_id = row["parent__name"], row["cu_name"], row["parent_id"]
         name, code, other_unit, unit_code = other
         if not access.can_view(other_unit):
             continue
         href = objective_url(unit_code, code, period)
-        found = Aligned(here, name, other_unit_name, href, row["contributes"])
+        found = Aligned(here, name, other_unit_name, href, row["contributes"], here_id)
         (above if serving else below).append(found)
     # Grouped by the objective here, in the map's order.
-    order = {o["name"]: i for i, o in enumerate(scores.index.objective)}
-    above.sort(key=lambda a: order.get(a.here, len(order)))
-    below.sort(key=lambda a: order.get(a.here, len(order)))
+    order = {o["id"]: i for i, o in enumerate(scores.index.objective)}
+    above.sort(key=lambda a: order.get(a.here_id, len(order)))
+    below.sort(key=lambda a: order.get(a.here_id, len(order)))
     return above, below
 
 
