@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -54,7 +55,7 @@ def loaded(fourfold: Run, tmp_path: Path) -> Run:
     return fourfold
 
 
-def _objectives(fourfold: Run, unit: str) -> list[dict[str, object]]:
+def _objectives(fourfold: Run, unit: str) -> list[dict[str, Any]]:
     out = yaml.safe_load(fourfold("dump").stdout)
     found = next(u for u in out["units"] if u["code"] == unit)
     return [o for p in found.get("perspectives", []) for o in p["objectives"]]
@@ -68,7 +69,7 @@ def test_it_cascades_a_scorecard_that_rolls_into_the_parents(loaded: Run, tmp_pa
     [carried] = _objectives(loaded, "north")
     assert carried["code"] == "north-grow" and carried["name"] == "Grow revenue"
     assert (carried["aligned_to"], carried["contributes"]) == ("grow", True)
-    [kpi] = carried["kpis"]  # type: ignore[misc]
+    [kpi] = carried["kpis"]
     assert kpi["code"] == "north-revenue"
     # Two children: the target is split equally.
     assert kpi["targets"] == {"2026-01": {"target": 500, "red_flag": 400}}
@@ -84,10 +85,10 @@ def test_it_cascades_a_scorecard_that_rolls_into_the_parents(loaded: Run, tmp_pa
 
 def test_it_copies_targets_unchanged_or_shares_a_kpi_that_sums_its_children(loaded: Run) -> None:
     loaded("cascade", "top", "south", "--objectives", "keep", "--split", "copy", "--kpis", "share")
-    kpi = _objectives(loaded, "south")[0]["kpis"][0]  # type: ignore[index]
+    kpi = _objectives(loaded, "south")[0]["kpis"][0]
     assert kpi["code"] == "south.clients"
     assert kpi["targets"] == {"2026-01": {"target": 60, "red_flag": 50}}
-    above = next(k for o in _objectives(loaded, "top") for k in o["kpis"] if k["code"] == "clients")  # type: ignore[attr-defined]
+    above = next(k for o in _objectives(loaded, "top") for k in o["kpis"] if k["code"] == "clients")
     assert above["formula"] == "sum_children(clients)"
 
 
