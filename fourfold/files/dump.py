@@ -90,7 +90,17 @@ def build(*, values: bool = True) -> dict[str, Any]:
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
 
     units = []
+    named: dict[str, str] = {}  # the people the file names who have a name, as `people:`
+    for person in [
+        *(k.owner for ks in kpis.values() for k in ks),
+        *(k.contributor for ks in kpis.values() for k in ks),
+        *(o.owner for os in objectives.values() for o in os),
+    ]:
+        if person is not None and person.get_full_name():
+            named[_person(person)] = person.get_full_name()
     for unit in _tree_order(list(Unit.objects.select_related("parent", "owner"))):
+        if unit.owner is not None and unit.owner.get_full_name():
+            named[_person(unit.owner)] = unit.owner.get_full_name()
         card = cards.get(unit.pk)
         unit_entry: dict[str, Any] = {"code": unit.code, "name": unit.name}
         if unit.parent:
@@ -105,6 +115,9 @@ def build(*, values: bool = True) -> dict[str, Any]:
         ]
         units.append(unit_entry)
     doc["units"] = units
+    if named:
+        people = [{"email": who, "name": named[who]} for who in sorted(named)]
+        doc = {"organization": doc.pop("organization"), "people": people, **doc}
     return doc
 
 

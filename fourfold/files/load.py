@@ -229,13 +229,23 @@ class _Writer:
                 user.set_unusable_password()
                 user.save()
                 self.result.created["users"] += 1
+                self.result.new.add((User, user.pk))
             self.users[email] = user
         return self.users[email]
+
+    def name_people(self, people: dict[str, str]) -> None:
+        """Give the people the file lists their names (first name: all but the last word)."""
+        for who, full in people.items():
+            first, _, last = full.rpartition(" ")
+            if not first:
+                first, last = last, ""
+            _assign(self.user(who), self.result, "users", first_name=first, last_name=last)
 
     def write(self, doc: Document) -> LoadResult:
         r = self.result
         if doc.organization is not None:
             _assign(Organization.get(), r, "organization", **doc.organization)
+        self.name_people(doc.people)
         schemes = {s.name: s for s in Scheme.objects.all()}
         for name, spec in doc.schemes.items():
             obj = schemes.get(name) or Scheme(name=name)

@@ -40,14 +40,14 @@ def read_document(data: Any, known: Known) -> tuple[Document | None, list[Proble
         what = "it is empty" if data is None else f"it holds {_kind(data)}"
         line = getattr(data, "line", 1)
         return None, [Problem(line, "the file", f"{what}; expected 'organization' and 'units'")]
-    reader.only(data, ("organization", "schemes", "units"), "the file")
+    reader.only(data, ("organization", "people", "schemes", "units"), "the file")
     organization = _organization(reader, data)
     fiscal = organization["fiscal_year_start"] if organization else known.fiscal_year_start
     schemes = _schemes(reader, data)
     all_schemes = {**scoring.BUILTIN, **known.schemes, **schemes}
     context = _Context(reader, fiscal, all_schemes)
     units = reader.each(reader.items(data, "units", "the file"), "units", context.unit)
-    document = Document(organization, schemes, units)
+    document = Document(organization, schemes, units, _people(reader, data))
     _check_references(reader, document)
     calculated.check(reader, document)
     reader.problems.sort(key=lambda p: p.line)
@@ -73,6 +73,31 @@ def _organization(reader: Reader, data: Node) -> dict[str, Any] | None:
         start = 1
     name = reader.text(node, "name", "organization") or "My organization"
     return {"name": name, "fiscal_year_start": start}
+
+
+def _people(reader: Reader, data: Node) -> dict[str, str]:
+    """`people:`, each `{email: ..., name: ...}`: the names the file's people go by."""
+    out: dict[str, str] = {}
+    if data.get("people") is None:
+        return out
+
+    def person(node: Node, place: str, _: int) -> None:
+        reader.only(node, ("email", "name"), place)
+        who = reader.email(node, "email", place)
+        name = reader.text(node, "name", place, required=True)
+        if "email" not in node:
+            reader.problem(node, None, place, "'email' is required (or the person's user name)")
+        if who is None or not name:
+            return
+        if who in out:
+            reader.problem(node, "email", place, f"{who} is listed twice")
+        elif len(name) > 300:
+            reader.problem(node, "name", place, "a name has at most 300 characters")
+        else:
+            out[who] = " ".join(name.split())
+
+    reader.each(reader.items(data, "people", "the file"), "people", person)
+    return out
 
 
 def _schemes(reader: Reader, data: Node) -> dict[str, scoring.Scheme]:

@@ -119,6 +119,8 @@ class Document:
     organization: dict[str, Any] | None
     schemes: dict[str, scoring.Scheme]
     units: list[UnitSpec]
+    # The names of the people the file names (by email address or user name): "Priya Raman".
+    people: dict[str, str] = field(default_factory=dict)
 
     def objectives(self) -> Iterable[tuple[UnitSpec, PerspectiveSpec, ObjectiveSpec]]:
         for unit in self.units:

@@ -178,7 +178,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
     today = timezone.localdate()
-    picked = _picked(request, organization, today, "home")
+    picked = picked_period(request, organization, today, reverse("home"))
     if isinstance(picked, HttpResponse):
         return picked
     period, scores, context = picked
@@ -190,14 +190,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _picked(
-    request: HttpRequest, organization: Organization, today: dt.date, url_name: str
+def picked_period(
+    request: HttpRequest, organization: Organization, today: dt.date, url: str
 ) -> HttpResponse | tuple[Period, engine.Scores, dict[str, Any]]:
-    """The period a page of every unit is for, the scores and the period picker's context;
-    or, when the kind of period was changed, the way to the page for the new kind."""
+    """The period a page across units (at `url`) is for, the scores and the period picker's
+    context; or, when the kind of period was changed, the way to the page for the new kind."""
     period = _period(request, organization, today)
     if request.GET.get("kind") and period.key != request.GET.get("period"):
-        return redirect(f"{reverse(url_name)}?{urlencode({'period': period.key})}")
+        return redirect(f"{url}?{urlencode({'period': period.key})}")
     scores = compute(today=today)
     keys = scores.result.views[period.kind].keys
     return (
@@ -229,7 +229,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         month = choose.last_ended_month(today)
         url = reverse("strategy_map", args=[units[0].code])
         return redirect(f"{url}?{urlencode({'period': month})}")
-    picked = _picked(request, organization, today, "scorecards")
+    picked = picked_period(request, organization, today, reverse("scorecards"))
     if isinstance(picked, HttpResponse):
         return picked
     period, scores, context = picked

@@ -2,7 +2,7 @@ from django.urls import path
 
 from fourfold.api import views as api_views
 
-from . import entry, home, kpi, objective, strategymap, views
+from . import entry, home, kpi, objective, people, strategymap, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,8 @@ urlpatterns = [
         name="objective-comment",
     ),
     path("units/<str:unit>/map/", strategymap.strategy_map, name="strategy_map"),
+    path("people/", people.people, name="people"),
+    path("people/<int:pk>/", people.person, name="person"),
     # Data entry, upload and download (fourfold.web.entry)
     path("my/kpis/", entry.my_kpis, name="my-kpis"),
     path("my/kpis/<int:kpi_id>/approval/", entry.approval_setting, name="approval-setting"),

@@ -258,6 +258,10 @@ PAGES: dict[str, Action] = {
         "/units/b/objectives/b-grow/comments/", COMMENT, comment(objective__code="b-grow")
     ),
     "strategy map A": get("/units/a/map/?period=2026-01"),
+    "People": get("/people/?period=2026-01"),
+    "People of B": get("/people/?period=2026-01&unit=b"),
+    "person owning in A": get("/people/{owner}/?period=2026-01"),
+    "person owning in B": get("/people/{bob}/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
     "export A": get("/units/a/export/"),
     "export B": get("/units/b/export/"),

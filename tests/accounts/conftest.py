@@ -109,6 +109,8 @@ def build() -> Org:
     pat = _person("pat", Role.Kind.VIEWER, "b")
     ids = org.ids
     ids["pat"] = pat.pk
+    ids["owner"] = org.users["owner"].pk
+    ids["bob"] = User.objects.get(username="bob").pk
     ids["pat_role"] = Role.objects.get(user=pat).pk
     for code in ("a", "b"):
         ids[f"{code}_perspective"] = Perspective.objects.get(scorecard__unit__code=code).pk
