@@ -51,3 +51,11 @@ class LinkAdmin(admin.ModelAdmin[models.Link]):
     list_display = ["cause", "effect"]
     list_select_related = ["cause", "effect"]
     autocomplete_fields = ["cause", "effect"]
+
+
+@admin.register(models.Alignment)
+class AlignmentAdmin(admin.ModelAdmin[models.Alignment]):
+    list_display = ["child", "parent", "contributes", "weight"]
+    list_select_related = ["child", "parent"]
+    list_filter = ["contributes"]
+    autocomplete_fields = ["child", "parent"]
