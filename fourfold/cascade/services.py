@@ -271,6 +271,13 @@ def make(found: Plan, *, actor: Any, access: Access) -> Cascade:
             split=found.split,
             objectives=[o.code for o in found.objectives],
             kpi_codes=[k.code for o in found.objectives for k in o.kpis],
+            # The parent's KPIs that now sum their children (share), with their formula.
+            summed=sorted(
+                k.parent.code
+                for o in found.objectives
+                for k in o.kpis
+                if found.kpis == "share" and not k.parent.formula
+            ),
         )
     return cascade
 
