@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "fourfold.history",
     "fourfold.web",
     "fourfold.editing",
+    "fourfold.initiatives",
+    "fourfold.forecasts",
     "fourfold.cascade",
 ]
 

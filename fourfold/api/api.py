@@ -10,11 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
+from fourfold.forecasts import api as forecast_api
+
 from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import cascade, measures, scores, strategy
+from .routers import cascade, initiatives, measures, scores, strategy
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -94,4 +96,6 @@ errors.install(api)
 api.add_router("", strategy.router)
 api.add_router("", measures.router)
 api.add_router("", scores.router)
+api.add_router("", initiatives.router)
+api.add_router("", forecast_api.router)
 api.add_router("", cascade.router)

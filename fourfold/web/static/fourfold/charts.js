@@ -39,6 +39,57 @@
     };
   }
 
+  // An initiative's milestones on a KPI's chart: a line at each, a diamond at its top.
+  function milestoneLines(marks) {
+    if (!marks || !marks.length) {
+      return undefined;
+    }
+    return {
+      silent: false,
+      symbol: ["none", "diamond"],
+      symbolSize: 10,
+      label: { show: false },
+      tooltip: { show: true, formatter: function (p) { return p.name; } },
+      data: marks.map(function (m) {
+        var color = m.done ? INK : m.late ? "#c62828" : MUTED;
+        return {
+          xAxis: m.at, name: m.name + (m.done ? " (done)" : m.late ? " (overdue)" : " (to do)"),
+          lineStyle: { color: color, type: m.done ? "solid" : "dashed", width: 1.2 },
+          itemStyle: { color: color },
+        };
+      }),
+    };
+  }
+
+  // An initiative's progress: complete against planned, and spent as a share of the budget.
+  function progressOption(d) {
+    var names = ["Complete", "Planned"];
+    var series = [
+      { name: "Complete", type: "line", data: d.complete, symbol: "circle", symbolSize: 6,
+        lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL } },
+      { name: "Planned", type: "line", data: d.planned, symbol: "none",
+        lineStyle: { width: 1.5, type: "dashed", color: "#3d4a58" }, itemStyle: { color: "#3d4a58" } },
+    ];
+    if (d.spent) {
+      names.push("Spent of budget");
+      series.push({ name: "Spent of budget", type: "bar", data: d.spent, barMaxWidth: 28,
+                    itemStyle: { color: "#e09a00", opacity: 0.55 } });
+    }
+    return {
+      animation: false,
+      aria: { enabled: false },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { data: names, top: 0, left: 0, textStyle: { color: INK } },
+      tooltip: tooltip(names, "%"),
+      xAxis: { type: "category", data: d.labels, axisLine: { lineStyle: { color: LINE } },
+               axisTick: { show: false }, axisLabel: { color: MUTED, hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); },
+               splitLine: { lineStyle: { color: "#eef1f4" } },
+               axisLabel: { color: MUTED, formatter: "{value} %" } },
+      series: series,
+    };
+  }
+
   function tooltip(names, unit) {
     return {
       trigger: "axis",
@@ -94,7 +145,7 @@
     series.push({
       name: "Actual", type: "line", data: d.actual, z: 4, symbol: "circle", symbolSize: 5,
       connectNulls: false, lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL },
-      markLine: currentLine(d.current),
+      markLine: milestoneLines(d.milestones) || currentLine(d.current),
     });
     return {
       animation: false,
@@ -140,6 +191,64 @@
     };
   }
 
+  // A fan chart: the history, the target (or the target range), and the forecast's median
+  // with its 80 % interval as a band, stacked on an invisible series at its lower edge.
+  function forecastOption(d) {
+    var FAN = "#4c6ef5";
+    var named = ["Actual", "Forecast"];
+    var series = [
+      { name: "fan-base", type: "line", data: d.fan_low, stack: "fan", symbol: "none",
+        silent: true, lineStyle: { width: 0 }, areaStyle: { opacity: 0 } },
+      { name: "80 % interval", type: "line", data: d.fan_width, stack: "fan", symbol: "none",
+        silent: true, lineStyle: { width: 0 }, itemStyle: { color: FAN, opacity: 0.35 },
+        areaStyle: { color: FAN, opacity: 0.18 } },
+    ];
+    named.push("80 % interval");
+    if (d.target) {
+      named.push("Target");
+      series.push({
+        name: "Target", type: "line", data: d.target, step: "middle", symbol: "none", z: 3,
+        lineStyle: { type: "dashed", width: 1.5, color: "#3d4a58" }, itemStyle: { color: "#3d4a58" },
+      });
+    }
+    if (d.low) {
+      named.push("Low", "High");
+      [["Low", d.low], ["High", d.high]].forEach(function (pair) {
+        series.push({
+          name: pair[0], type: "line", data: pair[1], step: "middle", symbol: "none", z: 3,
+          lineStyle: { type: "dashed", width: 1.2, color: "#3d4a58" }, itemStyle: { color: "#3d4a58" },
+        });
+      });
+    }
+    series.push({
+      name: "Forecast", type: "line", data: d.median, z: 4, symbol: "none", connectNulls: false,
+      lineStyle: { width: 2, type: "dashed", color: FAN }, itemStyle: { color: FAN },
+    });
+    series.push({
+      name: "Actual", type: "line", data: d.actual, z: 5, symbol: "circle", symbolSize: 5,
+      connectNulls: false, lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL },
+    });
+    var shown = ["Actual", "Forecast", "Target", "Low", "High"];
+    return {
+      animation: false,
+      aria: { enabled: false },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { data: named, top: 0, left: 0, textStyle: { color: INK } },
+      tooltip: tooltip(shown, d.unit),
+      xAxis: axisBase(d.labels),
+      yAxis: {
+        type: "value", min: d.min, max: d.max, scale: true,
+        splitLine: { lineStyle: { color: "#eef1f4" } },
+        axisLabel: { color: MUTED, formatter: function (v) { return compact.format(v); } },
+      },
+      series: series,
+    };
+  }
+
+  var OPTIONS = {
+    kpi: kpiOption, objective: objectiveOption, forecast: forecastOption, progress: progressOption
+  };
+
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source || typeof echarts === "undefined") {
@@ -147,7 +256,7 @@
     }
     var data = JSON.parse(source.textContent);
     var chart = echarts.getInstanceByDom(element) || echarts.init(element, null, { renderer: "svg" });
-    chart.setOption(data.kind === "objective" ? objectiveOption(data) : kpiOption(data), true);
+    chart.setOption((OPTIONS[data.kind] || kpiOption)(data), true);
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
