@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "fourfold.checks",
     "fourfold.initiatives",
     "fourfold.forecasts",
+    "fourfold.cascade",
 ]
 
 MIDDLEWARE = [

@@ -126,6 +126,10 @@ class Access:
         """Design the unit's scorecard: perspectives, objectives, KPIs, links."""
         return self.writes and (self.is_admin or unit_id in self.editable)
 
+    def can_cascade(self, child_id: int, parent_id: int) -> bool:
+        """Make or update a unit's scorecard from its parent's: edit the child, see the parent."""
+        return self.can_edit(child_id) and self.can_view(parent_id)
+
     # Values, targets and their approval
 
     def can_enter(self, kpi_id: int, unit_id: int) -> bool:

@@ -70,6 +70,12 @@ class PerspectiveOut(Schema):
     archived: bool
 
 
+class AlignedOut(Schema):
+    objective: str = Field(description="Code of an objective of a unit above")
+    contributes: bool = Field(description="Its score rolls up into that objective")
+    weight: float | None = Field(description="Its weight there; null: the objective's own")
+
+
 class ObjectiveOut(Schema):
     code: str
     unit: str
@@ -81,8 +87,9 @@ class ObjectiveOut(Schema):
     weight: float
     rollup: Rollup
     scheme: str | None
-    aligned_to: str | None
-    contributes: bool
+    aligned_to: list[AlignedOut] = Field(
+        description="The objectives of units above that it serves (those the token may see)"
+    )
     archived: bool
 
 

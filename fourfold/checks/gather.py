@@ -19,7 +19,7 @@ from fourfold.core.smart import Finding
 from fourfold.measures.models import KPI, KPI_UNIT
 from fourfold.scoring import engine
 from fourfold.scoring.engine import Scores
-from fourfold.strategy.models import Link, Objective, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Unit
 
 from .numbers import Numbers
 
@@ -175,9 +175,9 @@ def _alignment(live: set[int]) -> tuple[dict[int, list[int]], dict[int, int]]:
     contribute to each."""
     above: dict[int, list[int]] = {}
     contributors: dict[int, int] = {}
-    for pk, target, contributes in Objective.objects.filter(
-        archived=False, perspective__archived=False, aligned_to__isnull=False
-    ).values_list("pk", "aligned_to_id", "contributes"):
+    for pk, target, contributes in Alignment.objects.filter(
+        child__archived=False, child__perspective__archived=False
+    ).values_list("child_id", "parent_id", "contributes"):
         if target in live:
             above.setdefault(pk, []).append(target)
             if contributes:

@@ -385,37 +385,6 @@ def _ancestors(unit: Unit) -> list[int]:
     return tree.ancestors(unit.pk)[::-1]
 
 
-def set_alignment(
-    actor: Actor, objective: Objective, aligned_to: int | None, contributes: bool
-) -> Objective:
-    """Align an objective to one of a unit above; `contributes` rolls its score up into it."""
-    unit = _unit_of(objective)
-    check = Check()
-    target = None
-    if aligned_to is not None:
-        target = (
-            Objective.objects.filter(pk=aligned_to)
-            .select_related("perspective__scorecard__unit")
-            .first()
-        )
-        if target is None:
-            check.add("aligned_to", f"it is aligned to '{aligned_to}', which is not an objective")
-        elif _unit_of(target).pk not in _ancestors(unit):
-            check.add(
-                "aligned_to",
-                f"it is aligned to '{target.code}' of unit {_unit_of(target).code}, "
-                f"which is not above unit {unit.code}",
-            )
-    elif contributes:
-        check.add("contributes", "'contributes' needs 'aligned_to'")
-    check.done()
-    with transaction.atomic():
-        fields = {"aligned_to": target, "contributes": contributes}
-        summary = f"Changed the alignment of {objective.code}"
-        _save(actor, objective, fields, "objective.alignment", summary, unit=unit.code)
-    return objective
-
-
 # -- KPIs -----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import scoring
 from fourfold.measures.models import KPI, Scheme
+from fourfold.strategy import services as alignment
 from fourfold.strategy.models import Objective, Perspective, Unit
 
 from . import forms, services
@@ -150,7 +151,11 @@ def render_design(request: HttpRequest, unit: Unit, error: str = "") -> HttpResp
     ancestors = [a for a in page.ancestors if access.can_edit(a["pk"])]
     for perspective in page.perspectives:
         for objective in perspective.shown_objectives:  # type: ignore[attr-defined]
-            objective.above = access.aligned_to(objective, below=unit.pk)
+            objective.serves_names = [
+                f"{shown.label}{', contributes' if contributes else ''}"
+                for *above, contributes in objective.serves_above
+                if (shown := access.aligned_parent(*above, below=unit.pk)) is not None
+            ]
     htmx = getattr(request, "htmx", False)
     template = "editing/_design.html" if htmx else "editing/design.html"
     context = {"page": page, "unit": unit, "error": error, "ancestors": ancestors}
@@ -388,12 +393,16 @@ def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpRespons
         for o in objectives
     ]
     candidates = [(pk, found.choice) for pk, found in shown if found is not None]
-    initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
+    current = list(item.serves.all())
+    initial: dict[str, Any] = {
+        "aligned_to": [str(a.parent_id) for a in current],
+        "contributes": [str(a.parent_id) for a in current if a.contributes],
+        **{f"weight_{a.parent_id}": a.weight for a in current},
+    }
     form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
 
     def save(data: Mapping[str, Any]) -> Objective:
-        target = int(data["aligned_to"]) if data["aligned_to"] else None
-        return services.set_alignment(request.user, item, target, data["contributes"])
+        return alignment.set_alignments(request.user, item, form.entries())
 
     return _submit(
         request,

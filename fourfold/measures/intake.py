@@ -42,6 +42,7 @@ CHANNELS = {
     "targets page": Source.MANUAL,
     "api": Source.API,
     "connector": Source.CONNECTOR,
+    "cascade": Source.MANUAL,
 }
 APPROVAL = "approval"
 

@@ -269,7 +269,7 @@ def _initiatives(
         found = initiative_scores.rows(units, period, fiscal_start=scores.fiscal_start)
         scored = {(u, r["code"]): r for u, rs in found.items() for r in rs}
     red = DEFAULT.statuses[0].name
-    out = []
+    out: list[tuple[Item, int | None]] = []
     for pk, owner, code, name, unit_code, unit_name in listed:
         row = scored.get((unit_code, code))
         url = _period_url(reverse("initiative", args=[unit_code, code]), period)

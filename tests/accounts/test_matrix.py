@@ -179,6 +179,10 @@ POLICY: dict[str, str] = {
     "design b: set a target":         "yes  yes  404  404  404  404  404  404",
     "design b: move a KPI":           "yes  yes  404  404  404  404  404  404",
     "design b: archive a KPI":        "yes  yes  404  404  404  404  404  404",
+    "cascade into a-team: page":      "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team":            "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team: settle":    "yes  yes  yes  403  404  404  403  404",
+    "cascade into b-team: page":      "yes  yes  404  404  404  404  404  404",
     # People, roles and data sources are the administrators'
     "users":                          "yes  yes  403  403  403  403  403  404",
     "new user form":                  "yes  yes  403  403  403  403  403  404",
@@ -267,6 +271,8 @@ POLICY: dict[str, str] = {
     "PUT targets/b-rev/2026-03":      "yes  yes  404  404  404  404  404  404",
     "PUT measurements/b-rev/2026-03": "yes  yes  404  404  404  404  404  404",
     "POST measurements/bulk of b-rev":"yes  yes  422  422  422  422  422  422",
+    "POST cascades into a-team":      "yes  yes  yes  403  404  404  403  404",
+    "POST cascades into b-team":      "yes  yes  404  404  404  404  404  404",
     # Initiatives: seen with their unit; designed by its editors; their progress entered by
     # the unit's editors and the initiative's owner (here the owner of KPI a-rev)
     "GET initiatives":                "yes  yes  yes  yes  yes  yes  yes  yes",

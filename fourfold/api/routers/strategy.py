@@ -8,7 +8,7 @@ from ninja import Path, Query, Router, Schema
 
 from fourfold.accounts.access import Access
 from fourfold.core.hierarchy import Hierarchy
-from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
 from ..common import Resource, Rows, detail, listing, unit_id
@@ -157,40 +157,44 @@ def _objectives() -> Rows:
         "order",
         "weight",
         "rollup",
-        "contributes",
         "archived",
         unit=F("perspective__scorecard__unit__code"),
         perspective_code=F("perspective__code"),
         owner_email=F("owner__email"),
         scheme_name=F("scheme__name"),
-        aligned_code=F("aligned_to__code"),
-        aligned_name=F("aligned_to__name"),
-        aligned_unit_id=F("aligned_to__perspective__scorecard__unit_id"),
+        objective_id=F("pk"),
         unit_id=F("perspective__scorecard__unit_id"),
     )
 
 
-def _objective_out(row: dict[str, Any], access: Access) -> dict[str, Any]:
-    # The aligned objective is named by its code to those who may see its unit (the policy's
-    # aligned_parent); to others the API, which names objectives by code, says null.
-    above = None
-    if row["aligned_code"] is not None:
-        shown = access.aligned_parent(
-            row["aligned_name"],
-            row["aligned_code"],
-            row["aligned_unit_id"],
-            "",
-            "",
-            below=row["unit_id"],
-        )
-        above = shown.code if shown is not None else None
+def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "perspective": row["perspective_code"],
         "owner": row["owner_email"] or None,
         "scheme": row["scheme_name"],
-        "aligned_to": above,
+        "aligned_to": [],
     }
+
+
+def _alignments(access: Access, rows: list[dict[str, Any]]) -> None:
+    """Each objective's alignments, as far as the policy's `aligned_parent` shows them: the API
+    names objectives by code, so one shown by its name alone (or not at all) is left out."""
+    at = {row["objective_id"]: row for row in rows}
+    found = Alignment.objects.filter(child_id__in=list(at)).order_by("child_id", "order", "pk")
+    for child, code, name, unit, contributes, weight in found.values_list(
+        "child_id",
+        "parent__code",
+        "parent__name",
+        "parent__perspective__scorecard__unit_id",
+        "contributes",
+        "weight",
+    ):
+        row = at[child]
+        shown = access.aligned_parent(name, code, unit, "", "", below=row["unit_id"])
+        if shown is not None and shown.code:
+            entry = {"objective": code, "contributes": contributes, "weight": weight}
+            row["aligned_to"].append(entry)
 
 
 OBJECTIVE_UNIT = "perspective__scorecard__unit_id"
@@ -199,7 +203,7 @@ OBJECTIVES = Resource(
     OBJECTIVE_UNIT,
     _objective_out,
     missing="There is no objective '{code}' that this token may see.",
-    scoped=True,
+    fill=_alignments,
 )
 
 
