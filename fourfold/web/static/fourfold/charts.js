@@ -182,7 +182,8 @@
       animation: false,
       aria: { enabled: false },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { data: named, top: 0, left: 0, textStyle: { color: INK } },
+      // One line that scrolls on a phone, never over the axis.
+      legend: { type: "scroll", data: named, top: 0, left: 0, textStyle: { color: INK } },
       tooltip: tooltip(shown, d.unit),
       xAxis: axisBase(d.labels),
       yAxis: {
