@@ -176,7 +176,11 @@ def _made(**fields: object) -> Forecast:
             "increase",
             "less than 1 % chance of reaching 1.2\xa0M by December 2026",
         ),
-        ({"method": "actual", "probability": 1.0, "forecast": 1.3e6}, "increase", "Met: 1.3\xa0M"),
+        (
+            {"method": "actual", "probability": 1.0, "forecast": 1.3e6},
+            "increase",
+            "Met: 1.3\xa0M, the target 1.2\xa0M",
+        ),
         ({"probability": None, "target": None}, "increase", ""),
         ({"method": "insufficient history", "forecast": None}, "increase", ""),
     ],
