@@ -28,6 +28,7 @@ import numpy as np
 
 from fourfold.core import forecast as core
 from fourfold.core import forecast_models as fm
+from fourfold.core import forecast_paths
 
 DATA = Path(__file__).parent / "data"
 # Each series: file, periods a year, the KPI's aggregation over the year.
@@ -151,7 +152,7 @@ def reference(qs: list[Question]) -> list[Outcome]:
             sims = np.asarray(
                 fit.simulate(steps, repetitions=REFERENCE_PATHS, error="add", anchor="end")
             ).reshape(steps, REFERENCE_PATHS)
-        value = core._period_values(
+        value = forecast_paths.period_values(
             sims[None, :, :],
             np.ones((1, steps), dtype=bool),
             np.array([steps]),

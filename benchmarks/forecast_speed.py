@@ -53,9 +53,9 @@ def measure() -> bool:
     started = time.perf_counter()
     cache.scores(today=today)
     engine_s = time.perf_counter() - started
-    started = time.perf_counter()
-    found = services.forecast(None, year, today=today)
-    forecast_s = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    found = services.forecast(None, year, today=today, fan=False)
+    forecast_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu
     methods = Counter(f.method for f in found.values())
     print(f"forecasts of {year} for {len(found):,} KPIs ({os.cpu_count()} CPUs)")
     print(f"  scores read from the engine         {engine_s:6.2f} s")
@@ -64,6 +64,8 @@ def measure() -> bool:
         f"  forecasts (history, models, paths)  {forecast_s:6.2f} s   goal <= {GOAL_S:.0f} s"
         f"  {'ok' if ok else 'MISSED'}"
     )
+    # On a shared machine the wall clock counts other processes' turns too.
+    print(f"    of which this process on a CPU      {cpu_s:6.2f} s")
     for method, count in methods.most_common():
         print(f"    {method:<32} {count:>7,}")
     return ok

@@ -341,7 +341,8 @@ def scores(
 ) -> None:
     """Print the scores of a unit's scorecard (or every unit's) for a period: each KPI,
     objective, perspective and scorecard with its actual, target, score, status and coverage
-    (how many of its parts reported).
+    (how many of its parts reported), then the unit's initiatives (actual: percent complete;
+    target: the percent planned by the period's last day).
 
     \b
     Examples:
@@ -350,7 +351,7 @@ def scores(
       fourfold scores --unit acme --period 2026-03 --as-of 2026-04-01
     """
     from fourfold.core import periods
-    from fourfold.scoring import engine, readout
+    from fourfold.scoring import engine, initiatives, readout
     from fourfold.strategy.models import Organization, Unit
 
     moment = parse_when(as_of, "--as-of")
@@ -371,7 +372,12 @@ def scores(
         else list(Unit.objects.order_by("pk").values_list("code", flat=True))
     )
     result = engine.compute(today=day.date() if day else None, as_of=moment)
-    rows = [row for code in codes for row in readout.unit_rows(result, code, key)]
+    by_unit = initiatives.rows(None if unit is None else codes, key, fiscal_start=fs, as_of=moment)
+    rows = [
+        row
+        for code in codes
+        for row in [*readout.unit_rows(result, code, key), *by_unit.get(code, [])]
+    ]
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

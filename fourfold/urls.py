@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("fourfold.editing.urls")),
     path("", include("fourfold.connectors.urls")),
     path("", include("fourfold.history.urls")),
+    path("", include("fourfold.initiatives.urls")),
     path("", include("fourfold.web.urls")),
 ]
 

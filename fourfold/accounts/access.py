@@ -17,6 +17,8 @@ locked by `tests/accounts/test_matrix.py`):
   not do the thing is told why (403). An editor aligning an objective sees the names of the
   objectives above that it may be aligned to, and nothing else of their units.
 - A read-only API token sees what its user sees and changes nothing.
+- An initiative is seen by the viewers of its unit and by its owner; the unit's editors
+  design it; its owner and the unit's editors enter its progress, milestones done and notes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from fourfold.core.hierarchy import Hierarchy
+from fourfold.initiatives.models import Initiative, InitiativeQuerySet
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Unit
 
@@ -140,6 +143,30 @@ class Access:
         if not self.writes:
             return "this token is read-only"
         return f"only an editor of its scorecard may set the targets of KPI {code}"
+
+    # Initiatives: seen by the viewers of their unit and by their owner; designed (created,
+    # changed, deleted, their milestones planned) by the unit's editors; their progress, the
+    # milestones done and status notes entered by the unit's editors and by the initiative's
+    # owner, who is accountable for it.
+
+    def can_see_initiative(self, unit_id: int, owner_id: int | None) -> bool:
+        return self.can_view(unit_id) or (owner_id is not None and owner_id == self._id)
+
+    def can_edit_initiatives(self, unit_id: int) -> bool:
+        return self.can_edit(unit_id)
+
+    def can_enter_progress(self, unit_id: int, owner_id: int | None) -> bool:
+        """Enter progress, mark milestones done, add status notes."""
+        return self.can_edit(unit_id) or (
+            self.writes and owner_id is not None and owner_id == self._id
+        )
+
+    def initiatives(self) -> InitiativeQuerySet:
+        """The initiatives this user may see."""
+        if self.is_admin:
+            return Initiative.objects.all()
+        mine = Q(owner_id=self._id) if self._id is not None else Q(pk__in=[])
+        return Initiative.objects.filter(Q(unit_id__in=self.viewable) | mine)
 
     # The organization
 

@@ -42,6 +42,16 @@ LABELS = {
     "kpi.archive": "KPI archived",
     "kpi.restore": "KPI restored",
     "comment.add": "Comment added",
+    # Initiatives
+    "initiative.create": "Initiative added",
+    "initiative.update": "Initiative changed",
+    "initiative.delete": "Initiative deleted",
+    "initiative.progress": "Initiative progress entered",
+    "initiative.progress.remove": "Initiative progress removed",
+    "initiative.note": "Initiative status note added",
+    "milestone.create": "Milestone added",
+    "milestone.update": "Milestone changed",
+    "milestone.delete": "Milestone deleted",
     # People
     "user.create": "User added",
     "user.change": "User's name or email changed",

@@ -17,12 +17,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
 from . import forecast_models as fm
+from . import forecast_paths as paths_
+
+# The aggregations by number, named here too for the callers of this module.
+from .forecast_paths import AVERAGE as AVERAGE
+from .forecast_paths import LAST as LAST
+from .forecast_paths import MAX as MAX
+from .forecast_paths import MIN as MIN
+from .forecast_paths import SUM as SUM
 
 F = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -30,14 +37,10 @@ B = npt.NDArray[np.bool_]
 
 INCREASE, DECREASE, RANGE = 0, 1, 2
 AGGREGATIONS = ("sum", "average", "last", "min", "max")
-SUM, AVERAGE, LAST, MIN, MAX = range(5)
 # Points of history needed, by the number of periods in a year (monthly, quarterly, yearly).
 MIN_POINTS = {12: 12, 4: 8, 1: 5}
 MAX_SEASONS = 8  # history older than this many years is not used
 PATHS = 1000
-SEED = 20261124
-BLOCK = 64  # draws are made for this many steps at a time, each block from its own seed
-GAP_BLOCK = 1000  # the first block of the draws for a period's gaps
 CHUNK = 256
 QUANTILES = np.linspace(0.0, 1.0, 101)
 INSUFFICIENT, REPORTED = -1, -2
@@ -112,8 +115,9 @@ def prepare(case: Case) -> tuple[F, B, int, F]:
     history = np.asarray(case.history, dtype=np.float64)[-MAX_SEASONS * max(case.season, 1) :]
     ok = np.isfinite(history)
     missing = np.asarray(case.missing, dtype=bool)
-    known = np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else []
-    known = np.asarray(known, dtype=np.float64)
+    known: F = (
+        np.asarray(case.known, dtype=np.float64)[-len(history) :] if len(history) else np.zeros(0)
+    )
     if not ok.any():
         steps = np.concatenate([np.zeros(len(history), dtype=bool), missing])
         return history[:0], steps, 0, known
@@ -131,9 +135,12 @@ def prepare(case: Case) -> tuple[F, B, int, F]:
     return y, steps, len(at), gaps
 
 
-def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = None) -> Answer:
+def forecast(
+    cases: Sequence[Case], paths: int = PATHS, method: int | None = None, fan: bool = True
+) -> Answer:
     """Forecast every case (see the module's docstring); `method` forces one of
-    forecast_models.METHODS instead of the backtest's choice (for benchmarks)."""
+    forecast_models.METHODS instead of the backtest's choice (for benchmarks); without
+    `fan`, the percentiles of each step are not worked out (they are for charts)."""
     n = len(cases)
     out = Answer(
         method=np.full(n, INSUFFICIENT, dtype=np.int64),
@@ -166,7 +173,7 @@ def forecast(cases: Sequence[Case], paths: int = PATHS, method: int | None = Non
         groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
     for (_, season), members in groups.items():
         for start in range(0, len(members), CHUNK):
-            _solve(cases, members[start : start + CHUNK], season, paths, method, out)
+            _solve(cases, members[start : start + CHUNK], season, paths, method, fan, out)
     return out
 
 
@@ -188,6 +195,7 @@ def _solve(
     season: int,
     paths: int,
     forced: int | None,
+    with_fan: bool,
     out: Answer,
 ) -> None:
     rows = np.array([m.row for m in members], dtype=np.int64)
@@ -200,7 +208,7 @@ def _solve(
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
     fitted, method = _select(y, season, horizon, forced)
-    draws = _paths(fitted, horizon, paths) * scale[:, None, None]  # (n, h, paths)
+    draws = paths_.paths(fitted, horizon, paths) * scale[:, None, None]  # (n, h, paths)
     chunk = [cases[i] for i in rows]
     known = [m.known for m in members]
     spans = np.array([max(1, len(m.steps)) for m in members], dtype=np.int64)
@@ -212,9 +220,9 @@ def _solve(
         inside = np.zeros((len(members), g), dtype=bool)
         for r, m in enumerate(members):
             estimate[r, : len(m.gaps)], inside[r, : len(m.gaps)] = m.gaps, True
-        noise = _shocks(fitted.residuals, g, paths, GAP_BLOCK) * scale[:, None, None]
+        noise = paths_.shocks(fitted.residuals, g, paths, paths_.GAP_BLOCK) * scale[:, None, None]
         every = np.concatenate([estimate[:, :, None] + noise, draws], axis=1)
-        value = _period_values(
+        value = paths_.period_values(
             every,
             np.concatenate([inside, steps], axis=1),
             spans + g,
@@ -222,10 +230,10 @@ def _solve(
             [c.aggregation for c in chunk],
         )
     else:
-        value = _period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
+        value = paths_.period_values(draws, steps, spans, known, [c.aggregation for c in chunk])
     ok = np.isfinite(value).all(axis=1)  # the models are bounded: a safeguard, no figure
     value.sort(axis=1)
-    q = _sorted_quantiles(value, QUANTILES)
+    q = paths_.sorted_quantiles(value, QUANTILES)
     ok &= np.isfinite(q).all(axis=1)
     take = rows[ok]
     out.method[take] = method[ok]
@@ -233,21 +241,11 @@ def _solve(
     out.low[take], out.high[take] = q[ok, 10], q[ok, 90]
     out.forecast[take] = np.clip(value[ok].mean(axis=1), q[ok, 10], q[ok, 90])
     out.probability[take] = _meet_share(value, chunk)[ok]
-    fan = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
-    for r in np.flatnonzero(ok):
-        out.fan[rows[r]] = fan[:, r, : len(members[r].steps)].T
-
-
-def _sorted_quantiles(ordered: F, levels: F) -> F:
-    """Quantiles (linear interpolation) of rows already sorted."""
-    pos = levels * (ordered.shape[1] - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, ordered.shape[1] - 1)
-    w = pos - lo
-    below = ordered[:, lo]
-    # Written so that equal neighbours give exactly their value, and so never out of order.
-    out: F = np.maximum.accumulate(below + (ordered[:, hi] - below) * w, axis=1)
-    return out
+    if not with_fan:
+        return
+    spread = np.quantile(draws, [0.1, 0.5, 0.9], axis=2)  # (3, n, h)
+    for j in np.flatnonzero(ok).tolist():
+        out.fan[rows[j]] = spread[:, j, : len(members[j].steps)].T
 
 
 def _meet_share(value: F, chunk: list[Case]) -> F:
@@ -264,36 +262,6 @@ def _meet_share(value: F, chunk: list[Case]) -> F:
         direction == RANGE, np.isnan(low[:, 0]) | np.isnan(high[:, 0]), np.isnan(goal[:, 0])
     )
     out: F = np.where(missing, np.nan, share)
-    return out
-
-
-def _period_values(draws: F, steps: B, spans: Ints, known: list[F], how: list[int]) -> F:
-    """The period's value on each path (n, paths), from paths (n, steps, paths): the KPI's
-    aggregation of the values the period has and the path's values at its slots without one."""
-    n, _, paths = draws.shape
-    agg = np.array(how, dtype=np.int64)
-    count = np.array([len(k) for k in known], dtype=np.float64)
-    total = np.array([k.sum() for k in known])
-    mask = steps[:, :, None]
-    out = np.zeros((n, paths))
-    summed = total[:, None] + np.where(mask, draws, 0.0).sum(axis=1)
-    out = np.where((agg == SUM)[:, None], summed, out)
-    mean = summed / np.maximum(count + steps.sum(axis=1), 1)[:, None]
-    out = np.where((agg == AVERAGE)[:, None], mean, out)
-    # The period's last slot is the last step; when it has a value, that value is the last.
-    last_step = draws[np.arange(n), spans - 1, :]
-    last_known = np.array([k[-1] if len(k) else np.nan for k in known])
-    last_missing = steps[np.arange(n), spans - 1]
-    last = np.where(last_missing[:, None], last_step, last_known[:, None])
-    out = np.where((agg == LAST)[:, None], last, out)
-    low_known = np.array([k.min() if len(k) else np.inf for k in known])[:, None]
-    high_known = np.array([k.max() if len(k) else -np.inf for k in known])[:, None]
-    if (agg == MIN).any():
-        lowest = np.minimum(np.where(mask, draws, np.inf).min(axis=1), low_known)
-        out = np.where((agg == MIN)[:, None], lowest, out)
-    if (agg == MAX).any():
-        highest = np.maximum(np.where(mask, draws, -np.inf).max(axis=1), high_known)
-        out = np.where((agg == MAX)[:, None], highest, out)
     return out
 
 
@@ -348,43 +316,4 @@ def _widening(chosen: fm.Fitted, actual: F) -> F:
         ratio = np.sqrt(np.nanmean(seen, axis=1) / np.nanmean(implied, axis=1))
     ratio = np.where(np.isfinite(ratio), ratio, 1.0)
     out: F = np.clip(ratio, 1.0, MAX_WIDEN)
-    return out
-
-
-@cache
-def _uniforms(block: int, paths: int) -> F:
-    out: F = np.random.default_rng([SEED, block]).random((paths, BLOCK))
-    return out
-
-
-def _draw_uniforms(paths: int, steps: int, first_block: int = 0) -> F:
-    blocks = [_uniforms(first_block + b, paths) for b in range(-(-steps // BLOCK))]
-    return np.concatenate(blocks, axis=1)[:, :steps] if blocks else np.zeros((paths, 0))
-
-
-def _shocks(residuals: F, steps: int, paths: int, first_block: int = 0) -> F:
-    """Residuals drawn with replacement (n, steps, paths), centred so as not to bias."""
-    n = len(residuals)
-    valid = np.isfinite(residuals)
-    count = valid.sum(axis=1)
-    # The valid residuals of each row first.
-    order = np.argsort(~valid, axis=1, kind="stable")
-    packed = np.take_along_axis(np.where(valid, residuals, 0.0), order, axis=1)
-    mean = np.where(count > 0, packed.sum(axis=1) / np.maximum(count, 1), 0.0)
-    inside = np.arange(residuals.shape[1])[None, :] < count[:, None]
-    packed = np.where(inside, packed - mean[:, None], 0.0)
-    u = _draw_uniforms(paths, steps, first_block).T  # (steps, paths)
-    top = np.maximum(count - 1, 0)[:, None, None]
-    pick = np.minimum((u[None, :, :] * np.maximum(count, 1)[:, None, None]).astype(np.int64), top)
-    out: F = np.take_along_axis(packed, pick.reshape(n, -1), axis=1).reshape(n, steps, paths)
-    return out
-
-
-def _paths(fitted: fm.Fitted, horizon: int, paths: int) -> F:
-    """Future paths (n, horizon, paths): point forecasts plus bootstrapped shocks convolved
-    with each model's impulse response."""
-    shocks = _shocks(fitted.residuals, horizon, paths)
-    lag = np.arange(horizon)[:, None] - np.arange(horizon)[None, :]  # step j, shock i
-    conv = np.where(lag >= 0, fitted.impulse[:, np.clip(lag, 0, horizon - 1)], 0.0)  # (n, j, i)
-    out: F = fitted.point[:, :, None] + np.matmul(conv, shocks)
     return out

@@ -61,6 +61,11 @@ urlpatterns = [
         name="target_feasibility",
     ),
     path(
+        design + "kpis/<int:pk>/targets/preview/",
+        views_targets.targets_preview,
+        name="targets_preview",
+    ),
+    path(
         design + "kpis/<int:pk>/targets/<str:period>/",
         views_targets.target_row,
         name="target_row",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fourfold.core import formulas, periods, scoring
+from fourfold.core import formulas, periods, phasing, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 from fourfold.core.hierarchy import Hierarchy
 
-from . import calculated
+from . import calculated, read_initiatives
 from .spec import (
     DIRECTIONS,
     FREQUENCIES,
@@ -173,7 +173,7 @@ class _Context:
     def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
         r = self.r
         code, place = self._head(
-            node, place, "unit", ("parent", "owner", "perspectives", *ROLLUP_FIELDS)
+            node, place, "unit", ("parent", "owner", "perspectives", "initiatives", *ROLLUP_FIELDS)
         )
         unit = UnitSpec(
             **self._named(node, code, place),
@@ -183,6 +183,7 @@ class _Context:
             order=index,
         )
         unit.perspectives = self._children(node, place, unit, "perspectives", self.perspective)
+        unit.initiatives = read_initiatives.read(r, node, place, self.fiscal)
         return unit if code else None
 
     def perspective(self, node: Node, place: str, index: int) -> PerspectiveSpec | None:
@@ -352,7 +353,7 @@ class _Context:
             period = self._period(targets, key, where, TARGET_KINDS[kpi.frequency])
             if entry is None or period is None:
                 continue
-            r.only(entry, TARGET_FIELDS, where)
+            r.only(entry, (*TARGET_FIELDS, "phase"), where)
             fields = {name: r.number(entry, name, where) for name in TARGET_FIELDS}
             if any(name in entry and fields[name] is None for name in TARGET_FIELDS):
                 continue  # already reported as not a number
@@ -376,6 +377,25 @@ class _Context:
                 r.problem(targets, key, where, str(exc))
                 continue
             kpi.targets[period] = fields
+            kpi.target_lines[period] = targets.line_of(key)
+            if "phase" in entry:
+                self._phase(entry, where, kpi, period)
+
+    def _phase(self, entry: Node, where: str, kpi: KpiSpec, period: str) -> None:
+        """A target's `phase:`, as far as the file alone tells (the history is asked later)."""
+        phase = self.r.text(entry, "phase", where)
+        if phase is None:
+            return
+        problem = phasing.fit_problem(phase, kpi.aggregation, kpi.direction)
+        if problem is None:
+            try:
+                phasing.parts(periods.parse_period(period, self.fiscal), kpi.frequency)
+            except phasing.PhaseError as exc:
+                problem = str(exc)
+        if problem:
+            self.r.problem(entry, "phase", where, problem)
+            return
+        kpi.phases[period] = phase
 
     def _values(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r
@@ -534,6 +554,7 @@ def _check_references(reader: Reader, document: Document) -> None:
             )
         for kpi in objective.kpis:
             _once(reader, codes, kpi.code, kpi.line, "KPI")
+    read_initiatives.check_references(reader, document, objective_unit)
 
 
 def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str) -> None:

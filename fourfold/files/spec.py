@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -61,6 +62,8 @@ class KpiSpec:
     formula: str = ""  # a calculated KPI's formula (fourfold.core.formulas)
     formula_line: int = 0
     targets: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    phases: dict[str, str] = field(default_factory=dict)  # a phased target's period -> phase
+    target_lines: dict[str, int] = field(default_factory=dict)
     values: dict[str, tuple[float, str]] = field(default_factory=dict)
 
 
@@ -94,6 +97,37 @@ class PerspectiveSpec:
 
 
 @dataclass
+class MilestoneSpec:
+    name: str
+    due: dt.date
+    line: int
+    done: dt.date | None = None
+    owner: str | None = None
+    depends_on: list[str] = field(default_factory=list)
+    order: int = 0
+
+
+@dataclass
+class InitiativeSpec:
+    code: str
+    name: str
+    line: int
+    start: dt.date
+    end: dt.date
+    description: str = ""
+    owner: str | None = None
+    collaborators: list[str] = field(default_factory=list)
+    serves: list[str] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)
+    budget: float | None = None
+    archived: bool = False
+    order: int = 0
+    milestones: list[MilestoneSpec] = field(default_factory=list)
+    # period -> (percent complete, amount spent)
+    progress: dict[str, tuple[float, float | None]] = field(default_factory=dict)
+
+
+@dataclass
 class UnitSpec:
     code: str
     name: str
@@ -104,6 +138,8 @@ class UnitSpec:
     scheme: str | None = None
     order: int = 0
     perspectives: list[PerspectiveSpec] = field(default_factory=list)
+    # None when the unit says no `initiatives:` (loading then leaves its initiatives alone).
+    initiatives: list[InitiativeSpec] | None = None
 
 
 @dataclass
@@ -119,6 +155,11 @@ class Document:
             for perspective in unit.perspectives:
                 for objective in perspective.objectives:
                     yield unit, perspective, objective
+
+    def initiatives(self) -> Iterable[tuple[UnitSpec, InitiativeSpec]]:
+        for unit in self.units:
+            for initiative in unit.initiatives or ():
+                yield unit, initiative
 
     def kpis(self) -> Iterable[tuple[UnitSpec, ObjectiveSpec, KpiSpec]]:
         for unit, _, objective in self.objectives():

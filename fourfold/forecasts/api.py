@@ -64,5 +64,5 @@ def list_forecasts(request: HttpRequest, filters: Query[ForecastFilter]) -> Any:
     key = period_key(filters.period or services.current_year(today))
     visible = access.kpis().filter(**{f"{KPI_UNIT}__code": filters.unit})
     ids = list(visible.values_list("pk", flat=True))
-    found = services.forecast(ids, key, today=today, unit=filters.unit)
+    found = services.forecast(ids, key, today=today, unit=filters.unit, fan=False)
     return [f.as_json() for f in found.values()]

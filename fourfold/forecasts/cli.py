@@ -45,7 +45,7 @@ def forecast(unit: str, period: str | None, as_json: bool, today: str | None) ->
     if not Unit.objects.filter(code=unit).exists():
         raise Failure(f"there is no unit '{unit}'")
     try:
-        found = services.forecast(None, key, today=day, unit=unit)
+        found = services.forecast(None, key, today=day, unit=unit, fan=False)
     except periods.PeriodError as exc:
         raise Failure(str(exc)) from exc
     rows = [f.as_json() for f in found.values()]

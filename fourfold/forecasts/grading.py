@@ -40,7 +40,7 @@ def make_and_keep(
     now = made_at or timezone.now()
     rows = []
     for period in periods_to_keep(today):
-        found = services.forecast(ids, period, today=today, history_until=history_until)
+        found = services.forecast(ids, period, today=today, history_until=history_until, fan=False)
         for f in found.values():
             if f.method not in MADE:
                 continue
@@ -157,7 +157,7 @@ def reliability(
             by_period[row.period].append(row)
     graded: list[Graded] = []
     for period, kept in by_period.items():
-        now = services.forecast({r.kpi_id for r in kept}, period, today=today)
+        now = services.forecast({r.kpi_id for r in kept}, period, today=today, fan=False)
         for row in kept:
             found = now.get(row.kpi_id)
             if found is None or found.method != "actual" or found.forecast is None:

@@ -71,8 +71,10 @@ class Forecast:
     direction: str = "increase"
     band_low: float | None = None  # the target band of a range KPI
     band_high: float | None = None
-    fan: tuple[FanPoint, ...] = ()  # the steps from the last value to the period's end
-    percentiles: tuple[float, ...] = field(default=(), repr=False)  # 0..100, () without
+    # The steps from the last value to the period's end (empty when not asked for).
+    fan: tuple[FanPoint, ...] = ()
+    # The period value's percentiles 0..100 over the paths; None without a forecast.
+    percentiles: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def insufficient(self) -> bool:
@@ -80,7 +82,7 @@ class Forecast:
 
     def quantile(self, q: float) -> float | None:
         """The period value's q-quantile (0..1) over the simulated paths, None without one."""
-        if not self.percentiles:
+        if self.percentiles is None:
             return None
         if not 0.0 <= q <= 1.0:
             raise ValueError(f"a quantile is a share from 0 to 1 (got {q})")
@@ -124,11 +126,13 @@ def forecast(
     as_of: dt.datetime | None = None,
     unit: str | None = None,
     history_until: str | None = None,
+    fan: bool = True,
 ) -> dict[int, Forecast]:
     """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
     KPIs) that are reported at the period's frequency or finer, by KPI id. With
     `history_until` (a month key), values of periods ending after that month are left out,
-    as if the forecast were made then (the demo's past forecasts).
+    as if the forecast were made then (the demo's past forecasts). Without `fan`, the
+    monthly percentiles of the fan chart are left out (faster for many KPIs).
 
     Raises periods.PeriodError for a period key that is not one.
     """
@@ -176,13 +180,13 @@ def forecast(
                 else [float(m[k, located[1]]) for m in (view.target, view.low, view.high)],
             )
         )
-    answer = core.forecast(cases)
+    answer = core.forecast(cases, fan=fan)
     out: dict[int, Forecast] = {}
     for r, k in enumerate(rows):
         kpi = index.kpi[k]
         case = cases[r]
-        fan = answer.fan[r]
-        first_step = month_last // MONTHS_PER_SLOT[kpi["frequency"]] - len(fan) + 1
+        steps = answer.fan[r]
+        first_step = month_last // MONTHS_PER_SLOT[kpi["frequency"]] - len(steps) + 1
         out[kpi["id"]] = Forecast(
             kpi_id=kpi["id"],
             unit=index.objective[kpi["objective"]]["unit"],
@@ -201,11 +205,9 @@ def forecast(
             band_high=_num(case.band_high),
             fan=tuple(
                 FanPoint(_slot_key(first_step + j, kpi["frequency"], fs), *map(float, row))
-                for j, row in enumerate(fan)
+                for j, row in enumerate(steps)
             ),
-            percentiles=tuple(map(float, answer.quantiles[r]))
-            if np.isfinite(answer.quantiles[r]).all()
-            else (),
+            percentiles=answer.quantiles[r] if np.isfinite(answer.quantiles[r]).all() else None,
         )
     return out
 
@@ -265,5 +267,5 @@ def year_probabilities(
     """Each KPI's probability of meeting its target of the current fiscal year (None
     without a target or a forecast), by KPI id."""
     today = today or timezone.localdate()
-    found = forecast(kpi_ids, current_year(today), today=today)
+    found = forecast(kpi_ids, current_year(today), today=today, fan=False)
     return {pk: f.probability for pk, f in found.items()}

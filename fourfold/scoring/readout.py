@@ -113,7 +113,7 @@ def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]
 
 def table(rows: list[dict[str, Any]]) -> str:
     """A readable table of score rows, indented by level."""
-    indent = {"scorecard": 0, "perspective": 2, "objective": 4, "kpi": 6}
+    indent = {"scorecard": 0, "perspective": 2, "objective": 4, "kpi": 6, "initiative": 2}
     lines = [f"{'node':<44} {'actual':>12} {'target':>12} {'score':>6}  {'status':<16} coverage"]
     for row in rows:
         name = " " * indent[row["kind"]] + f"{row['kind']} {row['code']}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core.periods import Period, PeriodError, parse_period
+from fourfold.initiatives.serving import LateMilestone, overdue_milestones
 from fourfold.intake.mine import MyKpi
 from fourfold.intake.mine import mine as my_kpis
 from fourfold.intake.models import PendingValue
@@ -78,6 +79,7 @@ class Attention:
     red: list[KpiItem] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     to_approve: list[PendingValue] = field(default_factory=list)
+    milestones: list[LateMilestone] = field(default_factory=list)
 
 
 def scorecard_url(code: str, period: str) -> str:
@@ -149,6 +151,7 @@ def attention(
             url = scorecard_url(action.unit.code, period)
             out.actions.append(Action(action, action.is_late(today), url))
     out.actions.sort(key=lambda a: (a.item.due_date is None, a.item.due_date or today))
+    out.milestones = overdue_milestones(access, today)
     return out
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import periods
+from fourfold.initiatives import serving
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine, readout
@@ -318,6 +319,7 @@ def _render(
         "form": form or CommentForm(),
         "error": error,
         "today": today,
+        "initiatives": serving.for_objective(access, objective, page.period, today),
         "links": editlinks.for_objective(
             access, unit, objective, [k.info["kpi"] for k in page.kpis if k.counted], page.period
         ),

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
 from fourfold.connectors.models import Connector, ConnectorRun
+from fourfold.initiatives.models import Initiative, Milestone, Progress, StatusNote
 from fourfold.intake.models import ApprovalRule, PendingValue
 from fourfold.measures.models import KPI, Measurement, Target
 from fourfold.reviews.models import Comment
@@ -142,6 +143,39 @@ VALUES_FILE = "kpi,period,actual\n{kpi},2026-03,641\n"
 TARGETS_FILE = "kpi,period,actual,target\n{kpi},2026-04,,750\n"
 
 
+def _initiatives(unit: str) -> dict[str, Action]:
+    """A unit's initiatives: the list and timeline, one initiative, its forms."""
+    base = f"/units/{unit}/initiatives/"
+    one = f"{base}{unit}-init/"
+    fields = {"code": f"{unit}-new", "name": "New initiative", "start": "2026-01-01"}
+    return {
+        f"initiatives {unit.upper()}": get(base + "?period=2026-01"),
+        f"timeline of {unit.upper()} as SVG": get(base + "?period=2026-01&format=svg"),
+        f"initiative {unit}-init": get(one + "?period=2026-01"),
+        f"new initiative form {unit.upper()}": get(base + "new/"),
+        f"add an initiative to {unit.upper()}": post(
+            base + "new/", {**fields, "end": "2026-06-30"}, exists(Initiative, code=f"{unit}-new")
+        ),
+        f"initiative form {unit}-init": get(one + "edit/"),
+        f"change initiative {unit}-init": post(
+            one + "edit/",
+            {"code": f"{unit}-init", "name": "Renamed", "start": "2026-01-01", "end": "2026-12-31"},
+            named(Initiative, "Renamed"),
+        ),
+        f"progress form {unit}-init": get(one + "progress/"),
+        f"add progress to {unit}-init": post(
+            one + "progress/",
+            {"period": "2026-03", "complete": "20"},
+            exists(Progress, initiative__code=f"{unit}-init", period="2026-03"),
+        ),
+        f"complete a milestone of {unit}-init": post(
+            one + f"milestones/{{{unit}_milestone}}/done/",
+            {},
+            exists(Milestone, initiative__code=f"{unit}-init", done__isnull=False),
+        ),
+    }
+
+
 def _design(unit: str) -> dict[str, Action]:
     """The Design pages of a unit, read and written."""
     base = f"/units/{unit}/design/"
@@ -217,6 +251,9 @@ def _design(unit: str) -> dict[str, Action]:
             named(KPI, "Renamed"),
         ),
         f"design {unit}: targets page": get(base + f"kpis/{kpi}/targets/"),
+        f"design {unit}: targets preview": get(
+            base + f"kpis/{kpi}/targets/preview/?one-period=2026&one-target=1200&one-phase=even"
+        ),
         f"design {unit}: a target's row": Action(
             "get", base + f"kpis/{kpi}/targets/2026-01/", ok=302
         ),
@@ -258,6 +295,8 @@ PAGES: dict[str, Action] = {
     "comment on objective B": post(
         "/units/b/objectives/b-grow/comments/", COMMENT, comment(objective__code="b-grow")
     ),
+    **_initiatives("a"),
+    **_initiatives("b"),
     "strategy map A": get("/units/a/map/?period=2026-01"),
     "People": get("/people/?period=2026-01"),
     "People of B": get("/people/?period=2026-01&unit=b"),
@@ -452,6 +491,92 @@ def _writes(unit: str, kpi: str, scope: str) -> dict[str, Call]:
     }
 
 
+def _initiative_reads(unit: str) -> dict[str, Call]:
+    code = f"{unit}-init"
+    return {
+        f"GET initiatives?unit={unit}": Call("get", f"initiatives?unit={unit}"),
+        f"GET initiatives/{code}": Call("get", f"initiatives/{code}"),
+        f"GET initiatives/{code}/progress": Call("get", f"initiatives/{code}/progress"),
+        f"GET initiatives/{code}/notes": Call("get", f"initiatives/{code}/notes"),
+    }
+
+
+def _new_initiative(unit: str) -> dict[str, Any]:
+    return {
+        "code": f"{unit}-new",
+        "unit": unit,
+        "name": "New initiative",
+        "serves": [f"{unit}-grow"],
+        "start": "2026-01-01",
+        "end": "2026-06-30",
+    }
+
+
+def _progress(code: str, period: str, complete: float) -> Wrote:
+    return exists(Progress, initiative__code=code, period=period, complete=complete)
+
+
+def _gone(model: Any, **where: Any) -> Wrote:
+    return lambda _: not model.objects.filter(**where).exists()
+
+
+def _initiative_writes() -> dict[str, Call]:
+    a, pilot = "initiatives/a-init", "initiatives/a-init/milestones/{a_milestone}"
+    return {
+        "POST initiatives in a": Call(
+            "post", "initiatives", _new_initiative("a"), 201, exists(Initiative, code="a-new")
+        ),
+        "PATCH initiatives/a-init": Call(
+            "patch", a, {"name": "Renamed"}, 200, named(Initiative, "Renamed")
+        ),
+        "DELETE initiatives/a-init": Call(
+            "delete", a, None, 204, _gone(Initiative, code="a-init")
+        ),
+        "POST milestones of a-init": Call(
+            "post", f"{a}/milestones", {"name": "Go live", "due": "2026-09-30"}, 201,
+            named(Milestone, "Go live"),
+        ),
+        "PATCH a milestone of a-init": Call(
+            "patch", pilot, {"name": "Pilot run"}, 200, named(Milestone, "Pilot run")
+        ),
+        "PATCH a milestone of a-init done": Call(
+            "patch", pilot, {"done": "2026-04-02"}, 200,
+            exists(Milestone, name="Pilot", done="2026-04-02"),
+        ),
+        "DELETE a milestone of a-init": Call(
+            "delete", pilot, None, 204, _gone(Milestone, initiative__code="a-init")
+        ),
+        "PUT progress of a-init": Call(
+            "put", f"{a}/progress/2026-03", {"complete": 30, "spent": 200}, 201,
+            _progress("a-init", "2026-03", 30),
+        ),
+        "DELETE progress of a-init": Call(
+            "delete", f"{a}/progress/2026-01", None, 204,
+            _gone(Progress, initiative__code="a-init"),
+        ),
+        "POST notes of a-init": Call(
+            "post", f"{a}/notes", {"text": "On track"}, 201, exists(StatusNote, text="On track")
+        ),
+        "POST initiatives in b": Call(
+            "post", "initiatives", _new_initiative("b"), 201, exists(Initiative, code="b-new")
+        ),
+        "PATCH initiatives/b-init": Call(
+            "patch", "initiatives/b-init", {"name": "Renamed"}, 200, named(Initiative, "Renamed")
+        ),
+        "PUT progress of b-init": Call(
+            "put", "initiatives/b-init/progress/2026-03", {"complete": 30}, 201,
+            _progress("b-init", "2026-03", 30),
+        ),
+        "PUT progress of a-init (read-only token)": Call(
+            "put", f"{a}/progress/2026-03", {"complete": 30}, 201,
+            _progress("a-init", "2026-03", 30), "read",
+        ),
+        "PATCH initiatives/a-init (read-only token)": Call(
+            "patch", a, {"name": "Renamed"}, 200, named(Initiative, "Renamed"), "read"
+        ),
+    }  # fmt: skip
+
+
 API: dict[str, Call] = {
     "GET units": Call("get", "units"),
     "GET kpis": Call("get", "kpis"),
@@ -467,4 +592,8 @@ API: dict[str, Call] = {
     **_writes("b", "b-rev", "write"),
     **_writes("a", "a-rev", "read"),
     **_writes("b", "b-rev", "read"),
+    "GET initiatives": Call("get", "initiatives"),
+    **_initiative_reads("a"),
+    **_initiative_reads("b"),
+    **_initiative_writes(),
 }

@@ -17,6 +17,7 @@ from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.files.load import load
+from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective, Perspective, Unit
@@ -51,6 +52,16 @@ def _kpi(code: str, **extra: str) -> str:
     )
 
 
+def _initiative(unit: str, owner: str) -> str:
+    """An initiative of the unit, owned by `owner`, with a milestone and January's progress."""
+    return (
+        f"    initiatives:\n      - {{code: {unit}-init, name: Launch {unit}, owner: {owner},\n"
+        f"         serves: [{unit}-grow], start: 2026-01-01, end: 2026-12-31, budget: 1000,\n"
+        "         milestones: [{name: Pilot, due: 2026-03-31}],\n"
+        "         progress: {2026-01: {complete: 10, spent: 50}}}\n"
+    )
+
+
 CARD = (
     cards.HEADER
     + _unit("top", None, _kpi("top-rev"))
@@ -60,7 +71,9 @@ CARD = (
         _kpi("a-rev", owner="owner@example.com", contributor="kpi-con@example.com")
         + _kpi("a-cost"),
     )
+    + _initiative("a", "owner@example.com")
     + _unit("b", "top", _kpi("b-rev", owner="bob@example.com") + _kpi("b-cost"))
+    + _initiative("b", "bob@example.com")
     + "  - {code: a-team, name: New team of A, parent: a, perspectives: []}\n"
     + "  - {code: b-team, name: New team of B, parent: b, perspectives: []}\n"
 )
@@ -118,6 +131,8 @@ def build() -> Org:
         ids[f"{code}_keep"] = Objective.objects.get(code=f"{code}-keep").pk
         ids[f"{code}_kpi"] = KPI.objects.get(code=f"{code}-rev").pk
     ids["top_objective"] = Objective.objects.get(code="top-grow").pk
+    for code in ("a", "b"):
+        ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk
     ids["a_cost"] = KPI.objects.get(code="a-cost").pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):

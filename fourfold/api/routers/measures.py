@@ -153,6 +153,7 @@ def _targets() -> Rows:
         "source",
         "changed_at",
         "reason",
+        "phase",
         kpi_code=F("kpi__code"),
         changed_by_name=F("changed_by__username"),
     )
@@ -161,7 +162,12 @@ def _targets() -> Rows:
 TARGETS = Resource(
     _targets,
     ROW_UNIT,
-    lambda row: {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]},
+    lambda row: {
+        **row,
+        "kpi": row["kpi_code"],
+        "changed_by": row["changed_by_name"],
+        "phase": row["phase"] or None,
+    },
     missing="KPI {kpi__code} has no target for {period} that this token may see.",
 )
 
@@ -195,8 +201,10 @@ def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -
     summary="Set the target of a KPI for a period",
     description="Creates the target (201) or replaces it (200); the earlier version is kept in "
     "the history with the reason. A range KPI takes `low` and `high`, any other `target` and "
-    "optionally `red_flag`, checked as the scorecard file is. Needs a read-write token whose "
-    "user may edit the KPI's unit. The answer has the target's `feasibility`.",
+    "optionally `red_flag`, checked as the scorecard file is. With `phase`, a yearly or "
+    "quarterly target also writes the months (or quarters) it implies, in the same write. Needs "
+    "a read-write token whose user may edit the KPI's unit. The answer has the target's "
+    "`feasibility`.",
 )
 def put_target(
     request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
@@ -204,8 +212,9 @@ def put_target(
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
     key, count = services.set_target(facts, period, data, token, access_of(request))
+    created = any(row[1] == key for row in count.new_rows)  # the target itself, not its parts
     answer = feasibility.added(TARGETS.one(request, kpi__code=kpi, period=key))
-    return Status(201 if count.created else 200, answer)
+    return Status(201 if created else 200, answer)
 
 
 # --- measurements ----------------------------------------------------------------------

@@ -39,6 +39,57 @@
     };
   }
 
+  // An initiative's milestones on a KPI's chart: a line at each, a diamond at its top.
+  function milestoneLines(marks) {
+    if (!marks || !marks.length) {
+      return undefined;
+    }
+    return {
+      silent: false,
+      symbol: ["none", "diamond"],
+      symbolSize: 10,
+      label: { show: false },
+      tooltip: { show: true, formatter: function (p) { return p.name; } },
+      data: marks.map(function (m) {
+        var color = m.done ? INK : m.late ? "#c62828" : MUTED;
+        return {
+          xAxis: m.at, name: m.name + (m.done ? " (done)" : m.late ? " (overdue)" : " (to do)"),
+          lineStyle: { color: color, type: m.done ? "solid" : "dashed", width: 1.2 },
+          itemStyle: { color: color },
+        };
+      }),
+    };
+  }
+
+  // An initiative's progress: complete against planned, and spent as a share of the budget.
+  function progressOption(d) {
+    var names = ["Complete", "Planned"];
+    var series = [
+      { name: "Complete", type: "line", data: d.complete, symbol: "circle", symbolSize: 6,
+        lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL } },
+      { name: "Planned", type: "line", data: d.planned, symbol: "none",
+        lineStyle: { width: 1.5, type: "dashed", color: "#3d4a58" }, itemStyle: { color: "#3d4a58" } },
+    ];
+    if (d.spent) {
+      names.push("Spent of budget");
+      series.push({ name: "Spent of budget", type: "bar", data: d.spent, barMaxWidth: 28,
+                    itemStyle: { color: "#e09a00", opacity: 0.55 } });
+    }
+    return {
+      animation: false,
+      aria: { enabled: false },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { data: names, top: 0, left: 0, textStyle: { color: INK } },
+      tooltip: tooltip(names, "%"),
+      xAxis: { type: "category", data: d.labels, axisLine: { lineStyle: { color: LINE } },
+               axisTick: { show: false }, axisLabel: { color: MUTED, hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); },
+               splitLine: { lineStyle: { color: "#eef1f4" } },
+               axisLabel: { color: MUTED, formatter: "{value} %" } },
+      series: series,
+    };
+  }
+
   function tooltip(names, unit) {
     return {
       trigger: "axis",
@@ -94,7 +145,7 @@
     series.push({
       name: "Actual", type: "line", data: d.actual, z: 4, symbol: "circle", symbolSize: 5,
       connectNulls: false, lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL },
-      markLine: currentLine(d.current),
+      markLine: milestoneLines(d.milestones) || currentLine(d.current),
     });
     return {
       animation: false,
@@ -195,7 +246,9 @@
     };
   }
 
-  var OPTIONS = { kpi: kpiOption, objective: objectiveOption, forecast: forecastOption };
+  var OPTIONS = {
+    kpi: kpiOption, objective: objectiveOption, forecast: forecastOption, progress: progressOption
+  };
 
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-chart"));

@@ -1,0 +1,471 @@
+"""Every change to an initiative, its milestones, progress and notes: checked, atomic, audited.
+
+Each function takes the acting user, checks the whole change first (raising `Invalid` with
+every problem by field, in the scorecard file's words), then writes it inside one transaction
+with an audit entry. Progress is never overwritten silently: the entry it replaces is kept in
+ProgressVersion. Who may call which is the access policy's (`Access.can_edit_initiatives`,
+`Access.can_enter_progress`): the pages and the API ask it before they call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fourfold.audit.models import record
+from fourfold.core import initiatives as rules
+from fourfold.core.periods import PeriodError
+from fourfold.editing.checks import Check, Invalid, person
+from fourfold.measures.models import KPI
+from fourfold.strategy.models import Objective, Organization, Unit
+
+from .models import Initiative, Milestone, Progress, ProgressVersion, StatusNote
+
+__all__ = ["Invalid", "ProgressEntry"]
+
+Actor = Any
+Data = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    period: str
+    complete: float
+    spent: float | None = None
+    comment: str = ""
+
+
+# -- reading the fields ------------------------------------------------------------------------
+
+
+def _date(check: Check, field: str, value: Any, *, required: bool = False) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            check.add(field, f"'{field}' is required")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        check.add(field, f"'{field}' must be a date such as 2026-03-31, not {value!r}")
+        return None
+
+
+def _codes(check: Check, field: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        check.add(field, f"'{field}' must be a list of codes")
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _rows_by_code(check: Check, field: str, model: Any, codes: list[str], what: str) -> list[Any]:
+    found = {row.code: row for row in model.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in found:
+            check.add(field, f"it {what} '{code}', which is not {_article(model)}")
+    return [found[c] for c in dict.fromkeys(codes) if c in found]
+
+
+def _article(model: Any) -> str:
+    return "a KPI" if model is KPI else "an objective"
+
+
+def _people(check: Check, data: Data) -> tuple[Any, list[Any]]:
+    wanted = {"owner": check.person("owner", data.get("owner"))}
+    raw = data.get("collaborators") or []
+    names = [check.person("collaborators", v) for v in (raw if isinstance(raw, list) else [raw])]
+    for i, name in enumerate(names):
+        wanted[f"collaborators.{i}"] = name
+    found = check.people(wanted)
+    collaborators = [found[f"collaborators.{i}"] for i in range(len(names))]
+    return found["owner"], [c for c in collaborators if c is not None]
+
+
+def _fields(check: Check, data: Data, initiative: Initiative | None) -> dict[str, Any]:
+    """The initiative's fields from `data`, defaulting to its current ones for an update."""
+
+    def given(name: str) -> bool:
+        return initiative is None or name in data
+
+    out: dict[str, Any] = {}
+    if initiative is None or "code" in data:
+        code = check.code("code", data.get("code"))
+        taken = Initiative.objects.filter(code=code)
+        if initiative is not None:
+            taken = taken.exclude(pk=initiative.pk)
+        if code and taken.exists():
+            check.add("code", f"there is already an initiative '{code}'")
+        out["code"] = code
+    if given("name"):
+        out["name"] = check.text("name", data.get("name"), required=True)
+    if given("description"):
+        out["description"] = check.text("description", data.get("description"))
+    start = _date(
+        check, "start", data.get("start", getattr(initiative, "start", None)), required=True
+    )
+    end = _date(check, "end", data.get("end", getattr(initiative, "end", None)), required=True)
+    if start and end and (problem := rules.dates_problem(start, end)):
+        check.add("end", problem)
+    out["start"], out["end"] = start, end
+    if given("budget"):
+        budget = check.number("budget", data.get("budget"))
+        if problem := rules.amount_problem("budget", budget):
+            check.add("budget", problem)
+        out["budget"] = budget
+    if "archived" in data:
+        out["archived"] = bool(data["archived"])
+    if given("owner") or "collaborators" in data:
+        owner, collaborators = _people(check, data)
+        if given("owner"):
+            out["owner"] = owner
+        if initiative is None or "collaborators" in data:
+            out["collaborators"] = collaborators
+    for name, model, what in (("serves", Objective, "serves"), ("moves", KPI, "moves")):
+        if initiative is None or name in data:
+            codes = _codes(check, name, data.get(name))
+            out[name] = _rows_by_code(check, name, model, codes, what)
+    return out
+
+
+def _set(initiative: Initiative, fields: dict[str, Any]) -> dict[str, Any]:
+    """Write the fields that differ; the changed ones, as the audit log keeps them."""
+    many = {k: fields.pop(k) for k in ("collaborators", "serves", "moves") if k in fields}
+    new = initiative.pk is None
+    changed: dict[str, Any] = {}
+    for name, value in fields.items():
+        if new or getattr(initiative, name) != value:
+            setattr(initiative, name, value)
+            changed[name] = person(value) if name == "owner" else _plain(value)
+    if new:
+        initiative.save()
+    elif changed:
+        initiative.save(update_fields=list(changed))
+    for name, rows in many.items():
+        manager = getattr(initiative, name)
+        before = set() if new else set(manager.values_list("pk", flat=True))
+        if before != {r.pk for r in rows}:
+            manager.set(rows)
+            changed[name] = [person(r) if name == "collaborators" else r.code for r in rows]
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# -- initiatives ------------------------------------------------------------------------------
+
+
+def create_initiative(actor: Actor, unit: Unit, data: Data) -> Initiative:
+    check = Check()
+    fields = _fields(check, data, None)
+    check.done()
+    with transaction.atomic():
+        last = Initiative.objects.filter(unit=unit).aggregate(n=Max("order"))["n"]
+        initiative = Initiative(unit=unit, order=0 if last is None else last + 1)
+        after = _set(initiative, fields)
+        record(
+            actor,
+            "initiative.create",
+            f"Added initiative {initiative.code} to unit {unit.code}",
+            unit=unit.code,
+            after=after,
+        )
+    return initiative
+
+
+def update_initiative(actor: Actor, initiative: Initiative, data: Data) -> Initiative:
+    check = Check()
+    fields = _fields(check, data, initiative)
+    check.done()
+    with transaction.atomic():
+        after = _set(initiative, fields)
+        if after:
+            record(
+                actor,
+                "initiative.update",
+                f"Changed initiative {initiative.code}",
+                initiative=initiative.code,
+                after=after,
+            )
+    return initiative
+
+
+def delete_initiative(actor: Actor, initiative: Initiative) -> None:
+    """Delete it with its milestones, progress and notes; the audit entry keeps what it was."""
+    with transaction.atomic():
+        kept = {
+            "name": initiative.name,
+            "unit": initiative.unit.code,
+            "start": initiative.start.isoformat(),
+            "end": initiative.end.isoformat(),
+            "progress": {
+                p.period: [p.complete, p.spent] for p in initiative.progress.order_by("period")
+            },
+        }
+        code = initiative.code
+        initiative.delete()
+        record(actor, "initiative.delete", f"Deleted initiative {code}", initiative=code, **kept)
+
+
+# -- milestones -------------------------------------------------------------------------------
+
+
+def _milestone_fields(
+    check: Check, initiative: Initiative, data: Data, milestone: Milestone | None
+) -> dict[str, Any]:
+    def given(name: str) -> bool:
+        return milestone is None or name in data
+
+    out: dict[str, Any] = {}
+    if given("name"):
+        name = check.text("name", data.get("name"), required=True)
+        taken = initiative.milestones.filter(name=name)
+        if milestone is not None:
+            taken = taken.exclude(pk=milestone.pk)
+        if name and taken.exists():
+            check.add("name", f"initiative {initiative.code} already has a milestone '{name}'")
+        out["name"] = name
+    if given("due"):
+        out["due"] = _date(check, "due", data.get("due"), required=True)
+    if given("done"):
+        out["done"] = _date(check, "done", data.get("done"))
+    if given("owner"):
+        out["owner"] = check.people({"owner": check.person("owner", data.get("owner"))})["owner"]
+    if "depends_on" in data:
+        names = _codes(check, "depends_on", data.get("depends_on"))
+        others = {m.name: m for m in initiative.milestones.all()}
+        own = out.get("name") or (milestone.name if milestone else "")
+        # The changed milestone first, so that a circle is told starting from it.
+        graph = {own: names}
+        for n, m in others.items():
+            if m != milestone:
+                graph.setdefault(n, [d.name for d in m.depends_on.all()])
+        for name in names:
+            if name not in others and name != own:
+                check.add("depends_on", f"it depends on '{name}', which is not a milestone")
+        if problem := rules.cycle_problem(graph):
+            check.add("depends_on", problem)
+        out["depends_on"] = [others[n] for n in names if n in others]
+    return out
+
+
+def save_milestone(
+    actor: Actor, initiative: Initiative, data: Data, milestone: Milestone | None = None
+) -> Milestone:
+    """Add a milestone (`milestone` None) or change one."""
+    check = Check()
+    fields = _milestone_fields(check, initiative, data, milestone)
+    check.done()
+    with transaction.atomic():
+        depends = fields.pop("depends_on", None)
+        new = milestone is None
+        if milestone is None:
+            last = initiative.milestones.aggregate(n=Max("order"))["n"]
+            milestone = Milestone(initiative=initiative, order=0 if last is None else last + 1)
+        changed = {k: v for k, v in fields.items() if new or getattr(milestone, k) != v}
+        for name, value in changed.items():
+            setattr(milestone, name, value)
+        if new or changed:
+            milestone.save()
+        if depends is not None and (
+            new or {m.pk for m in depends} != {m.pk for m in milestone.depends_on.all()}
+        ):
+            milestone.depends_on.set(depends)
+            changed["depends_on"] = [m.name for m in depends]
+        if new or changed:
+            shown = {k: person(v) if k == "owner" else _plain(v) for k, v in changed.items()}
+            verb = "Added" if new else "Changed"
+            record(
+                actor,
+                "milestone.create" if new else "milestone.update",
+                f"{verb} milestone '{milestone.name}' of initiative {initiative.code}",
+                initiative=initiative.code,
+                after=shown,
+            )
+    return milestone
+
+
+def complete_milestone(actor: Actor, milestone: Milestone, on: dt.date | None = None) -> Milestone:
+    """Mark a milestone done on a day (default: today)."""
+    day = on or timezone.localdate()
+    return save_milestone(actor, milestone.initiative, {"done": day}, milestone)
+
+
+def delete_milestone(actor: Actor, milestone: Milestone) -> None:
+    with transaction.atomic():
+        code, name = milestone.initiative.code, milestone.name
+        milestone.delete()
+        record(
+            actor,
+            "milestone.delete",
+            f"Deleted milestone '{name}' of initiative {code}",
+            initiative=code,
+        )
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+def progress_problems(entries: Sequence[ProgressEntry], fiscal_start: int) -> dict[str, list[str]]:
+    """Every problem of a batch of progress entries, by field (`progress.N.field`)."""
+    check = Check()
+    for i, entry in enumerate(entries):
+        where = f"progress.{i}"
+        try:
+            rules.progress_period(entry.period, fiscal_start)
+        except PeriodError as exc:
+            check.add(f"{where}.period", str(exc))
+        if problem := rules.complete_problem(entry.complete):
+            check.add(f"{where}.complete", problem)
+        if problem := rules.amount_problem("amount spent", entry.spent):
+            check.add(f"{where}.spent", problem)
+        if "\x00" in entry.comment:
+            check.add(f"{where}.comment", "'comment' cannot contain a NUL character")
+    return dict(check.errors)
+
+
+@dataclass(frozen=True)
+class Written:
+    created: int = 0
+    changed: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.changed)
+
+
+def enter_progress(
+    actor: Actor, initiative: Initiative, entries: Sequence[ProgressEntry], *, reason: str = ""
+) -> Written:
+    """Write progress entries; an entry that changes an earlier one keeps the earlier one as a
+    version. Says how many were created and changed (an entry as it was is neither)."""
+    fiscal = Organization.get().fiscal_year_start
+    errors = progress_problems(entries, fiscal)
+    if errors:
+        raise Invalid(errors)
+    keyed = [(rules.progress_period(e.period, fiscal).key, e) for e in entries]
+    now = timezone.now()
+    user = actor if actor is not None and actor.is_authenticated else None
+    written: dict[str, list[float | None]] = {}
+    created = 0
+    with transaction.atomic():
+        current = {
+            p.period: p
+            for p in Progress.objects.select_for_update().filter(
+                initiative=initiative, period__in=[k for k, _ in keyed]
+            )
+        }
+        for key, entry in keyed:
+            old = current.get(key)
+            if old is not None and (old.complete, old.spent, old.comment) == (
+                entry.complete,
+                entry.spent,
+                entry.comment,
+            ):
+                continue
+            if old is not None:
+                _supersede(old, now, user)
+                old.complete, old.spent, old.comment = entry.complete, entry.spent, entry.comment
+                old.entered_by, old.entered_at = user, now
+                old.save()
+            else:
+                created += 1
+                current[key] = Progress.objects.create(
+                    initiative=initiative,
+                    period=key,
+                    complete=entry.complete,
+                    spent=entry.spent,
+                    comment=entry.comment,
+                    entered_by=user,
+                    entered_at=now,
+                )
+            written[key] = [entry.complete, entry.spent]
+        if written:
+            record(
+                actor,
+                "initiative.progress",
+                f"Progress of initiative {initiative.code}: "
+                + ", ".join(f"{k} {v[0]:g} %" for k, v in sorted(written.items())),
+                initiative=initiative.code,
+                progress=written,
+                reason=reason,
+            )
+    return Written(created, len(written) - created)
+
+
+def _supersede(old: Progress, now: dt.datetime, user: Any) -> None:
+    ProgressVersion.objects.create(
+        initiative_id=old.initiative_id,
+        period=old.period,
+        complete=old.complete,
+        spent=old.spent,
+        comment=old.comment,
+        entered_by_id=old.entered_by_id,
+        entered_at=old.entered_at,
+        superseded_at=now,
+        superseded_by=user,
+    )
+
+
+def remove_progress(actor: Actor, initiative: Initiative, period: str) -> bool:
+    """Remove the entry of a period; it stays in ProgressVersion, as removed at this moment."""
+    with transaction.atomic():
+        found = Progress.objects.select_for_update().filter(initiative=initiative, period=period)
+        old = found.first()
+        if old is None:
+            return False
+        user = actor if actor is not None and actor.is_authenticated else None
+        _supersede(old, timezone.now(), user)
+        old.delete()
+        record(
+            actor,
+            "initiative.progress.remove",
+            f"Removed the progress of initiative {initiative.code} for {period}",
+            initiative=initiative.code,
+            period=period,
+        )
+    return True
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+
+def add_note(
+    actor: Actor, initiative: Initiative, text: str, *, period: str = "", on: dt.date | None = None
+) -> StatusNote:
+    check = Check()
+    body = check.text("text", text, required=True)
+    key = ""
+    if period:
+        try:
+            key = rules.progress_period(period, Organization.get().fiscal_year_start).key
+        except PeriodError as exc:
+            check.add("period", str(exc))
+    check.done()
+    with transaction.atomic():
+        user = actor if actor is not None and actor.is_authenticated else None
+        note = StatusNote.objects.create(
+            initiative=initiative,
+            period=key,
+            date=on or timezone.localdate(),
+            text=body,
+            author=user,
+        )
+        record(
+            actor,
+            "initiative.note",
+            f"Note on initiative {initiative.code}",
+            initiative=initiative.code,
+        )
+    return note
