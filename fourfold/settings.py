@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "fourfold.history",
     "fourfold.web",
     "fourfold.editing",
+    "fourfold.checks",
     "fourfold.initiatives",
     "fourfold.forecasts",
 ]

@@ -10,6 +10,8 @@ locked by `tests/accounts/test_matrix.py`):
 - A role applies to its unit and every unit below it (no unit: the whole organization).
 - A viewer sees the unit's scorecard; an editor also designs it, sets its targets and sees
   its history; a contributor of a unit enters the values of its KPIs.
+- Whoever sees a unit's scorecard sees its SMART check (`can_view`): the Check page, the KPI
+  page's panel and `GET /api/v1/checks` hold only the findings of units one may view.
 - The owner and the contributor of a KPI enter its values and see its unit.
 - The owner of a KPI (and an administrator) approves the values others enter for it.
 - Administrators manage people, roles and data sources.

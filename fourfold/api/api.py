@@ -16,7 +16,7 @@ from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import initiatives, measures, scores, strategy
+from .routers import checks, initiatives, measures, scores, strategy
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -96,5 +96,6 @@ errors.install(api)
 api.add_router("", strategy.router)
 api.add_router("", measures.router)
 api.add_router("", scores.router)
+api.add_router("", checks.router)
 api.add_router("", initiatives.router)
 api.add_router("", forecast_api.router)

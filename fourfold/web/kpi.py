@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
+from fourfold.checks import views as checks
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
 from fourfold.core.entries import FREQUENCY_KIND
@@ -395,6 +396,7 @@ def _render(
         "form": form,
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
+        "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores),
         "outlook": kpi_forecast.outlook(scores, unit.code, kpi, today),
     }
     status = 400 if error or form.is_bound else 200

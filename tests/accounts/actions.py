@@ -303,6 +303,8 @@ PAGES: dict[str, Action] = {
     "person owning in A": get("/people/{owner}/?period=2026-01"),
     "person owning in B": get("/people/{bob}/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "check A": get("/units/a/check/"),
+    "check B": get("/units/b/check/"),
     "forecast reliability A": get("/units/a/forecasts/"),
     "forecast reliability B": get("/units/b/forecasts/"),
     "export A": get("/units/a/export/"),
@@ -452,6 +454,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements?unit={unit}": Call("get", f"measurements?unit={unit}"),
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
+        f"GET checks?unit={unit}": Call("get", f"checks?unit={unit}"),
         f"GET forecasts?unit={unit}": Call("get", f"forecasts?unit={unit}&period=2026"),
     }
 
