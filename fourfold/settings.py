@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "fourfold.web",
     "fourfold.editing",
     "fourfold.initiatives",
+    "fourfold.forecasts",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
+from fourfold.forecasts import api as forecast_api
+
 from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
@@ -95,3 +97,4 @@ api.add_router("", strategy.router)
 api.add_router("", measures.router)
 api.add_router("", scores.router)
 api.add_router("", initiatives.router)
+api.add_router("", forecast_api.router)

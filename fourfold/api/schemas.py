@@ -29,6 +29,7 @@ Frequency = Literal["monthly", "quarterly", "yearly"]
 Aggregation = Literal["sum", "average", "last", "min", "max"]
 Rollup = Literal["weighted_mean", "worst", "share_met"]
 Source = Literal["manual", "file", "api", "connector"]
+Phase = Literal["even", "seasonal", "last_year", "linear"]
 
 
 class In(Schema):
@@ -164,6 +165,10 @@ class TargetOut(Schema):
     changed_by: str | None = Field(description="User name of who set it")
     changed_at: dt.datetime
     reason: str
+    phase: Phase | None = Field(
+        description="How a yearly or quarterly target is spread over the KPI's months or "
+        "quarters; those it implies have the reason 'phased from' the period"
+    )
 
 
 class TargetIn(In):
@@ -175,6 +180,13 @@ class TargetIn(In):
     baseline: Number | None = None
     reason: Annotated[Text, StringConstraints(max_length=500)] = Field(
         "", description="Why it changed; kept in the history"
+    )
+    phase: Phase | None = Field(
+        None,
+        description="Spread a yearly or quarterly target over the KPI's months or quarters "
+        "(even, seasonal, last_year or linear), writing each with the reason 'phased from' the "
+        "period; without it the target has no phase. A month set inside a phased period spreads "
+        "the others not set by hand again, so that the period still holds.",
     )
 
 

@@ -13,9 +13,9 @@ from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.core import periods
 from fourfold.core.entries import KpiFacts
-from fourfold.measures import intake
+from fourfold.measures import intake, phasing
 from fourfold.measures.models import KPI, Scheme, Target
-from fourfold.measures.services import TargetEntry, ValueEntry, WriteCount
+from fourfold.measures.services import ValueEntry, WriteCount
 from fourfold.strategy.models import Objective, Organization
 
 from .errors import ApiError
@@ -121,10 +121,19 @@ def set_target(
     except ValueError as exc:
         raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
     fields = tuple(getattr(data, f) for f in Target.FIELDS)
-    entry = TargetEntry(kpi.id, period.key, fields)
+    frequency, aggregation, direction = KPI.objects.values_list(
+        "frequency", "aggregation", "direction"
+    ).get(pk=kpi.id)
+    shape = phasing.Shape(kpi.id, kpi.code, frequency, aggregation, direction)
+    try:
+        entries, _, _ = phasing.plan(shape, period, fields, data.phase or "", fiscal)
+    except phasing.PhaseError as exc:
+        raise ApiError(
+            422, f"The target cannot be set: {exc}.", [{"field": "phase", "reason": str(exc)}]
+        ) from None
     try:
         count = intake.submit_targets(
-            [entry],
+            entries,
             actor=token.user,
             access=access,
             channel="api",
@@ -132,7 +141,13 @@ def set_target(
             token=token.name,
         )
     except intake.Refused as refused:
-        problems = [{"field": p.field, "reason": p.message} for p in refused.problems]
+        problems = [
+            {
+                "field": p.field,
+                "reason": p.message if p.index == 0 else f"{entries[p.index].period}: {p.message}",
+            }
+            for p in refused.problems
+        ]
         raise ApiError(
             422, f"The target cannot be set: {problems[0]['reason']}.", problems
         ) from None

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from fourfold.core import periods as core_periods
+
 from . import initiatives
 from .story import Kpi, Recipe
 from .window import KIND, Window
@@ -57,6 +59,8 @@ def build(today: dt.date) -> dict[str, Any]:
         kpi = Kpi(definition, Recipe.read(story["kpis"][definition["code"]]), seasons)
         periods = slots[kpi.frequency]
         if targets := kpi.targets(periods):
+            if kpi.recipe.phase:
+                targets = _phased(targets, periods, kpi, window)
             definition["targets"] = {key: Flow(entry) for key, entry in targets.items()}
         if kpi.calculated:
             continue
@@ -79,6 +83,29 @@ def build(today: dt.date) -> dict[str, Any]:
         if unit["code"] in projects:
             unit["initiatives"] = projects[unit["code"]]
     return doc
+
+
+def _phased(targets: dict[str, Any], slots: list[Any], kpi: Kpi, window: Window) -> dict[str, Any]:
+    """The targets of today's fiscal year as one yearly target with the recipe's phase, in
+    their place: the loader writes the months (or quarters) the phase implies."""
+    fiscal = window.fiscal_start
+    year = core_periods.year_of(f"{window.today:%Y-%m}", fiscal)
+    months = set(core_periods.parse_period(year, fiscal).months)
+    current = [
+        slot.key
+        for slot in slots
+        if core_periods.parse_period(slot.key, fiscal).first_month in months
+    ]
+    how = kpi.aggregation
+    entry: dict[str, Any] = {}
+    for name in ("target", "red_flag", "stretch"):
+        parts = [targets[key].get(name) for key in current]
+        total = core_periods.aggregate(parts, how) if None not in parts else None
+        if total is not None:
+            entry[name] = int(total) if total.is_integer() else total
+    out = {k: v for k, v in targets.items() if k not in current}
+    out[year] = {**entry, "phase": kpi.recipe.phase}
+    return out
 
 
 def _kpis(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:

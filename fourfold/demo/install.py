@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from fourfold.files import load
+from fourfold.forecasts import grading
 
 from . import generate
 
@@ -27,6 +28,8 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     today = today or timezone.localdate()
     text = generate.scorecard(today)
     load.load(text, actor=None, source_name=f"northwind-{today:%Y-%m-%d}.yaml")
+    # The forecasts the worker would have kept month after month, so that they can be graded.
+    grading.backfill(today)
     User = get_user_model()
     user = (
         User.objects.filter(username=USERNAME).first()

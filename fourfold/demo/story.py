@@ -47,6 +47,7 @@ class Recipe:
     missing: list[int] = field(default_factory=list)
     month_to_date: bool = False
     notes: list[Note] = field(default_factory=list)
+    phase: str | None = None
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> Recipe:
@@ -76,6 +77,7 @@ class Kpi:
         self.code: str = definition["code"]
         self.frequency: str = definition.get("frequency", "monthly")
         self.direction: str = definition.get("direction", "increase")
+        self.aggregation: str = definition.get("aggregation", "sum")
         self.scored = definition.get("scheme", "default") not in ("yes_no", "unscored")
         self.calculated = bool(definition.get("formula"))
         self.recipe = recipe

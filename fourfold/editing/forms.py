@@ -266,6 +266,14 @@ def objective_choices(objectives: Iterable[Objective]) -> list[tuple[str, str]]:
     return [(str(o.pk), f"{o.name} ({o.code})") for o in objectives]
 
 
+PHASE_LABELS = {
+    "even": "Even",
+    "seasonal": "Seasonal",
+    "last_year": "As last year",
+    "linear": "Linear",
+}
+
+
 class TargetForm(forms.Form):
     period = forms.CharField(label="Period", max_length=20)
     target = _number("target", "Target")
@@ -277,12 +285,26 @@ class TargetForm(forms.Form):
     reason = forms.CharField(
         label="Reason", required=False, max_length=500, help_text="Needed when a target changes."
     )
+    phase = _choice(
+        "phase",
+        "Phase",
+        [("", "None"), *PHASE_LABELS.items()],
+        required=False,
+        help_text="Spreads a year or quarter: evenly, by the full years' shares (seasonal) or "
+        "the last one's, or on a glide path from the baseline (linear).",
+    )
+
+    field_order = ["period", "phase", "target", "red_flag", "stretch", "low", "high", "baseline"]
 
     def __init__(self, *args: Any, kpi: KPI, **kw: Any) -> None:
         super().__init__(*args, **kw)
         drop = ("target", "red_flag", "stretch") if kpi.direction == "range" else ("low", "high")
         for name in drop:
             del self.fields[name]
+        if kpi.frequency == "yearly" or self.prefix != "one":
+            del self.fields["phase"]  # only a longer period than the KPI's own has parts
+        elif kpi.direction == "range":
+            _choices(self, "phase", [("", "None"), ("even", PHASE_LABELS["even"])])
         if kpi.scheme.type not in ("yes_no", "unscored"):
             # A scored KPI cannot be scored without these: say so before anything is sent.
             for name in ("low", "high") if kpi.direction == "range" else ("target",):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_people, views_targets
+from . import views, views_feasibility, views_people, views_targets
 
 app_name = "editing"
 
@@ -55,6 +55,16 @@ urlpatterns = [
     path(design + "kpis/new/", views.kpi_form, name="kpi_new"),
     path(design + "kpis/<int:pk>/", views.kpi_form, name="kpi_edit"),
     path(design + "kpis/<int:pk>/targets/", views_targets.targets_page, name="targets"),
+    path(
+        design + "kpis/<int:pk>/targets/feasibility/",
+        views_feasibility.target_feasibility,
+        name="target_feasibility",
+    ),
+    path(
+        design + "kpis/<int:pk>/targets/preview/",
+        views_targets.targets_preview,
+        name="targets_preview",
+    ),
     path(
         design + "kpis/<int:pk>/targets/<str:period>/",
         views_targets.target_row,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from fourfold.accounts.access import access_for
 from fourfold.core import periods
@@ -20,7 +21,7 @@ from fourfold.files.spec import TARGET_KINDS
 from fourfold.measures.models import KPI, Target, TargetVersion
 from fourfold.strategy.models import Organization, Unit
 
-from . import forms, targets
+from . import feasibility, forms, targets
 from .checks import Invalid
 from .views import editable_unit
 
@@ -89,20 +90,51 @@ def targets_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
     form = one if which == "one" else year if which == "year" else None
     if form is not None and form.is_valid():
-        write = targets.set_target if form is one else targets.set_year_targets
+        notes: list[str] = []
         try:
-            count = write(request.user, kpi, form.cleaned_data, access=access_for(request))
+            if form is one:
+                count = targets.set_target(
+                    request.user, kpi, form.cleaned_data, access=access_for(request), notes=notes
+                )
+            else:
+                count = targets.set_year_targets(
+                    request.user, kpi, form.cleaned_data, access=access_for(request)
+                )
         except Invalid as exc:
             forms.show_errors(form, exc)
         else:
             done = count.created + count.changed
-            messages.success(
-                request, f"{done} target(s) of {kpi.name} saved." if done else "Nothing changed."
-            )
+            said = f"{done} target(s) of {kpi.name} saved." if done else "Nothing changed."
+            messages.success(request, " ".join([said, *notes]))
             return redirect(_url(unit, kpi))
     editing = request.GET.get("edit", "")
     status = 400 if form is not None else 200
     return _page(request, unit, kpi, one, year, editing, None, status)
+
+
+@require_safe
+@login_required
+def targets_preview(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The parts a phased target would write, before it is saved: a partial for htmx, else
+    the page with the form as filled in and the preview under it."""
+    unit, kpi = _kpi(request, code, pk)
+    one = forms.TargetForm(request.GET, kpi=kpi, prefix="one")
+    shown: targets.Preview | None = None
+    problems: list[str] = []
+    if one.is_valid():
+        try:
+            shown = targets.preview(kpi, one.cleaned_data)
+        except Invalid as exc:
+            problems = [m for ms in exc.errors.values() for m in ms]
+    else:
+        problems = [str(m) for ms in one.errors.values() for m in ms]
+    context = {"unit": unit, "kpi": kpi, "preview": shown, "problems": problems}
+    if getattr(request, "htmx", False):
+        response = render(request, "editing/_phase_preview.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    year = forms.YearTargetForm(None, kpi=kpi, prefix="year")
+    return _page(request, unit, kpi, one, year, "", None, 200, context)
 
 
 def _page(
@@ -114,8 +146,10 @@ def _page(
     editing: str,
     row_form: forms.TargetForm | None,
     status: int,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The whole page; the row of period `editing`, if any, as a form in its place."""
+    feasibility.mark(one)
     current = list(Target.objects.filter(kpi=kpi).select_related("changed_by").order_by("-period"))
     fields = targets.fields_for(kpi)
     rows = []
@@ -133,6 +167,8 @@ def _page(
         "one": one,
         "year": year,
         "period_kinds": " or ".join(TARGET_KINDS[kpi.frequency]),
+        "previewed": preview is not None,
+        **(preview or {}),
     }
     return render(request, "editing/targets.html", context, status=status)
 
@@ -202,14 +238,25 @@ def _save_row(request: HttpRequest, unit: Unit, kpi: KPI) -> HttpResponse:
         raise Http404("No target for this period")
     form = _row_form(kpi, target, request.POST)
     saved = False
+    notes: list[str] = []
     if form.is_valid():
         try:
-            targets.set_target(request.user, kpi, form.cleaned_data, access=access_for(request))
+            targets.set_target(
+                request.user, kpi, form.cleaned_data, access=access_for(request), notes=notes
+            )
         except Invalid as exc:
             forms.show_errors(form, exc)
         else:
             saved = True
     htmx = getattr(request, "htmx", False)
+    if saved and notes:
+        # Other rows changed too (a phased period's parts): the whole page, saying so.
+        messages.success(
+            request, " ".join([f"The target of {kpi.name} for {period} is saved.", *notes])
+        )
+        if htmx:  # to the page's top, where the message is (a #fragment would not reload)
+            return HttpResponseClientRedirect(_url(unit, kpi))
+        return redirect(_url(unit, kpi, period))
     if saved and not htmx:
         messages.success(request, f"The target of {kpi.name} for {period} is saved.")
         return redirect(_url(unit, kpi, period))

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from fourfold.core import scoring
+from fourfold.core import phasing, scoring
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI, Measurement, Scheme, Target
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
@@ -44,8 +44,18 @@ def build(*, values: bool = True) -> dict[str, Any]:
         doc["schemes"] = {s.name: _scheme(s) for s in schemes}
 
     targets: dict[int, dict[str, Any]] = defaultdict(dict)
-    for t in Target.objects.order_by("period"):
-        entry = {f: _number(getattr(t, f)) for f in Target.FIELDS if getattr(t, f) is not None}
+    stored = list(Target.objects.order_by("period"))
+    # The parts a phased target implies are written by loading it: the file holds only the
+    # phased target itself and the parts set by hand.
+    implied = {(t.kpi_id, phasing.reason(t.period)) for t in stored if t.phase}
+    for t in stored:
+        if (t.kpi_id, t.reason) in implied:
+            continue
+        entry: dict[str, Any] = {
+            f: _number(getattr(t, f)) for f in Target.FIELDS if getattr(t, f) is not None
+        }
+        if t.phase:
+            entry["phase"] = t.phase
         targets[t.kpi_id][t.period] = entry
     measured: dict[int, dict[str, Any]] = defaultdict(dict)
     if values:
@@ -76,10 +86,9 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if effect_id in live:
             drives[cause_id].append(effect_code)
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
-    initiatives = dump_initiatives.by_unit(live)
-
     units = []
     named: dict[str, str] = {}  # the people the file names who have a name, as `people:`
+    initiatives = dump_initiatives.by_unit(live, named)
     for person in [
         *(k.owner for ks in kpis.values() for k in ks),
         *(k.contributor for ks in kpis.values() for k in ks),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from fourfold.initiatives.models import Initiative, Milestone, Progress
@@ -16,9 +17,16 @@ def _person(user: Any) -> str:
     return str(user.email or user.get_username())
 
 
-def by_unit(live_objectives: set[int]) -> dict[int, list[dict[str, Any]]]:
+def by_unit(live_objectives: set[int], named: dict[str, str]) -> dict[int, list[dict[str, Any]]]:
     """Each unit's initiatives (archived ones say so), in their order; what they serve is
-    limited to the objectives the file holds, so that it loads into a new database."""
+    limited to the objectives the file holds, so that it loads into a new database. The
+    people they name who have a name are added to `named` (the file's `people:`)."""
+
+    def person(user: Any) -> str:
+        if user.get_full_name():
+            named[_person(user)] = user.get_full_name()
+        return _person(user)
+
     initiatives = list(
         Initiative.objects.select_related("owner")
         .prefetch_related("collaborators", "serves", "moves")
@@ -47,8 +55,8 @@ def by_unit(live_objectives: set[int]) -> dict[int, list[dict[str, Any]]]:
         if i.description:
             item["description"] = i.description
         if i.owner:
-            item["owner"] = _person(i.owner)
-        collaborators = sorted(_person(u) for u in i.collaborators.all())
+            item["owner"] = person(i.owner)
+        collaborators = sorted(person(u) for u in i.collaborators.all())
         if collaborators:
             item["collaborators"] = collaborators
         item["serves"] = sorted(o.code for o in i.serves.all() if o.pk in live_objectives)
@@ -61,19 +69,19 @@ def by_unit(live_objectives: set[int]) -> dict[int, list[dict[str, Any]]]:
         if i.archived:
             item["archived"] = True
         if milestones.get(i.pk):
-            item["milestones"] = [_milestone(m) for m in milestones[i.pk]]
+            item["milestones"] = [_milestone(m, person) for m in milestones[i.pk]]
         if progress.get(i.pk):
             item["progress"] = progress[i.pk]
         out[i.unit_id].append(item)
     return out
 
 
-def _milestone(m: Milestone) -> dict[str, Any]:
+def _milestone(m: Milestone, person: Callable[[Any], str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": m.name, "due": m.due}
     if m.done:
         entry["done"] = m.done
     if m.owner:
-        entry["owner"] = _person(m.owner)
+        entry["owner"] = person(m.owner)
     depends = [d.name for d in m.depends_on.all()]
     if depends:
         entry["depends_on"] = sorted(depends)

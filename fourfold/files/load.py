@@ -18,7 +18,7 @@ from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Scheme, Target
 from fourfold.measures.services import TargetEntry, ValueEntry
 from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
-from . import load_initiatives, yamlsource
+from . import load_initiatives, phased, yamlsource
 from .read import read_document
 from .spec import Document, Known, KnownKpi, Problem
 
@@ -152,9 +152,16 @@ def parse(text: str) -> Document:
     document, problems = read_document(data, known_from_database())
     if document is not None:
         problems = _measured_but_calculated(document) + _stored_data_misfits(document)
+        problems += phased.problems(document, _fiscal(document))
     if document is None or problems:
         raise LoadError(problems)
     return document
+
+
+def _fiscal(document: Document) -> int:
+    if document.organization is not None:
+        return int(document.organization["fiscal_year_start"])
+    return Organization.get().fiscal_year_start
 
 
 def load(text: str, *, actor: AbstractBaseUser | None, source_name: str) -> LoadResult:
@@ -390,10 +397,17 @@ class _Writer:
         reason = f"loaded from {self.source_name}"
         access = Access.trusted(self.actor)
         targets = [
-            TargetEntry(kpis[sk.code].pk, period, tuple(fields[f] for f in Target.FIELDS))
+            TargetEntry(
+                kpis[sk.code].pk,
+                period,
+                tuple(fields[f] for f in Target.FIELDS),
+                phase=sk.phases.get(period, ""),
+            )
             for _, _, sk in doc.kpis()
             for period, fields in sk.targets.items()
         ]
+        # The parts phased targets imply, each with the reason "phased from P".
+        targets += phased.entries(doc, _fiscal(doc), kpis)
         # The reader checked every target and value with the intake's rules, with their lines.
         count = intake.submit_targets(
             targets, actor=self.actor, access=access, channel="load", reason=reason,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fourfold.core import formulas, periods, scoring
+from fourfold.core import formulas, periods, phasing, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 from fourfold.core.hierarchy import Hierarchy
 
@@ -353,7 +353,7 @@ class _Context:
             period = self._period(targets, key, where, TARGET_KINDS[kpi.frequency])
             if entry is None or period is None:
                 continue
-            r.only(entry, TARGET_FIELDS, where)
+            r.only(entry, (*TARGET_FIELDS, "phase"), where)
             fields = {name: r.number(entry, name, where) for name in TARGET_FIELDS}
             if any(name in entry and fields[name] is None for name in TARGET_FIELDS):
                 continue  # already reported as not a number
@@ -377,6 +377,25 @@ class _Context:
                 r.problem(targets, key, where, str(exc))
                 continue
             kpi.targets[period] = fields
+            kpi.target_lines[period] = targets.line_of(key)
+            if "phase" in entry:
+                self._phase(entry, where, kpi, period)
+
+    def _phase(self, entry: Node, where: str, kpi: KpiSpec, period: str) -> None:
+        """A target's `phase:`, as far as the file alone tells (the history is asked later)."""
+        phase = self.r.text(entry, "phase", where)
+        if phase is None:
+            return
+        problem = phasing.fit_problem(phase, kpi.aggregation, kpi.direction)
+        if problem is None:
+            try:
+                phasing.parts(periods.parse_period(period, self.fiscal), kpi.frequency)
+            except phasing.PhaseError as exc:
+                problem = str(exc)
+        if problem:
+            self.r.problem(entry, "phase", where, problem)
+            return
+        kpi.phases[period] = phase
 
     def _values(self, node: Node, place: str, kpi: KpiSpec, scheme: scoring.Scheme) -> None:
         r = self.r

@@ -62,6 +62,8 @@ class KpiSpec:
     formula: str = ""  # a calculated KPI's formula (fourfold.core.formulas)
     formula_line: int = 0
     targets: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    phases: dict[str, str] = field(default_factory=dict)  # a phased target's period -> phase
+    target_lines: dict[str, int] = field(default_factory=dict)
     values: dict[str, tuple[float, str]] = field(default_factory=dict)
 
 

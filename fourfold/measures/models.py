@@ -163,6 +163,9 @@ class Target(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     reason = models.TextField(blank=True)
+    # How a yearly or quarterly target is spread over the KPI's months or quarters
+    # (fourfold.core.phasing); the parts it implies carry the reason "phased from <period>".
+    phase = models.CharField(max_length=10, blank=True, default="")
 
     FIELDS = ("target", "red_flag", "stretch", "low", "high", "baseline")
 
@@ -190,6 +193,7 @@ class TargetVersion(models.Model):
     changed_at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=Source.choices)
     reason = models.TextField(blank=True)
+    phase = models.CharField(max_length=10, blank=True, default="")
     superseded_at = models.DateTimeField()
     superseded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -38,6 +38,8 @@ class TargetEntry:
     kpi_id: int
     period: str
     fields: tuple[float | None, ...]  # in the order of Target.FIELDS
+    phase: str = ""  # how a yearly or quarterly target is spread (fourfold.core.phasing)
+    reason: str | None = None  # this entry's own reason, else the write's
 
 
 @dataclass
@@ -237,33 +239,40 @@ def set_targets(
     stamp = connection.ops.adapt_datetimefield_value(at)
     fields = Target.FIELDS
     with gc_paused(), transaction.atomic():
-        existing = _existing(Target, "id, " + ", ".join(fields), entries)
-        base = ["kpi_id", "period", *fields, "changed_by_id", "changed_at", "source", "reason"]
+        existing = _existing(Target, "id, " + ", ".join(fields) + ", phase", entries)
+        base = ["kpi_id", "period", *fields, "phase", "changed_by_id", "changed_at", "source"]
+        base.append("reason")
         new_rows: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         updated: list[tuple[int, str]] = []
         unchanged = 0
         for e in entries:
             old = existing.get((e.kpi_id, e.period))
+            why = reason if e.reason is None else e.reason
             if old is None:
-                new_rows.append((e.kpi_id, e.period, *e.fields, user, stamp, source, reason))
-            elif tuple(old[1:]) == e.fields:
+                new_rows.append((e.kpi_id, e.period, *e.fields, e.phase, user, stamp, source, why))
+            elif tuple(old[1:-1]) == e.fields and (old[-1] or "") == e.phase:
                 unchanged += 1
             else:
-                updates.append((*e.fields, user, stamp, source, reason, old[0]))
+                updates.append((*e.fields, e.phase, user, stamp, source, why, old[0]))
                 updated.append((e.kpi_id, e.period))
         if updates:
-            _supersede(
-                Target,
-                TargetVersion,
-                base,
-                [row[-1] for row in updates],
-                superseded_at=stamp,
-                superseded_by_id=user,
-                superseding_reason=reason,
-            )
+            # Each superseded version with the reason of the entry that replaced it.
+            by_reason: dict[str, list[int]] = {}
+            for row in updates:
+                by_reason.setdefault(row[-2], []).append(row[-1])
+            for why, ids in by_reason.items():
+                _supersede(
+                    Target,
+                    TargetVersion,
+                    base,
+                    ids,
+                    superseded_at=stamp,
+                    superseded_by_id=user,
+                    superseding_reason=why,
+                )
             table = Target._meta.db_table
-            sets = ", ".join(f"{f} = %s" for f in fields)
+            sets = ", ".join(f"{f} = %s" for f in (*fields, "phase"))
             with connection.cursor() as cursor:
                 _executemany(
                     cursor,

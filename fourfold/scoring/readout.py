@@ -28,6 +28,14 @@ def _score(value: float) -> float | None:
     return None if math.isnan(value) else round(float(value), 2)
 
 
+def applies(frequency: str, view_name: str) -> bool:
+    """Whether a KPI of a frequency has a row in a view's periods: its own or coarser ones,
+    and year to date for monthly KPIs only."""
+    if FREQ_LEVEL[frequency] > LEVEL_OF_VIEW[view_name]:
+        return False
+    return view_name != "ytd" or frequency == "monthly"
+
+
 def node_row(
     scores: Scores,
     view: evaluate.View,
@@ -84,7 +92,6 @@ def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]
     view = scores.result.views[view_name]
     key = view.keys[column]
     off = scores.result.offsets
-    level = LEVEL_OF_VIEW[view_name]
     yield node_row(scores, view, off["scorecard"] + card, column, "scorecard", unit, unit, key)
     children = scores.children
     for p in children.get(("scorecard", card), []):
@@ -99,9 +106,7 @@ def unit_rows(scores: Scores, unit: str, period: str) -> Iterator[dict[str, Any]
             )
             for k in children.get(("objective", o), []):
                 kpi = index.kpi[k]
-                if FREQ_LEVEL[kpi["frequency"]] > level:
-                    continue
-                if view_name == "ytd" and kpi["frequency"] != "monthly":
+                if not applies(kpi["frequency"], view_name):
                     continue
                 yield node_row(scores, view, k, column, "kpi", kpi["code"], unit, key)
 

@@ -36,7 +36,7 @@ from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
-from . import editlinks
+from . import editlinks, kpi_forecast
 from . import objective as objective_page
 from . import periods as choose
 from .templatetags.fourfold import num, status_color
@@ -383,7 +383,8 @@ def _render(
     period, error = objective_page.requested_period(key, organization, today)
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
-    page = build(cache.scores(unit=unit.code, today=today), unit, kpi, period, today)
+    scores = cache.scores(unit=unit.code, today=today)
+    page = build(scores, unit, kpi, period, today)
     choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
@@ -394,6 +395,7 @@ def _render(
         "form": form,
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
+        "outlook": kpi_forecast.outlook(scores, unit.code, kpi, today),
     }
     status = 400 if error or form.is_bound else 200
     return render(request, "web/kpi.html", context, status=status)

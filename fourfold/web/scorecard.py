@@ -53,6 +53,8 @@ class Node:
     rule_text: str = ""  # a perspective's: how its score is made
     how_html: SafeString = SafeString("")  # an objective's breakdown, see breakdown.html
     html: SafeString = SafeString("")  # a KPI's whole table row, see KPI_ROW
+    forecast: Any = None  # a KPI's forecast for the fiscal year (fourfold.web.forecast)
+    forecast_label: str = "Forecast"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,14 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.query())
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    """The forecast column's: each KPI's forecast (by id) for one fiscal year."""
+
+    label: str
+    found: Mapping[int, Any]
 
 
 @dataclass
@@ -122,6 +132,7 @@ class Page:
     unit_options: SafeString = SafeString("")  # the unit picker's, see units.options
     schemes: list[legend.Entry] = field(default_factory=list)  # the legend
     card_rule: str = ""  # how the scorecard's score is made
+    forecast_year: str = ""  # the fiscal year of the forecast column
 
     @property
     def filter_suffix(self) -> str:
@@ -320,10 +331,12 @@ def build(
     period: periods.Period,
     filters: Filters | None = None,
     named: dict[tuple[str, str], tuple[str, str]] | None = None,
+    forecasts: Forecasts | None = None,
 ) -> Page:
     """Everything the scorecard page shows, read from scores computed for the unit's subtree.
 
-    `named` gives the owners of objectives and KPIs (see `owners`), for the owner filter.
+    `named` gives the owners of objectives and KPIs (see `owners`), for the owner filter;
+    `forecasts` the fiscal year's forecast of each KPI by id, for the forecast column.
     """
     filters = filters or Filters()
     named = named or {}
@@ -340,6 +353,9 @@ def build(
             objective.owner = named.get(("objective", objective.row["code"]), ("", ""))[0]
             for kpi in [*objective.children, *objective.latest]:
                 kpi.owner = named.get(("kpi", kpi.row["code"]), ("", ""))[0]
+                if forecasts is not None:
+                    kpi.forecast = forecasts.found.get(kpi.info["id"])
+                    kpi.forecast_label = f"Forecast {forecasts.label}"
     # What the objectives expect: their KPIs and the objectives aligned to them from below.
     measures = Coverage()
     for perspective in tree:
@@ -398,6 +414,7 @@ def build(
         unit_options=options(units, unit.code),
         schemes=legend.entries(scores, _legend_nodes(scores, card, shown_tree, children)),
         card_rule=_rule(scores, "scorecard", scores.card_of.get(unit.code, -1), len(tree)),
+        forecast_year=forecasts.label if forecasts is not None else "",
     )
 
 

@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from . import breakdown, coarser
+from . import forecast as forecast_words
 from .templatetags.fourfold import num, score
 from .trends import trend_cell
 
@@ -60,6 +61,7 @@ KPI_ROW = """
           <td class="num" data-label="Score">{score}</td>
           <td data-label="Status">{status}</td>
           <td class="num" data-label="Reported">{coverage}</td>
+          <td class="num forecast-cell" data-label="{forecast_label}">{forecast}</td>
         </tr>"""
 HINTS = {"decrease": "lower is better", "range": "best in range"}
 
@@ -77,6 +79,17 @@ def weight_hint(weight: float) -> str:
     if weight == 1:
         return ""
     return f'<span class="hint hint--weight">{escape(breakdown.weight_text(weight))}</span>'
+
+
+def forecast_cell(found: Any) -> str:
+    """The expected value for the year and, below it, the chance of meeting its target."""
+    value, chance = forecast_words.cell(found)
+    if not chance:
+        return escape(value)
+    return (
+        f'{escape(value)} <span class="forecast-cell__chance" title="Chance of meeting the '
+        f'target">{escape(chance)}</span>'
+    )
 
 
 def kpi_row(kpi: Node, snippets: Snippets, period_label: str) -> SafeString:
@@ -117,5 +130,7 @@ def kpi_row(kpi: Node, snippets: Snippets, period_label: str) -> SafeString:
         score=escape(score(row["score"])),
         status=snippets.status(row),
         coverage=snippets.coverage(row),
+        forecast_label=escape(kpi.forecast_label),
+        forecast=forecast_cell(kpi.forecast),
     )
     return mark_safe(html)  # noqa: S308 - every text escaped above

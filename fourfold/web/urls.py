@@ -2,7 +2,7 @@ from django.urls import path
 
 from fourfold.api import views as api_views
 
-from . import entry, home, kpi, objective, people, strategymap, views
+from . import entry, home, kpi, objective, people, reliability, strategymap, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
         name="objective-comment",
     ),
     path("units/<str:unit>/map/", strategymap.strategy_map, name="strategy_map"),
+    path("units/<str:code>/forecasts/", reliability.page, name="reliability"),
     path("people/", people.people, name="people"),
     path("people/<int:pk>/", people.person, name="person"),
     # Data entry, upload and download (fourfold.web.entry)

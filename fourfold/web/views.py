@@ -20,7 +20,7 @@ from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization
 
-from . import periods, scorecard
+from . import periods, scorecard, scorecard_forecast
 from .units import visible_units
 
 
@@ -79,7 +79,9 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if error is None and not partial and request.GET.dict() != wanted:
         return redirect(canonical)
     scores = compute(unit=code, today=today)
-    page = scorecard.build(scores, units, unit, period, filters, scorecard.owners(code))
+    forecasts = scorecard_forecast.of(scores, code, period, today)
+    named = scorecard.owners(code)
+    page = scorecard.build(scores, units, unit, period, filters, named, forecasts)
     context = {
         "organization": organization,
         "page": page,

@@ -251,8 +251,14 @@ def _design(unit: str) -> dict[str, Action]:
             named(KPI, "Renamed"),
         ),
         f"design {unit}: targets page": get(base + f"kpis/{kpi}/targets/"),
+        f"design {unit}: targets preview": get(
+            base + f"kpis/{kpi}/targets/preview/?one-period=2026&one-target=1200&one-phase=even"
+        ),
         f"design {unit}: a target's row": Action(
             "get", base + f"kpis/{kpi}/targets/2026-01/", ok=302
+        ),
+        f"design {unit}: a target's feasibility": get(
+            base + f"kpis/{kpi}/targets/feasibility/?one-period=2026-05&one-target=900"
         ),
         f"design {unit}: set a target": post(
             base + f"kpis/{kpi}/targets/", TARGET_FORM, target(f"{unit}-rev", "2026-05")
@@ -297,6 +303,8 @@ PAGES: dict[str, Action] = {
     "person owning in A": get("/people/{owner}/?period=2026-01"),
     "person owning in B": get("/people/{bob}/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "forecast reliability A": get("/units/a/forecasts/"),
+    "forecast reliability B": get("/units/b/forecasts/"),
     "export A": get("/units/a/export/"),
     "export B": get("/units/b/export/"),
     # Entering values
@@ -444,6 +452,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements?unit={unit}": Call("get", f"measurements?unit={unit}"),
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
+        f"GET forecasts?unit={unit}": Call("get", f"forecasts?unit={unit}&period=2026"),
     }
 
 

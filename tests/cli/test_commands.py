@@ -91,8 +91,10 @@ def test_the_demo_scorecard_has_every_kind_of_node_and_overdue_data(fourfold: Ru
         ).stdout.splitlines()
     ]
     kinds = {r["kind"] for r in rows}
-    assert kinds == {"scorecard", "perspective", "objective", "kpi"}
+    assert kinds == {"scorecard", "perspective", "objective", "kpi", "initiative"}
     assert len({r["unit"] for r in rows}) >= 11
+    # Initiatives on track, behind and over budget (capped at amber).
+    assert {r["status"] for r in rows if r["kind"] == "initiative"} == {"red", "amber", "green"}
     assert {r["status"] for r in rows if r["kind"] == "kpi"} >= {"red", "amber", "green"}
     assert any(r["coverage"]["overdue"] for r in rows if r["kind"] == "kpi")
 

@@ -8,6 +8,7 @@ from tests.conftest import Run, score_lines
 
 CARD = """
 organization: {name: Acme, fiscal_year_start: 1}
+people: [{email: cio@acme.example, name: Ada Lovelace}]
 units:
   - code: acme
     name: Acme Corp
@@ -110,6 +111,7 @@ def test_loading_twice_changes_nothing_and_dump_gives_the_file_back(
     assert "Nothing changed." in again.stdout
     dumped = fourfold("dump").stdout
     assert "crm-rollout" in dumped and "depends_on: [Pilot live]" in dumped
+    assert "name: Ada Lovelace" in dumped  # the owner of an initiative only, with her name
     (tmp_path / "dumped.yaml").write_text(dumped)
     assert "Nothing changed." in fourfold("load", str(tmp_path / "dumped.yaml")).stdout
     assert fourfold("dump").stdout == dumped

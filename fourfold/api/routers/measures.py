@@ -8,10 +8,20 @@ from ninja import BodyEx, P, Path, Query, Router, Schema, Status
 
 from fourfold.measures.models import KPI, Measurement, Target
 
-from .. import services
+from .. import feasibility, services
 from ..auth import access_of, require_write
-from ..common import WRITE_ERRORS, Resource, Rows, detail, listing, period_key, responses
+from ..common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Resource,
+    Rows,
+    detail,
+    listing,
+    period_key,
+    responses,
+)
 from ..errors import ApiError
+from ..feasibility import TargetAnswer
 from ..schemas import (
     Code,
     HeldOut,
@@ -143,6 +153,7 @@ def _targets() -> Rows:
         "source",
         "changed_at",
         "reason",
+        "phase",
         kpi_code=F("kpi__code"),
         changed_by_name=F("changed_by__username"),
     )
@@ -151,7 +162,12 @@ def _targets() -> Rows:
 TARGETS = Resource(
     _targets,
     ROW_UNIT,
-    lambda row: {**row, "kpi": row["kpi_code"], "changed_by": row["changed_by_name"]},
+    lambda row: {
+        **row,
+        "kpi": row["kpi_code"],
+        "changed_by": row["changed_by_name"],
+        "phase": row["phase"] or None,
+    },
     missing="KPI {kpi__code} has no target for {period} that this token may see.",
 )
 
@@ -168,24 +184,27 @@ def list_targets(request: HttpRequest, filters: Query[RowFilter]) -> Any:
     return TARGETS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
 
 
-@detail(
-    router,
+@router.get(
     "/targets/{kpi}/{period}",
-    TargetOut,
+    response=responses(TargetAnswer, *READ_ERRORS),
     summary="Read the target of a KPI for a period",
+    description="With its `feasibility`: how demanding it is against the KPI's own history "
+    "and its forecast.",
 )
 def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
-    return TARGETS.one(request, kpi__code=kpi, period=period)
+    return feasibility.added(TARGETS.one(request, kpi__code=kpi, period=period))
 
 
 @router.put(
     "/targets/{kpi}/{period}",
-    response={**responses(TargetOut, *WRITE_ERRORS), 201: TargetOut},
+    response={**responses(TargetAnswer, *WRITE_ERRORS), 201: TargetAnswer},
     summary="Set the target of a KPI for a period",
     description="Creates the target (201) or replaces it (200); the earlier version is kept in "
     "the history with the reason. A range KPI takes `low` and `high`, any other `target` and "
-    "optionally `red_flag`, checked as the scorecard file is. Needs a read-write token whose "
-    "user may edit the KPI's unit.",
+    "optionally `red_flag`, checked as the scorecard file is. With `phase`, a yearly or "
+    "quarterly target also writes the months (or quarters) it implies, in the same write. Needs "
+    "a read-write token whose user may edit the KPI's unit. The answer has the target's "
+    "`feasibility`.",
 )
 def put_target(
     request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
@@ -193,7 +212,9 @@ def put_target(
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)
     key, count = services.set_target(facts, period, data, token, access_of(request))
-    return Status(201 if count.created else 200, TARGETS.one(request, kpi__code=kpi, period=key))
+    created = any(row[1] == key for row in count.new_rows)  # the target itself, not its parts
+    answer = feasibility.added(TARGETS.one(request, kpi__code=kpi, period=key))
+    return Status(201 if created else 200, answer)
 
 
 # --- measurements ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from django import template
 
 from fourfold.accounts import names
-from fourfold.core.numbers import grouped
+from fourfold.core.numbers import compact, grouped
 
 register = template.Library()
 
@@ -42,6 +42,12 @@ def _number(value: object) -> float | None:
 def num(value: object) -> str:
     """A number with thousands separators and at most two decimals; a dash when missing."""
     return grouped(_number(value))
+
+
+@register.filter
+def short(value: object) -> str:
+    """A number short enough for a sentence: 1.2 M, 3.45 bn; smaller ones as `num`."""
+    return compact(_number(value))
 
 
 @register.filter

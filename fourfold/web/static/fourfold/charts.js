@@ -191,6 +191,64 @@
     };
   }
 
+  // A fan chart: the history, the target (or the target range), and the forecast's median
+  // with its 80 % interval as a band, stacked on an invisible series at its lower edge.
+  function forecastOption(d) {
+    var FAN = "#4c6ef5";
+    var named = ["Actual", "Forecast"];
+    var series = [
+      { name: "fan-base", type: "line", data: d.fan_low, stack: "fan", symbol: "none",
+        silent: true, lineStyle: { width: 0 }, areaStyle: { opacity: 0 } },
+      { name: "80 % interval", type: "line", data: d.fan_width, stack: "fan", symbol: "none",
+        silent: true, lineStyle: { width: 0 }, itemStyle: { color: FAN, opacity: 0.35 },
+        areaStyle: { color: FAN, opacity: 0.18 } },
+    ];
+    named.push("80 % interval");
+    if (d.target) {
+      named.push("Target");
+      series.push({
+        name: "Target", type: "line", data: d.target, step: "middle", symbol: "none", z: 3,
+        lineStyle: { type: "dashed", width: 1.5, color: "#3d4a58" }, itemStyle: { color: "#3d4a58" },
+      });
+    }
+    if (d.low) {
+      named.push("Low", "High");
+      [["Low", d.low], ["High", d.high]].forEach(function (pair) {
+        series.push({
+          name: pair[0], type: "line", data: pair[1], step: "middle", symbol: "none", z: 3,
+          lineStyle: { type: "dashed", width: 1.2, color: "#3d4a58" }, itemStyle: { color: "#3d4a58" },
+        });
+      });
+    }
+    series.push({
+      name: "Forecast", type: "line", data: d.median, z: 4, symbol: "none", connectNulls: false,
+      lineStyle: { width: 2, type: "dashed", color: FAN }, itemStyle: { color: FAN },
+    });
+    series.push({
+      name: "Actual", type: "line", data: d.actual, z: 5, symbol: "circle", symbolSize: 5,
+      connectNulls: false, lineStyle: { width: 2.5, color: ACTUAL }, itemStyle: { color: ACTUAL },
+    });
+    var shown = ["Actual", "Forecast", "Target", "Low", "High"];
+    return {
+      animation: false,
+      aria: { enabled: false },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { data: named, top: 0, left: 0, textStyle: { color: INK } },
+      tooltip: tooltip(shown, d.unit),
+      xAxis: axisBase(d.labels),
+      yAxis: {
+        type: "value", min: d.min, max: d.max, scale: true,
+        splitLine: { lineStyle: { color: "#eef1f4" } },
+        axisLabel: { color: MUTED, formatter: function (v) { return compact.format(v); } },
+      },
+      series: series,
+    };
+  }
+
+  var OPTIONS = {
+    kpi: kpiOption, objective: objectiveOption, forecast: forecastOption, progress: progressOption
+  };
+
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source || typeof echarts === "undefined") {
@@ -198,9 +256,7 @@
     }
     var data = JSON.parse(source.textContent);
     var chart = echarts.getInstanceByDom(element) || echarts.init(element, null, { renderer: "svg" });
-    var option = data.kind === "objective" ? objectiveOption(data)
-      : data.kind === "progress" ? progressOption(data) : kpiOption(data);
-    chart.setOption(option, true);
+    chart.setOption((OPTIONS[data.kind] || kpiOption)(data), true);
     window.addEventListener("resize", function () { chart.resize(); });
   }
 

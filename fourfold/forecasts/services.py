@@ -1,0 +1,271 @@
+"""Forecasts of KPIs for a period, read from the engine's scores and computed by the core.
+
+The history of each KPI, its period's target (set, or implied by its aggregation) and the
+period's actual so far all come from the scoring engine (`fourfold.scoring`), so that the
+forecast sees exactly what the scorecard shows; `fourfold.core.forecast` does the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from fourfold.core import forecast as core
+from fourfold.core import periods
+from fourfold.measures.models import KPI, KPI_UNIT
+from fourfold.scoring import cache, engine
+from fourfold.scoring.readout import applies
+from fourfold.strategy.models import Organization
+
+SEASON = {"monthly": 12, "quarterly": 4, "yearly": 1}
+VIEW_OF_FREQUENCY = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+MONTHS_PER_SLOT = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# The keys of `fourfold forecast --json`, in DESIGN.md's order.
+JSON_KEYS = (
+    "unit",
+    "code",
+    "period",
+    "actual_to_date",
+    "forecast",
+    "low",
+    "high",
+    "target",
+    "probability",
+    "method",
+    "points",
+)
+
+
+@dataclass(frozen=True)
+class FanPoint:
+    """One future period of the fan chart: its key and the 10th, 50th, 90th percentiles."""
+
+    period: str
+    p10: float
+    p50: float
+    p90: float
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """A KPI's forecast for one period, with DESIGN.md's fields and what the pages need."""
+
+    kpi_id: int
+    unit: str
+    code: str
+    period: str
+    actual_to_date: float | None
+    forecast: float | None
+    low: float | None
+    high: float | None
+    target: float | None
+    probability: float | None
+    method: str
+    points: int
+    direction: str = "increase"
+    band_low: float | None = None  # the target band of a range KPI
+    band_high: float | None = None
+    # The steps from the last value to the period's end (empty when not asked for).
+    fan: tuple[FanPoint, ...] = ()
+    # The period value's percentiles 0..100 over the paths; None without a forecast.
+    percentiles: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def insufficient(self) -> bool:
+        return self.method == core.METHOD_NAMES[core.INSUFFICIENT]
+
+    def quantile(self, q: float) -> float | None:
+        """The period value's q-quantile (0..1) over the simulated paths, None without one."""
+        if self.percentiles is None:
+            return None
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"a quantile is a share from 0 to 1 (got {q})")
+        return float(np.interp(q * 100, np.arange(101), self.percentiles))
+
+    def as_json(self) -> dict[str, Any]:
+        """The object `fourfold forecast --json` prints and the API answers."""
+        return {key: getattr(self, key) for key in JSON_KEYS}
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _scores(unit: str | None, today: dt.date, as_of: dt.datetime | None) -> engine.Scores:
+    if as_of is None:
+        return cache.scores(unit=unit, today=today)
+    return engine.compute(today=today, as_of=as_of, unit=unit)
+
+
+def _scope(kpi_ids: set[int] | None, unit: str | None) -> str | None:
+    """The unit whose subtree holds every KPI asked for, to score no more than needed."""
+    if unit is not None or kpi_ids is None:
+        return unit
+    codes = set(KPI.objects.filter(pk__in=kpi_ids).values_list(f"{KPI_UNIT}__code", flat=True))
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _slot_ordinals(scores: engine.Scores, frequency: str) -> np.ndarray:
+    """The ordinal (months since year 0 divided by the slot's months) of each grid slot."""
+    step = MONTHS_PER_SLOT[frequency]
+    months = scores.inputs.month_numbers()
+    return months[::step] // step
+
+
+def forecast(
+    kpi_ids: Iterable[int] | None,
+    period: str,
+    *,
+    today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+    unit: str | None = None,
+    history_until: str | None = None,
+    fan: bool = True,
+) -> dict[int, Forecast]:
+    """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
+    KPIs) that are reported at the period's frequency or finer, by KPI id. With
+    `history_until` (a month key), values of periods ending after that month are left out,
+    as if the forecast were made then (the demo's past forecasts). Without `fan`, the
+    monthly percentiles of the fan chart are left out (faster for many KPIs).
+
+    Raises periods.PeriodError for a period key that is not one.
+    """
+    today = today or (as_of.date() if as_of else timezone.localdate())
+    fs = Organization.get().fiscal_year_start
+    wanted = None if kpi_ids is None else set(kpi_ids)
+    parsed = periods.parse_period(period, fs)
+    scores = _scores(_scope(wanted, unit), today, as_of)
+    index = scores.index
+    located = scores.locate(parsed.key)
+    view_name = "ytd" if parsed.kind == "ytd" else parsed.kind
+    rows: list[int] = []
+    for k, kpi in enumerate(index.kpi):
+        if kpi["objective"] < 0 or (wanted is not None and kpi["id"] not in wanted):
+            continue
+        owner = index.objective[kpi["objective"]]["unit"]
+        if unit is not None and owner != unit:
+            continue
+        if applies(kpi["frequency"], view_name):
+            rows.append(k)
+    month_first = periods.month_ordinal(parsed.months[0])
+    month_last = periods.month_ordinal(parsed.months[-1])
+    cases: list[core.Case] = []
+    ordinals = {f: _slot_ordinals(scores, f) for f in SEASON}
+    cutoff = None if history_until is None else periods.month_ordinal(history_until)
+    view = scores.result.views[view_name]
+    for k in rows:
+        kpi = index.kpi[k]
+        freq = kpi["frequency"]
+        step = MONTHS_PER_SLOT[freq]
+        native = scores.result.views[VIEW_OF_FREQUENCY[freq]].actual[k]
+        if cutoff is not None:
+            native = np.where(ordinals[freq] * step + step - 1 <= cutoff, native, np.nan)
+        cases.append(
+            _case(
+                native,
+                ordinals[freq],
+                month_first // step,
+                month_last // step,
+                SEASON[freq],
+                scores.inputs.kpi_aggregation[k],
+                engine.DIRECTION[kpi["direction"]],
+                [float("nan")] * 3
+                if located is None
+                else [float(m[k, located[1]]) for m in (view.target, view.low, view.high)],
+            )
+        )
+    answer = core.forecast(cases, fan=fan)
+    out: dict[int, Forecast] = {}
+    for r, k in enumerate(rows):
+        kpi = index.kpi[k]
+        case = cases[r]
+        steps = answer.fan[r]
+        first_step = month_last // MONTHS_PER_SLOT[kpi["frequency"]] - len(steps) + 1
+        out[kpi["id"]] = Forecast(
+            kpi_id=kpi["id"],
+            unit=index.objective[kpi["objective"]]["unit"],
+            code=kpi["code"],
+            period=parsed.key,
+            actual_to_date=_num(answer.actual_to_date[r]),
+            forecast=_num(answer.forecast[r]),
+            low=_num(answer.low[r]),
+            high=_num(answer.high[r]),
+            target=_num(case.target),
+            probability=_num(answer.probability[r]),
+            method=core.METHOD_NAMES[int(answer.method[r])],
+            points=int(answer.points[r]),
+            direction=kpi["direction"],
+            band_low=_num(case.band_low),
+            band_high=_num(case.band_high),
+            fan=tuple(
+                FanPoint(_slot_key(first_step + j, kpi["frequency"], fs), *map(float, row))
+                for j, row in enumerate(steps)
+            ),
+            percentiles=answer.quantiles[r] if np.isfinite(answer.quantiles[r]).all() else None,
+        )
+    return out
+
+
+def _case(
+    native: np.ndarray,
+    ordinal: np.ndarray,
+    first: int,
+    last: int,
+    season: int,
+    aggregation: int,
+    direction: int,
+    targets: list[float],
+) -> core.Case:
+    """One KPI's question: its values laid out densely by slot up to its last value, the
+    steps from there to the period's end, and the period's slots inside the history."""
+    keep = np.isfinite(native) & (ordinal <= last)
+    at, values = ordinal[keep], native[keep]
+    start = int(min(at.min(initial=first), first))
+    dense = np.full(last - start + 1, np.nan)
+    dense[at - start] = values
+    # The history runs to the last value at or before the period's end; every slot after it
+    # is a step ahead, in the period or (before it) not.
+    end = int(at.max()) - start + 1 if len(at) else 0
+    slots = np.arange(start + end, last + 1)
+    target, low, high = targets
+    return core.Case(
+        history=dense[:end],
+        season=season,
+        missing=slots >= first,
+        known=dense[first - start : end],
+        aggregation=int(aggregation),
+        direction=direction,
+        target=target,
+        band_low=low,
+        band_high=high,
+    )
+
+
+def _slot_key(ordinal: int, frequency: str, fiscal_start: int) -> str:
+    month = periods.month_key(ordinal * MONTHS_PER_SLOT[frequency])
+    if frequency == "monthly":
+        return month
+    if frequency == "quarterly":
+        return periods.quarter_of(month, fiscal_start)
+    return periods.year_of(month, fiscal_start)
+
+
+def current_year(today: dt.date) -> str:
+    """The key of the fiscal year that holds a day."""
+    return periods.year_of(f"{today:%Y-%m}", Organization.get().fiscal_year_start)
+
+
+def year_probabilities(
+    kpi_ids: Iterable[int] | None, *, today: dt.date | None = None
+) -> dict[int, float | None]:
+    """Each KPI's probability of meeting its target of the current fiscal year (None
+    without a target or a forecast), by KPI id."""
+    today = today or timezone.localdate()
+    found = forecast(kpi_ids, current_year(today), today=today, fan=False)
+    return {pk: f.probability for pk, f in found.items()}
