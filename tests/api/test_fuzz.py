@@ -174,7 +174,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
                 "--phases",
                 "examples,coverage,fuzzing",
                 "--max-examples",
-                "50",
+                "25",
                 "--generation-database",
                 "none",
                 # One worker: with several threads, CPython 3.11's ast.parse (which hypothesis

@@ -92,11 +92,12 @@ def test_it_computes_a_repeat_request_not_again(
     browser: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # Session and user (2), an administrator's units and KPIs (2), the unit tree (1), the
-    # organization (1), the fingerprint (1), the engine's nine, the owners for the filter (2).
-    with django_assert_num_queries(18):
+    # organization (1), the fingerprint (1), the engine's nine, the owners for the filter (2);
+    # the forecast column (2).
+    with django_assert_num_queries(20):
         first = text_of(browser)
     # The same less the engine's nine.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert text_of(browser) == first
 
 
@@ -104,9 +105,9 @@ def test_it_computes_the_home_page_once(
     browser: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # As tests/web/test_home.py counts them; the attention panel reads My KPIs (6 more).
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         first = text_of(browser, "/?period=2026-02")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert text_of(browser, "/?period=2026-02") == first
 
 

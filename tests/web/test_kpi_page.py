@@ -288,7 +288,7 @@ def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
             source="file",
         )
     Comment.objects.create(kpi=kpi, period="1901-01", text="Long ago")
-    with django_assert_num_queries(33) as seen:
+    with django_assert_num_queries(48) as seen:
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
     page = response.content.decode()
