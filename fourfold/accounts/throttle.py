@@ -38,11 +38,11 @@ def message() -> str:
 API_MESSAGE = "Too many invalid API tokens from this address: try again in {} minutes."
 
 
-class SignInThrottle(AxesStandaloneBackend):
+class SignInThrottle(AxesStandaloneBackend):  # type: ignore[misc]
     """First of the authentication backends: refuses a locked-out account or address. Calls
     without a request (the test client's `login`, the command line) are not throttled."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, **kwargs: Any
     ) -> None:
         if request is None:
@@ -59,7 +59,7 @@ def locked_out(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any
         return JsonResponse({"error": {**error, "details": []}}, status=429)
     form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
     form.cleaned_data = {}
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     form.add_error(None, message())
     return render(request, "registration/login.html", {"form": form}, status=429)
 
@@ -95,4 +95,5 @@ def unlock_address(address: str) -> int:
 
 def is_locked(username: str) -> bool:
     limit = settings.AXES_FAILURE_LIMIT
-    return AccessAttempt.objects.filter(username=username, failures_since_start__gte=limit).exists()
+    found = AccessAttempt.objects.filter(username=username, failures_since_start__gte=limit)
+    return bool(found.exists())

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fourfold.accounts import names
+from fourfold.accounts import names, throttle
 from fourfold.accounts.access import Access, access_for
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
@@ -93,6 +93,7 @@ def _user_page(request: HttpRequest, user: Any, **forms_: Any) -> HttpResponse:
         "password_form": forms_.get("password_form") or forms.PasswordForm(),
         "error": forms_.get("error", ""),
         "may_change": access_for(request).can_manage_person(user),
+        "locked": throttle.is_locked(user.get_username()),
     }
     status = 400 if forms_ else 200
     return render(request, "editing/user.html", context, status=status)
@@ -146,6 +147,16 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"New password set for {names.name(person)}.")
             return redirect("editing:user", pk=person.pk)
     return _user_page(request, person, password_form=form)
+
+
+@require_POST
+@login_required
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let someone locked out by too many failed sign-ins sign in again at once."""
+    person = _managed(request, pk)
+    people.unlock(request.user, person)
+    messages.success(request, f"{names.name(person)} may sign in again.")
+    return redirect("editing:user", pk=person.pk)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.test import Client
 
 from fourfold.accounts import throttle
 from fourfold.api.models import ApiToken
+from fourfold.audit.models import AuditEntry
 from tests.web.test_scorecard import text_of
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _sign_in(client: Client, username: str, password: str) -> Any:
 
 
 def test_120_wrong_passwords_then_the_right_one_is_refused_with_the_reason(db: None) -> None:
-    User.objects.create_user("ada", password=PASSWORD)
+    ada = User.objects.create_user("ada", password=PASSWORD)
     client = Client()
     statuses = {_sign_in(client, "ada", f"guess {n}").status_code for n in range(120)}
     assert statuses == {200, 429}
@@ -37,9 +38,15 @@ def test_120_wrong_passwords_then_the_right_one_is_refused_with_the_reason(db: N
     # Per address: this address may not try another account either.
     User.objects.create_user("bob", password=PASSWORD)
     assert _sign_in(client, "bob", PASSWORD).status_code == 429
-    # An administrator unlocks the account (what `fourfold unlock ada` does): it signs in
-    # again, and so does the address, whose failures were ada's.
-    throttle.unlock("ada")
+    # An administrator unlocks the account on its page (or with `fourfold unlock ada`): it
+    # signs in again, and so does the address, whose failures were ada's.
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    manager = Client(REMOTE_ADDR="10.0.0.1")
+    manager.force_login(admin)
+    page = manager.get(f"/manage/users/{ada.pk}/")
+    assert "Locked out" in text_of(page.content)
+    assert manager.post(f"/manage/users/{ada.pk}/unlock/").status_code == 302
+    assert AuditEntry.objects.get(action="user.unlock").actor == admin
     assert _sign_in(elsewhere, "ada", PASSWORD).status_code == 302
     assert _sign_in(client, "bob", PASSWORD).status_code == 302
 
