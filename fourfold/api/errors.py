@@ -37,6 +37,8 @@ MEANINGS = {
     409: "The object already exists.",
     413: "The request body is too large: send fewer values at once.",
     422: "Some input is wrong; every problem is listed in details.",
+    429: "Too many invalid API tokens or failed sign-ins from this address: wait, or ask an "
+    "administrator to unlock it.",
     500: "An unexpected error; nothing was written.",
 }
 
