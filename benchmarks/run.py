@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import profiles, synthetic
+from .checks import time_check
 from .pages import PAGE_RUNS, page_client, page_client_user, quiet, time_page
 
 DEFAULT = {"units": 1000, "kpis": 20000, "years": 5}
@@ -436,6 +437,7 @@ def run(args: argparse.Namespace, folder: Path, database: Path) -> Report:
             profiles.copy_database(database, folder / step.snapshot)
         if not _command_step(report, step):
             return report
+    time_check(report, fourfold_command())
 
     setup_django()
     big, _ = org.big_unit

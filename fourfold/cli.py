@@ -146,8 +146,14 @@ def acting_user(name: str | None) -> Any:
 
 
 def report_problems(path: Path, problems: list[Any], what: str) -> None:
-    for problem in problems:
+    """The first problems, one a line, then how many more there are and the verdict."""
+    from fourfold.files.limits import listed
+
+    shown, more = listed(problems)
+    for problem in shown:
         click.echo(f"{path}: {problem}", err=True)
+    if more:
+        click.echo(f"{path}: … and {more:,} more, not listed", err=True)
     noun = "problem" if len(problems) == 1 else "problems"
     raise Failure(f"{path} has {len(problems)} {noun}; {what}")
 
@@ -530,7 +536,7 @@ def export_(file: Path, layout: str, unit: str | None, first: str | None, last: 
 
 
 # The commands that run and keep the installation, in their own module.
-from fourfold import cli_ops, cli_people  # noqa: E402, F401
+from fourfold import cli_cascade, cli_check, cli_ops, cli_people  # noqa: E402, F401
 from fourfold.forecasts import cli as forecast_cli  # noqa: E402, F401
 
 

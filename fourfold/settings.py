@@ -99,8 +99,10 @@ INSTALLED_APPS = [
     "fourfold.history",
     "fourfold.web",
     "fourfold.editing",
+    "fourfold.checks",
     "fourfold.initiatives",
     "fourfold.forecasts",
+    "fourfold.cascade",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("fourfold.accounts.urls")),
     path("api/v1/", include("fourfold.api.urls")),
     path("", include("fourfold.editing.urls")),
+    path("", include("fourfold.cascade.urls")),
     path("", include("fourfold.connectors.urls")),
     path("", include("fourfold.history.urls")),
     path("", include("fourfold.initiatives.urls")),

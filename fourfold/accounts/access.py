@@ -10,14 +10,20 @@ locked by `tests/accounts/test_matrix.py`):
 - A role applies to its unit and every unit below it (no unit: the whole organization).
 - A viewer sees the unit's scorecard; an editor also designs it, sets its targets and sees
   its history; a contributor of a unit enters the values of its KPIs.
+- Whoever sees a unit's scorecard sees its SMART check (`can_view`): the Check page, the KPI
+  page's panel and `GET /api/v1/checks` hold only the findings of units one may view.
 - The owner and the contributor of a KPI enter its values and see its unit.
 - The owner of a KPI (and an administrator) approves the values others enter for it.
 - Administrators manage people, roles and data sources; but only a superuser manages a
   person who may open the Django admin (a superuser or a staff user): their password,
   names, roles and whether they may sign in.
 - Someone who may not see a unit is told it does not exist (404); someone who may see it but
-  not do the thing is told why (403). An editor aligning an objective sees the names of the
-  objectives above that it may be aligned to, and nothing else of their units.
+  not do the thing is told why (403).
+- The objective that an objective is aligned to (one of a unit above) is shown in full (code,
+  name, unit, a link) to those who may see its unit; by its NAME alone to the editors of the
+  aligned objective, for the alignment to make sense to whoever designs it (they pick it by
+  that name in the alignment form, among the names of the objectives above); to anyone else
+  not at all (`aligned_parent`).
 - A read-only API token sees what its user sees and changes nothing.
 - An initiative is seen by the viewers of its unit and by its owner; the unit's editors
   design it; its owner and the unit's editors enter its progress, milestones done and notes.
@@ -40,6 +46,27 @@ from fourfold.strategy.models import Unit
 from .models import Role
 
 Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+
+@dataclass(frozen=True)
+class AlignedParent:
+    """What one user is shown of the objective another objective is aligned to: its name;
+    its code and unit (else None) only when they may see that unit."""
+
+    name: str
+    code: str | None = None
+    unit_code: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Grow revenue (Northwind)', or 'Grow revenue' outside one's units."""
+        return f"{self.name} ({self.unit_name})" if self.unit_name else self.name
+
+    @property
+    def choice(self) -> str:
+        """An option of the alignment form: 'Northwind: Grow revenue (grow-revenue)'."""
+        return f"{self.unit_name}: {self.name} ({self.code})" if self.code else self.name
 
 
 @dataclass
@@ -100,6 +127,10 @@ class Access:
     def can_edit(self, unit_id: int) -> bool:
         """Design the unit's scorecard: perspectives, objectives, KPIs, links."""
         return self.writes and (self.is_admin or unit_id in self.editable)
+
+    def can_cascade(self, child_id: int, parent_id: int) -> bool:
+        """Make or update a unit's scorecard from its parent's: edit the child, see the parent."""
+        return self.can_edit(child_id) and self.can_view(parent_id)
 
     # Values, targets and their approval
 
@@ -223,6 +254,32 @@ class Access:
         from fourfold.strategy.models import Objective
 
         return self.visible(Objective.objects.all(), "perspective__scorecard__unit_id")
+
+    def aligned_parent(
+        self, name: str, code: str, unit_id: int, unit_code: str, unit_name: str, *, below: int
+    ) -> AlignedParent | None:
+        """What this user is shown (the module's rule) of an objective `name` (`code`) of unit
+        `unit_id`, to which an objective of unit `below` is or may be aligned: all of it, its
+        name alone, or nothing (None)."""
+        if self.can_view(unit_id):
+            return AlignedParent(name, code, unit_code, unit_name)
+        if self.can_edit(below):
+            return AlignedParent(name)
+        return None
+
+    def aligned_to(self, objective: Any, below: int | None = None) -> AlignedParent | None:
+        """`aligned_parent` of an objective (of unit `below`, else read from its perspective)
+        read with its aligned_to's perspective, scorecard and unit; None when it is aligned to
+        none."""
+        above = objective.aligned_to
+        if above is None:
+            return None
+        unit = above.perspective.scorecard.unit
+        if below is None:
+            below = objective.perspective.scorecard.unit_id
+        return self.aligned_parent(
+            above.name, above.code, unit.pk, unit.code, unit.name, below=below
+        )
 
     # Answers for the pages
 

@@ -16,7 +16,7 @@ from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import initiatives, measures, scores, strategy
+from .routers import cascade, checks, initiatives, measures, scores, strategy
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -61,11 +61,25 @@ class FourfoldAPI(NinjaAPI):
         return schema
 
 
+BODIES = ("POST", "PUT", "PATCH")
+
+
 def _json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Answers that ninja gives outside its operations, in the error shape too."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if (
+            request.method in BODIES
+            and request.content_type != "application/json"
+            and request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+        ):
+            shown = request.content_type or "no content type"
+            return errors.response(
+                415,
+                f"The request body is sent as {shown}: send it as JSON, with "
+                "'Content-Type: application/json'.",
+            )
         try:
             answer = view(request, *args, **kwargs)
         except Http404:
@@ -96,5 +110,7 @@ errors.install(api)
 api.add_router("", strategy.router)
 api.add_router("", measures.router)
 api.add_router("", scores.router)
+api.add_router("", checks.router)
 api.add_router("", initiatives.router)
 api.add_router("", forecast_api.router)
+api.add_router("", cascade.router)

@@ -21,10 +21,12 @@ from .errors import ApiError, Error
 # Querysets of rows as dicts, from .values().
 Rows = QuerySet[Any, Any]
 Out = Callable[[dict[str, Any]], dict[str, Any]]
+# Adds to a page of rows what their query cannot hold (a list per row), in one more query.
+Fill = Callable[[Access, list[dict[str, Any]]], None]
 View = TypeVar("View", bound=Callable[..., Any])
 
 READ_ERRORS = (401, 404, 422, 429, 500)
-WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 429, 500)
+WRITE_ERRORS = (400, 401, 403, 404, 413, 415, 422, 429, 500)
 
 
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
@@ -96,13 +98,15 @@ class Resource:
     """One kind of row the API reads: its query, the field that names its unit, its output,
     and what a 404 says when one row is not found (a template of the lookups asked for).
 
-    `also` names more unit fields whose units the caller must see too (a link's effect)."""
+    `also` names more unit fields whose units the caller must see too (a link's effect);
+    `fill` completes a page of output rows (an objective's alignments)."""
 
     query: Callable[[], Rows]
     unit_field: str
-    out: Out
+    out: Callable[..., dict[str, Any]]
     missing: str = ""
     also: tuple[str, ...] = ()
+    fill: Fill | None = None
 
     def rows(
         self, request: HttpRequest, unit: str | None = None, period: str | None = None, **where: Any
@@ -119,22 +123,34 @@ class Resource:
 
     def page(self, request: HttpRequest, unit: str | None = None, **where: Any) -> Mapped:
         """The rows for the paginator, each mapped to the output."""
-        return Mapped(self.rows(request, unit, **where), self.out)
+        return Mapped(self.rows(request, unit, **where), self.out, self._filler(request))
 
     def one(self, request: HttpRequest, **where: Any) -> dict[str, Any]:
         """The one row of these lookups as the output; none is a 404 that says `missing`."""
         row = self.rows(request, **where).first()
         if row is None:
             raise ApiError(404, self.missing.format(**where))
-        return self.out(row)
+        out = [self.out(row)]
+        self._filler(request)(out)
+        return out[0]
+
+    def _filler(self, request: HttpRequest) -> Callable[[list[dict[str, Any]]], None]:
+        fill = self.fill
+        if fill is None:
+            return lambda rows: None
+        access = access_of(request)
+        return lambda rows: fill(access, rows)
 
 
 class Mapped:
     """A queryset that the paginator slices and counts, each row mapped to the output."""
 
-    def __init__(self, rows: Rows, out: Out) -> None:
+    def __init__(
+        self, rows: Rows, out: Out, fill: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> None:
         self.rows = rows
         self.out = out
+        self.fill = fill
 
     def all(self) -> Mapped:
         return self
@@ -143,4 +159,7 @@ class Mapped:
         return self.rows.count()
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [self.out(r) for r in self.rows[window]]
+        out = [self.out(r) for r in self.rows[window]]
+        if self.fill is not None:
+            self.fill(out)
+        return out

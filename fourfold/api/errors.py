@@ -22,6 +22,7 @@ CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    415: "unsupported_media_type",
     422: "invalid",
     429: "too_many_requests",
     500: "server_error",
@@ -36,6 +37,7 @@ MEANINGS = {
     405: "This method is not allowed on this path.",
     409: "The object already exists.",
     413: "The request body is too large: send fewer values at once.",
+    415: "The request body is not sent as JSON: send it with 'Content-Type: application/json'.",
     422: "Some input is wrong; every problem is listed in details.",
     429: "Too many invalid API tokens or failed sign-ins from this address: wait, or ask an "
     "administrator to unlock it.",

@@ -9,15 +9,20 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from fourfold.core import periods
+
 # PostgreSQL cannot store a NUL character, so no text may carry one.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)]
 Name = Annotated[str, StringConstraints(pattern=r"^[^\x00]*\S[^\x00]*$", max_length=300)]
 Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
-# 2026-03, 2026-Q1, 2026, FY2026-Q2, 2026-03-YTD; parse_period then checks the fiscal form.
+# 2026-03, 2026-Q1, 2026, FY2026-Q2, 2026-03-YTD, in DESIGN's years (1900 to 20 years from the
+# year the server started); a year to date ends with a month or a quarter. parse_period then
+# checks the fiscal form.
+YEARS = periods.years_pattern(*periods.year_limits(dt.date.today()))
 PeriodKey = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(?:[Ff][Yy])?[0-9]{4}(?:-(?:0[1-9]|1[0-2]|[Qq][1-4]))?(?:-[Yy][Tt][Dd])?$",
+        pattern=rf"^(?:[Ff][Yy])?(?:{YEARS})(?:-(?:0[1-9]|1[0-2]|[Qq][1-4])(?:-[Yy][Tt][Dd])?)?$",
         max_length=20,
     ),
 ]
@@ -65,6 +70,12 @@ class PerspectiveOut(Schema):
     archived: bool
 
 
+class AlignedOut(Schema):
+    objective: str = Field(description="Code of an objective of a unit above")
+    contributes: bool = Field(description="Its score rolls up into that objective")
+    weight: float | None = Field(description="Its weight there; null: the objective's own")
+
+
 class ObjectiveOut(Schema):
     code: str
     unit: str
@@ -76,8 +87,9 @@ class ObjectiveOut(Schema):
     weight: float
     rollup: Rollup
     scheme: str | None
-    aligned_to: str | None
-    contributes: bool
+    aligned_to: list[AlignedOut] = Field(
+        description="The objectives of units above that it serves (those the token may see)"
+    )
     archived: bool
 
 

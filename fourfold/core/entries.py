@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
 from . import scoring
-from .periods import KINDS, Period
+from .periods import KINDS, Period, outside_limits
 from .schemes import show
 
 # The period kind a KPI of each frequency is reported in, and those its targets may be set for.
@@ -139,6 +140,16 @@ def value_problems(
         elif (message := actual_problem(kpi.code, kpi.scheme, value)) is not None:
             problems.append(Problem(i, "actual", message))
     return problems
+
+
+def period_problems(periods: Sequence[Period], p: IntArray, today: date) -> list[Problem]:
+    """The rows whose period is outside DESIGN's years (row i is in periods[p[i]]): decided
+    once per distinct period, worded for the rows that fail."""
+    verdicts = [outside_limits(period, today) for period in periods]
+    if not any(verdicts):
+        return []
+    bad = np.array([v is not None for v in verdicts], dtype=np.bool_)
+    return [Problem(i, "period", verdicts[p[i]] or "") for i in np.flatnonzero(bad[p]).tolist()]
 
 
 def value_problem(kpi: KpiFacts, period: Period, actual: float) -> Problem | None:

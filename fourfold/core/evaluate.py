@@ -33,6 +33,7 @@ from .rollup import ROLLUPS
 __all__ = [
     "DECREASE",
     "DIVISION_BY_ZERO",
+    "OVERFLOW",
     "INCREASE",
     "MONTHLY",
     "QUALITY",
@@ -53,8 +54,8 @@ __all__ = [
 ]
 
 # Data-quality flags of a calculated KPI's value, by the code in View.quality (0: none).
-QUALITY = {1: "division by zero"}
-DIVISION_BY_ZERO = 1
+QUALITY = {1: "division by zero", 2: "too large to compute: its aggregate overflows"}
+DIVISION_BY_ZERO, OVERFLOW = 1, 2
 
 
 @dataclass
@@ -95,6 +96,12 @@ class Result:
 
 
 def evaluate(inp: Inputs) -> Result:
+    # An overflow is found in the results and flagged there (OVERFLOW): not warned of.
+    with np.errstate(over="ignore"):
+        return _evaluate(inp)
+
+
+def _evaluate(inp: Inputs) -> Result:
     n_k = len(inp.kpi_frequency)
     native_values = [
         grid.native(inp, f, inp.value_kpi, inp.value_slot, inp.value) for f in range(3)
@@ -152,8 +159,13 @@ def _view(
     level = grid.LEVEL[view]
     n_k = len(inp.kpi_frequency)
     n_p = 12 * inp.n_years if view == "ytd" else grid.n_slots(inp, level)
+    # Values within DESIGN's limits cannot overflow, but a database written before them may
+    # hold larger ones: an aggregate that overflows is no number, and is flagged as such.
     actual = kpi_views.view_actuals(inp, view, native_values)
     targets = kpi_views.view_targets(inp, view, by_level)
+    for name, numbers in targets.items():
+        targets[name] = np.where(np.isinf(numbers), np.nan, numbers)
+    overflow = np.isinf(actual)
     overdue = kpi_views.view_overdue(view, overdue_native)
     applicable = inp.kpi_frequency == MONTHLY if view == "ytd" else inp.kpi_frequency <= level
     quality = np.zeros((n_k, n_p), dtype=np.int64)
@@ -163,6 +175,9 @@ def _view(
         values, by_zero = frames[(level, view == "ytd")]
         actual[rows] = values[rows]
         quality[rows] = np.where(by_zero[rows], DIVISION_BY_ZERO, 0)
+    if overflow.any():
+        actual = np.where(overflow, np.nan, actual)
+        quality[overflow] = OVERFLOW
     due = grid.slot_ends(inp, level, n_p) < np.datetime64(inp.today)
     started = grid.started(first_slot, view, n_p)
     wanted = applicable[:, None] & started

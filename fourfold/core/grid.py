@@ -60,7 +60,11 @@ class Inputs:
     # objectives, perspectives and scorecards
     obj_depth: Ints  # depth of the objective's unit in the unit tree
     obj_perspective: Ints
-    obj_parent: Ints  # the objective it contributes to, or -1
+    # Contributing alignments, one per edge: the objective below, the one it rolls into, and
+    # the weight it counts with there (many to many: an objective may serve several above).
+    align_child: Ints
+    align_parent: Ints
+    align_weight: F
     obj_weight: F
     obj_rollup: Ints  # index into ROLLUPS
     obj_scheme: Ints  # index into schemes

@@ -18,6 +18,10 @@ KINDS = ("month", "quarter", "year", "ytd")
 AGGREGATIONS = ("sum", "average", "last", "min", "max")
 # Four-digit years keep keys sorting as text; 1000 keeps every fiscal year inside `date`.
 MIN_YEAR, MAX_YEAR = 1000, 9999
+# DESIGN's limits on the periods data is kept for: from 1900 to 20 years after the current one.
+# The grammar above reads more (a key sorts as text for any four-digit year); what may be
+# written is held to these, by `year_limits` and `outside_limits`, on every channel.
+FIRST_YEAR, YEARS_AHEAD = 1900, 20
 # Fixed English names: calendar.month_name follows the process locale.
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -47,6 +51,11 @@ class Period:
     fiscal_start: int
 
     @property
+    def year(self) -> int:
+        """The year its key names (a fiscal year's is the year in which it ends)."""
+        return int(self.key.removeprefix("FY")[:4])
+
+    @property
     def first_month(self) -> str:
         """Key of the first month covered."""
         return self.months[0]
@@ -55,6 +64,43 @@ class Period:
     def last_month(self) -> str:
         """Key of the last month covered."""
         return self.months[-1]
+
+
+def year_limits(today: date) -> tuple[int, int]:
+    """The first and last year whose periods may hold values and targets."""
+    return FIRST_YEAR, today.year + YEARS_AHEAD
+
+
+def outside_limits(period: Period, today: date) -> str | None:
+    """Why no value or target may be kept for this period, or None when one may."""
+    first, last = year_limits(today)
+    if first <= period.year <= last:
+        return None
+    return f"the period {period.key} is out of range: years run from {first} to {last}"
+
+
+def years_pattern(first: int, last: int) -> str:
+    """A regular expression (no anchors) of the four-digit years from `first` to `last`, for
+    a schema that must say what `outside_limits` accepts: 1900..2046 gives
+    `19[0-9][0-9]|200[0-9]|20[1-3][0-9]|204[0-6]`."""
+
+    def digit(low: str, high: str) -> str:
+        return low if low == high else f"[{low}-{high}]"
+
+    def span(low: str, high: str) -> list[str]:
+        rest = len(low) - 1
+        if low == high:
+            return [low]
+        if low[1:] == "0" * rest and high[1:] == "9" * rest:
+            return [digit(low[0], high[0]) + "[0-9]" * rest]
+        if low[0] == high[0]:
+            return [low[0] + tail for tail in span(low[1:], high[1:])]
+        out = [low[0] + tail for tail in span(low[1:], "9" * rest)]
+        if int(high[0]) - int(low[0]) > 1:
+            out.append(digit(str(int(low[0]) + 1), str(int(high[0]) - 1)) + "[0-9]" * rest)
+        return out + [high[0] + tail for tail in span("0" * rest, high[1:])]
+
+    return "|".join(span(f"{first:04d}", f"{last:04d}"))
 
 
 def _check_fiscal_start(fiscal_start: int) -> None:

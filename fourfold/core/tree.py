@@ -97,7 +97,6 @@ def _edges(inp: Inputs) -> list[tuple[Ints, Ints, F, Ints]]:
         ~unscored[inp.kpi_scheme] & (inp.kpi_objective >= 0) if n_k else np.zeros(0, dtype=bool)
     )
     obj_ids = np.arange(n_o)
-    contributing = obj_ids[inp.obj_parent >= 0]
     edges: list[tuple[Ints, Ints, F, Ints]] = []
     # Deepest objectives first: each objective's children are scored before it.
     for depth in sorted(set(inp.obj_depth.tolist()), reverse=True):
@@ -105,10 +104,10 @@ def _edges(inp: Inputs) -> list[tuple[Ints, Ints, F, Ints]]:
         in_wave = np.zeros(n_o, dtype=bool)
         in_wave[parents] = True
         k = scored_kpis[in_wave[inp.kpi_objective[scored_kpis]]]
-        c = contributing[in_wave[inp.obj_parent[contributing]]]
-        child = np.concatenate([k, o0 + c])
-        parent = np.concatenate([o0 + inp.kpi_objective[k], o0 + inp.obj_parent[c]])
-        weight = np.concatenate([inp.kpi_weight[k], inp.obj_weight[c]])
+        a = np.flatnonzero(in_wave[inp.align_parent])
+        child = np.concatenate([k, o0 + inp.align_child[a]])
+        parent = np.concatenate([o0 + inp.kpi_objective[k], o0 + inp.align_parent[a]])
+        weight = np.concatenate([inp.kpi_weight[k], inp.align_weight[a]])
         edges.append((child, parent, weight, o0 + parents))
     edges.append((o0 + obj_ids, p0 + inp.obj_perspective, inp.obj_weight, p0 + np.arange(n_p)))
     edges.append(

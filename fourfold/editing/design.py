@@ -12,7 +12,7 @@ from django.db.models import Max
 from fourfold.accounts import names
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI
-from fourfold.strategy.models import Link, Objective, Perspective, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Unit
 
 
 @dataclass
@@ -72,7 +72,7 @@ def _flag_ends(items: list[Any]) -> None:
 
 
 def build(unit: Unit, tree: Tree) -> Design:
-    """The whole design of a unit's scorecard in five queries, however large it is."""
+    """The whole design of a unit's scorecard in six queries, however large it is."""
     design = Design(unit, tree.ancestors(unit.pk), tree.children(unit.pk))
     perspectives = list(
         Perspective.objects.filter(scorecard__unit=unit)
@@ -81,7 +81,7 @@ def build(unit: Unit, tree: Tree) -> Design:
     )
     objectives = list(
         Objective.objects.filter(perspective__scorecard__unit=unit)
-        .select_related("owner", "scheme", "aligned_to__perspective__scorecard__unit")
+        .select_related("owner", "scheme")
         .order_by("order", "pk")
     )
     kpis: list[Any] = list(
@@ -97,12 +97,31 @@ def build(unit: Unit, tree: Tree) -> Design:
         .values_list("cause_id", "effect__name")
     ):
         drives[cause].append(name)
+    # What each objective serves above, as it stands: the page names them as far as the reader
+    # may see them (`Access.aligned_parent`).
+    serves: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    unit_path = "parent__perspective__scorecard__unit"
+    for child, *above in (
+        Alignment.objects.filter(child__perspective__scorecard__unit=unit)
+        .order_by("order", "pk")
+        .values_list(
+            "child_id",
+            "parent__name",
+            "parent__code",
+            f"{unit_path}_id",
+            f"{unit_path}__code",
+            f"{unit_path}__name",
+            "contributes",
+        )
+    ):
+        serves[child].append(tuple(above))
     by_objective: dict[int, list[KPI]] = defaultdict(list)
     for kpi in kpis:
         by_objective[kpi.objective_id].append(kpi)
     by_perspective: dict[int, list[Objective]] = defaultdict(list)
     for objective in objectives:
         objective.drives = drives.get(objective.pk, [])  # type: ignore[attr-defined]
+        objective.serves_above = serves.get(objective.pk, [])  # type: ignore[attr-defined]
         objective.shown_kpis = [k for k in by_objective[objective.pk] if not k.archived]  # type: ignore[attr-defined]
         _flag_ends(objective.shown_kpis)  # type: ignore[attr-defined]
         by_perspective[objective.perspective_id].append(objective)

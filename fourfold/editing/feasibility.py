@@ -123,7 +123,7 @@ def chance(
     """The forecast's chance that the period's value meets a goal, from its percentiles."""
     if found is None or words.insufficient(found):
         return None
-    cut = np.asarray(found.percentiles, dtype=np.float64)
+    cut = np.asarray(found.percentiles if found.percentiles is not None else (), dtype=np.float64)
     if cut.size != 101:
         value = found.forecast  # a period fully reported: its value is known
         if value is None:
@@ -237,14 +237,18 @@ def assess(
         baseline = series.value(before.key) if before.key in series.column else None
         if baseline is None:
             # A year earlier still running (or not reported in full): its forecast stands in.
-            earlier_year = forecasting.forecast([kpi.pk], before.key, today=today, unit=unit_code)
+            earlier_year = forecasting.forecast(
+                [kpi.pk], before.key, today=today, unit=unit_code, fan=False
+            )
             running = earlier_year.get(kpi.pk)
             if running is not None and not running.insufficient and running.forecast is not None:
                 baseline, expected = running.forecast, running.method != words.COMPLETE
         if baseline is not None:
             earlier, later = series.pairs(period)
             history = feasibility.assess(target, baseline, earlier, later, kpi.direction)
-    found = forecasting.forecast([kpi.pk], period.key, today=today, unit=unit_code).get(kpi.pk)
+    found = forecasting.forecast([kpi.pk], period.key, today=today, unit=unit_code, fan=False).get(
+        kpi.pk
+    )
     stretch = None
     if found is not None and not found.insufficient and kpi.direction != "range":
         q = STRETCH_QUANTILE if kpi.direction == "increase" else 1 - STRETCH_QUANTILE

@@ -12,6 +12,7 @@ from fourfold.core import periods
 from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS
 from fourfold.measures.models import KPI, Aggregation, Direction, Frequency
 from fourfold.strategy.models import Objective, Rollup
+from fourfold.strategy.services import Aligned
 
 from .checks import Invalid
 from .targets import MODES
@@ -250,16 +251,50 @@ class LinksForm(forms.Form):
 
 
 class AlignmentForm(forms.Form):
-    aligned_to = forms.ChoiceField(
-        label="Aligned to", required=False, help_text="An objective of a unit above this one."
+    aligned_to = forms.MultipleChoiceField(
+        label="Serves",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Objectives of units above this one: as many as it serves.",
     )
-    contributes = forms.BooleanField(
-        label="Contributes: its score rolls up into the objective above", required=False
+    contributes = forms.MultipleChoiceField(
+        label="Contributes to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Of those it serves, the ones its score rolls up into; the others it only "
+        "supports.",
     )
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        _choices(self, "aligned_to", [("", "— not aligned —"), *candidates])
+        self.candidates = candidates
+        _choices(self, "aligned_to", candidates)
+        _choices(self, "contributes", candidates)
+        for pk, label in candidates:
+            self.fields[f"weight_{pk}"] = forms.FloatField(
+                label=f"Weight in {label}",
+                required=False,
+                min_value=0,
+                max_value=1e6,
+                help_text="Empty: the objective's own weight.",
+            )
+
+    def entries(self) -> list[Aligned]:
+        """The chosen alignments, in the order of the candidates."""
+        data = self.cleaned_data
+        chosen, contributing = set(data["aligned_to"]), set(data["contributes"])
+        return [
+            Aligned(int(pk), pk in contributing, data.get(f"weight_{pk}"))
+            for pk, _ in self.candidates
+            if pk in chosen
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        extra = set(data.get("contributes", [])) - set(data.get("aligned_to", []))
+        if extra:
+            self.add_error("contributes", "an objective contributes only to one that it serves")
+        return data
 
 
 def objective_choices(objectives: Iterable[Objective]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models import Max
 
+from fourfold.accounts.access import Access
 from fourfold.audit.models import record
 from fourfold.core import periods, scoring
 from fourfold.core.hierarchy import Hierarchy
@@ -384,41 +385,12 @@ def _ancestors(unit: Unit) -> list[int]:
     return tree.ancestors(unit.pk)[::-1]
 
 
-def set_alignment(
-    actor: Actor, objective: Objective, aligned_to: int | None, contributes: bool
-) -> Objective:
-    """Align an objective to one of a unit above; `contributes` rolls its score up into it."""
-    unit = _unit_of(objective)
-    check = Check()
-    target = None
-    if aligned_to is not None:
-        target = (
-            Objective.objects.filter(pk=aligned_to)
-            .select_related("perspective__scorecard__unit")
-            .first()
-        )
-        if target is None:
-            check.add("aligned_to", f"it is aligned to '{aligned_to}', which is not an objective")
-        elif _unit_of(target).pk not in _ancestors(unit):
-            check.add(
-                "aligned_to",
-                f"it is aligned to '{target.code}' of unit {_unit_of(target).code}, "
-                f"which is not above unit {unit.code}",
-            )
-    elif contributes:
-        check.add("contributes", "'contributes' needs 'aligned_to'")
-    check.done()
-    with transaction.atomic():
-        fields = {"aligned_to": target, "contributes": contributes}
-        summary = f"Changed the alignment of {objective.code}"
-        _save(actor, objective, fields, "objective.alignment", summary, unit=unit.code)
-    return objective
-
-
 # -- KPIs -----------------------------------------------------------------------------------
 
 
-def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[str, Any]:
+def _kpi_fields(
+    check: Check, unit: Unit, data: Data, kpi: KPI | None, access: Access
+) -> dict[str, Any]:
     code = check.code("code", data.get("code"))
     _code_free(check, KPI, code, kpi.pk if kpi else None)
     _code_kept(check, kpi, code)
@@ -436,7 +408,7 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
         check.add("tolerance", "'tolerance' must be above 0")
     named = {f: check.person(f, data.get(f)) for f in ("owner", "contributor")}
     frequency = check.choice("frequency", data.get("frequency"), FREQUENCIES, "monthly")
-    formula = _formula(check, unit, data, kpi, code, frequency)
+    formula = _formula(check, unit, data, kpi, code, frequency, access)
     return {
         "code": code,
         "name": check.text("name", data.get("name"), required=True),
@@ -459,7 +431,13 @@ def _kpi_fields(check: Check, unit: Unit, data: Data, kpi: KPI | None) -> dict[s
 
 
 def _formula(
-    check: Check, unit: Unit, data: Data, kpi: KPI | None, code: str, frequency: str
+    check: Check,
+    unit: Unit,
+    data: Data,
+    kpi: KPI | None,
+    code: str,
+    frequency: str,
+    access: Access,
 ) -> str:
     """A calculated KPI's formula, checked as the scorecard file's are, or "" for none. An
     unchanged formula of an unchanged KPI is not checked again: a later change elsewhere (an
@@ -474,6 +452,7 @@ def _formula(
             code=code or "this KPI",
             unit=unit.code,
             frequency=frequency,
+            access=access,
             kpi_id=kpi.pk if kpi else None,
         ):
             check.add("formula", problem)
@@ -503,15 +482,21 @@ def _check_kept_data(check: Check, kpi: KPI, fields: Mapping[str, Any]) -> None:
         check.add(found[0].field, found[0].message)
 
 
+def _access(actor: Actor) -> Access:
+    """What the actor may see, for the formula's inputs; no actor is the trusted system."""
+    return Access.trusted() if actor is None else Access.of(actor)
+
+
 def create_kpi(actor: Actor, unit: Unit, data: Data) -> KPI:
     with transaction.atomic():
-        return _add(actor, unit, KPI(), _checked(_kpi_fields, unit, data, None))
+        fields = _checked(_kpi_fields, unit, data, None, _access(actor))
+        return _add(actor, unit, KPI(), fields)
 
 
 def update_kpi(actor: Actor, kpi: KPI, data: Data) -> KPI:
     unit = kpi.objective.perspective.scorecard.unit
     with transaction.atomic():
-        fields = _checked(_kpi_fields, unit, data, kpi)
+        fields = _checked(_kpi_fields, unit, data, kpi, _access(actor))
         _checked(_check_kept_data, kpi, fields)
         _change(actor, unit, kpi, fields, f"Changed KPI {fields['code']}")
     return kpi

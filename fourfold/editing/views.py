@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import scoring
 from fourfold.measures.models import KPI, Scheme
+from fourfold.strategy import services as alignment
 from fourfold.strategy.models import Objective, Perspective, Unit
 
 from . import forms, services
@@ -148,6 +149,13 @@ def render_design(request: HttpRequest, unit: Unit, error: str = "") -> HttpResp
     access: Access = request.fourfold_access  # type: ignore[attr-defined]
     # Units above that this editor may not change are not shown at all: they may be hidden.
     ancestors = [a for a in page.ancestors if access.can_edit(a["pk"])]
+    for perspective in page.perspectives:
+        for objective in perspective.shown_objectives:  # type: ignore[attr-defined]
+            objective.serves_names = [
+                f"{shown.label}{', contributes' if contributes else ''}"
+                for *above, contributes in objective.serves_above
+                if (shown := access.aligned_parent(*above, below=unit.pk)) is not None
+            ]
     htmx = getattr(request, "htmx", False)
     template = "editing/_design.html" if htmx else "editing/design.html"
     context = {"page": page, "unit": unit, "error": error, "ancestors": ancestors}
@@ -369,15 +377,32 @@ def objective_alignment(request: HttpRequest, code: str, pk: int) -> HttpRespons
         .select_related("perspective__scorecard__unit")
         .order_by("perspective__scorecard__unit__code", "order", "pk")
     )
-    candidates = [
-        (str(o.pk), f"{o.perspective.scorecard.unit.name}: {o.name} ({o.code})") for o in objectives
+    access = access_for(request)
+    shown = [
+        (
+            str(o.pk),
+            access.aligned_parent(
+                o.name,
+                o.code,
+                o.perspective.scorecard.unit_id,
+                o.perspective.scorecard.unit.code,
+                o.perspective.scorecard.unit.name,
+                below=unit.pk,
+            ),
+        )
+        for o in objectives
     ]
-    initial = {"aligned_to": str(item.aligned_to_id or ""), "contributes": item.contributes}
+    candidates = [(pk, found.choice) for pk, found in shown if found is not None]
+    current = list(item.serves.all())
+    initial: dict[str, Any] = {
+        "aligned_to": [str(a.parent_id) for a in current],
+        "contributes": [str(a.parent_id) for a in current if a.contributes],
+        **{f"weight_{a.parent_id}": a.weight for a in current},
+    }
     form = forms.AlignmentForm(_post(request), initial=initial, candidates=candidates)
 
     def save(data: Mapping[str, Any]) -> Objective:
-        target = int(data["aligned_to"]) if data["aligned_to"] else None
-        return services.set_alignment(request.user, item, target, data["contributes"])
+        return alignment.set_alignments(request.user, item, form.entries())
 
     return _submit(
         request,

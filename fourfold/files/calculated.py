@@ -27,6 +27,8 @@ def check(reader: Reader, document: Document) -> None:
         if parent is not None:
             children[parent].append(code)
 
+    hidden = reader.known.hidden
+    named = {c: f for c, f in facts.items() if c not in hidden}  # what a file's formula may name
     graph: dict[str, list[str]] = {}
     for code, (unit, frequency, formula) in facts.items():
         if not formula:
@@ -42,12 +44,15 @@ def check(reader: Reader, document: Document) -> None:
                 continue
             names = [leaf.code]
             problem = None
+            # The file's own formulas may name only what their author sees; the database's
+            # are checked against everything, so that a cycle through a hidden KPI is found.
+            seen = named if spec is not None else facts
             if leaf.kind in formulas.CHILDREN:
-                names = [f"{c}.{leaf.code}" for c in children[unit] if f"{c}.{leaf.code}" in facts]
+                names = [f"{c}.{leaf.code}" for c in children[unit] if f"{c}.{leaf.code}" in seen]
                 if not names:
                     problem = _no_children(unit, children[unit], leaf.code)
-            elif leaf.code not in facts:
-                problem = _unknown(leaf.code, facts)
+            elif leaf.code not in seen:
+                problem = _unknown(leaf.code, seen)
             else:
                 problem = _coarser(leaf.code, facts[leaf.code][1], frequency)
             for name in names if leaf.kind in formulas.CHILDREN else []:
@@ -64,6 +69,7 @@ def check(reader: Reader, document: Document) -> None:
             continue  # a cycle of the database alone: not this file's to report
         at = ring.index(start)
         path = [*ring[at:-1], *ring[:at], start]
+        path = [c if c not in hidden else "(a KPI you may not see)" for c in path]
         reader.problems.append(
             Problem(
                 in_file[start].formula_line,

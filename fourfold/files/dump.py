@@ -10,9 +10,17 @@ import yaml
 from fourfold.core import phasing, scoring
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import KPI, Measurement, Scheme, Target
-from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
+from fourfold.strategy.models import (
+    Alignment,
+    Link,
+    Objective,
+    Organization,
+    Perspective,
+    Scorecard,
+    Unit,
+)
 
-from . import dump_initiatives
+from . import alignment, dump_initiatives
 
 
 def _number(value: float) -> int | float:
@@ -69,9 +77,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
     for kpi in KPI.objects.filter(archived=False).select_related("scheme", "owner", "contributor"):
         kpis[kpi.objective_id].append(kpi)
     objectives: dict[int, list[Objective]] = defaultdict(list)
-    for obj in Objective.objects.filter(archived=False).select_related(
-        "scheme", "owner", "aligned_to"
-    ):
+    for obj in Objective.objects.filter(archived=False).select_related("scheme", "owner"):
         objectives[obj.perspective_id].append(obj)
     perspectives: dict[int, list[Perspective]] = defaultdict(list)
     for p in Perspective.objects.filter(archived=False).select_related("scheme"):
@@ -85,6 +91,12 @@ def build(*, values: bool = True) -> dict[str, Any]:
     ):
         if effect_id in live:
             drives[cause_id].append(effect_code)
+    aligned: dict[int, list[tuple[str, bool, float | None]]] = defaultdict(list)
+    for child_id, parent_id, parent_code, contributes, weight in Alignment.objects.order_by(
+        "child_id", "order", "pk"
+    ).values_list("child_id", "parent_id", "parent__code", "contributes", "weight"):
+        if parent_id in live:
+            aligned[child_id].append((parent_code, contributes, weight))
     cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
     units = []
     named: dict[str, str] = {}  # the people the file names who have a name, as `people:`
@@ -108,7 +120,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
         if card is not None:
             _rollup(unit_entry, card.rollup, card.scheme, None)
         unit_entry["perspectives"] = [
-            _perspective(p, objectives, kpis, drives, targets, measured, live)
+            _perspective(p, objectives, kpis, (drives, aligned), targets, measured)
             for p in (perspectives.get(card.pk, []) if card else [])
         ]
         if unit.pk in initiatives:
@@ -136,11 +148,11 @@ def _perspective(
     p: Perspective,
     objectives: dict[int, list[Objective]],
     kpis: dict[int, list[KPI]],
-    drives: dict[int, list[str]],
+    links: tuple[dict[int, list[str]], dict[int, list[tuple[str, bool, float | None]]]],
     targets: dict[int, dict[str, Any]],
     measured: dict[int, dict[str, Any]],
-    live: set[int],
 ) -> dict[str, Any]:
+    drives, aligned = links
     entry: dict[str, Any] = {"code": p.code, "name": p.name}
     _rollup(entry, p.rollup, p.scheme, p.weight)
     out = []
@@ -152,9 +164,7 @@ def _perspective(
             obj["owner"] = _person(o.owner)
         _rollup(obj, o.rollup, o.scheme, o.weight)
         obj["drives"] = drives.get(o.pk, [])
-        if o.aligned_to and o.aligned_to_id in live:
-            obj["aligned_to"] = o.aligned_to.code
-            obj["contributes"] = o.contributes
+        obj.update(alignment.dumped(aligned.get(o.pk, [])))
         obj["kpis"] = [_kpi(k, targets, measured) for k in kpis.get(o.pk, [])]
         out.append(obj)
     entry["objectives"] = out

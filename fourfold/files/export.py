@@ -11,6 +11,7 @@ from fourfold.core import periods
 from fourfold.measures.models import KPI, KPI_ORDER, Measurement, Target
 from fourfold.strategy.models import Organization
 
+from .cells import neutral
 from .values import ImportFileError
 
 LAYOUTS = ("long", "wide")
@@ -125,7 +126,7 @@ def to_csv(data: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(data.header)
     for row in data.rows:
-        writer.writerow([_text(c) for c in row])
+        writer.writerow([neutral(_text(c)) if isinstance(c, str) else _text(c) for c in row])
     return out.getvalue().encode("utf-8")
 
 

@@ -16,7 +16,15 @@ from fourfold.core import scoring
 from fourfold.measures import intake, kept
 from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Scheme, Target
 from fourfold.measures.services import TargetEntry, ValueEntry
-from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
+from fourfold.strategy.models import (
+    Alignment,
+    Link,
+    Objective,
+    Organization,
+    Perspective,
+    Scorecard,
+    Unit,
+)
 
 from . import load_initiatives, phased, yamlsource
 from .read import read_document
@@ -64,6 +72,7 @@ def known_from_database() -> Known:
         objectives=dict(
             Objective.objects.values_list("code", "perspective__scorecard__unit__code")
         ),
+        aligned=_aligned_codes(),
         kpis=set(KPI.objects.values_list("code", flat=True)),
         kpi_facts={
             code: KnownKpi(unit, frequency, formula, archived)
@@ -76,6 +85,13 @@ def known_from_database() -> Known:
             )
         },
     )
+
+
+def _aligned_codes() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for child, parent in Alignment.objects.values_list("child__code", "parent__code"):
+        out.setdefault(child, []).append(parent)
+    return out
 
 
 def _measured_but_calculated(document: Document) -> list[Problem]:
@@ -312,7 +328,6 @@ class _Writer:
                         weight=so.weight,
                         rollup=so.rollup,
                         scheme=schemes[so.scheme] if so.scheme else None,
-                        contributes=so.contributes,
                         archived=False,
                     )
                     objectives[so.code] = objective
@@ -361,9 +376,7 @@ class _Writer:
         objectives: dict[str, Objective],
         touched: list[tuple[Objective, list[str]]],
     ) -> None:
-        for _, _, so in doc.objectives():
-            aligned = objectives[so.aligned_to] if so.aligned_to else None
-            _assign(objectives[so.code], self.result, "objectives", aligned_to=aligned)
+        self.align(doc, objectives)
         ids = [obj.pk for obj, _ in touched]
         current = set(Link.objects.filter(cause_id__in=ids).values_list("cause_id", "effect_id"))
         wanted = {(obj.pk, objectives[code].pk) for obj, drives in touched for code in drives}
@@ -374,6 +387,30 @@ class _Writer:
         if wanted - current:
             Link.objects.bulk_create(Link(cause_id=c, effect_id=e) for c, e in wanted - current)
             self.result.created["links"] += len(wanted - current)
+
+    def align(self, doc: Document, objectives: dict[str, Objective]) -> None:
+        """Each objective's alignments as the file lists them, in its order."""
+        ids = [objectives[so.code].pk for _, _, so in doc.objectives()]
+        current = {(a.child_id, a.parent_id): a for a in Alignment.objects.filter(child_id__in=ids)}
+        wanted = set()
+        for _, _, so in doc.objectives():
+            child = objectives[so.code]
+            for order, entry in enumerate(so.aligned_to):
+                parent = objectives[entry.objective]
+                wanted.add((child.pk, parent.pk))
+                row = current.get((child.pk, parent.pk)) or Alignment(child=child, parent=parent)
+                _assign(
+                    row,
+                    self.result,
+                    "alignments",
+                    contributes=entry.contributes,
+                    weight=entry.weight,
+                    order=order,
+                )
+        gone = [a.pk for key, a in current.items() if key not in wanted]
+        if gone:
+            Alignment.objects.filter(pk__in=gone).delete()
+            self.result.archived["alignments removed"] += len(gone)
 
     def archive_missing(self, doc: Document, units: dict[str, Unit]) -> None:
         """Objectives and KPIs of the file's units that the file no longer names are archived."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from fourfold.core import formulas, periods, phasing, scoring
 from fourfold.core.entries import LIMIT, actual_problem, limit_problem
 from fourfold.core.hierarchy import Hierarchy
 
-from . import calculated, read_initiatives
+from . import alignment, calculated, read_initiatives
 from .spec import (
     DIRECTIONS,
     FREQUENCIES,
@@ -216,8 +217,7 @@ class _Context:
             **self._rollup(node, place),
             weight=_weight(r, node, place),
             drives=drives,
-            aligned_to=r.text(node, "aligned_to", place),
-            contributes=r.flag(node, "contributes", place),
+            aligned_to=alignment.read(r, node, place),
             order=index,
         )
         objective.kpis = self._children(
@@ -315,6 +315,9 @@ class _Context:
                 place,
                 f"a {period.kind} does not fit here ({' or '.join(kinds)} expected)",
             )
+            return None
+        if (outside := periods.outside_limits(period, date.today())) is not None:
+            self.r.problem(node, key, place, outside)
             return None
         return period.key
 
@@ -498,7 +501,7 @@ def _check_references(reader: Reader, document: Document) -> None:
                     )
                 )
             pseen[perspective.code] = perspective.line
-    for unit, _, objective in document.objectives():
+    for _, _, objective in document.objectives():
         place = f"objective {objective.code}"
         for effect in objective.drives:
             if effect not in objective_unit:
@@ -520,40 +523,9 @@ def _check_references(reader: Reader, document: Document) -> None:
                 reader.problems.append(
                     Problem(objective.line, place, "an objective cannot drive itself")
                 )
-        if objective.aligned_to is not None:
-            target_unit = objective_unit.get(objective.aligned_to)
-            if target_unit is None:
-                reader.problems.append(
-                    Problem(
-                        objective.line,
-                        place,
-                        f"it is aligned to '{objective.aligned_to}', which is not an objective",
-                    )
-                )
-            elif objective.aligned_to in archiving:
-                reader.problems.append(
-                    Problem(
-                        objective.line,
-                        place,
-                        f"it is aligned to '{objective.aligned_to}', which the file no longer "
-                        "names (loading it archives that objective)",
-                    )
-                )
-            elif not _is_ancestor(units, target_unit, unit.code):
-                reader.problems.append(
-                    Problem(
-                        objective.line,
-                        place,
-                        f"it is aligned to '{objective.aligned_to}' of unit {target_unit}, "
-                        f"which is not above unit {unit.code}",
-                    )
-                )
-        elif objective.contributes:
-            reader.problems.append(
-                Problem(objective.line, place, "'contributes' needs 'aligned_to'")
-            )
         for kpi in objective.kpis:
             _once(reader, codes, kpi.code, kpi.line, "KPI")
+    alignment.check(reader, document, objective_unit, archiving, units)
     read_initiatives.check_references(reader, document, objective_unit)
 
 
@@ -563,7 +535,3 @@ def _once(reader: Reader, seen: dict[str, int], code: str, line: int, kind: str)
         message = f"the code is already used on line {seen[code]}"
         reader.problems.append(Problem(line, f"{kind} {code}", message))
     seen[code] = line
-
-
-def _is_ancestor(parents: dict[str, str | None], ancestor: str, unit: str) -> bool:
-    return ancestor in Hierarchy(parents).ancestors(unit)

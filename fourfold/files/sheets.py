@@ -24,21 +24,29 @@ from fourfold.core import periods
 from fourfold.memory import gc_paused
 from fourfold.strategy.models import Organization
 
+from .cells import restored
+from .limits import (
+    FILES,
+    ImportFileError,
+    Limits,
+    check_bytes,
+    rows_counted,
+    too_many_cells,
+    too_wide,
+)
+from .workbook import read_xlsx
+
 REQUIRED = ("kpi", "period", "actual")
 OPTIONAL = ("target", "red_flag", "comment")
 SERIES = ("actual", "target", "red_flag")
 FIELDS = (*REQUIRED, *OPTIONAL, "series")
 IGNORE = "-"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = FILES.bytes  # the largest file the command line and connectors read
 # A value such as 1,234,567.5: commas that only separate thousands.
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 # The rows under the header, numbered as in the file (the header is row 1).
 Body = Iterator[tuple[int, Sequence[Any]]]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: missing, wrong format, wrong header."""
 
 
 class UnknownColumns(ImportFileError):
@@ -158,29 +166,35 @@ def _name(header: Any) -> str:
     return str(header).strip().lower().replace(" ", "_") if header is not None else ""
 
 
-def read(path: Path, mapping: Mapping[str, str] | None = None) -> Rows:
+def read(path: Path, mapping: Mapping[str, str] | None = None, limits: Limits = FILES) -> Rows:
     if not path.exists():
         raise ImportFileError(f"there is no file {path}")
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise ImportFileError(f"{path.name} is neither a .csv nor an .xlsx file")
     try:
+        check_bytes(path.stat().st_size, path.name, limits)
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"cannot read {path}: {exc.strerror}") from exc
-    return read_bytes(data, path.name, mapping)
+    return read_bytes(data, path.name, mapping, limits)
 
 
-def read_bytes(data: bytes, name: str, mapping: Mapping[str, str] | None = None) -> Rows:
+def read_bytes(
+    data: bytes, name: str, mapping: Mapping[str, str] | None = None, limits: Limits = FILES
+) -> Rows:
     """Read an uploaded or stored file's content; its name tells CSV from XLSX."""
+    check_bytes(len(data), name, limits)
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, body = _read_xlsx(data, name)
+        header, body = read_xlsx(data, name, limits)
     elif suffix in (".csv", ".txt"):
-        header, body = _read_csv(data, name)
+        header, body = _read_csv(data, name, limits)
     else:
         raise ImportFileError(f"{name} is neither a .csv nor an .xlsx file")
+    if len(header) > limits.columns:
+        raise ImportFileError(too_wide(name, limits))
     with gc_paused():
-        return _layout(header, body, name, mapping or {})
+        return _layout(header, body, name, mapping or {}, limits)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -210,13 +224,23 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
+def _too_long(name: str, limits: Limits) -> ImportFileError:
+    return ImportFileError(
+        f"{name} has more than {limits.rows:,} rows, the most a file may hold: split it"
+    )
+
+
+def _read_csv(data: bytes, name: str, limits: Limits) -> tuple[list[Any], Body]:
+    if data.count(b"\n") > limits.rows + 1:  # before the text and its lines take memory
+        raise _too_long(name, limits)
     text = _decode(data, name)
     # Rows end at \n, \r\n or \r only, as csv reads them (str.splitlines would also end them
     # at characters such as U+2028 that a comment may hold).
     lines = text.split("\n") if "\r" not in text else re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()
+    if len(lines) > limits.rows + 1:
+        raise _too_long(name, limits)
     if not any(line.strip() for line in lines):
         raise ImportFileError(f"{name} is empty: the first row must name the columns")
     # Spreadsheets in many locales write semicolons, and a paste gives tabs.
@@ -236,93 +260,18 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Any], Body]:
     except csv.Error as exc:
         raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
+    # A cell that an export wrote as '=... (so that no spreadsheet runs it) reads as it was.
+    marked = "'" in text
+
     def body() -> Body:
         try:
-            for number, row in enumerate(reader, start=2):
+            for number, row in rows_counted(enumerate(reader, start=2), name, limits):
                 if "".join(row).strip():  # some cell is not blank
-                    yield number, row
+                    yield number, list(map(restored, row)) if marked else row
         except csv.Error as exc:
             raise ImportFileError(f"{name} is not a readable CSV file: {exc}") from exc
 
     return header, body()
-
-
-# A formula cell whose result was never computed and saved (as openpyxl and other libraries
-# write them): its value reads as empty. A formula whose result is text says t="str".
-_UNCOMPUTED = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|</(?:\w+:)?c>)"
-)
-_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_TEXT_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
-
-
-def _check_sheet_xml(data: bytes, path: str | None, name: str, sheet: str) -> None:
-    """Refuse what reading the cells' values would get silently wrong: merged cells (every cell
-    but the first reads as empty) and formulas whose results were never saved."""
-    if path is None:
-        return
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(path)
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return
-    where = f"{name}, sheet '{sheet}'"
-    if b"mergeCell" in xml and (merged := _MERGED.search(xml)):
-        raise ImportFileError(
-            f"{where}: cells {merged.group(1).decode()} are merged; unmerge them and fill in "
-            "every cell, as each row needs its own kpi, period and numbers"
-        )
-    if b"<f" in xml or b":f" in xml:
-        for found in _UNCOMPUTED.finditer(xml):
-            attributes = found.group(1)
-            if _TEXT_RESULT.search(attributes):
-                continue
-            ref = _REF.search(attributes)
-            cell = f"cell {ref.group(1).decode()}" if ref else "a cell"
-            raise ImportFileError(
-                f"{where}: {cell} holds a formula whose result was never saved (the program that "
-                "wrote the file does not compute formulas); open and save it in a spreadsheet "
-                "application, or write the numbers"
-            )
-
-
-def _read_xlsx(data: bytes, name: str) -> tuple[list[Any], Body]:
-    """The first sheet that has any cell filled, its first row being the header."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise ImportFileError(f"{name} is not a readable XLSX workbook") from exc
-    for sheet in book.worksheets:
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is not None and any(cell is not None for cell in header):
-            break
-    else:
-        book.close()
-        raise ImportFileError(
-            f"{name} is empty: the first row of its first sheet must name the columns"
-        )
-    try:
-        _check_sheet_xml(data, getattr(sheet, "_worksheet_path", None), name, sheet.title)
-    except ImportFileError:
-        book.close()
-        raise
-
-    def body() -> Body:
-        for number, row in enumerate(rows, start=2):
-            if any(cell is not None and str(cell).strip() for cell in row):
-                yield number, tuple(row)
-        book.close()
-
-    return list(header), body()
 
 
 def _layout(
@@ -330,6 +279,7 @@ def _layout(
     body: Body,
     name: str,
     mapping: Mapping[str, str],
+    limits: Limits = FILES,
 ) -> Rows:
     fiscal = Organization.get().fiscal_year_start
     columns: dict[str, int] = {}
@@ -401,7 +351,7 @@ def _layout(
             [_column(numbered, columns.get(f), shortest) for f in (*REQUIRED, *OPTIONAL)],
         )
         return Rows("long", cells, "comment" in columns, "red_flag" in columns, shown)
-    return _wide(columns, period_columns, body, shown)
+    return _wide(columns, period_columns, body, shown, (name, limits))
 
 
 def _wide(
@@ -409,6 +359,7 @@ def _wide(
     period_columns: list[tuple[int, str]],
     body: Body,
     shown: list[str],
+    limited: tuple[str, Limits],
 ) -> Rows:
     c_kpi, c_series = columns["kpi"], columns.get("series")
     found: dict[tuple[str, str], Cell] = {}
@@ -439,6 +390,8 @@ def _wide(
             if cell is None:
                 cell = found[(str(code), key)] = Cell(number, key, code, key)
                 cells.append(cell)
+                if len(cells) > limited[1].cells:
+                    raise ImportFileError(too_many_cells(*limited))
             setattr(cell, series, value)
     return Rows("wide", cells, False, has_flag, shown)
 

@@ -68,6 +68,15 @@ class KpiSpec:
 
 
 @dataclass
+class AlignedSpec:
+    """One objective above that an objective serves (`aligned_to` entry)."""
+
+    objective: str
+    contributes: bool = False
+    weight: float | None = None  # None: the objective's own weight
+
+
+@dataclass
 class ObjectiveSpec:
     code: str
     name: str
@@ -78,8 +87,7 @@ class ObjectiveSpec:
     scheme: str | None = None
     weight: float = 1.0
     drives: list[str] = field(default_factory=list)
-    aligned_to: str | None = None
-    contributes: bool = False
+    aligned_to: list[AlignedSpec] = field(default_factory=list)
     order: int = 0
     kpis: list[KpiSpec] = field(default_factory=list)
 
@@ -185,8 +193,12 @@ class Known:
     schemes: dict[str, scoring.Scheme] = field(default_factory=dict)
     units: dict[str, str | None] = field(default_factory=dict)  # code -> parent code
     objectives: dict[str, str] = field(default_factory=dict)  # code -> unit code
+    aligned: dict[str, list[str]] = field(default_factory=dict)  # code -> codes it serves
     kpis: set[str] = field(default_factory=set)
     kpi_facts: dict[str, KnownKpi] = field(default_factory=dict)
+    # KPIs the author may not see (the access policy's answer): a formula may not name them,
+    # and no message names them; the command line's loader is trusted and hides none.
+    hidden: frozenset[str] = frozenset()
 
 
 class Reader:

@@ -8,6 +8,7 @@ written through it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,6 +25,8 @@ from fourfold.measures.services import TargetEntry, ValueEntry, WriteCount
 from fourfold.memory import gc_paused
 from fourfold.strategy.models import Organization
 
+from .decimals import POINT, Decimals, decide
+from .limits import ImportFileError
 from .sheets import (
     FIELDS,
     IGNORE,
@@ -32,7 +35,6 @@ from .sheets import (
     SERIES,
     Cell,
     CellColumns,
-    ImportFileError,
     RowProblem,
     Rows,
     UnknownColumns,
@@ -78,6 +80,8 @@ class Plan:
     kpis: dict[int, KpiFacts] = field(default_factory=dict)
     # Who the plan was checked for: commit writes it for them alone.
     access: Access | None = None
+    # The file's decimal mark, as the preview says.
+    decimals: Decimals = field(default_factory=Decimals)
 
     def summary(self) -> str:
         return f"{len(self.values)} values and {len(self.targets)} targets."
@@ -110,8 +114,30 @@ def plan(rows: Rows, *, access: Access) -> Plan:
     facts = {c: f for c, f in intake.all_kpi_facts().items() if access.can_view(f.unit_id)}
     fiscal = Organization.get().fiscal_year_start
     with gc_paused():
-        parsed = _parse_in_bulk(rows, facts, fiscal) or _parse_each_row(rows, facts, fiscal)
-        return _plan(rows, parsed, facts, access, fiscal)
+        decimals = decide(_number_cells(rows))
+        # The bulk parsing reads a point as float() does: with decimal commas, row by row.
+        bulk = _parse_in_bulk(rows, facts, fiscal) if decimals.mark == POINT else None
+        parsed = bulk or _parse_each_row(rows, facts, fiscal, decimals)
+        found = _plan(rows, parsed, facts, access, fiscal)
+        found.decimals = decimals
+        return found
+
+
+def _number_cells(rows: Rows) -> Iterator[tuple[int, Any]]:
+    """The cells that hold numbers, with their rows, in the file's order."""
+    cells = rows.cells
+    if isinstance(cells, CellColumns):
+        columns = [
+            c for c in (cells.actual, cells.target, cells.red_flag) if str in set(map(type, c))
+        ]
+        for at, row in enumerate(cells.rows):
+            for column in columns:
+                yield row, column[at]
+        return
+    for cell in cells:
+        yield cell.row, cell.actual
+        yield cell.row, cell.target
+        yield cell.row, cell.red_flag
 
 
 def _plan(
@@ -214,11 +240,14 @@ def _comments(kpi_ids: set[int]) -> dict[tuple[int, str], str]:
     return found
 
 
-def _parse_each_row(rows: Rows, kpis: dict[str, KpiFacts], fiscal: int) -> _Parsed:
+def _parse_each_row(
+    rows: Rows, kpis: dict[str, KpiFacts], fiscal: int, decimals: Decimals | None = None
+) -> _Parsed:
     """The cells, row after row, each problem worded for the row and column where it is."""
     parsed: dict[str, periods.Period | str] = {}
     seen: dict[tuple[str, str], int] = {}
     result = _Parsed(value_comments=[] if rows.has_comment else None)
+    number = (decimals or Decimals()).number
 
     for index, cell in enumerate(rows.cells):
         number_, column = cell.row, cell.column

@@ -73,8 +73,9 @@ class Forecast:
     band_high: float | None = None
     # The steps from the last value to the period's end (empty when not asked for).
     fan: tuple[FanPoint, ...] = ()
-    # The period value's percentiles 0..100 over the paths; None without a forecast.
-    percentiles: np.ndarray | None = field(default=None, repr=False)
+    # The period value's percentiles 0..100 over the paths (an array, or the tuple the first
+    # version of this interface took); None or () without a forecast.
+    percentiles: np.ndarray | tuple[float, ...] | None = field(default=None, repr=False)
 
     @property
     def insufficient(self) -> bool:
@@ -82,7 +83,7 @@ class Forecast:
 
     def quantile(self, q: float) -> float | None:
         """The period value's q-quantile (0..1) over the simulated paths, None without one."""
-        if self.percentiles is None:
+        if self.percentiles is None or len(self.percentiles) != 101:
             return None
         if not 0.0 <= q <= 1.0:
             raise ValueError(f"a quantile is a share from 0 to 1 (got {q})")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from fourfold.accounts.access import Access, access_for
 from fourfold.audit.actions import SHOWN_AS_ROWS, label
 from fourfold.audit.models import AuditEntry
+from fourfold.files.cells import neutral
 from fourfold.measures.models import KPI, Source
 from fourfold.strategy.models import Unit
 
@@ -179,26 +180,29 @@ def _csv_lines(rows: Any) -> Iterator[str]:
         return
     for r in rows.iterator(chunk_size=2000):
         yield writer.writerow(
-            [
-                timezone.localtime(r["h_at"]).isoformat(timespec="seconds"),
-                action_name(r["h_kind"]),
-                "yes" if r["h_replaced"] else "",
-                r["h_unit_code"] or "",
-                r["h_kpi_code"] or "",
-                r["h_period"] or "",
-                "" if r["h_value"] is None else r["h_value"],
-                "" if r["h_red_flag"] is None else r["h_red_flag"],
-                "" if r["h_low"] is None else r["h_low"],
-                "" if r["h_high"] is None else r["h_high"],
-                r["h_actor"] or "",
-                SOURCES.get(r["h_source"], r["h_source"]),
-                r["h_detail"] or "",
-                timezone.localtime(r["h_replaced_at"]).isoformat(timespec="seconds")
-                if r["h_replaced_at"]
-                else "",
-                r["h_replaced_by"] or "",
-                r["h_reason"] or "",
-            ]
+            map(
+                neutral,
+                [
+                    timezone.localtime(r["h_at"]).isoformat(timespec="seconds"),
+                    action_name(r["h_kind"]),
+                    "yes" if r["h_replaced"] else "",
+                    r["h_unit_code"] or "",
+                    r["h_kpi_code"] or "",
+                    r["h_period"] or "",
+                    "" if r["h_value"] is None else r["h_value"],
+                    "" if r["h_red_flag"] is None else r["h_red_flag"],
+                    "" if r["h_low"] is None else r["h_low"],
+                    "" if r["h_high"] is None else r["h_high"],
+                    r["h_actor"] or "",
+                    SOURCES.get(r["h_source"], r["h_source"]),
+                    r["h_detail"] or "",
+                    timezone.localtime(r["h_replaced_at"]).isoformat(timespec="seconds")
+                    if r["h_replaced_at"]
+                    else "",
+                    r["h_replaced_by"] or "",
+                    r["h_reason"] or "",
+                ],
+            )
         )
 
 

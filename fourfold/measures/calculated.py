@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Min
 
+from fourfold.accounts.access import Access
 from fourfold.core import formulas
 from fourfold.files import calculated
 from fourfold.files.spec import (
@@ -32,29 +33,40 @@ UNIT_OF_KPI = f"{KPI_UNIT}__code"
 
 
 def formula_problems(
-    formula: str, *, code: str, unit: str, frequency: str, kpi_id: int | None = None
+    formula: str,
+    *,
+    code: str,
+    unit: str,
+    frequency: str,
+    access: Access,
+    kpi_id: int | None = None,
 ) -> list[str]:
     """Why `formula` cannot be the formula of KPI `code`, reported `frequency`, of unit `unit`:
     an empty list when it can. `kpi_id` is the KPI being changed, None for a new one. A
     message names the formula's column where the loader's does: "column 9: unknown KPI code
-    'revenu'; did you mean 'revenue'?"."""
+    'revenu'; did you mean 'revenue'?". The formula may name only the KPIs `access` may see
+    (a calculated KPI shows its inputs' figures to whoever sees it); to its author the others
+    do not exist, and no suggestion names them."""
     try:
         formulas.parse(formula)
     except formulas.FormulaError as exc:
         return [str(exc)]
     units: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
-    facts = {
-        other: KnownKpi(owner, freq, text, archived)
-        for pk, other, freq, text, archived, owner in KPI.objects.values_list(
-            "pk", "code", "frequency", "formula", "archived", UNIT_OF_KPI
-        )
-        if pk != kpi_id  # the KPI itself is as the change leaves it, in the document below
-    }
+    facts: dict[str, KnownKpi] = {}
+    hidden: set[str] = set()
+    for pk, other, freq, text, archived, owner, unit_id in KPI.objects.values_list(
+        "pk", "code", "frequency", "formula", "archived", UNIT_OF_KPI, KPI.UNIT_ID
+    ):
+        if pk == kpi_id:
+            continue  # the KPI itself is as the change leaves it, in the document below
+        facts[other] = KnownKpi(owner, freq, text, archived)
+        if not access.can_view(unit_id):
+            hidden.add(other)
     spec = KpiSpec(code, code, "", 0, frequency=frequency, formula=formula.strip())
     objective = ObjectiveSpec("", "", 0, kpis=[spec])
     perspective = PerspectiveSpec("", "", 0, objectives=[objective])
     holder = UnitSpec(unit, unit, 0, parent=units.get(unit), perspectives=[perspective])
-    reader = Reader(Known(units=units, kpi_facts=facts))
+    reader = Reader(Known(units=units, kpi_facts=facts, hidden=frozenset(hidden)))
     calculated.check(reader, Document(None, {}, [holder]))
     where = f"formula of KPI {code}"
     out = []

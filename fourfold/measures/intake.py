@@ -42,6 +42,7 @@ CHANNELS = {
     "targets page": Source.MANUAL,
     "api": Source.API,
     "connector": Source.CONNECTOR,
+    "cascade": Source.MANUAL,
 }
 APPROVAL = "approval"
 
@@ -180,12 +181,23 @@ def _check(
     if not kpis:
         return [Problem(i, "kpi", "this KPI no longer exists") for i in range(len(kpi_ids))]
     problems = rule(kpis, [refusal(f) for f in kpis], parsed, k, p, numbers)
+    if early := rules.period_problems(parsed, p, timezone.localdate()):
+        # A row out of DESIGN's years says so, and only so; but a KPI one may not write (or
+        # see) is refused for that first, so that the answer tells an outsider nothing.
+        barred = {x.index for x in problems if x.field == "kpi"}
+        early = [x for x in early if x.index not in barred]
+        out = {x.index for x in early}
+        problems = sorted([*early, *(x for x in problems if x.index not in out)], key=_index)
     if unknown:
         gone = set(unknown)
         problems = [x for x in problems if x.index not in gone]
         problems += [Problem(i, "kpi", "this KPI no longer exists") for i in unknown]
         problems.sort(key=lambda x: x.index)
     return problems
+
+
+def _index(problem: Problem) -> int:
+    return problem.index
 
 
 def check_values(

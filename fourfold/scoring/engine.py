@@ -236,6 +236,8 @@ class _Definition:
     perspectives: list[tuple[Any, ...]]
     objectives: list[tuple[Any, ...]]
     kpis: list[tuple[Any, ...]]
+    # Contributing alignments: (objective below, objective above, weight or None: its own).
+    alignments: list[tuple[int, int, float | None]]
 
 
 def _definition_rows(subtree: set[int] | None, n_units: int) -> _Definition:
@@ -267,19 +269,29 @@ def _definition_rows(subtree: set[int] | None, n_units: int) -> _Definition:
         "weight",
         "rollup",
         "scheme_id",
-        "aligned_to_id",
-        "contributes",
+        "serves__parent_id",
+        "serves__contributes",
         "perspective__scorecard__unit_id",
         "order",
+        "serves__weight",
     )
     kpis = KPI.objects.filter(
         archived=False, **where("objective__perspective__scorecard__")
     ).values_list(*KPI_FIELDS)
+    # The alignments come in the objectives' query (a row per alignment), not in one more.
+    objectives: list[tuple[Any, ...]] = []
+    alignments: list[tuple[int, int, float | None]] = []
+    for row in objs.order_by("perspective_id", "order", "pk", "serves__order", "serves__pk"):
+        if not objectives or objectives[-1][0] != row[0]:
+            objectives.append(row)
+        if row[7] is not None and row[8]:
+            alignments.append((row[0], row[7], row[11]))
     return _Definition(
         list(cards.order_by("pk")),
         list(persps.order_by("scorecard_id", "order", "pk")),
-        list(objs.order_by("perspective_id", "order", "pk")),
+        objectives,
         list(kpis.order_by("objective_id", "order", "pk")),
+        alignments,
     )
 
 
@@ -322,6 +334,12 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
     objs = [o for o in rows.objectives if o[1] in persp_pos]
     obj_pos = {o[0]: i for i, o in enumerate(objs)}
     kpis = [k for k in rows.kpis if k[1] in obj_pos]
+    weight_of = {o[0]: o[4] for o in objs}
+    aligned = [
+        (obj_pos[c], obj_pos[p], weight_of[c] if w is None else w)
+        for c, p, w in rows.alignments
+        if c in obj_pos and p in obj_pos
+    ]
     obj_unit = {o[0]: o[9] for o in objs}
     kpi_unit = {k[0]: obj_unit[k[1]] for k in kpis}
     children_of: dict[int, list[int]] = defaultdict(list)
@@ -436,7 +454,9 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
         high=tarr[:, 3].copy(),
         obj_depth=ints([depth[o[9]] for o in objs]),
         obj_perspective=ints([persp_pos[o[1]] for o in objs]),
-        obj_parent=ints([obj_pos.get(o[7], -1) if o[7] is not None and o[8] else -1 for o in objs]),
+        align_child=ints([a[0] for a in aligned]),
+        align_parent=ints([a[1] for a in aligned]),
+        align_weight=floats([a[2] for a in aligned]),
         obj_weight=floats([o[4] for o in objs]),
         obj_rollup=ints([ROLLUP[o[5]] for o in objs]),
         obj_scheme=ints([node_scheme(o[6], o[5]) for o in objs]),

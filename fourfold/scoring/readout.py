@@ -20,12 +20,13 @@ class UnknownUnit(LookupError):
 
 
 def _num(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+    # No infinity reaches a reader: it is no number JSON can hold or a table can show.
+    return float(value) if math.isfinite(value) else None
 
 
 def _score(value: float) -> float | None:
     # Scores are shown to two decimals, as DESIGN.md's worked examples are.
-    return None if math.isnan(value) else round(float(value), 2)
+    return round(float(value), 2) if math.isfinite(value) else None
 
 
 def applies(frequency: str, view_name: str) -> bool:

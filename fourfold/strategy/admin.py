@@ -29,13 +29,21 @@ class PerspectiveAdmin(admin.ModelAdmin[models.Perspective]):
     list_filter = ["archived"]
 
 
+class AlignmentInline(admin.TabularInline[models.Alignment, models.Objective]):
+    model = models.Alignment
+    fk_name = "child"
+    autocomplete_fields = ["parent"]
+    extra = 0
+
+
 @admin.register(models.Objective)
 class ObjectiveAdmin(admin.ModelAdmin[models.Objective]):
-    list_display = ["code", "name", "perspective", "owner", "aligned_to", "contributes"]
-    list_select_related = ["perspective__scorecard__unit", "owner", "aligned_to"]
+    list_display = ["code", "name", "perspective", "owner"]
+    list_select_related = ["perspective__scorecard__unit", "owner"]
     search_fields = ["code", "name"]
     list_filter = ["archived", "rollup"]
-    autocomplete_fields = ["owner", "aligned_to"]
+    autocomplete_fields = ["owner"]
+    inlines = [AlignmentInline]
 
 
 @admin.register(models.Link)
@@ -43,3 +51,11 @@ class LinkAdmin(admin.ModelAdmin[models.Link]):
     list_display = ["cause", "effect"]
     list_select_related = ["cause", "effect"]
     autocomplete_fields = ["cause", "effect"]
+
+
+@admin.register(models.Alignment)
+class AlignmentAdmin(admin.ModelAdmin[models.Alignment]):
+    list_display = ["child", "parent", "contributes", "weight"]
+    list_select_related = ["child", "parent"]
+    list_filter = ["contributes"]
+    autocomplete_fields = ["child", "parent"]

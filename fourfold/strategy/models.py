@@ -99,11 +99,13 @@ class Objective(models.Model):
     scheme = models.ForeignKey(
         "measures.Scheme", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    aligned_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="aligned"
-    )
-    contributes = models.BooleanField(
-        default=False, help_text="The aligned objective's score rolls up into its parent."
+    aligned_to = models.ManyToManyField(
+        "self",
+        through="Alignment",
+        through_fields=("child", "parent"),
+        symmetrical=False,
+        related_name="aligned",
+        blank=True,
     )
     archived = models.BooleanField(default=False)
 
@@ -112,6 +114,26 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Alignment(models.Model):
+    """`child` (of a unit below) serves `parent`; when it contributes, its score rolls into it."""
+
+    child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="serves")
+    parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="served_by")
+    contributes = models.BooleanField(
+        default=False, help_text="The aligned objective's score rolls up into its parent."
+    )
+    # None: the child objective's own weight, as when an objective had one alignment.
+    weight = models.FloatField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["child", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["child", "parent"], name="aligned_once")]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.parent}"
 
 
 class Link(models.Model):

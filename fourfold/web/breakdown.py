@@ -68,11 +68,14 @@ class Breakdown:
         return sum(1 for p in self.parts if p.kind == "objective") + self.hidden
 
 
-def contributors(scores: engine.Scores) -> dict[int, list[int]]:
-    """The objectives aligned to each objective that roll into its score, by position."""
-    out: dict[int, list[int]] = defaultdict(list)
-    for child in np.flatnonzero(scores.inputs.obj_parent >= 0).tolist():
-        out[int(scores.inputs.obj_parent[child])].append(child)
+def contributors(scores: engine.Scores) -> dict[int, list[tuple[int, float]]]:
+    """The objectives that roll into each objective's score, by position, with their weight."""
+    out: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    inp = scores.inputs
+    for child, parent, weight in zip(
+        inp.align_child.tolist(), inp.align_parent.tolist(), inp.align_weight.tolist(), strict=True
+    ):
+        out[parent].append((child, weight))
     return out
 
 
@@ -96,7 +99,7 @@ def of_objective(
     located: tuple[str, int],
     position: int,
     kpis: list[Part],
-    aligned: list[int],
+    aligned: list[tuple[int, float]],
     viewable: Callable[[str], bool],
     unit_names: dict[str, str],
     url: Callable[[str, str], str],
@@ -104,8 +107,8 @@ def of_objective(
     """The parts of one objective's score in the located period.
 
     `kpis` are the objective's KPI rows as the page shows them (counted or not), `aligned`
-    the positions of the objectives that contribute to it; those of units the reader may not
-    view (`viewable(unit code)` is False) are only counted, never named.
+    the positions of the objectives that contribute to it, with their weights; those of units
+    the reader may not view (`viewable(unit code)` is False) are only counted, never named.
     """
     view_name, column = located
     view = scores.result.views[view_name]
@@ -114,9 +117,8 @@ def of_objective(
     method = _method(scores, position)
     out = Breakdown(method, [*kpis])
     hidden_weights = []  # of the hidden parts with a score: the shares are of the score
-    for child in aligned:
+    for child, weight in aligned:
         found = scores.index.objective[child]
-        weight = float(scores.inputs.obj_weight[child])
         if not viewable(found["unit"]):
             out.hidden += 1
             if np.isfinite(view.score[off + child, column]):
@@ -241,7 +243,7 @@ class Explain:
     query: str  # ?period=..., for the links
     viewable: set[str]  # codes of the units the reader may view
     unit_names: dict[str, str]
-    aligned: dict[int, list[int]]
+    aligned: dict[int, list[tuple[int, float]]]
     period_label: str
     _patterns: dict[str, str] = field(default_factory=dict)
 

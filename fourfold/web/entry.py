@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core.periods import PeriodError
-from fourfold.files import export, values
+from fourfold.files import export, limits, values
+from fourfold.files.limits import UPLOADS
 from fourfold.files.preview import preview
 from fourfold.intake import grid as entry_grid
 from fourfold.intake import mine, paste, services
@@ -32,7 +33,7 @@ from fourfold.strategy.models import Organization, Unit
 from .units import options, visible_units
 
 SESSION_KEY = "fourfold.import"
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = UPLOADS.bytes
 FIELD_CHOICES = [
     ("", "— choose —"),
     ("kpi", "KPI code (kpi)"),
@@ -303,7 +304,7 @@ def _plan(request: HttpRequest, stored: dict[str, Any]) -> dict[str, Any]:
     data = base64.b64decode(stored["data"])
     context: dict[str, Any] = {"upload": stored}
     try:
-        rows = values.read_bytes(data, stored["name"], stored["mapping"])
+        rows = values.read_bytes(data, stored["name"], stored["mapping"], UPLOADS)
     except values.UnknownColumns as exc:
         context["unknown"] = exc.headers
         context["file_error"] = str(exc).split("; map other names")[0]
@@ -312,9 +313,16 @@ def _plan(request: HttpRequest, stored: dict[str, Any]) -> dict[str, Any]:
         context["file_error"] = str(exc)
         return context
     plan = values.plan(rows, access=access)
-    context.update(plan=plan, layout=rows.layout)
+    listed, more = limits.listed(plan.problems)
+    context.update(plan=plan, layout=rows.layout, problems=listed, more_problems=more)
     if not plan.problems:
-        context["preview"] = preview(plan)
+        found = preview(plan)
+        context.update(
+            preview=found,
+            created=found.created[: limits.LISTED],
+            changed=found.changed[: limits.LISTED],
+            more_changes=limits.listed(found.created)[1] + limits.listed(found.changed)[1],
+        )
     return context
 
 

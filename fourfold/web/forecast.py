@@ -77,7 +77,12 @@ def chance(
     probability = float(found.probability)
     if found.method == COMPLETE:
         # Every month is in: no chance left to speak of, only the outcome.
-        return f"Met: {compact(found.forecast)}" if probability else "Not met"
+        goal = (
+            f"the range {compact(low)}–{compact(high)}"
+            if direction == "range"
+            else f"the target {compact(found.target)}"
+        )
+        return f"{'Met' if probability else 'Not met'}: {compact(found.forecast)}, {goal}"
     return f"{percent(probability)} chance of {goal} by {by_when(period)}"
 
 

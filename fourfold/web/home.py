@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
+from fourfold.cascade.drift import ToConfirm, to_confirm
 from fourfold.core.periods import Period, PeriodError, parse_period
 from fourfold.initiatives.serving import LateMilestone, overdue_milestones
 from fourfold.intake.mine import MyKpi
@@ -80,6 +81,7 @@ class Attention:
     actions: list[Action] = field(default_factory=list)
     to_approve: list[PendingValue] = field(default_factory=list)
     milestones: list[LateMilestone] = field(default_factory=list)
+    confirm: list[ToConfirm] = field(default_factory=list)  # targets changed above a cascade
 
 
 def scorecard_url(code: str, period: str) -> str:
@@ -152,6 +154,7 @@ def attention(
             out.actions.append(Action(action, action.is_late(today), url))
     out.actions.sort(key=lambda a: (a.item.due_date is None, a.item.due_date or today))
     out.milestones = overdue_milestones(access, today)
+    out.confirm = to_confirm(access)
     return out
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
+from fourfold.checks import views as checks
 from fourfold.core import evaluate, periods
 from fourfold.core import scoring as core_scoring
 from fourfold.core.entries import FREQUENCY_KIND
@@ -45,6 +46,9 @@ F = npt.NDArray[np.float64]
 VIEW_OF = FREQUENCY_KIND
 BAND_OPACITY = 0.13
 RECENT = 12  # periods shown before the table folds
+# Periods on the page at once: the chart and the table show this window of a KPI's history and
+# page through the rest, so that what the page reads does not grow with the history.
+WINDOW = 36
 
 
 @dataclass
@@ -100,6 +104,9 @@ class Page:
     statuses: list[dict[str, str]]
     previous: choose.Choice | None
     next: choose.Choice | None
+    # The windows of periods before and after the one shown, as the key of their newest period.
+    older_window: choose.Choice | None = None
+    newer_window: choose.Choice | None = None
 
     @property
     def recent(self) -> list[PeriodRow]:
@@ -249,6 +256,21 @@ def _span(view: evaluate.View, row: int) -> range:
     return range(int(found[0]), int(found[-1]) + 1)
 
 
+def window(span: range, column: int | None, until: int | None) -> range:
+    """The columns of the span the page shows: at most WINDOW of them, ending at `until` when
+    given, else at the span's end, unless the chosen period (`column`) lies before, in which
+    case the window ends a little after it. The oldest window may be shorter: paging back
+    shows each period once."""
+    if not span:
+        return span
+    if until is None:
+        until = span.stop - 1
+        if column is not None and column <= until - WINDOW:
+            until = column + WINDOW // 3
+    until = min(max(until, span.start), span.stop - 1)
+    return range(max(span.start, until - WINDOW + 1), until + 1)
+
+
 def _changes(
     values: list[MeasurementVersion], targets: list[TargetVersion]
 ) -> dict[str, list[Change]]:
@@ -288,28 +310,52 @@ def _changes(
 
 
 def build(
-    scores: engine.Scores, unit: Unit, kpi: KPI, period: periods.Period, today: dt.date
+    scores: engine.Scores,
+    unit: Unit,
+    kpi: KPI,
+    period: periods.Period,
+    today: dt.date,
+    until: str = "",
 ) -> Page:
-    """Everything the KPI page shows, in a fixed number of queries whatever its history."""
+    """Everything the KPI page shows, in a fixed number of queries whatever its history: a
+    window of its periods (ending at the period `until`, by default at its latest), whose
+    rows alone are read."""
     view = scores.result.views[VIEW_OF[kpi.frequency]]
     row = next(i for i, k in enumerate(scores.index.kpi) if k["id"] == kpi.pk)
     scheme = scores.inputs.schemes[int(scores.inputs.kpi_scheme[row])]
-    columns = _span(view, row)
+    span = _span(view, row)
     located = scores.locate(period.key)
     column = located[1] if located is not None else None
-    if column is not None and columns and not columns.start <= column < columns.stop:
+    if column is not None and span and not span.start <= column < span.stop:
         # The chosen period lies outside the data: show it on the chart all the same.
-        columns = range(min(columns.start, column), max(columns.stop, column + 1))
-    measurements = {m.period: m for m in kpi.measurements.select_related("entered_by")}
-    targets = {t.period: t for t in kpi.targets.select_related("changed_by")}
+        span = range(min(span.start, column), max(span.stop, column + 1))
+    keys = list(view.keys)
+    end = keys.index(until) if until in keys else None
+    columns = window(span, column, end)
+    shown = [keys[c] for c in columns]
+    measurements = {
+        m.period: m for m in kpi.measurements.filter(period__in=shown).select_related("entered_by")
+    }
+    targets = {
+        t.period: t for t in kpi.targets.filter(period__in=shown).select_related("changed_by")
+    }
     changes = _changes(
         list(
-            MeasurementVersion.objects.filter(kpi=kpi).select_related("entered_by", "superseded_by")
+            MeasurementVersion.objects.filter(kpi=kpi, period__in=shown).select_related(
+                "entered_by", "superseded_by"
+            )
         ),
-        list(TargetVersion.objects.filter(kpi=kpi).select_related("changed_by", "superseded_by")),
+        list(
+            TargetVersion.objects.filter(kpi=kpi, period__in=shown).select_related(
+                "changed_by", "superseded_by"
+            )
+        ),
     )
     comments: dict[str, list[Comment]] = defaultdict(list)
-    for comment in Comment.objects.filter(kpi=kpi).select_related("author"):
+    # The comments of the periods shown, and those on no period.
+    for comment in Comment.objects.filter(kpi=kpi, period__in=[*shown, ""]).select_related(
+        "author"
+    ):
         comments[comment.period].append(comment)
     rows: list[PeriodRow] = []
     for c in columns:
@@ -341,7 +387,19 @@ def build(
         (labels.get(key) or (key or "No period"), found)
         for key, found in sorted(comments.items(), reverse=True)
     ]
-    previous, following = objective_page.neighbours(list(view.keys), period)
+    previous, following = objective_page.neighbours(keys, period)
+
+    def newest(c: int) -> choose.Choice:
+        return choose.Choice(
+            keys[c], choose.label(periods.parse_period(keys[c], period.fiscal_start))
+        )
+
+    older = newest(columns.start - 1) if columns and columns.start > span.start else None
+    newer = (
+        newest(min(columns.stop - 1 + WINDOW, span.stop - 1))
+        if columns and columns.stop < span.stop
+        else None
+    )
     return Page(
         unit=unit,
         kpi=kpi,
@@ -357,6 +415,8 @@ def build(
         ],
         previous=previous,
         next=following,
+        older_window=older,
+        newer_window=newer,
     )
 
 
@@ -383,8 +443,9 @@ def _render(
     period, error = objective_page.requested_period(key, organization, today)
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
+    until = request.GET.get("until", "") if request.method == "GET" else ""
     scores = cache.scores(unit=unit.code, today=today)
-    page = build(scores, unit, kpi, period, today)
+    page = build(scores, unit, kpi, period, today, until)
     choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
@@ -395,6 +456,7 @@ def _render(
         "form": form,
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
+        "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores),
         "outlook": kpi_forecast.outlook(scores, unit.code, kpi, today),
     }
     status = 400 if error or form.is_bound else 200

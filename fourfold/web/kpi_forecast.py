@@ -56,6 +56,11 @@ class Outlook:
         return not words.insufficient(self.found)
 
     @property
+    def complete(self) -> bool:
+        """Every period is reported: the figure is the actual, with no interval."""
+        return self.shown and self.found.method == words.COMPLETE
+
+    @property
     def interval(self) -> str:
         return words.interval(self.found) if self.shown else ""
 

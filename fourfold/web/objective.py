@@ -21,7 +21,7 @@ from fourfold.initiatives import serving
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.reviews.services import add_comment
 from fourfold.scoring import cache, engine, readout
-from fourfold.strategy.models import Link, Objective, Organization, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Organization, Unit
 
 from . import coarser, editlinks
 from . import periods as choose
@@ -122,7 +122,8 @@ class Page:
     period_label: str
     row: dict[str, Any] | None
     kpis: list[Line]  # counted in the period, then those shown with their latest period
-    aligned: list[Line]
+    aligned: list[Line]  # what serves it below
+    serves: list[Line]  # what it serves above
     drives: list[Line]
     driven_by: list[Line]
     comments: list[Comment]
@@ -232,15 +233,15 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
         Line(k.name, k.code, None, unit, {"kpi": k}) for k in kpis.values() if k.code not in shown
     ]
     aligned = [
-        Line(
-            o.name,
-            o.code,
-            _row(scores, o.code, o.perspective.scorecard.unit.code, key),
-            o.perspective.scorecard.unit,
-            {"contributes": o.contributes},
+        _aligned_line(scores, a.child, a, key)
+        for a in objective.served_by.filter(child__archived=False).select_related(
+            "child__perspective__scorecard__unit"
         )
-        for o in objective.aligned.filter(archived=False).select_related(
-            "perspective__scorecard__unit"
+    ]
+    serves = [
+        _aligned_line(scores, a.parent, a, key)
+        for a in objective.serves.filter(parent__archived=False).select_related(
+            "parent__perspective__scorecard__unit"
         )
     ]
     drives: list[Line] = []
@@ -266,6 +267,7 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
         row=row,
         kpis=lines,
         aligned=aligned,
+        serves=serves,
         drives=drives,
         driven_by=driven_by,
         comments=list(objective.comments.select_related("author")),
@@ -278,12 +280,20 @@ def build(scores: engine.Scores, unit: Unit, objective: Objective, period: perio
     )
 
 
+def _aligned_line(scores: engine.Scores, other: Objective, link: Alignment, key: str) -> Line:
+    """The objective at the other end of an alignment, with how it counts."""
+    other_unit = other.perspective.scorecard.unit
+    # Without a weight of its own, the alignment counts with the weight of the objective below.
+    weight = link.child.weight if link.weight is None else link.weight
+    info = {"contributes": link.contributes, "weight": weight}
+    row = _row(scores, other.code, other_unit.code, key)
+    return Line(other.name, other.code, row, other_unit, info)
+
+
 def _objective_or_404(access: Access, unit_code: str, code: str) -> tuple[Access, Unit, Objective]:
     unit = access.unit_or_404(unit_code)
     objective = get_object_or_404(
-        Objective.objects.select_related(
-            "perspective", "owner", "aligned_to__perspective__scorecard__unit"
-        ),
+        Objective.objects.select_related("perspective", "owner"),
         perspective__scorecard__unit=unit,
         archived=False,
         code=code,
@@ -305,17 +315,14 @@ def _render(
     page = build(cache.scores(unit=unit.code, today=today), unit, objective, period)
     # Objectives of units the reader may not see are named no more than their units are.
     page.aligned = [a for a in page.aligned if a.unit is not None and access.can_view(a.unit.pk)]
+    page.serves = [a for a in page.serves if a.unit is not None and access.can_view(a.unit.pk)]
     page.drives = [a for a in page.drives if a.unit is not None and access.can_view(a.unit.pk)]
     page.driven_by = [
         a for a in page.driven_by if a.unit is not None and access.can_view(a.unit.pk)
     ]
-    above = objective.aligned_to
     context = {
         "organization": organization,
         "page": page,
-        "aligned_to": above
-        if above and access.can_view(above.perspective.scorecard.unit_id)
-        else None,
         "form": form or CommentForm(),
         "error": error,
         "today": today,

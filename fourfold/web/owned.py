@@ -14,14 +14,27 @@ from django.urls import reverse
 
 from fourfold.accounts import names
 from fourfold.accounts.access import Access
+from fourfold.core.schemes import DEFAULT
+from fourfold.initiatives.models import Milestone
 from fourfold.measures.models import KPI, KPI_UNIT
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import engine, readout
+from fourfold.scoring import initiatives as initiative_scores
 from fourfold.strategy.models import Objective
 
-KINDS = ("objective", "kpi", "action")
-KIND_LABELS = {"objective": "Objectives", "kpi": "KPIs", "action": "Open action items"}
-_COUNTED = {"objective": ("objective", "objectives"), "kpi": ("KPI", "KPIs")}
+KINDS = ("objective", "kpi", "initiative", "action")
+ONE = {"objective": "Objective", "kpi": "KPI", "initiative": "Initiative", "action": "Action"}
+KIND_LABELS = {
+    "objective": "Objectives",
+    "kpi": "KPIs",
+    "initiative": "Initiatives",
+    "action": "Open action items",
+}
+_COUNTED = {
+    "objective": ("objective", "objectives"),
+    "kpi": ("KPI", "KPIs"),
+    "initiative": ("initiative", "initiatives"),
+}
 _COUNTED["action"] = ("open action item", "open action items")
 
 
@@ -37,8 +50,14 @@ class Item:
     url: str
     row: dict[str, Any] | None = None  # the scores' row in the period, for objectives and KPIs
     red: bool = False
-    overdue: bool = False  # a KPI's value overdue in the period, an action past its due date
+    # A KPI's value overdue in the period, an initiative's milestone or an action past its due
+    # date.
+    overdue: bool = False
     due: dt.date | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return ONE[self.kind]
 
 
 @dataclass
@@ -201,6 +220,8 @@ def owned(
                 item.red = _worst(row)
                 item.overdue = kind == "kpi" and row["coverage"]["overdue"] > 0
             by_owner[owner].append(item)
+    for item, owner in _initiatives(access, period, today, unit_ids, owner_id, scores):
+        by_owner[owner].append(item)
     for pk, owner, title, due, status, unit_code, unit_name in action_rows:
         if owner is None:
             continue  # an action without an owner is the review's to assign, not a person's
@@ -213,3 +234,46 @@ def owned(
     people = [Person(user, by_owner[user.pk]) for user in users]
     people.sort(key=lambda p: (-(p.red + p.overdue), p.name.lower()))
     return Owned(people, unowned)
+
+
+def _initiatives(
+    access: Access,
+    period: str,
+    today: dt.date,
+    unit_ids: set[int] | None,
+    owner_id: int | None,
+    scores: engine.Scores,
+) -> list[tuple[Item, int | None]]:
+    """The live initiatives the reader may see, each with its owner, its score in the period
+    and whether a milestone of it is overdue."""
+    query = access.initiatives().live()
+    if unit_ids is not None:
+        query = query.in_units(unit_ids)
+    if owner_id is not None:
+        query = query.filter(owner_id=owner_id)
+    listed = list(
+        query.order_by("unit__order", "unit__code", "order", "start", "code").values_list(
+            "pk", "owner_id", "code", "name", "unit__code", "unit__name"
+        )
+    )
+    if not listed:
+        return []
+    late = set(
+        Milestone.objects.overdue(today)
+        .filter(initiative_id__in=[row[0] for row in listed])
+        .values_list("initiative_id", flat=True)
+    )
+    scored: dict[tuple[str, str], dict[str, Any]] = {}
+    if period:
+        units = sorted({row[4] for row in listed})
+        found = initiative_scores.rows(units, period, fiscal_start=scores.fiscal_start)
+        scored = {(u, r["code"]): r for u, rs in found.items() for r in rs}
+    red = DEFAULT.statuses[0].name
+    out: list[tuple[Item, int | None]] = []
+    for pk, owner, code, name, unit_code, unit_name in listed:
+        row = scored.get((unit_code, code))
+        url = _period_url(reverse("initiative", args=[unit_code, code]), period)
+        item = Item("initiative", code, name, unit_code, unit_name, url, row, overdue=pk in late)
+        item.red = row is not None and row["status"] == red
+        out.append((item, owner))
+    return out

@@ -74,8 +74,16 @@ def label(period: periods.Period) -> str:
     return f"{_month(first)}–{_month(last)} (YTD)"
 
 
+# Periods a picker offers around the current one: a long history (a century of months) must
+# not make every page that picks a period longer; the steps and the URL reach the others.
+NEAR = 36
+
+
 def choices(keys: list[str], current: periods.Period) -> list[Choice]:
-    """The periods to pick from, newest first, always including the current one."""
+    """The periods to pick from, newest first: those within NEAR of the current one, which is
+    always among them."""
     if current.key not in keys:
         keys = sorted([*keys, current.key])
-    return [Choice(k, label(periods.parse_period(k, current.fiscal_start))) for k in reversed(keys)]
+    at = keys.index(current.key)
+    near = keys[max(0, at - NEAR) : at + NEAR + 1]
+    return [Choice(k, label(periods.parse_period(k, current.fiscal_start))) for k in reversed(near)]

@@ -88,7 +88,8 @@ def forecast_cell(found: Any) -> str:
         return escape(value)
     return (
         f'{escape(value)} <span class="forecast-cell__chance" title="Chance of meeting the '
-        f'target">{escape(chance)}</span>'
+        f'target">{escape(chance)}<span class="visually-hidden"> chance of meeting the '
+        "target</span></span>"
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,12 +17,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from fourfold.accounts.access import access_for
+from fourfold.accounts.access import Access, access_for
 from fourfold.core import layout
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring import engine, readout
 from fourfold.scoring.cache import scores as compute
-from fourfold.strategy.models import Link, Organization
+from fourfold.strategy.models import Alignment, Link, Organization
 
 from . import periods as choose
 from .templatetags.fourfold import score, status_color
@@ -198,15 +199,77 @@ def build(
     return out
 
 
-def _links(scores: engine.Scores, unit: str) -> list[tuple[int, int]]:
+def _ids(scores: engine.Scores, unit: str) -> list[int]:
     card = scores.card_of.get(unit)
-    ids = [
+    return [
         o["id"]
         for o in scores.index.objective
         if card is not None and scores.index.perspective[o["perspective"]]["scorecard"] == card
     ]
+
+
+def _links(scores: engine.Scores, unit: str) -> list[tuple[int, int]]:
+    ids = _ids(scores, unit)
     found = Link.objects.filter(cause_id__in=ids, effect_id__in=ids).order_by("pk")
     return list(found.values_list("cause_id", "effect_id"))
+
+
+@dataclass
+class Aligned:
+    """An alignment beside the map: an objective here and one of a unit above or below."""
+
+    here: str
+    other: str
+    other_unit: str
+    href: str
+    contributes: bool
+    here_id: int = 0
+
+
+def alignments(
+    scores: engine.Scores, unit: str, period: str, access: Access
+) -> tuple[list[Aligned], list[Aligned]]:
+    """What the map's objectives serve above, and what serves them below, in one query; the
+    objectives of units the reader may not see are left out."""
+    ids = set(_ids(scores, unit))
+    rows = Alignment.objects.filter(
+        Q(child_id__in=ids) | Q(parent_id__in=ids), child__archived=False, parent__archived=False
+    ).order_by("order", "pk")
+    above: list[Aligned] = []
+    below: list[Aligned] = []
+    for row in rows.values(
+        "child_id",
+        "parent_id",
+        "child__name",
+        "child__code",
+        "parent__name",
+        "parent__code",
+        "contributes",
+        cu=F("child__perspective__scorecard__unit_id"),
+        cu_code=F("child__perspective__scorecard__unit__code"),
+        cu_name=F("child__perspective__scorecard__unit__name"),
+        pu=F("parent__perspective__scorecard__unit_id"),
+        pu_code=F("parent__perspective__scorecard__unit__code"),
+        pu_name=F("parent__perspective__scorecard__unit__name"),
+    ):
+        serving = row["child_id"] in ids
+        if serving:
+            other = (row["parent__name"], row["parent__code"], row["pu"], row["pu_code"])
+            here, other_unit_name, here_id = row["child__name"], row["pu_name"], row["child_id"]
+        else:
+            other = (row["child__name"], row["child__code"], row["cu"], row["cu_code"])
+            here, other_unit_name, here_id = row["parent__name"], row["cu_name"], row["parent_id"]
+        name, code, other_unit, unit_code = other
+        if not access.can_view(other_unit):
+            continue
+        href = objective_url(unit_code, code, period)
+        found = Aligned(here, name, other_unit_name, href, row["contributes"], here_id)
+        (above if serving else below).append(found)
+    # Grouped by the objective here, in the map's order.
+    order = {o["id"]: i for i, o in enumerate(scores.index.objective)}
+    above.sort(key=lambda a: order.get(a.here_id, len(order)))
+    below.sort(key=lambda a: order.get(a.here_id, len(order)))
+    return above, below
 
 
 @require_safe
@@ -246,6 +309,7 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
     node = by_code[unit]
     title = f"{node.name} — strategy map, {choose.label(period)}"
     base = request.build_absolute_uri("/").rstrip("/") if as_svg else ""
+    access = access_for(request)
     smap = build(scores, unit, period.key, _links(scores, unit), title, base)
     if as_svg:
         if error:
@@ -257,6 +321,7 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
         return response
     keys = scores.result.views[period.kind].keys
     previous, following = neighbours(keys, period.key, period.fiscal_start)
+    serves, served_by = alignments(scores, unit, period.key, access)
     context = {
         "organization": organization,
         "unit_options": options(units, node.code),
@@ -269,6 +334,8 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
         "next": following,
         "kinds": choose.KIND_LABELS,
         "map": smap,
+        "serves": serves,
+        "served_by": served_by,
         "error": error,
         "svg_url": map_url(unit, period.key, format="svg"),
         "scorecard_url": f"{reverse('scorecard', args=[unit])}?{urlencode({'period': period.key})}",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fourfold.api import views as api_views
+from fourfold.checks import views as checks
 
 from . import entry, home, kpi, objective, people, reliability, strategymap, views
 
@@ -18,6 +19,7 @@ urlpatterns = [
         name="objective-comment",
     ),
     path("units/<str:unit>/map/", strategymap.strategy_map, name="strategy_map"),
+    path("units/<str:code>/check/", checks.page, name="check"),
     path("units/<str:code>/forecasts/", reliability.page, name="reliability"),
     path("people/", people.people, name="people"),
     path("people/<int:pk>/", people.person, name="person"),

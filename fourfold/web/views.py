@@ -16,6 +16,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from fourfold.accounts.access import access_for
+from fourfold.checks import cascade
 from fourfold.core.periods import PeriodError, parse_period
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization
@@ -87,6 +88,7 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "page": page,
         "error": error,
         "kinds": periods.KIND_LABELS,
+        "cascade": cascade.for_period(scores, period.key),
     }
     template = "web/_scorecard.html" if partial else "web/scorecard.html"
     response = render(request, template, context, status=400 if error else 200)

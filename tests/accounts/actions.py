@@ -20,7 +20,7 @@ from fourfold.initiatives.models import Initiative, Milestone, Progress, StatusN
 from fourfold.intake.models import ApprovalRule, PendingValue
 from fourfold.measures.models import KPI, Measurement, Target
 from fourfold.reviews.models import Comment
-from fourfold.strategy.models import Link, Objective, Perspective, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Unit
 
 Wrote = Callable[[User], bool]
 
@@ -231,8 +231,10 @@ def _design(unit: str) -> dict[str, Action]:
         f"design {unit}: alignment form": get(base + f"objectives/{objective}/alignment/"),
         f"design {unit}: align an objective": post(
             base + f"objectives/{objective}/alignment/",
-            {"aligned_to": "{top_objective}", "contributes": "1"},
-            exists(Objective, code=f"{unit}-grow", aligned_to__code="top-grow"),
+            {"aligned_to": "{top_objective}", "contributes": "{top_objective}"},
+            exists(
+                Alignment, child__code=f"{unit}-grow", parent__code="top-grow", contributes=True
+            ),
         ),
         f"design {unit}: new KPI form": get(base + "kpis/new/"),
         f"design {unit}: add a KPI": post(
@@ -304,6 +306,8 @@ PAGES: dict[str, Action] = {
     "person owning in A": get("/people/{owner}/?period=2026-01"),
     "person owning in B": get("/people/{bob}/?period=2026-01"),
     "strategy map B": get("/units/b/map/?period=2026-01"),
+    "check A": get("/units/a/check/"),
+    "check B": get("/units/b/check/"),
     "forecast reliability A": get("/units/a/forecasts/"),
     "forecast reliability B": get("/units/b/forecasts/"),
     "export A": get("/units/a/export/"),
@@ -353,6 +357,15 @@ PAGES: dict[str, Action] = {
     "Manage": get("/manage/"),
     **_design("a"),
     **_design("b"),
+    # Cascading into a unit: its editors, who may see its parent
+    "cascade into a-team: page": get("/units/a-team/cascade/?objectives=a-grow"),
+    "cascade into a-team": post(
+        "/units/a-team/cascade/",
+        {"objectives": "a-grow", "kpis": "copy", "split": "equal"},
+        exists(Objective, code="a-team-a-grow", aligned_to__code="a-grow"),
+    ),
+    "cascade into a-team: settle": post("/units/a-team/cascade/settle/", {"apply": "1"}, None),
+    "cascade into b-team: page": get("/units/b-team/cascade/"),
     "users": get("/manage/users/"),
     "new user form": get("/manage/users/new/"),
     "add a user": post(
@@ -458,6 +471,7 @@ def _reads(unit: str, kpi: str) -> dict[str, Call]:
         f"GET measurements?unit={unit}": Call("get", f"measurements?unit={unit}"),
         f"GET measurements/{kpi}/2026-01": Call("get", f"measurements/{kpi}/2026-01"),
         f"GET scores?unit={unit}": Call("get", f"scores?unit={unit}&period=2026-01"),
+        f"GET checks?unit={unit}": Call("get", f"checks?unit={unit}"),
         f"GET forecasts?unit={unit}": Call("get", f"forecasts?unit={unit}&period=2026"),
     }
 
@@ -596,6 +610,20 @@ API: dict[str, Call] = {
         "put", "measurements/a-cost/2026-03", {"actual": 641}, 201, value("a-cost")
     ),
     **_writes("b", "b-rev", "write"),
+    "POST cascades into a-team": Call(
+        "post",
+        "cascades",
+        {"parent": "a", "child": "a-team", "objectives": ["a-grow"]},
+        201,
+        exists(Objective, code="a-team-a-grow"),
+    ),
+    "POST cascades into b-team": Call(
+        "post",
+        "cascades",
+        {"parent": "b", "child": "b-team"},
+        201,
+        exists(Objective, code="b-team-b-grow"),
+    ),
     **_writes("a", "a-rev", "read"),
     **_writes("b", "b-rev", "read"),
     "GET initiatives": Call("get", "initiatives"),

@@ -93,6 +93,8 @@ POLICY: dict[str, str] = {
     "person owning in A":             "yes  yes  yes  yes  yes  yes  yes  404",
     "person owning in B":             "yes  yes  404  404  404  404  404  404",
     "strategy map B":                 "yes  yes  404  404  404  404  404  404",
+    "check A":                        "yes  yes  yes  yes  yes  yes  yes  404",
+    "check B":                        "yes  yes  404  404  404  404  404  404",
     "forecast reliability A":         "yes  yes  yes  yes  yes  yes  yes  404",
     "forecast reliability B":         "yes  yes  404  404  404  404  404  404",
     "export A":                       "yes  yes  yes  yes  yes  yes  yes  404",
@@ -177,6 +179,10 @@ POLICY: dict[str, str] = {
     "design b: set a target":         "yes  yes  404  404  404  404  404  404",
     "design b: move a KPI":           "yes  yes  404  404  404  404  404  404",
     "design b: archive a KPI":        "yes  yes  404  404  404  404  404  404",
+    "cascade into a-team: page":      "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team":            "yes  yes  yes  403  404  404  403  404",
+    "cascade into a-team: settle":    "yes  yes  yes  403  404  404  403  404",
+    "cascade into b-team: page":      "yes  yes  404  404  404  404  404  404",
     # People, roles and data sources are the administrators'
     "users":                          "yes  yes  403  403  403  403  403  404",
     "new user form":                  "yes  yes  403  403  403  403  403  404",
@@ -235,6 +241,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=a":        "yes  yes  yes  yes  yes  yes  yes  404",
     "GET measurements/a-rev/2026-01": "yes  yes  yes  yes  yes  yes  yes  404",
     "GET scores?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET checks?unit=a":              "yes  yes  yes  yes  yes  yes  yes  404",
     "GET forecasts?unit=a":           "yes  yes  yes  yes  yes  yes  yes  404",
     "GET units/b":                    "yes  yes  404  404  404  404  404  404",
     "GET scorecards?unit=b":          "yes  yes  404  404  404  404  404  404",
@@ -251,6 +258,7 @@ POLICY: dict[str, str] = {
     "GET measurements?unit=b":        "yes  yes  404  404  404  404  404  404",
     "GET measurements/b-rev/2026-01": "yes  yes  404  404  404  404  404  404",
     "GET scores?unit=b":              "yes  yes  404  404  404  404  404  404",
+    "GET checks?unit=b":              "yes  yes  404  404  404  404  404  404",
     "GET forecasts?unit=b":           "yes  yes  404  404  404  404  404  404",
     # The API: writes with a read-write token
     "POST kpis in a":                 "yes  yes  yes  403  403  403  403  422",
@@ -264,6 +272,8 @@ POLICY: dict[str, str] = {
     "PUT targets/b-rev/2026-03":      "yes  yes  404  404  404  404  404  404",
     "PUT measurements/b-rev/2026-03": "yes  yes  404  404  404  404  404  404",
     "POST measurements/bulk of b-rev":"yes  yes  422  422  422  422  422  422",
+    "POST cascades into a-team":      "yes  yes  yes  403  404  404  403  404",
+    "POST cascades into b-team":      "yes  yes  404  404  404  404  404  404",
     # Initiatives: seen with their unit; designed by its editors; their progress entered by
     # the unit's editors and the initiative's owner (here the owner of KPI a-rev)
     "GET initiatives":                "yes  yes  yes  yes  yes  yes  yes  yes",

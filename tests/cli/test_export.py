@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from fourfold.files.cells import neutral, restored
 from tests.conftest import Run
 
 CARD = """
@@ -139,3 +140,44 @@ def test_it_refuses_an_unknown_unit_or_format_in_one_sentence(
     assert done.stderr.strip() == "fourfold: x.json is neither a .csv nor an .xlsx file"
     done = fourfold("export", str(tmp_path / "x.csv"), "--from", "2026-13", check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+# Issue 9, item 7: what a user wrote comes out of every CSV unable to run as a formula.
+PAYLOADS = ["=1+2", "+1+2", "@SUM(1+2)", "\t=1+2", "\r=1+2", "=cmd|' /C calc'!A0", "-2 late"]
+
+
+def test_it_neutralises_comments_that_a_spreadsheet_would_run(
+    fourfold: Run, tmp_path: Path, loaded: None
+) -> None:
+    rows = "".join(
+        f'revenue,2025-{m + 1:02d},-{m}.5,,,"{text}"\n' for m, text in enumerate(PAYLOADS)
+    )
+    fourfold(
+        "import",
+        str(write(tmp_path, "in.csv", "kpi,period,actual,target,red_flag,comment\n" + rows)),
+    )
+    before = fourfold("dump").stdout
+    out = tmp_path / "out.csv"
+    fourfold("export", str(out), "--unit", "acme")
+    exported = {r[1]: r for r in read_csv(out)}
+    for m, text in enumerate(PAYLOADS):
+        row = exported[f"2025-{m + 1:02d}"]
+        assert row[5] == "'" + text.strip(), text  # the importer strips a cell's blanks
+        assert row[2] == f"-{m}.5"  # numbers stay numbers
+    again = fourfold("import", str(out))
+    assert "0 values created, 0 changed" in again.stdout
+    assert fourfold("dump").stdout == before
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, newline="")
+    return path
+
+
+def test_a_cell_starting_with_a_tab_or_a_carriage_return_is_neutralised_too() -> None:
+    for text in PAYLOADS:
+        assert neutral(text) == "'" + text and restored(neutral(text)) == text
+    assert neutral("Strike at the port") == "Strike at the port"
+    assert neutral(-1500.0) == -1500.0 and neutral("'quoted'") == "'quoted'"
+    assert restored("'quoted'") == "'quoted'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,45 @@ def test_it_prints_a_readable_table_without_json(fourfold: Run, tmp_path: Path) 
     fourfold("load", str(path))
     out = fourfold("scores", "--unit", "acme", "--period", "2026-01").stdout
     assert "kpi rev" in out and "8.33" in out and "green" in out
+
+
+def execute(database_url: str, sql: str) -> None:
+    """Change a database as one written before DESIGN's limits may hold it."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        with conn:
+            conn.execute(sql)
+        conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(database_url) as pg:
+        pg.execute(sql)
+
+
+def test_an_aggregate_that_overflows_is_null_with_its_reason_and_never_infinity(
+    fourfold: Run, tmp_path: Path, database_url: str
+) -> None:
+    """Issue 9, item 5: two values of 1e308 (refused today, but an older database may hold
+    them) add up to infinity: no score of 10, no `Infinity` in the JSON, no crash."""
+    path = tmp_path / "card.yaml"
+    big = kpi("big", 1e15, "{target: 700, red_flag: 500}")
+    path.write_text(
+        HEADER + objective("grow", [big.replace("0.0}", "0.0, 2026-02: 1000000000000000}")])
+    )
+    fourfold("load", str(path))
+    execute(database_url, "UPDATE measures_measurement SET value = 1e308")
+
+    def strict(line: str) -> Any:
+        return json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in {line}"))
+
+    done = fourfold("scores", "--unit", "acme", "--period", "2026-Q1", "--json")
+    rows = {row["code"]: row for row in map(strict, done.stdout.splitlines())}
+    assert rows["big"]["actual"] is None and rows["big"]["score"] is None
+    assert rows["big"]["quality"] == "too large to compute: its aggregate overflows"
+    assert rows["acme"]["score"] is None  # nothing to roll up: not a green 10
+    assert done.stderr == ""
+    table = fourfold("scores", "--unit", "acme", "--period", "2026-Q1")
+    assert "kpi big" in table.stdout and "(too large to compute" in table.stdout

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import numpy as np
@@ -16,12 +17,15 @@ from fourfold.core.periods import (
     is_overdue,
     month_key,
     month_ordinal,
+    outside_limits,
     overdue_date,
     parse_period,
     periods_in_range,
     quarter_of,
     settle,
+    year_limits,
     year_of,
+    years_pattern,
     ytd_of,
 )
 
@@ -473,3 +477,23 @@ def test_it_aggregates_monthly_columns_into_any_kind_of_period():
 def test_it_refuses_monthly_columns_that_do_not_match_their_months():
     with pytest.raises(ValueError, match="one column per month key"):
         aggregate_periods(np.zeros((1, 2)), ["2026-01"], ["2026-Q1"], "sum")
+
+
+@pytest.mark.parametrize("first,last", [(1900, 2046), (1900, 1900), (1999, 2000), (1000, 9999)])
+def test_the_years_pattern_takes_exactly_the_years_of_its_span(first: int, last: int) -> None:
+    pattern = re.compile(years_pattern(first, last))
+    taken = [y for y in range(10000) if pattern.fullmatch(f"{y:04d}")]
+    assert taken == list(range(first, last + 1))
+
+
+def test_a_period_outside_designs_years_is_named_with_the_span() -> None:
+    today = date(2026, 12, 2)
+    assert year_limits(today) == (1900, 2046)
+    assert outside_limits(parse_period("2046-12"), today) is None
+    assert outside_limits(parse_period("FY1900", 10), today) is None  # it ends in 1900
+    assert outside_limits(parse_period("1899-12"), today) == (
+        "the period 1899-12 is out of range: years run from 1900 to 2046"
+    )
+    assert outside_limits(parse_period("2047-Q1-YTD"), today) == (
+        "the period 2047-Q1-YTD is out of range: years run from 1900 to 2046"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from django.test import Client
 
@@ -99,7 +100,7 @@ def test_the_targets_page_asks_for_it_as_the_period_and_target_change(sales: KPI
 def test_the_chance_is_read_from_the_forecasts_percentiles() -> None:
     from fourfold.forecasts.services import Forecast
 
-    spread = tuple(float(v) for v in range(100, 201))  # percentile p is 100 + p
+    spread = np.arange(100.0, 201.0)  # percentile p is 100 + p
     found = Forecast(
         1, "u", "k", "2026", None, 150.0, 110.0, 190.0, None, None, "theta", 30, percentiles=spread
     )

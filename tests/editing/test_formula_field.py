@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
+from fourfold.accounts.access import Access
 from fourfold.accounts.models import Role
 from fourfold.audit.models import AuditEntry
 from fourfold.files.load import LoadError, load
@@ -219,7 +220,9 @@ def test_a_kpi_that_holds_values_cannot_become_calculated(acme: Unit, editor: Us
 
 def test_the_file_loader_and_the_form_say_the_same(acme: Unit) -> None:
     """One check for both: the loader's message for a file, the form's for one KPI."""
-    problems = formula_problems("revenu * 2", code="x", unit="acme", frequency="monthly")
+    problems = formula_problems(
+        "revenu * 2", code="x", unit="acme", frequency="monthly", access=Access.trusted()
+    )
     assert problems == ["column 1: unknown KPI code 'revenu'; did you mean 'revenue'?"]
     with pytest.raises(LoadError) as refused_file:
         load(

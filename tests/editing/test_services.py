@@ -11,7 +11,8 @@ from fourfold.audit.models import AuditEntry
 from fourfold.editing import services
 from fourfold.editing.checks import Invalid
 from fourfold.measures.models import KPI
-from fourfold.strategy.models import Link, Objective, Perspective, Unit
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Unit
+from fourfold.strategy.services import Aligned, set_alignments
 
 KPI_DATA = {
     "code": "margin",
@@ -185,16 +186,30 @@ def test_it_aligns_only_to_an_objective_of_a_unit_above(acme: Unit, editor: User
         editor, sales, {"code": "sell", "name": "Sell more", "perspective": persp.pk}
     )
     grow = Objective.objects.get(code="grow")
-    errors = refused(services.set_alignment, editor, grow, child.pk, False)
+    errors = refused(set_alignments, editor, grow, [Aligned(child.pk)])
     assert errors == {
         "aligned_to": ["it is aligned to 'sell' of unit sales, which is not above unit acme"]
     }
-    assert refused(services.set_alignment, editor, child, None, True) == {
-        "contributes": ["'contributes' needs 'aligned_to'"]
+    assert refused(set_alignments, editor, child, [Aligned("nothing")]) == {
+        "aligned_to": ["it is aligned to 'nothing', which is not an objective"]
     }
-    services.set_alignment(editor, child, grow.pk, True)
-    child.refresh_from_db()
-    assert (child.aligned_to, child.contributes) == (grow, True)
+    assert refused(set_alignments, editor, child, [Aligned(grow.pk), Aligned("grow")]) == {
+        "aligned_to": ["it is aligned to 'grow' twice"]
+    }
+    assert not Alignment.objects.exists()
+    set_alignments(editor, child, [Aligned(grow.pk, contributes=True, weight=2)])
+    assert list(child.serves.values_list("parent__code", "contributes", "weight")) == [
+        ("grow", True, 2.0)
+    ]
+    entry = AuditEntry.objects.get(action="objective.alignment")
+    assert entry.actor == editor
+    assert entry.detail["after"] == {
+        "aligned_to": [{"objective": "grow", "contributes": True, "weight": 2.0}]
+    }
+    set_alignments(editor, child, [Aligned(grow.pk, contributes=True, weight=2)])
+    assert AuditEntry.objects.filter(action="objective.alignment").count() == 1  # no change
+    set_alignments(editor, child, [])
+    assert not Alignment.objects.exists()
 
 
 def test_it_moves_a_kpi_up_and_renumbers_its_siblings(acme: Unit, editor: User) -> None:

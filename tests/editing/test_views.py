@@ -217,8 +217,8 @@ def test_the_design_page_reads_in_a_fixed_number_of_queries(
     cards.load_sized(*SIZES[size])
     client = client_of(person("eve", Role.Kind.EDITOR, "top"))
     # Session and user (2); the user's roles, the unit tree and their KPIs (3); the unit (1);
-    # then all units, perspectives, objectives, KPIs and links, one query each (5).
-    with django_assert_num_queries(11):
+    # then all units, perspectives, objectives, KPIs, links and alignments, one query each (6).
+    with django_assert_num_queries(12):
         response = client.get("/units/top/design/")
     assert response.status_code == 200
     assert response.content.count(b"design-row--kpi") == (80 if size == "large" else 1)

@@ -137,3 +137,19 @@ def test_the_main_navigation_offers_history_to_editors_and_not_to_viewers(
     Role.objects.create(user=viewer, kind=Role.Kind.VIEWER, unit=None)
     client.force_login(viewer)
     assert '<a href="/history/"' not in client.get("/").content.decode()
+
+
+def test_the_export_neutralises_a_reason_that_would_run(client: Client, editor: User) -> None:
+    """Issue 9, item 7: a reason that a spreadsheet would run as a formula comes out as text."""
+    revenue = KPI.objects.get(code="revenue")
+    record_values(
+        [ValueEntry(revenue.pk, "2026-02", 700)],
+        actor=editor,
+        source=Source.MANUAL,
+        reason="@SUM(1+2)",
+    )
+    client.force_login(editor)
+    response = cast(StreamingHttpResponse, client.get("/history/export.csv?kpi=revenue"))
+    body = b"".join(cast(Iterator[bytes], response.streaming_content)).decode()
+    reasons = {r["reason"] for r in csv.DictReader(io.StringIO(body))}
+    assert "'@SUM(1+2)" in reasons and "@SUM(1+2)" not in reasons

@@ -56,6 +56,8 @@ WRONG = [
     "iso,2026-Q1,,1,,\n",
     "revenue,2026-01,1,,,\nrevenue,2026-01,2,,,\n",
     "revenue,2026-01,1,,,\nrevenue,2026-1,2,,,\n",
+    "revenue,1899-12,1,,,\n",  # DESIGN's limits: years from 1900
+    "revenue,2999-01,,5,,\n",  # to 20 years from now
 ]
 
 
@@ -131,7 +133,10 @@ def test_a_target_needs_an_editor_of_the_scorecard(monkeypatch: pytest.MonkeyPat
 
 
 def test_one_wrong_row_among_thousands_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = [f"revenue,{2000 + i // 12}-{i % 12 + 1:02d},{i}.5" for i in range(3000)]
-    lines[1234] = "revenue,2102-11,12x"
+    months = [f"{1900 + i // 12}-{i % 12 + 1:02d}" for i in range(1500)]
+    lines = [
+        f"{kpi},{month},{i}.5" for kpi in ("revenue", "cost") for i, month in enumerate(months)
+    ]
+    lines[1234] = "revenue,2002-11,12x"
     plan = both_ways("kpi,period,actual\n" + "\n".join(lines) + "\n", monkeypatch)
     assert [str(p) for p in plan.problems] == ["row 1236: actual '12x' is not a number"]

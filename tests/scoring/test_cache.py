@@ -104,9 +104,9 @@ def test_it_computes_the_home_page_once(
     browser: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # As tests/web/test_home.py counts them; the attention panel reads My KPIs (6 more).
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         first = text_of(browser, "/?period=2026-02")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert text_of(browser, "/?period=2026-02") == first
 
 

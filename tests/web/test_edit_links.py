@@ -80,13 +80,16 @@ def test_the_links_name_what_they_change_for_a_screen_reader(small: KPI) -> None
     assert 'Targets<span class="visually-hidden"> of Revenue</span>' in html
 
 
-@pytest.mark.parametrize("url", [KPI_URL, OBJECTIVE_URL])
+# The KPI page's forecast panel reads the organization, the scores again for the forecasting
+# service (a test's transaction caches none) and the kept forecasts.
+@pytest.mark.parametrize(("url", "queries"), [(KPI_URL, 48), (OBJECTIVE_URL, 27)])
 def test_an_editors_page_reads_as_many_queries_as_a_viewers(
-    small: KPI, django_assert_num_queries: DjangoAssertNumQueries, url: str
+    small: KPI, django_assert_num_queries: DjangoAssertNumQueries, url: str, queries: int
 ) -> None:
     viewer, editor = someone("viewer"), someone("editor")
     viewer.get(url), editor.get(url)  # the same caches filled for both
-    with django_assert_num_queries(22):
+    # An objective's page reads what it serves above and what serves it below (one more).
+    with django_assert_num_queries(queries):
         assert viewer.get(url).status_code == 200
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(queries):
         assert editor.get(url).status_code == 200

@@ -183,6 +183,17 @@ def test_it_downloads_the_units_values(carol: Client) -> None:
     assert carol.get("/units/acme/export/?format=pdf").status_code == 400
 
 
+def test_the_units_download_neutralises_a_comment_that_would_run(carol: Client) -> None:
+    """Issue 9, item 7: the same rule as `fourfold export`, by the same function."""
+    from fourfold.measures.models import Measurement
+
+    Measurement.objects.filter(kpi__code="revenue", period="2026-02").update(
+        comment="=cmd|' /C calc'!A0"
+    )
+    response = carol.get("/units/acme/export/?format=csv&layout=long")
+    assert b"revenue,2026-02,600,700,500,'=cmd|' /C calc'!A0\n" in response.content
+
+
 def test_the_grid_takes_a_fixed_number_of_queries(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from decimal import Decimal
@@ -21,7 +22,7 @@ from fourfold.measures import services
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import Comment
 from fourfold.strategy.models import Unit
-from fourfold.web.kpi import nice_range, zones
+from fourfold.web.kpi import WINDOW, nice_range, window, zones
 
 from . import cards
 from .test_scorecard import text_of
@@ -261,10 +262,56 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
         Comment.objects.create(kpi=kpi, period=k, text="Noted")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the KPI (1), the
     # organization (1), the engine's nine, the values, targets, their two histories and
-    # the comments (5). The navigation reuses the roles read for the page. The forecast
-    # panel: the organization and the engine's nine again for the forecasting service (a
-    # test's transaction caches no scores; between requests they are cached), and the kept
-    # forecasts (1).
-    with django_assert_num_queries(33):
+    # the comments (5), the SMART panel's units, KPI owners and links to fix (3) and its
+    # forecast of the KPI's year (12). The navigation reuses the roles read for the page.
+    # The forecast panel: the organization and the engine's nine again for the forecasting
+    # service (a test's transaction caches no scores; between requests they are cached), and
+    # the kept forecasts (1).
+    with django_assert_num_queries(48):
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
+
+
+def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
+    signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Issue 9, item 2: a KPI holding every month DESIGN allows (1900 on) costs the page no
+    more queries than one of three months, shows WINDOW periods and reads only their rows;
+    "Older periods" pages back through the rest, with a plain link."""
+    cards.load_small()
+    kpi = KPI.objects.get(code="revenue")
+    keys = [f"{1900 + i // 12}-{i % 12 + 1:02d}" for i in range((2026 - 1900) * 12 + 2)]
+    for base in (100.0, 200.0):
+        services.record_values(
+            [services.ValueEntry(kpi.pk, k, base + i) for i, k in enumerate(keys)],
+            actor=None,
+            source="file",
+        )
+    Comment.objects.create(kpi=kpi, period="1901-01", text="Long ago")
+    with django_assert_num_queries(33) as seen:
+        response = signed_in.get(URL, {"period": "2026-01"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<tr id="period-') == WINDOW
+    assert len(chart_of(response.content)["actual"]) == WINDOW  # type: ignore[arg-type]
+    assert "Long ago" not in page
+    own = [q["sql"] for q in seen.captured_queries if '"period" IN (' in q["sql"]]
+    assert len(own) == 5  # values, targets, their histories, comments: the window's alone
+    assert all(sql.count("'") <= 2 * (WINDOW + 1) for sql in own)
+    older = re.search(r'rel="prev" href="([^"]+)"', page)
+    assert older is not None and "until=2023-02" in older[1]
+    back = signed_in.get(html.unescape(older[1]).split("#")[0])
+    assert "February 2023" in text_of(back.content) and "March 2023" not in text_of(back.content)
+    first = signed_in.get(URL, {"period": "1901-01"})
+    assert "Long ago" in first.content.decode()
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_the_window_pages_back_through_each_period_once() -> None:
+    span = range(10, 100)  # 90 periods with data
+    assert window(span, None, None) == range(64, 100)  # the latest WINDOW of them
+    assert window(span, 95, None) == range(64, 100)
+    assert window(span, 20, None) == range(10, 20 + WINDOW // 3 + 1)  # around the chosen one
+    assert window(span, None, 63) == range(28, 64)
+    assert window(span, None, 27) == range(10, 28)  # the oldest: shorter, nothing twice
+    assert window(span, None, 500) == range(64, 100) and window(range(0), None, 3) == range(0)

@@ -18,7 +18,7 @@ from fourfold.files.load import load
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.scoring import readout
 from fourfold.scoring.engine import compute
-from fourfold.strategy.models import Objective, Unit
+from fourfold.strategy.models import Alignment, Objective, Unit
 
 from . import cards
 from .test_scorecard import text_of
@@ -112,8 +112,8 @@ def test_it_shows_aligned_objectives_and_whether_they_count(
     signed_in: Client, linked: None
 ) -> None:
     text = text_of(signed_in.get(URL, {"period": "2026-01"}).content)
-    assert "Sell more Sales department 10.00 Green counts in this score" in text
-    assert "Sell smarter Sales department — No data shown only, does not count" in text
+    assert "Sell more Sales department 10.00 Green counts in this score, weight 1" in text
+    assert "Sell smarter Sales department — No data supports it, does not count" in text
 
 
 def test_it_shows_what_drives_the_objective_and_what_it_drives(
@@ -194,7 +194,8 @@ def test_it_links_to_the_objective_above_for_a_reader_who_can_see_it(
     signed_in: Client, linked: None
 ) -> None:
     html = signed_in.get("/units/sales/objectives/sell-more/?period=2026-01").content.decode()
-    assert "Aligned to:" in html and 'href="/units/acme/objectives/grow/?period=2026-01"' in html
+    assert "Serves:" in html and 'href="/units/acme/objectives/grow/?period=2026-01"' in html
+    assert "Grow revenue Acme Corp this score counts in it, weight 1" in text_of(html.encode())
 
 
 @pytest.mark.parametrize("kpis", [1, 8])
@@ -204,14 +205,14 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     cards.load_sized(1, 1, kpis, 2)
     top = Objective.objects.get(code="top-o00")
     for child in Objective.objects.exclude(pk=top.pk):
-        child.aligned_to, child.contributes = top, True
-        child.save()
+        Alignment.objects.create(child=child, parent=top, contributes=True)
     Comment.objects.create(objective=top, text="Noted")
     ActionItem.objects.create(unit=Unit.objects.get(code="top"), objective=top, title="Act")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the objective (1), the
-    # organization (1), the engine's nine, KPIs, aligned objectives, links, comments and
-    # actions (5). The navigation reuses the roles read for the page.
-    with django_assert_num_queries(22):
+    # organization (1), the engine's nine, KPIs, objectives served and serving, links,
+    # comments and actions (6), the initiatives serving it with their milestones,
+    # dependencies and progress (4). The navigation reuses the roles read for the page.
+    with django_assert_num_queries(27):
         response = signed_in.get("/units/top/objectives/top-o00/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b"/units/top/kpis/") == kpis
@@ -323,6 +324,6 @@ def test_it_reads_the_page_with_latest_periods_in_the_same_number_of_queries(
     signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, coarser: None
 ) -> None:
     # As the test above counts: the latest periods are read from the scores already there.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(27):
         response = signed_in.get(DELIGHT, {"period": "2026-10"})
     assert response.content.count(b'<tr class="kpi--latest">') == 2

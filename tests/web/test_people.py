@@ -46,6 +46,18 @@ ORG = (
         "              - code: ops-k000\n                owner: tom@acme.example\n",
     )
     .replace("2026-02: 600", "2026-02: 450")
+    .replace(
+        "  - code: ops\n    name: Operations division\n",
+        "  - code: ops\n    name: Operations division\n"
+        "    initiatives:\n"
+        "      - code: lean\n"
+        "        name: Lean assembly\n"
+        "        owner: tom@acme.example\n"
+        "        start: 2026-01-01\n"
+        "        end: 2026-12-31\n"
+        "        milestones: [{name: Pilot cell, due: 2026-01-31}]\n"
+        "        progress: {2026-02: {complete: 5}}\n",
+    )
 )
 
 
@@ -81,10 +93,12 @@ def test_a_person_listed_twice_or_without_a_name_is_refused_with_the_place(db: N
 def test_it_lists_each_owner_with_what_they_own_red_first(signed_in: Client, org: None) -> None:
     text = text_of(signed_in.get("/people/?period=2026-02").content)
     assert "People (2)" in text
-    # Priya owns a red objective and a red KPI; Tom's KPI is red too: Priya comes first.
-    assert text.index("Priya Raman") < text.index("Tomás de la Cruz")
-    assert "Priya Raman priya@acme.example 1 1 0 2 0" in text
-    assert "Tomás de la Cruz tom@acme.example 0 1 0 1 0" in text
+    # Priya owns a red objective and a red KPI; Tom a red KPI and a red initiative with an
+    # overdue milestone: Tom comes first.
+    table = text.split("Who owns what")[1]
+    assert table.index("Tomás de la Cruz") < table.index("Priya Raman")
+    assert "Priya Raman priya@acme.example 1 1 0 0 2 0" in text
+    assert "Tomás de la Cruz tom@acme.example 0 1 1 0 2 ! 1" in text
 
 
 def test_it_says_who_owns_what_is_red_and_what_nobody_owns(signed_in: Client, org: None) -> None:
@@ -92,6 +106,8 @@ def test_it_says_who_owns_what_is_red_and_what_nobody_owns(signed_in: Client, or
     assert "Objective Objective 0.0 Sales division 2.50 Red Priya Raman" in text
     assert "KPI KPI sales-k000 Sales division 2.50 Red Priya Raman" in text
     assert "KPI KPI acme-k000 Acme Corp 2.50 Red ! Nobody owns it" in text
+    # 5 % done of the 58 / 364 planned by February's end: far behind schedule.
+    assert "Initiative Lean assembly Operations division 0.00 Red Tomás de la Cruz" in text
 
 
 def test_a_unit_narrows_it_to_the_unit_and_the_units_below(signed_in: Client, org: None) -> None:
@@ -124,11 +140,13 @@ def test_a_person_page_lists_objectives_kpis_and_open_actions(
     )
     # Session and user (2), the reader's roles, the unit tree and KPIs' units (3), the person
     # (1), the organization (2), the scores (9); the objectives, KPIs and action items they
-    # own (3).
-    with django_assert_num_queries(20):
+    # own (3), and the initiatives (1: they own none).
+    with django_assert_num_queries(21):
         response = signed_in.get(f"/people/{priya.pk}/?period=2026-02")
     text = text_of(response.content)
-    assert "Owns 1 objective, 1 KPI and 1 open action item: 2 red, 1 overdue." in text
+    assert (
+        "Owns 1 objective, 1 KPI, no initiatives and 1 open action item: 2 red, 1 overdue." in text
+    )
     assert "Call the ten largest accounts Sales division 5 Jan 2026 ! late" in text
     assert "Done already" not in text
     assert "KPI sales-k000 Sales division 2.50 Red" in text and "sales-k001" not in text
@@ -138,11 +156,12 @@ def test_the_people_page_reads_a_fixed_number_of_queries(
     signed_in: Client, org: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # As a person's page, with the units of the picker instead of the person, and then the
-    # owners of what they own, at once.
-    with django_assert_num_queries(20):
+    # owners of what they own, at once; the initiatives, their overdue milestones, and their
+    # progress for the scores (4).
+    with django_assert_num_queries(24):
         signed_in.get("/people/?period=2026-02")
     more = ORG.replace("owner: tom@acme.example", "owner: ann@acme.example")
     load(more + cards.unit("more", "More", "acme", 2, 3, 4), actor=None, source_name="more.yaml")
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(24):
         text = text_of(signed_in.get("/people/?period=2026-02").content)
-    assert "People (2)" in text and "ann@acme.example 0 1 0 1 0" in text
+    assert "People (2)" in text and "ann@acme.example 0 1 1 0 2 ! 1" in text

@@ -200,9 +200,9 @@ def test_it_reads_the_map_in_a_fixed_number_of_queries(
     cards.load_sized(*SIZES[size])
     # Session and user (2), the user's roles, units and KPIs (3), the unit tree (1), the
     # organization (1), the scores (9: organization, schemes, units, scorecards,
-    # perspectives, objectives, KPIs, values, targets) and the links (1); the header's
-    # check for an editor's role reuses the roles read for the page.
-    with django_assert_num_queries(17):
+    # perspectives, objectives, KPIs, values, targets), the links and the alignments (2); the
+    # header's check for an editor's role reuses the roles read for the page.
+    with django_assert_num_queries(18):
         response = signed_in.get("/units/top/map/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b"data-objective=") == (20 if size == "large" else 1)

@@ -6,7 +6,9 @@ from django.db.models import F
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
-from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
+from fourfold.accounts.access import Access
+from fourfold.core.hierarchy import Hierarchy
+from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
 from ..common import Resource, Rows, detail, listing, unit_id
@@ -16,6 +18,7 @@ router = Router(tags=["strategy"])
 
 
 class UnitFilter(Schema):
+    unit: Code | None = None
     parent: Code | None = None
 
 
@@ -48,12 +51,17 @@ UNITS = Resource(
     list[UnitOut],
     summary="List the units",
     description="The units the token's user may see, in the order of the organization tree; "
-    "`?parent=` keeps the children of one unit.",
+    "`?unit=` keeps one unit and the units below it, `?parent=` the children of one unit.",
 )
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+    access = access_of(request)
     parent = filters.parent
-    parent_id = None if parent is None else unit_id(access_of(request), parent)
-    return UNITS.page(request, parent_id=parent_id)
+    parent_id = None if parent is None else unit_id(access, parent)
+    below = None
+    if filters.unit is not None:
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        below = sorted(tree.subtree(unit_id(access, filters.unit)))
+    return UNITS.page(request, parent_id=parent_id, pk__in=below)
 
 
 @detail(router, "/units/{code}", UnitOut, summary="Read one unit")
@@ -149,13 +157,13 @@ def _objectives() -> Rows:
         "order",
         "weight",
         "rollup",
-        "contributes",
         "archived",
         unit=F("perspective__scorecard__unit__code"),
         perspective_code=F("perspective__code"),
         owner_email=F("owner__email"),
         scheme_name=F("scheme__name"),
-        aligned_code=F("aligned_to__code"),
+        objective_id=F("pk"),
+        unit_id=F("perspective__scorecard__unit_id"),
     )
 
 
@@ -165,8 +173,28 @@ def _objective_out(row: dict[str, Any]) -> dict[str, Any]:
         "perspective": row["perspective_code"],
         "owner": row["owner_email"] or None,
         "scheme": row["scheme_name"],
-        "aligned_to": row["aligned_code"],
+        "aligned_to": [],
     }
+
+
+def _alignments(access: Access, rows: list[dict[str, Any]]) -> None:
+    """Each objective's alignments, as far as the policy's `aligned_parent` shows them: the API
+    names objectives by code, so one shown by its name alone (or not at all) is left out."""
+    at = {row["objective_id"]: row for row in rows}
+    found = Alignment.objects.filter(child_id__in=list(at)).order_by("child_id", "order", "pk")
+    for child, code, name, unit, contributes, weight in found.values_list(
+        "child_id",
+        "parent__code",
+        "parent__name",
+        "parent__perspective__scorecard__unit_id",
+        "contributes",
+        "weight",
+    ):
+        row = at[child]
+        shown = access.aligned_parent(name, code, unit, "", "", below=row["unit_id"])
+        if shown is not None and shown.code:
+            entry = {"objective": code, "contributes": contributes, "weight": weight}
+            row["aligned_to"].append(entry)
 
 
 OBJECTIVE_UNIT = "perspective__scorecard__unit_id"
@@ -175,6 +203,7 @@ OBJECTIVES = Resource(
     OBJECTIVE_UNIT,
     _objective_out,
     missing="There is no objective '{code}' that this token may see.",
+    fill=_alignments,
 )
 
 

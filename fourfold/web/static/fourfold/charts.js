@@ -195,7 +195,6 @@
   // with its 80 % interval as a band, stacked on an invisible series at its lower edge.
   function forecastOption(d) {
     var FAN = "#4c6ef5";
-    var named = ["Actual", "Forecast"];
     var series = [
       { name: "fan-base", type: "line", data: d.fan_low, stack: "fan", symbol: "none",
         silent: true, lineStyle: { width: 0 }, areaStyle: { opacity: 0 } },
@@ -203,16 +202,13 @@
         silent: true, lineStyle: { width: 0 }, itemStyle: { color: FAN, opacity: 0.35 },
         areaStyle: { color: FAN, opacity: 0.18 } },
     ];
-    named.push("80 % interval");
     if (d.target) {
-      named.push("Target");
       series.push({
         name: "Target", type: "line", data: d.target, step: "middle", symbol: "none", z: 3,
         lineStyle: { type: "dashed", width: 1.5, color: "#3d4a58" }, itemStyle: { color: "#3d4a58" },
       });
     }
     if (d.low) {
-      named.push("Low", "High");
       [["Low", d.low], ["High", d.high]].forEach(function (pair) {
         series.push({
           name: pair[0], type: "line", data: pair[1], step: "middle", symbol: "none", z: 3,
@@ -232,8 +228,8 @@
     return {
       animation: false,
       aria: { enabled: false },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { data: named, top: 0, left: 0, textStyle: { color: INK } },
+      // The legend is the page's own list under the chart: it wraps on a phone.
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       tooltip: tooltip(shown, d.unit),
       xAxis: axisBase(d.labels),
       yAxis: {

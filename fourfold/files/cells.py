@@ -1,0 +1,28 @@
+"""Text in a CSV cell that a spreadsheet would not run as a formula (DESIGN's rule).
+
+A cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a
+`'` in front, as spreadsheets themselves mark text; numbers stay numbers. Every CSV Fourfold
+writes (`fourfold export`, a unit's download, the history) goes through `neutral`, and the
+importer reads such a cell back as it was written (`restored`), so that a file exported and
+imported again changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """The value as a CSV cell may hold it: text that a spreadsheet would run, prefixed."""
+    if isinstance(value, str) and value.startswith(TRIGGERS):
+        return "'" + value
+    return value
+
+
+def restored(value: Any) -> Any:
+    """A cell as `neutral` was given it: the `'` before a formula's first character dropped."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in TRIGGERS and value[1:]:
+        return value[1:]
+    return value
