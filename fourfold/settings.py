@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from fourfold.env import env_bool
+from fourfold.env import env_bool, env_int
 from fourfold.paths import home
 
 django_stubs_ext.monkeypatch()
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_q",
+    "axes",
     "fourfold.accounts",
     "fourfold.audit",
     "fourfold.strategy",
@@ -114,7 +116,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (fourfold/accounts/throttle.py): so many failures of one account, or
+# from one address, lock it out for so many minutes; `fourfold unlock` lifts it.
+AUTHENTICATION_BACKENDS = [
+    "fourfold.accounts.throttle.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("FOURFOLD_SIGNIN_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FOURFOLD_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fourfold.accounts.throttle.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "fourfold.urls"
 WSGI_APPLICATION = "fourfold.wsgi.application"

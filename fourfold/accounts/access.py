@@ -14,7 +14,9 @@ locked by `tests/accounts/test_matrix.py`):
   page's panel and `GET /api/v1/checks` hold only the findings of units one may view.
 - The owner and the contributor of a KPI enter its values and see its unit.
 - The owner of a KPI (and an administrator) approves the values others enter for it.
-- Administrators manage people, roles and data sources.
+- Administrators manage people, roles and data sources; but only a superuser manages a
+  person who may open the Django admin (a superuser or a staff user): their password,
+  names, roles and whether they may sign in.
 - Someone who may not see a unit is told it does not exist (404); someone who may see it but
   not do the thing is told why (403).
 - The objective that an objective is aligned to (one of a unit above) is shown in full (code,
@@ -207,6 +209,22 @@ class Access:
 
     def can_manage_people(self) -> bool:
         return self.writes and self.is_admin
+
+    def can_manage_person(self, person: Any) -> bool:
+        """Change this person's account: password, names, email, roles, whether they may sign
+        in. Someone who may open the Django admin is managed by a superuser only, so that an
+        administrator by role cannot take over a superuser's account and with it the admin."""
+        if not self.can_manage_people():
+            return False
+        return self.user.is_superuser or not (person.is_superuser or person.is_staff)
+
+    def person_refusal(self, person: Any) -> str | None:
+        """Why this user may not change the person's account, or None."""
+        if self.can_manage_person(person):
+            return None
+        if not self.can_manage_people():
+            return "Only administrators manage users and roles."
+        return "Only a superuser may change the account of a superuser or a staff user."
 
     def can_manage_sources(self) -> bool:
         return self.writes and self.is_admin

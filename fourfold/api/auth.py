@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from fourfold.accounts import throttle
 from fourfold.accounts.access import Access, access_for
 
 from .errors import ApiError
@@ -27,8 +28,11 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, secret.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        if not throttle.api_allowed(request):
+            raise ApiError(429, throttle.API_MESSAGE.format(throttle.minutes()))
         found = ApiToken.authenticate(token)
         if found is None:
+            throttle.api_failed(request)
             raise AuthenticationError(
                 message="This API token is not valid: it may have been revoked or mistyped. "
                 "Create a new one on the API tokens page."

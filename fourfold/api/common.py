@@ -25,8 +25,8 @@ Out = Callable[[dict[str, Any]], dict[str, Any]]
 Fill = Callable[[Access, list[dict[str, Any]]], None]
 View = TypeVar("View", bound=Callable[..., Any])
 
-READ_ERRORS = (401, 404, 422, 500)
-WRITE_ERRORS = (400, 401, 403, 404, 413, 415, 422, 500)
+READ_ERRORS = (401, 404, 422, 429, 500)
+WRITE_ERRORS = (400, 401, 403, 404, 413, 415, 422, 429, 500)
 
 
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:

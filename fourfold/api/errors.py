@@ -39,6 +39,8 @@ MEANINGS = {
     413: "The request body is too large: send fewer values at once.",
     415: "The request body is not sent as JSON: send it with 'Content-Type: application/json'.",
     422: "Some input is wrong; every problem is listed in details.",
+    429: "Too many invalid API tokens or failed sign-ins from this address: wait, or ask an "
+    "administrator to unlock it.",
     500: "An unexpected error; nothing was written.",
 }
 

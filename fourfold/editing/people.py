@@ -178,3 +178,17 @@ def revoke_role(actor: Any, role: Role) -> None:
             before=detail,
             after={},
         )
+
+
+def unlock(actor: Any, user: Any) -> None:
+    """Forget the failed sign-ins that locked this person out (`fourfold unlock` too)."""
+    from fourfold.accounts import throttle
+
+    with transaction.atomic():
+        throttle.unlock(user.get_username())
+        record(
+            actor,
+            "user.unlock",
+            f"Unlocked the sign-in of {user.get_username()}",
+            user=user.get_username(),
+        )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/users/<int:pk>/active/", views_people.user_active, name="user_active"),
     path("manage/users/<int:pk>/names/", views_people.user_names, name="user_names"),
     path("manage/users/<int:pk>/password/", views_people.user_password, name="user_password"),
+    path("manage/users/<int:pk>/unlock/", views_people.user_unlock, name="user_unlock"),
     path("manage/users/<int:pk>/roles/", views_people.role_grant, name="role_grant"),
     path(
         "manage/users/<int:pk>/roles/<int:role>/revoke/",

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fourfold.accounts import names
+from fourfold.accounts import names, throttle
 from fourfold.accounts.access import Access, access_for
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
@@ -92,6 +92,8 @@ def _user_page(request: HttpRequest, user: Any, **forms_: Any) -> HttpResponse:
         "name_form": forms_.get("name_form") or forms.NameForm(initial=_names(user)),
         "password_form": forms_.get("password_form") or forms.PasswordForm(),
         "error": forms_.get("error", ""),
+        "may_change": access_for(request).can_manage_person(user),
+        "locked": throttle.is_locked(user.get_username()),
     }
     status = 400 if forms_ else 200
     return render(request, "editing/user.html", context, status=status)
@@ -99,6 +101,15 @@ def _user_page(request: HttpRequest, user: Any, **forms_: Any) -> HttpResponse:
 
 def _person(pk: int) -> Any:
     return get_object_or_404(get_user_model(), pk=pk)
+
+
+def _managed(request: HttpRequest, pk: int) -> Any:
+    """The person whose account this administrator may change; else a 403 with the reason."""
+    access = _admin(request)
+    person = _person(pk)
+    refusal = access.person_refusal(person)
+    access.require(refusal is None, refusal or "")
+    return person
 
 
 @require_safe
@@ -111,8 +122,7 @@ def user(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin(request)
-    person = _person(pk)
+    person = _managed(request, pk)
     active = request.POST.get("active") == "1"
     try:
         people.set_active(request.user, person, active)
@@ -126,8 +136,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin(request)
-    person = _person(pk)
+    person = _managed(request, pk)
     form = forms.PasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -142,9 +151,18 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let someone locked out by too many failed sign-ins sign in again at once."""
+    person = _managed(request, pk)
+    people.unlock(request.user, person)
+    messages.success(request, f"{names.name(person)} may sign in again.")
+    return redirect("editing:user", pk=person.pk)
+
+
+@require_POST
+@login_required
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin(request)
-    person = _person(pk)
+    person = _managed(request, pk)
     form = _role_form(person, request.POST)
     if form.is_valid():
         code = form.cleaned_data["unit"]
@@ -162,8 +180,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def role_revoke(request: HttpRequest, pk: int, role: int) -> HttpResponse:
-    _admin(request)
-    person = _person(pk)
+    person = _managed(request, pk)
     found = get_object_or_404(Role.objects.select_related("unit", "user"), pk=role, user=person)
     try:
         people.revoke_role(request.user, found)
@@ -181,8 +198,7 @@ def _names(user: Any) -> dict[str, str]:
 @login_required
 def user_names(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a person's name and email address, as everyone sees them."""
-    _admin(request)
-    person = _person(pk)
+    person = _managed(request, pk)
     form = forms.NameForm(request.POST)
     if form.is_valid():
         try:

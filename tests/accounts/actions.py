@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 
 from fourfold.accounts.models import Role
 from fourfold.api.models import ApiToken
+from fourfold.audit.models import AuditEntry
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.initiatives.models import Initiative, Milestone, Progress, StatusNote
 from fourfold.intake.models import ApprovalRule, PendingValue
@@ -385,6 +386,11 @@ PAGES: dict[str, Action] = {
         "/manage/users/{pat}/password/",
         {"password": "tide pool gravel 7"},
         lambda _: _pat().check_password("tide pool gravel 7"),
+    ),
+    "unlock a user's sign-in": post(
+        "/manage/users/{pat}/unlock/",
+        {},
+        lambda _: AuditEntry.objects.filter(action="user.unlock").exists(),
     ),
     "grant a role": post(
         "/manage/users/{pat}/roles/",

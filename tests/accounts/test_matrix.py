@@ -191,6 +191,7 @@ POLICY: dict[str, str] = {
     "deactivate a user":              "yes  yes  403  403  403  403  403  404",
     "rename a user":                  "yes  yes  403  403  403  403  403  404",
     "set a user's password":          "yes  yes  403  403  403  403  403  404",
+    "unlock a user's sign-in":        "yes  yes  403  403  403  403  403  404",
     "grant a role":                   "yes  yes  403  403  403  403  403  404",
     "revoke a role":                  "yes  yes  403  403  403  403  403  404",
     "data sources":                   "yes  yes  403  403  403  403  403  404",
