@@ -61,6 +61,7 @@ LABELS = {
     "user.activate": "User reactivated",
     "user.deactivate": "User deactivated",
     "user.password": "Password set",
+    "user.unlock": "Sign-in unlocked",
     "role.grant": "Role granted",
     "role.revoke": "Role removed",
     # The API

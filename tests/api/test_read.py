@@ -142,9 +142,10 @@ def test_lists_take_the_same_queries_for_10_and_100_kpis(
     cards.load_sized(*({"small": (1, 1, 10, 0), "large": (1, 10, 10, 0)}[size]))
     caller = api_for(person("vic", "viewer", None))
     caller.get("units")  # the first use of a token records it; later ones within a minute don't
-    # The token and its user (1), the user's roles, units and KPIs (3), then the count and
-    # the page (2); objectives read their alignments for the page in one more.
-    with django_assert_num_queries(7 if path == "objectives" else 6):
+    # Whether the caller's address is locked out (1), the token and its user (1), the user's
+    # roles, units and KPIs (3), then the count and the page (2); objectives read their
+    # alignments for the page in one more.
+    with django_assert_num_queries(8 if path == "objectives" else 7):
         answer = caller.get(f"{path}?limit=1000")
     assert answer.status_code == 200
     if path in ("kpis", "measurements", "targets"):
@@ -160,6 +161,6 @@ def test_a_filtered_list_adds_one_query_for_the_unit(
     caller = api_for(person("vic", "viewer", None))
     caller.get("units")
     # As above, and the unit's lookup (1) and the organization's fiscal year (1).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         answer = caller.get("measurements?unit=top&period=2026-01&limit=1000")
     assert answer.json()["count"] == (10 if size == "small" else 100)
