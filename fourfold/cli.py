@@ -426,6 +426,8 @@ def run_server(host: str, port: int) -> None:
         server = create_server(application, host=host, port=port, threads=8)
     except OSError as exc:  # the port is taken, or the address is not this machine's
         raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    # The port it listens on: with --port 0 the system chose one.
+    port = getattr(server, "effective_port", port)
     click.echo(f"Fourfold is at http://{host}:{port}/  (Ctrl+C stops it)")
     server.run()
     # waitress returns only once interrupted, having swallowed the KeyboardInterrupt: the

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
@@ -462,7 +463,12 @@ def test_ctrl_c_stops_a_real_command_with_one_sentence(database_url: str, tmp_pa
         [exe, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     assert process.stdout is not None
-    process.stdout.readline()  # "Fourfold is at ...": it is serving
+    line = process.stdout.readline().decode()  # "Fourfold is at http://127.0.0.1:PORT/ ..."
+    url = line.split()[3]
+    assert not url.endswith(":0/"), line  # the port the system chose, not 0
+    # Ctrl+C on a server that answers: its first page served, then the interrupt.
+    with urllib.request.urlopen(url + "accounts/login/", timeout=60) as answer:
+        assert answer.status == 200
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err.strip()) == (130, b"fourfold: stopped.")
