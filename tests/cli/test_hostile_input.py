@@ -459,8 +459,14 @@ def test_ctrl_c_stops_a_real_command_with_one_sentence(database_url: str, tmp_pa
     exe = str(Path(sys.executable).with_name("fourfold"))
     env = dict(os.environ, FOURFOLD_DATABASE_URL=database_url, FOURFOLD_HOME=str(tmp_path))
     env.pop("FOURFOLD_DEBUG", None)
+    # As from a terminal: Ctrl+C at its default. (A pytest-xdist worker ignores SIGINT, and a
+    # child inherits that: Python then never turns the signal into KeyboardInterrupt.)
     process = subprocess.Popen(
-        [exe, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [exe, "serve", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     line = process.stdout.readline().decode()  # "Fourfold is at http://127.0.0.1:PORT/ ..."
@@ -473,7 +479,6 @@ def test_ctrl_c_stops_a_real_command_with_one_sentence(database_url: str, tmp_pa
     try:
         _, err = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
-        # Seen only under the whole suite's load in a fresh clone: say what it was doing.
         process.kill()
         out, err = process.communicate()
         raise AssertionError(f"still running 120 s after Ctrl+C:\n{out!r}\n{err!r}") from None
