@@ -43,7 +43,8 @@ from fourfold.api.api import api
 from fourfold.web.entry import SESSION_KEY
 from fourfold.web.views import REFUSED
 
-from .actions import API, PAGES, Action, Call
+from .actions import PAGES, Action, Call
+from .api_calls import API
 from .conftest import ROLES, Org
 
 # fmt: off
