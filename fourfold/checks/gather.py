@@ -23,7 +23,7 @@ from fourfold.strategy.models import Alignment, Link, Objective, Unit
 
 from .numbers import Numbers
 
-Probabilities = Callable[[list[int], dt.date], dict[int, float | None]]
+Probabilities = Callable[[list[int], dt.date, Scores], dict[int, float | None]]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,11 @@ class Report:
         return smart.exit_status(self.findings, strict=strict)
 
 
-def year_probabilities(kpi_ids: list[int], today: dt.date) -> dict[int, float | None]:
-    """The forecast's chance that each KPI meets its target of the current fiscal year.
+def year_probabilities(
+    kpi_ids: list[int], today: dt.date, scores: Scores
+) -> dict[int, float | None]:
+    """The forecast's chance that each KPI meets its target of the current fiscal year, from
+    the check's scores: the kept forecasts still current, the others made now.
 
     The one wiring point to the forecasts (`fourfold.forecasts.services`): without that
     service, `achievable.unlikely` finds nothing.
@@ -69,7 +72,9 @@ def year_probabilities(kpi_ids: list[int], today: dt.date) -> dict[int, float | 
         service = importlib.import_module("fourfold.forecasts.services")
     except ImportError:
         return {}
-    found: dict[int, float | None] = service.year_probabilities(kpi_ids, today=today)
+    found: dict[int, float | None] = service.year_probabilities(
+        kpi_ids, today=today, scores=scores
+    )
     return found
 
 
@@ -96,7 +101,7 @@ def check(
     found = list(_kpis(scores, numbers, set(chosen), len(code_of)))
     if objectives:
         found += smart.objective_definitions(_objectives(scores, tree, code_of, set(chosen)))
-    found += numbers.findings(probabilities(kpi_ids, today) if kpi_ids else {})
+    found += numbers.findings(probabilities(kpi_ids, today, scores) if kpi_ids else {})
     findings = smart.order(found)
     weak = {(f.unit, f.code) for f in findings if f.kind == "kpi" and f.severity != "info"}
     counts = {code_of[pk]: [0, 0] for pk in chosen}

@@ -124,12 +124,22 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def kpi_panel(access: Access, unit: str, kpi: str, scores: Scores) -> list[Line]:
-    """The findings of one KPI, for the SMART panel of its page (from the page's scores)."""
+def kpi_panel(
+    access: Access,
+    unit: str,
+    kpi: str,
+    scores: Scores,
+    chances: dict[int, float | None] | None = None,
+) -> list[Line]:
+    """The findings of one KPI, for the SMART panel of its page (from the page's scores);
+    `chances`, the KPI's forecast probability for the fiscal year when the page has made
+    that forecast already."""
     ids = [k["id"] for k in scores.index.kpi if k["code"] == kpi]
 
-    def only_this(kpi_ids: list[int], today: dt.date) -> dict[int, float | None]:
-        return year_probabilities(ids, today)  # forecast this KPI alone, not the whole unit
+    def only_this(kpi_ids: list[int], today: dt.date, s: Scores) -> dict[int, float | None]:
+        if chances is not None:
+            return chances
+        return year_probabilities(ids, today, s)  # this KPI alone, not the whole unit
 
     today = scores.inputs.today
     report = check(today=today, unit=unit, scores=scores, probabilities=only_this, objectives=False)

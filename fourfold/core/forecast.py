@@ -14,6 +14,7 @@ not depend on which other KPIs it was computed with.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ METHOD_NAMES = {INSUFFICIENT: "insufficient history", REPORTED: "actual"} | dict
 # The backtest's error may widen the bootstrap's spread by at most this factor.
 MAX_WIDEN = 2.0
 PREFER_COMBINATION = 0.8
+# Part of every case's basis: a change of the method makes every kept forecast stale.
+VERSION = "2026-12-02"
 
 
 @dataclass
@@ -93,6 +96,33 @@ def aggregate(known: F, how: int) -> float:
     if how == LAST:
         return float(known[-1])
     return float(known.min() if how == MIN else known.max())
+
+
+def reported(case: Case) -> float:
+    """The period's value when every one of its slots is reported (nothing left to forecast),
+    else NaN."""
+    known = np.asarray(case.known, dtype=np.float64)
+    if len(known) == 0 or not np.isfinite(known).all() or np.asarray(case.missing).any():
+        return float("nan")
+    return aggregate(known, case.aggregation)
+
+
+def basis(case: Case) -> str:
+    """A digest of everything a case's forecast depends on, and of the method's version: the
+    draws are the same for every case, so two cases with the same basis get the same figures
+    (a forecast kept with its basis is current while the basis is)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{VERSION}|{PATHS}|{case.season}|{case.aggregation}|{case.direction}|".encode())
+    for part in (
+        case.history,
+        case.known,
+        np.array([case.target, case.band_low, case.band_high]),
+    ):
+        x = np.asarray(part, dtype=np.float64)
+        h.update(np.where(np.isfinite(x), x, np.nan).tobytes())  # one NaN, whatever its bits
+        h.update(b"|")
+    h.update(np.asarray(case.missing, dtype=bool).tobytes())
+    return h.hexdigest()
 
 
 def meets(value: F, case: Case) -> F:
@@ -155,20 +185,19 @@ def forecast(
     )
     groups: dict[tuple[int, int], list[Member]] = defaultdict(list)
     for i, case in enumerate(cases):
-        reported = np.asarray(case.known, dtype=np.float64)
-        complete = len(reported) > 0 and bool(np.isfinite(reported).all())
-        out.actual_to_date[i] = aggregate(reported[np.isfinite(reported)], case.aggregation)
+        given = np.asarray(case.known, dtype=np.float64)
+        out.actual_to_date[i] = aggregate(given[np.isfinite(given)], case.aggregation)
         y, steps, points, gaps = prepare(case)
-        known = reported[np.isfinite(reported)]
+        known = given[np.isfinite(given)]
         out.points[i] = points
-        if complete and not steps.any():
-            value = out.actual_to_date[i]
+        value = reported(case)
+        if np.isfinite(value):
             out.method[i] = REPORTED
             out.forecast[i] = out.low[i] = out.high[i] = value
             out.quantiles[i] = value
             out.probability[i] = meets(np.array([value]), case)[0]
             continue
-        if points < MIN_POINTS.get(case.season, 12) or not (steps.any() or len(reported)):
+        if points < MIN_POINTS.get(case.season, 12) or not (steps.any() or len(given)):
             continue  # too little history, or (not from the service) a period of no slot
         groups[(len(y), case.season)].append(Member(i, y, steps, known, gaps))
     for (_, season), members in groups.items():

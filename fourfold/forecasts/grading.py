@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from fourfold.core import forecast as core
 from fourfold.core import forecast_models, periods
+from fourfold.scoring.engine import Scores
 from fourfold.strategy.models import Organization
 
 from . import services
@@ -39,9 +41,15 @@ def make_and_keep(
     ids = None if kpi_ids is None else list(kpi_ids)
     now = made_at or timezone.now()
     rows = []
+    scores: Scores | None = None
     for period in periods_to_keep(today):
-        found = services.forecast(ids, period, today=today, history_until=history_until, fan=False)
-        for f in found.values():
+        asked = services.ask(
+            ids, period, today=today, history_until=history_until, scores=scores
+        )
+        scores = asked.scores  # the same for both periods
+        answer = core.forecast(asked.cases, fan=False)
+        for r, case in enumerate(asked.cases):
+            f = asked.made(r, answer)
             if f.method not in MADE:
                 continue
             rows.append(
@@ -59,6 +67,7 @@ def make_and_keep(
                     target=f.target,
                     band_low=f.band_low,
                     band_high=f.band_high,
+                    basis=core.basis(case),
                 )
             )
     with transaction.atomic():
@@ -145,9 +154,13 @@ def _met(actual: float, row: MadeForecast, direction: str) -> bool | None:
 
 
 def reliability(
-    kpi_ids: Iterable[int] | None = None, *, today: dt.date | None = None
+    kpi_ids: Iterable[int] | None = None,
+    *,
+    today: dt.date | None = None,
+    scores: Scores | None = None,
 ) -> Reliability:
-    """Grade every kept forecast (of these KPIs) whose period is now fully reported."""
+    """Grade every kept forecast (of these KPIs) whose period is now fully reported, against
+    the period's value read from the scores (`scores` when given: they must hold the KPIs)."""
     rows = MadeForecast.objects.all()
     if kpi_ids is not None:
         rows = rows.filter(kpi_id__in=list(kpi_ids))
@@ -156,13 +169,15 @@ def reliability(
         if row.forecast is not None and row.low is not None and row.high is not None:
             by_period[row.period].append(row)
     graded: list[Graded] = []
+    if by_period and scores is None:
+        every = {r.kpi_id for kept in by_period.values() for r in kept}
+        scores = services.scores_for(every, today or timezone.localdate())
     for period, kept in by_period.items():
-        now = services.forecast({r.kpi_id for r in kept}, period, today=today, fan=False)
+        now = services.reported({r.kpi_id for r in kept}, period, today=today, scores=scores)
         for row in kept:
-            found = now.get(row.kpi_id)
-            if found is None or found.method != "actual" or found.forecast is None:
+            if row.kpi_id not in now:
                 continue
-            actual = found.forecast
+            actual, direction = now[row.kpi_id]
             assert row.forecast is not None and row.low is not None and row.high is not None
             graded.append(
                 Graded(
@@ -176,7 +191,7 @@ def reliability(
                     probability=row.probability,
                     actual=actual,
                     covered=row.low <= actual <= row.high,
-                    met=_met(actual, row, found.direction),
+                    met=_met(actual, row, direction),
                 )
             )
     graded.sort(key=lambda g: (g.kpi_id, g.period, g.made_at))

@@ -22,10 +22,16 @@ class MadeForecast(models.Model):
     target = models.FloatField(null=True, blank=True)
     band_low = models.FloatField(null=True, blank=True)
     band_high = models.FloatField(null=True, blank=True)
+    # Everything the figures depend on (fourfold.core.forecast.basis): while a KPI's case has
+    # this basis, the kept figures are its forecast ("" for forecasts kept before it was).
+    basis = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["kpi_id", "period", "made_at", "pk"]
-        indexes = [models.Index(fields=["kpi", "period", "made_at"])]
+        indexes = [
+            models.Index(fields=["kpi", "period", "made_at"]),
+            models.Index(fields=["period", "basis"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi_id} {self.period} at {self.made_at:%Y-%m-%d %H:%M}"

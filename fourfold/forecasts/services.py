@@ -104,6 +104,13 @@ def _scores(unit: str | None, today: dt.date, as_of: dt.datetime | None) -> engi
     return engine.compute(today=today, as_of=as_of, unit=unit)
 
 
+def scores_for(
+    kpi_ids: Iterable[int] | None, today: dt.date, unit: str | None = None
+) -> engine.Scores:
+    """The engine's scores of the smallest unit whose subtree holds every KPI asked for."""
+    return _scores(_scope(None if kpi_ids is None else set(kpi_ids), unit), today, None)
+
+
 def _scope(kpi_ids: set[int] | None, unit: str | None) -> str | None:
     """The unit whose subtree holds every KPI asked for, to score no more than needed."""
     if unit is not None or kpi_ids is None:
@@ -119,7 +126,79 @@ def _slot_ordinals(scores: engine.Scores, frequency: str) -> np.ndarray:
     return months[::step] // step
 
 
-def forecast(
+@dataclass
+class Asked:
+    """The KPIs asked about, as rows of the engine's index, and each one's question."""
+
+    scores: engine.Scores
+    period: periods.Period
+    rows: list[int]
+    cases: list[core.Case]
+
+    def made(self, r: int, answer: core.Answer, i: int | None = None) -> Forecast:
+        """The forecast of the r-th KPI asked about, from row i (by default r) of the core's
+        answer."""
+        i = r if i is None else i
+        quantiles = answer.quantiles[i]
+        return self._forecast(
+            r,
+            [float(getattr(answer, k)[i]) for k in FIGURES],
+            core.METHOD_NAMES[int(answer.method[i])],
+            int(answer.points[i]),
+            answer.fan[i],
+            quantiles if np.isfinite(quantiles).all() else None,
+        )
+
+    def kept(self, r: int, row: dict[str, Any]) -> Forecast:
+        """The forecast of the r-th KPI asked about, as kept (without fan nor percentiles)."""
+        figures = [math.nan if row[k] is None else float(row[k]) for k in FIGURES]
+        return self._forecast(r, figures, row["method"], row["points"], np.zeros((0, 3)), None)
+
+    def _forecast(
+        self,
+        r: int,
+        figures: list[float],
+        method: str,
+        points: int,
+        steps: np.ndarray,
+        percentiles: np.ndarray | None,
+    ) -> Forecast:
+        index, fs = self.scores.index, self.period.fiscal_start
+        kpi = index.kpi[self.rows[r]]
+        case = self.cases[r]
+        frequency = kpi["frequency"]
+        last = periods.month_ordinal(self.period.months[-1]) // MONTHS_PER_SLOT[frequency]
+        first_step = last - len(steps) + 1
+        actual_to_date, value, low, high, probability = figures
+        return Forecast(
+            kpi_id=kpi["id"],
+            unit=index.objective[kpi["objective"]]["unit"],
+            code=kpi["code"],
+            period=self.period.key,
+            actual_to_date=_num(actual_to_date),
+            forecast=_num(value),
+            low=_num(low),
+            high=_num(high),
+            target=_num(case.target),
+            probability=_num(probability),
+            method=method,
+            points=points,
+            direction=kpi["direction"],
+            band_low=_num(case.band_low),
+            band_high=_num(case.band_high),
+            fan=tuple(
+                FanPoint(_slot_key(first_step + j, frequency, fs), *map(float, row))
+                for j, row in enumerate(steps)
+            ),
+            percentiles=percentiles,
+        )
+
+
+# The figures of a forecast, as named in core.Answer and in MadeForecast.
+FIGURES = ("actual_to_date", "forecast", "low", "high", "probability")
+
+
+def ask(
     kpi_ids: Iterable[int] | None,
     period: str,
     *,
@@ -127,21 +206,15 @@ def forecast(
     as_of: dt.datetime | None = None,
     unit: str | None = None,
     history_until: str | None = None,
-    fan: bool = True,
-) -> dict[int, Forecast]:
-    """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
-    KPIs) that are reported at the period's frequency or finer, by KPI id. With
-    `history_until` (a month key), values of periods ending after that month are left out,
-    as if the forecast were made then (the demo's past forecasts). Without `fan`, the
-    monthly percentiles of the fan chart are left out (faster for many KPIs).
-
-    Raises periods.PeriodError for a period key that is not one.
-    """
+    scores: engine.Scores | None = None,
+) -> Asked:
+    """The questions `forecast` answers (see there), without answering them."""
     today = today or (as_of.date() if as_of else timezone.localdate())
-    fs = Organization.get().fiscal_year_start
+    fs = scores.fiscal_start if scores is not None else Organization.get().fiscal_year_start
     wanted = None if kpi_ids is None else set(kpi_ids)
     parsed = periods.parse_period(period, fs)
-    scores = _scores(_scope(wanted, unit), today, as_of)
+    if scores is None:
+        scores = _scores(_scope(wanted, unit), today, as_of)
     index = scores.index
     located = scores.locate(parsed.key)
     view_name = "ytd" if parsed.kind == "ytd" else parsed.kind
@@ -181,35 +254,91 @@ def forecast(
                 else [float(m[k, located[1]]) for m in (view.target, view.low, view.high)],
             )
         )
-    answer = core.forecast(cases, fan=fan)
-    out: dict[int, Forecast] = {}
-    for r, k in enumerate(rows):
-        kpi = index.kpi[k]
-        case = cases[r]
-        steps = answer.fan[r]
-        first_step = month_last // MONTHS_PER_SLOT[kpi["frequency"]] - len(steps) + 1
-        out[kpi["id"]] = Forecast(
-            kpi_id=kpi["id"],
-            unit=index.objective[kpi["objective"]]["unit"],
-            code=kpi["code"],
-            period=parsed.key,
-            actual_to_date=_num(answer.actual_to_date[r]),
-            forecast=_num(answer.forecast[r]),
-            low=_num(answer.low[r]),
-            high=_num(answer.high[r]),
-            target=_num(case.target),
-            probability=_num(answer.probability[r]),
-            method=core.METHOD_NAMES[int(answer.method[r])],
-            points=int(answer.points[r]),
-            direction=kpi["direction"],
-            band_low=_num(case.band_low),
-            band_high=_num(case.band_high),
-            fan=tuple(
-                FanPoint(_slot_key(first_step + j, kpi["frequency"], fs), *map(float, row))
-                for j, row in enumerate(steps)
-            ),
-            percentiles=answer.quantiles[r] if np.isfinite(answer.quantiles[r]).all() else None,
-        )
+    return Asked(scores, parsed, rows, cases)
+
+
+def forecast(
+    kpi_ids: Iterable[int] | None,
+    period: str,
+    *,
+    today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+    unit: str | None = None,
+    history_until: str | None = None,
+    fan: bool = True,
+    scores: engine.Scores | None = None,
+) -> dict[int, Forecast]:
+    """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
+    KPIs) that are reported at the period's frequency or finer, by KPI id. With
+    `history_until` (a month key), values of periods ending after that month are left out,
+    as if the forecast were made then (the demo's past forecasts). Without `fan`, the
+    monthly percentiles of the fan chart are left out (faster for many KPIs). With `scores`
+    (the engine's, holding every KPI asked for), they are read instead of scored again.
+
+    Raises periods.PeriodError for a period key that is not one.
+    """
+    asked = ask(
+        kpi_ids,
+        period,
+        today=today,
+        as_of=as_of,
+        unit=unit,
+        history_until=history_until,
+        scores=scores,
+    )
+    answer = core.forecast(asked.cases, fan=fan)
+    return {f.kpi_id: f for f in (asked.made(r, answer) for r in range(len(asked.rows)))}
+
+
+def current(
+    kpi_ids: Iterable[int] | None,
+    period: str,
+    *,
+    today: dt.date | None = None,
+    scores: engine.Scores | None = None,
+) -> dict[int, Forecast]:
+    """`forecast(..., fan=False)`, read from the kept forecasts whose basis (everything the
+    figures depend on: core.basis) is the case's now, and computed for the others only."""
+    from .models import MadeForecast
+
+    asked = ask(kpi_ids, period, today=today, scores=scores)
+    bases = [core.basis(c) for c in asked.cases]
+    found: dict[str, dict[str, Any]] = {}
+    wanted = sorted(set(bases))
+    fields = ("basis", "method", "points", *FIGURES)
+    for start in range(0, len(wanted), BASES_PER_QUERY):
+        chunk = wanted[start : start + BASES_PER_QUERY]
+        kept = MadeForecast.objects.filter(period=asked.period.key, basis__in=chunk)
+        found.update({row["basis"]: row for row in kept.order_by().values(*fields)})
+    made: dict[int, Forecast] = {}
+    missing = [r for r, b in enumerate(bases) if b not in found]
+    answer = core.forecast([asked.cases[r] for r in missing], fan=False)
+    for i, r in enumerate(missing):
+        made[r] = asked.made(r, answer, i)
+    every = (made[r] if r in made else asked.kept(r, found[b]) for r, b in enumerate(bases))
+    return {f.kpi_id: f for f in every}
+
+
+BASES_PER_QUERY = 500
+
+
+def reported(
+    kpi_ids: Iterable[int] | None,
+    period: str,
+    *,
+    today: dt.date | None = None,
+    scores: engine.Scores | None = None,
+) -> dict[int, tuple[float, str]]:
+    """The value of the period, and the direction, of each KPI asked for whose every slot of
+    the period is reported (what a kept forecast is graded against), by KPI id; nothing is
+    forecast."""
+    asked = ask(kpi_ids, period, today=today, scores=scores)
+    out = {}
+    for k, case in zip(asked.rows, asked.cases, strict=True):
+        value = core.reported(case)
+        if math.isfinite(value):
+            kpi = asked.scores.index.kpi[k]
+            out[kpi["id"]] = (value, kpi["direction"])
     return out
 
 
@@ -263,10 +392,18 @@ def current_year(today: dt.date) -> str:
 
 
 def year_probabilities(
-    kpi_ids: Iterable[int] | None, *, today: dt.date | None = None
+    kpi_ids: Iterable[int] | None,
+    *,
+    today: dt.date | None = None,
+    scores: engine.Scores | None = None,
 ) -> dict[int, float | None]:
     """Each KPI's probability of meeting its target of the current fiscal year (None
-    without a target or a forecast), by KPI id."""
+    without a target or a forecast), by KPI id: the kept forecasts that are current, the
+    others made now (`current`)."""
     today = today or timezone.localdate()
-    found = forecast(kpi_ids, current_year(today), today=today, fan=False)
+    if scores is None:
+        year = current_year(today)
+    else:
+        year = periods.year_of(f"{today:%Y-%m}", scores.fiscal_start)
+    found = current(kpi_ids, year, today=today, scores=scores)
     return {pk: f.probability for pk, f in found.items()}

@@ -450,14 +450,18 @@ def _render(
     if form is None:
         form = objective_page.PeriodCommentForm(initial={"period": period.key})
     form.period_choices(choices)
+    # One forecast of the fiscal year, for the outlook panel and the SMART panel's chance.
+    outlook = kpi_forecast.outlook(scores, unit.code, kpi, today)
+    found = outlook.found if outlook is not None else None
+    chances = {kpi.pk: found.probability} if found is not None else None
     context = {
         "organization": organization,
         "page": page,
         "form": form,
         "error": error,
         "links": editlinks.for_kpi(access_for(request), unit, kpi, period),
-        "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores),
-        "outlook": kpi_forecast.outlook(scores, unit.code, kpi, today),
+        "smart": checks.kpi_panel(access_for(request), unit.code, kpi.code, scores, chances),
+        "outlook": outlook,
     }
     status = 400 if error or form.is_bound else 200
     return render(request, "web/kpi.html", context, status=status)

@@ -177,5 +177,8 @@ def outlook(scores: engine.Scores, unit_code: str, kpi: KPI, today: dt.date) -> 
     if kpi.scheme.type == "yes_no":
         return None
     period = words.this_year(today, scores.fiscal_start)
-    found = forecasting.forecast([kpi.pk], period.key, today=today, unit=unit_code).get(kpi.pk)
-    return build(scores, kpi, found, period, reliability.line_for(unit_code, kpi, today))
+    found = forecasting.forecast(
+        [kpi.pk], period.key, today=today, unit=unit_code, scores=scores
+    ).get(kpi.pk)
+    graded = reliability.line_for(unit_code, kpi, today, scores)
+    return build(scores, kpi, found, period, graded)

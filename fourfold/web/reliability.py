@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from fourfold.accounts.access import access_for
 from fourfold.forecasts import grading as forecasting
 from fourfold.measures.models import KPI
+from fourfold.scoring.engine import Scores
 from fourfold.strategy.models import Organization
 
 EXPLAINED = (
@@ -73,9 +74,9 @@ def sentence(row: Row) -> str:
     return text + "."
 
 
-def line_for(unit_code: str, kpi: KPI, today: dt.date) -> Line:
-    """The KPI page's line: how well this KPI's forecasts did."""
-    graded = forecasting.reliability([kpi.pk], today=today)
+def line_for(unit_code: str, kpi: KPI, today: dt.date, scores: Scores | None = None) -> Line:
+    """The KPI page's line: how well this KPI's forecasts did (read from the page's scores)."""
+    graded = forecasting.reliability([kpi.pk], today=today, scores=scores)
     grade = graded.per_kpi.get(kpi.pk)
     url = reverse("reliability", args=[unit_code]) + f"#kpi-{kpi.code}"
     return Line(sentence(row_of(kpi.code, kpi.name, url, grade)), url)

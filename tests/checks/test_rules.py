@@ -13,12 +13,13 @@ from fourfold.checks.gather import Report, Strength, check
 from fourfold.measures.intake import submit_values
 from fourfold.measures.models import KPI, Target
 from fourfold.measures.services import ValueEntry
+from fourfold.scoring.engine import Scores
 from tests.checks.card import TODAY, load_card
 
 pytestmark = pytest.mark.django_db
 
 
-def no_forecast(kpi_ids: list[int], today: dt.date) -> dict[int, float | None]:
+def no_forecast(kpi_ids: list[int], today: dt.date, scores: Scores) -> dict[int, float | None]:
     return {}
 
 
@@ -157,7 +158,7 @@ def test_a_forecast_below_ten_percent_is_unlikely() -> None:
     load_card()
     chances = {"good": 0.09, "flat": 0.10, "late": None}
 
-    def forecast(kpi_ids: list[int], today: dt.date) -> dict[int, float | None]:
+    def forecast(kpi_ids: list[int], today: dt.date, scores: Scores) -> dict[int, float | None]:
         from fourfold.measures.models import KPI
 
         ids = dict(KPI.objects.filter(code__in=chances).values_list("pk", "code"))

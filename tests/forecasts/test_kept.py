@@ -80,3 +80,22 @@ def test_kept_forecasts_are_graded_once_the_period_is_reported(root: User) -> No
     assert grade.with_probability == 1 and year.met is (year.actual >= 13_000)
     assert year.probability is not None
     assert grade.brier == pytest.approx((year.probability - year.met) ** 2)
+
+
+def test_the_check_reads_a_kept_forecast_while_its_basis_holds_and_makes_one_when_not(
+    root: User,
+) -> None:
+    sales = KPI.objects.get(code="sales")
+    year = services.current_year(JULY)
+    made = services.forecast([sales.pk], year, today=JULY, fan=False)[sales.pk]
+    grading.make_and_keep([sales.pk], today=JULY)
+    # A kept row with other figures but the same basis is what the check reads.
+    MadeForecast.objects.filter(kpi=sales, period=year).update(probability=0.123)
+    assert services.year_probabilities([sales.pk], today=JULY) == {sales.pk: 0.123}
+    kept = services.current([sales.pk], year, today=JULY)[sales.pk]
+    assert kept.as_json() == {**made.as_json(), "probability": 0.123}
+    # A new value changes the case's basis: the kept row is stale, the forecast is made again.
+    enter(root, [ValueEntry(sales.pk, "2026-07", 1_400)])
+    again = services.year_probabilities([sales.pk], today=JULY)[sales.pk]
+    assert again == services.forecast([sales.pk], year, today=JULY)[sales.pk].probability
+    assert again != 0.123

@@ -262,12 +262,11 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
         Comment.objects.create(kpi=kpi, period=k, text="Noted")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the KPI (1), the
     # organization (1), the engine's nine, the values, targets, their two histories and
-    # the comments (5), the SMART panel's units, KPI owners and links to fix (3) and its
-    # forecast of the KPI's year (12). The navigation reuses the roles read for the page.
-    # The forecast panel: the organization and the engine's nine again for the forecasting
-    # service (a test's transaction caches no scores; between requests they are cached), and
-    # the kept forecasts (1).
-    with django_assert_num_queries(48):
+    # the comments (5), the SMART panel's units, KPI owners and links to fix (3). The
+    # navigation reuses the roles read for the page. The forecast of the KPI's year is made
+    # once from the page's scores, for the forecast panel and the SMART panel's chance alike;
+    # it reads only the kept forecasts to grade (1).
+    with django_assert_num_queries(26):
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
 
@@ -288,7 +287,7 @@ def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
             source="file",
         )
     Comment.objects.create(kpi=kpi, period="1901-01", text="Long ago")
-    with django_assert_num_queries(48) as seen:
+    with django_assert_num_queries(26) as seen:
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
     page = response.content.decode()
