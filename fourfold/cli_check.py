@@ -47,15 +47,18 @@ def check(unit: str | None, as_json: bool, today: str | None, strict: bool) -> N
     if unit is not None and not Unit.objects.filter(code=unit).exists():
         raise BadInput(f"there is no unit '{unit}'")
     report = run(today=day.date() if day else timezone.localdate(), unit=unit)
+    lines = []
     for finding in report.findings:
         if as_json:
-            click.echo(json.dumps(finding.as_json(), ensure_ascii=False))
+            lines.append(json.dumps(finding.as_json(), ensure_ascii=False))
         else:
             where = f" {finding.period}" if finding.period else ""
-            click.echo(
+            lines.append(
                 f"{finding.severity:<7}  {finding.rule:<30}  {finding.unit}  "
                 f"{finding.kind} {finding.code}{where}: {finding.message}"
             )
+    if lines:  # one write: a line at a time costs a second over 100,000 findings
+        click.echo("\n".join(lines))
     if not as_json:
         n = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")}
         click.echo(
