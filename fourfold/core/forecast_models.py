@@ -38,7 +38,7 @@ class Fitted:
     backtest: F  # (n, origins, hb) forecasts from each origin of the backtest
 
 
-ORIGINS = 8
+ORIGINS = 16
 ORIGIN_STEP = 4  # periods per year between two origins: 4 gives every quarter of months
 
 

@@ -135,6 +135,9 @@ class Asked:
     rows: list[int]
     cases: list[core.Case]
 
+    def __post_init__(self) -> None:
+        self.last_month = periods.month_ordinal(self.period.months[-1])
+
     def made(self, r: int, answer: core.Answer, i: int | None = None) -> Forecast:
         """The forecast of the r-th KPI asked about, from row i (by default r) of the core's
         answer."""
@@ -167,7 +170,7 @@ class Asked:
         kpi = index.kpi[self.rows[r]]
         case = self.cases[r]
         frequency = kpi["frequency"]
-        last = periods.month_ordinal(self.period.months[-1]) // MONTHS_PER_SLOT[frequency]
+        last = self.last_month // MONTHS_PER_SLOT[frequency]
         first_step = last - len(steps) + 1
         actual_to_date, value, low, high, probability = figures
         return Forecast(
