@@ -72,9 +72,7 @@ def year_probabilities(
         service = importlib.import_module("fourfold.forecasts.services")
     except ImportError:
         return {}
-    found: dict[int, float | None] = service.year_probabilities(
-        kpi_ids, today=today, scores=scores
-    )
+    found: dict[int, float | None] = service.year_probabilities(kpi_ids, today=today, scores=scores)
     return found
 
 

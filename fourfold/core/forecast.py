@@ -305,9 +305,7 @@ def _meet_share(value: F, chunk: list[Case]) -> F:
     return out
 
 
-def _select(
-    y: F, season: int, horizon: int, forced: int | None
-) -> tuple[fm.Fitted, Ints, F]:
+def _select(y: F, season: int, horizon: int, forced: int | None) -> tuple[fm.Fitted, Ints, F]:
     """Fit every model and keep, per series, the one with the least backtest error; with the
     calibration of its spread (`_calibration`)."""
     n, t = y.shape

@@ -43,9 +43,7 @@ def make_and_keep(
     rows = []
     scores: Scores | None = None
     for period in periods_to_keep(today):
-        asked = services.ask(
-            ids, period, today=today, history_until=history_until, scores=scores
-        )
+        asked = services.ask(ids, period, today=today, history_until=history_until, scores=scores)
         scores = asked.scores  # the same for both periods
         answer = core.forecast(asked.cases, fan=False)
         for r, case in enumerate(asked.cases):

@@ -122,3 +122,47 @@ def test_a_kpis_forecast_does_not_depend_on_the_others_nor_on_the_run() -> None:
         assert getattr(alone, name)[0] == getattr(crowd, name)[2]
     again = fc.forecast([mine])
     assert again.forecast[0] == alone.forecast[0]
+
+
+def test_the_spread_is_widened_by_the_backtests_errors_of_the_total_never_narrowed() -> None:
+    origins = 16
+    residuals = np.array([[1.0, -1.0] * 10, [1.0, -1.0] * 10])  # variance 1
+    impulse = np.ones((2, 2))  # a shock moves every later step: totals' variance 1, then 5
+    actual = np.zeros((2, origins, 2))
+    backtest = np.stack([np.full((origins, 2), -3.0), np.full((origins, 2), -0.1)])
+    chosen = fm.Fitted(np.zeros((2, 2)), residuals, impulse, backtest)
+    t = fc._t90(np.array([origins - 1]))[0] / fc.Z90
+    assert 1.04 < t < 1.05  # Student's t with 15 degrees of freedom over the normal
+    wider = fc._calibration(chosen, actual)
+    # Errors of 3 a step: totals of 3 and 6 against standard deviations of 1 and √5.
+    assert wider[0] == pytest.approx([3 * t, 6 / np.sqrt(5) * t])
+    assert wider[1] == pytest.approx([t, t])  # errors smaller than the residuals: kept at 1
+
+
+def test_a_cases_basis_holds_what_its_forecast_depends_on_and_nothing_else() -> None:
+    rng = np.random.default_rng(8)
+    history = 100 + rng.normal(0, 3, 30)
+    mine = case(history, 6, target=600.0)
+    assert fc.basis(mine) == fc.basis(case(history.copy(), 6, target=600.0))
+    odd_nan = np.frombuffer(np.uint64(0x7FF8000000000001).tobytes(), dtype=np.float64)[0]
+    gap, other_gap = history.copy(), history.copy()
+    gap[3], other_gap[3] = np.nan, odd_nan
+    assert fc.basis(case(gap, 6)) == fc.basis(case(other_gap, 6))
+    changed = history.copy()
+    changed[0] += 1e-9
+    assert (
+        len(
+            {
+                fc.basis(c)
+                for c in (
+                    mine,
+                    case(changed, 6, target=600.0),
+                    case(history, 6, target=601.0),
+                    case(history, 5, target=600.0),
+                    case(history, 6, target=600.0, aggregation=fc.AVERAGE),
+                    case(history, 6, target=600.0, direction=fc.DECREASE),
+                )
+            }
+        )
+        == 6
+    )
