@@ -103,7 +103,11 @@ INSTALLED_APPS = [
     "fourfold.initiatives",
     "fourfold.forecasts",
     "fourfold.cascade",
+<<<<<<< HEAD
     "fourfold.sharing",
+=======
+    "fourfold.reports",
+>>>>>>> books
 ]
 
 MIDDLEWARE = [
