@@ -103,11 +103,8 @@ INSTALLED_APPS = [
     "fourfold.initiatives",
     "fourfold.forecasts",
     "fourfold.cascade",
-<<<<<<< HEAD
-    "fourfold.sharing",
-=======
     "fourfold.reports",
->>>>>>> books
+    "fourfold.sharing",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils.timezone import now
 
 FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("pptx", "PowerPoint (PPTX)")]
 DEFAULT_SUBJECT = "{organization}: {unit}, {period}"
@@ -60,8 +60,8 @@ class BookSchedule(models.Model):
     last_period = models.CharField(
         max_length=20, blank=True, help_text="For 'when complete': the last period sent."
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
+    changed_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["pk"]
@@ -92,7 +92,7 @@ class Delivery(models.Model):
     period = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     test = models.BooleanField(default=False, help_text="A test sent to the owner only.")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=now)
     size = models.PositiveIntegerField(default=0, help_text="Bytes of the book attached.")
     read_at = models.DateTimeField(null=True, help_text="When the book's numbers were read.")
     error = models.TextField(blank=True)
@@ -130,7 +130,7 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -143,11 +143,11 @@ class ShareLink(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.unit_id} by {self.created_by_id}"
 
-    def state(self, now: dt.datetime | None = None) -> str:
+    def state(self, moment: dt.datetime | None = None) -> str:
         """'active', 'expired' or 'revoked'."""
         if self.revoked_at is not None:
             return "revoked"
-        return "expired" if self.expires_at <= (now or timezone.now()) else "active"
+        return "expired" if self.expires_at <= (moment or now()) else "active"
 
 
 class ShareUse(models.Model):
@@ -160,7 +160,7 @@ class ShareUse(models.Model):
         REFUSED = "refused", "Refused: its maker may no longer see it"
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="uses")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=now)
     address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
