@@ -62,16 +62,38 @@ def schedules_run(now: str | None) -> None:
                 click.echo(f"{schedule.template}: {d.period} sent to {d.address} ({d.size} bytes)")
             else:
                 failed += 1
-                click.echo(f"fourfold: {schedule.template}: not sent to {d.address}: {d.error}", err=True)
+                click.echo(
+                    f"fourfold: {schedule.template}: not sent to {d.address}: {d.error}", err=True
+                )
     if failed:
         raise Failure(f"{failed} books could not be sent; their owners were told")
 
 
 @cli.command(short_help="Make a link that shows a unit's scorecard or book without signing in.")
 @click.argument("unit")
-@click.option("--template", "template_name", metavar="NAME", help="Share this book template of the unit (default: its read-only scorecard page).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "pptx"]), default="pdf", show_default=True, help="The book's format.")
-@click.option("--expires", "days", type=int, default=30, show_default=True, metavar="DAYS", help="Days until the link stops working (1 to 365).")
+@click.option(
+    "--template",
+    "template_name",
+    metavar="NAME",
+    help="Share this book template of the unit (default: its read-only scorecard page).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "xlsx", "pptx"]),
+    default="pdf",
+    show_default=True,
+    help="The book's format.",
+)
+@click.option(
+    "--expires",
+    "days",
+    type=int,
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Days until the link stops working (1 to 365).",
+)
 @click.option("--note", default="", help="Whom the link is for, shown in the list of links.")
 @AS_USER
 @with_django

@@ -211,8 +211,13 @@ class Access:
         return self.can_edit(unit_id)
 
     def can_share(self, unit_id: int) -> bool:
-        """Make, list and revoke the links that show the unit's book or scorecard to anyone."""
+        """Make and revoke the links that show the unit's book or scorecard to anyone."""
         return self.can_edit(unit_id)
+
+    def can_see_sharing(self, unit_id: int) -> bool:
+        """Read the unit's schedules, their log and its share links: those who may make them,
+        with a read-only token too."""
+        return self.is_admin or unit_id in self.editable
 
     @staticmethod
     def readers(unit_id: int) -> QuerySet[Any]:

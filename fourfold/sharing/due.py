@@ -35,7 +35,9 @@ def last_ended(kind: str, today: dt.date, fiscal_start: int) -> periods.Period:
     period = periods.parse_period(in_kind(month, kind), fiscal_start)
     while period.end >= today:
         before = periods.month_key(periods.month_ordinal(period.first_month) - 1)
-        period = periods.parse_period(in_kind(periods.parse_period(before, fiscal_start), kind), fiscal_start)
+        period = periods.parse_period(
+            in_kind(periods.parse_period(before, fiscal_start), kind), fiscal_start
+        )
     return period
 
 

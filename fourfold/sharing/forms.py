@@ -13,7 +13,7 @@ from .links import DEFAULT_DAYS, MAX_DAYS
 from .models import FORMATS, BookSchedule
 
 
-class Recipients(forms.ModelMultipleChoiceField):
+class Recipients(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{name(obj)} <{obj.email}>" if obj.email else f"{name(obj)} (no email address)"
 
@@ -35,9 +35,12 @@ class ScheduleForm(forms.ModelForm[BookSchedule]):
 
     def __init__(self, *args: Any, unit: Any, templates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates
-        self.fields["template"].empty_label = None
-        self.fields["recipients"].queryset = Access.readers(unit.pk).order_by(
+        template = self.fields["template"]
+        assert isinstance(template, forms.ModelChoiceField)
+        template.queryset, template.empty_label = templates, None
+        recipients = self.fields["recipients"]
+        assert isinstance(recipients, Recipients)
+        recipients.queryset = Access.readers(unit.pk).order_by(
             "first_name", "last_name", "username"
         )
         self.fields["cron"].widget.attrs["placeholder"] = "0 7 1 * *"
@@ -53,13 +56,13 @@ class ShareForm(forms.Form):
     days = forms.IntegerField(
         label="Expires after (days)", min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS
     )
-    note = forms.CharField(
-        label="For whom (a note for you)", max_length=200, required=False
-    )
+    note = forms.CharField(label="For whom (a note for you)", max_length=200, required=False)
 
     def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.templates = {str(t.pk): t for t in templates}
         choices = [("scorecard", "The scorecard (read-only page, as it is when opened)")]
         choices += [(pk, f"The book {t}") for pk, t in self.templates.items()]
-        self.fields["what"].choices = choices
+        what = self.fields["what"]
+        assert isinstance(what, forms.ChoiceField)
+        what.choices = choices

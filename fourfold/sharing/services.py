@@ -56,7 +56,9 @@ def problems(schedule: BookSchedule, recipients: Iterable[Any]) -> list[str]:
     """Everything wrong with a schedule about to be saved, each in one sentence."""
     found = []
     if schedule.when == BookSchedule.When.CRON:
-        found += [p for p in (cron.problem(schedule.cron), cron.zone_problem(schedule.timezone)) if p]
+        found += [
+            p for p in (cron.problem(schedule.cron), cron.zone_problem(schedule.timezone)) if p
+        ]
     unknown = sorted(set(re.findall(r"\{(\w*)\}", schedule.subject)) - set(TOKENS))
     if unknown:
         found.append(
@@ -64,7 +66,9 @@ def problems(schedule: BookSchedule, recipients: Iterable[Any]) -> list[str]:
             "{organization}"
         )
     if not schedule.owner.email:
-        found.append(f"{name(schedule.owner)}, its owner, has no email address to be told of failures")
+        found.append(
+            f"{name(schedule.owner)}, its owner, has no email address to be told of failures"
+        )
     people = list(recipients)
     if not people:
         found.append("name at least one recipient")

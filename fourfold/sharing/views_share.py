@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import periods
-from fourfold.reports.books import ReportError, render as render_book
+from fourfold.reports.books import ReportError
+from fourfold.reports.books import render as render_book
 from fourfold.reports.models import BookTemplate
 from fourfold.scoring.cache import scores
 from fourfold.strategy.models import Organization, Unit
@@ -101,7 +102,9 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _gone(request: HttpRequest, sentence: str, status: int) -> HttpResponse:
-    return _private(render(request, "sharing/shared_gone.html", {"reason": sentence}, status=status))
+    return _private(
+        render(request, "sharing/shared_gone.html", {"reason": sentence}, status=status)
+    )
 
 
 @require_safe

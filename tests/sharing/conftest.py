@@ -59,7 +59,9 @@ class Org:
 
 
 def _person(name: str, kind: str | None = None, unit: Unit | None = None, **extra: Any) -> User:
-    user = User.objects.create_user(name, f"{name}@example.com", "x", first_name=name.title(), **extra)
+    user = User.objects.create_user(
+        name, f"{name}@example.com", "x", first_name=name.title(), **extra
+    )
     if kind:
         Role.objects.create(user=user, kind=kind, unit=unit)
     return user

@@ -26,9 +26,7 @@ def _text(pdf: bytes, tmp_path: Path, name: str) -> str:
     return done.stdout.decode()
 
 
-def test_each_recipient_gets_a_book_made_with_what_they_may_see(
-    org: Org, tmp_path: Path
-) -> None:
+def test_each_recipient_gets_a_book_made_with_what_they_may_see(org: Org, tmp_path: Path) -> None:
     """The same schedule to an administrator and to Vic, a viewer of East (who owns a KPI of
     Acme, so may see Acme's book): two different books, Vic's with nothing of Westland."""
     schedule = org.schedule(org.admin, org.vic, subject="{organization}: {unit}, {period}")
@@ -157,5 +155,7 @@ def test_a_schedule_that_cannot_work_is_refused_and_nothing_is_saved(
 def test_a_recipient_who_may_not_see_the_unit_is_refused(org: Org) -> None:
     with pytest.raises(services.SharingError) as refused:
         org.schedule(org.admin, org.wes)
-    assert str(refused.value) == "Wes may not see Acme Corp: a book goes only to its unit's readers."
+    assert (
+        str(refused.value) == "Wes may not see Acme Corp: a book goes only to its unit's readers."
+    )
     assert not BookSchedule.objects.exists()

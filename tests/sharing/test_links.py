@@ -56,9 +56,7 @@ def test_a_book_link_gives_the_book_frozen_at_the_links_making(org: Org) -> None
 
 def test_an_expired_link_is_refused_and_shows_nothing(org: Org) -> None:
     link = links.create(org.eddie, org.acme, days=1)
-    ShareLink.objects.filter(pk=link.pk).update(
-        expires_at=timezone.now() - dt.timedelta(minutes=1)
-    )
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     answer = _open(links.address(link))
     page = answer.content.decode()  # type: ignore[attr-defined]
     assert answer.status_code == 410  # type: ignore[attr-defined]

@@ -152,15 +152,15 @@ def _schedule_out(s: BookSchedule) -> dict[str, Any]:
     }
 
 
-def _schedulable(request: HttpRequest, code: str) -> int:
+def _schedulable(request: HttpRequest, code: str, *, read: bool = False) -> int:
     access = access_of(request)
     pk = unit_id(access, code)
-    if not access.can_schedule_books(pk):
+    if not (access.can_see_sharing(pk) if read else access.can_schedule_books(pk)):
         raise ApiError(403, f"This token's user may not schedule the books of unit {code}.")
     return pk
 
 
-def _schedule(request: HttpRequest, pk: int) -> BookSchedule:
+def _schedule(request: HttpRequest, pk: int, *, read: bool = False) -> BookSchedule:
     found = (
         BookSchedule.objects.select_related("template__unit", "owner")
         .prefetch_related("recipients")
@@ -170,7 +170,7 @@ def _schedule(request: HttpRequest, pk: int) -> BookSchedule:
     access = access_of(request)
     if found is None or not access.can_view(found.template.unit_id):
         raise ApiError(404, f"There is no schedule {pk} that this token may see.")
-    _schedulable(request, found.template.unit.code)
+    _schedulable(request, found.template.unit.code, read=read)
     return found
 
 
@@ -178,7 +178,9 @@ def _template(unit: int, name: str) -> BookTemplate:
     found = BookTemplate.objects.filter(unit_id=unit, name=name).first()
     if found is None:
         reason = f"there is no book template '{name}' of this unit"
-        raise ApiError(422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "template", "reason": reason}])
+        raise ApiError(
+            422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "template", "reason": reason}]
+        )
     return found
 
 
@@ -191,7 +193,9 @@ def _people(names: list[str]) -> list[Any]:
     unknown = [n for n in names if n not in known]
     if unknown:
         reason = f"there is no active user '{unknown[0]}'"
-        raise ApiError(422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "recipients", "reason": reason}])
+        raise ApiError(
+            422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "recipients", "reason": reason}]
+        )
     return found
 
 
@@ -209,7 +213,7 @@ def _saved(schedule: BookSchedule, people: list[Any], actor: Any) -> BookSchedul
     description="Needs a token whose user may schedule the unit's books (its editors).",
 )
 def list_schedules(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
-    pk = _schedulable(request, filters.unit)
+    pk = _schedulable(request, filters.unit, read=True)
     found = (
         BookSchedule.objects.filter(template__unit_id=pk)
         .select_related("template__unit", "owner")
@@ -251,7 +255,7 @@ def create_schedule(request: HttpRequest, data: ScheduleIn) -> Any:
     summary="Read a scheduled book",
 )
 def get_schedule(request: HttpRequest, schedule: Path[int]) -> Any:
-    return _schedule_out(_schedule(request, schedule))
+    return _schedule_out(_schedule(request, schedule, read=True))
 
 
 @router.patch(
@@ -267,7 +271,9 @@ def update_schedule(request: HttpRequest, schedule: Path[int], data: SchedulePat
         found.template = _template(found.template.unit_id, given.pop("template"))
     if "format" in given:
         found.fmt = given.pop("format")
-    people = _people(given.pop("recipients")) if "recipients" in given else list(found.recipients.all())
+    people = (
+        _people(given.pop("recipients")) if "recipients" in given else list(found.recipients.all())
+    )
     for field, value in given.items():
         setattr(found, field, value)
     _saved(found, people, token.user)
@@ -328,10 +334,10 @@ def _link_out(link: ShareLink, uses: int) -> dict[str, Any]:
     }
 
 
-def _shareable(request: HttpRequest, code: str) -> int:
+def _shareable(request: HttpRequest, code: str, *, read: bool = False) -> int:
     access = access_of(request)
     pk = unit_id(access, code)
-    if not access.can_share(pk):
+    if not (access.can_see_sharing(pk) if read else access.can_share(pk)):
         raise ApiError(403, f"This token's user may not share unit {code}.")
     return pk
 
@@ -345,13 +351,13 @@ def _shareable(request: HttpRequest, code: str) -> int:
 def list_links(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     from django.db.models import Count
 
-    pk = _shareable(request, filters.unit)
+    pk = _shareable(request, filters.unit, read=True)
     found = (
         ShareLink.objects.filter(unit_id=pk)
         .select_related("unit", "template", "created_by")
         .annotate(n=Count("uses"))
     )
-    items = [_link_out(link, link.n) for link in found]  # type: ignore[attr-defined]
+    items = [_link_out(link, link.n) for link in found]
     return {"items": items, "count": len(items)}
 
 
@@ -370,7 +376,11 @@ def create_link(request: HttpRequest, data: LinkIn) -> Any:
     unit = access_of(request).unit_or_404(data.unit)
     try:
         link = links.create(
-            token.user, unit, template=template, fmt=data.format, days=data.expires_days,
+            token.user,
+            unit,
+            template=template,
+            fmt=data.format,
+            days=data.expires_days,
             note=data.note,
         )
     except services.SharingError as exc:
@@ -386,7 +396,9 @@ def create_link(request: HttpRequest, data: LinkIn) -> Any:
 )
 def revoke_link(request: HttpRequest, link: Path[int]) -> Any:
     token = require_write(request)
-    found = ShareLink.objects.select_related("unit", "template", "created_by").filter(pk=link).first()
+    found = (
+        ShareLink.objects.select_related("unit", "template", "created_by").filter(pk=link).first()
+    )
     if found is None or not access_of(request).can_view(found.unit_id):
         raise ApiError(404, f"There is no share link {link} that this token may see.")
     _shareable(request, found.unit.code)
