@@ -21,10 +21,10 @@ from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.files.load import load
 from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
+from fourfold.measures.models import KPI
 from fourfold.reports.models import BookTemplate
 from fourfold.sharing import links
 from fourfold.sharing.models import BookSchedule, ShareLink
-from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective, Perspective, Unit
 from tests.web import cards
 
