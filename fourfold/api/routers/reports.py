@@ -6,10 +6,9 @@ only what that user may see. Who may save and change templates is the access pol
 """
 
 import datetime as dt
-import io
 from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 
 from fourfold.accounts.access import Access
@@ -118,18 +117,13 @@ def _refused(exc: books.ReportError, field: str) -> ApiError:
     )
 
 
-def _file(made: books.Rendered) -> FileResponse:
-    response = FileResponse(
-        io.BytesIO(made.content),
-        as_attachment=True,
-        filename=made.filename,
-        content_type=made.media_type,
-    )
-    response["X-Fourfold-Read-At"] = made.read_at.isoformat()
-    return response
+def _file(made: books.Rendered) -> HttpResponse:
+    from fourfold.reports.views import download
+
+    return download(made)
 
 
-def _render(request: HttpRequest, spec: books.BookSpec, fmt: str) -> FileResponse:
+def _render(request: HttpRequest, spec: books.BookSpec, fmt: str) -> HttpResponse:
     try:
         made = books.render(spec, fmt, user=request.user)
     except books.ReportError as exc:
