@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fourfold.history.urls")),
     path("", include("fourfold.initiatives.urls")),
     path("", include("fourfold.sharing.urls")),
+    path("", include("fourfold.reports.urls")),
     path("", include("fourfold.web.urls")),
 ]
 

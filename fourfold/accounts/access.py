@@ -27,6 +27,9 @@ locked by `tests/accounts/test_matrix.py`):
 - A read-only API token sees what its user sees and changes nothing.
 - An initiative is seen by the viewers of its unit and by its owner; the unit's editors
   design it; its owner and the unit's editors enter its progress, milestones done and notes.
+- Whoever sees a unit's scorecard makes its briefing book, which holds only what they may
+  see (`can_report`); they may save book templates of it; a template is changed or deleted
+  by whoever saved it and by the unit's editors (`can_change_book`).
 - A unit's scorecard leaves Fourfold only by its editors' decision: they schedule its books
   (to people who may see the unit, each copy made for its reader) and make and revoke links
   that show its book or scorecard without signing in (`can_schedule_books`, `can_share`).
@@ -204,6 +207,21 @@ class Access:
         mine = Q(owner_id=self._id) if self._id is not None else Q(pk__in=[])
         return Initiative.objects.filter(Q(unit_id__in=self.viewable) | mine)
 
+    # Briefing books
+
+    def can_report(self, unit_id: int) -> bool:
+        """Make the unit's briefing book: it holds only what this user may see."""
+        return self.can_view(unit_id)
+
+    def can_save_book(self, unit_id: int) -> bool:
+        """Save a book template of the unit, their own."""
+        return self.writes and self.can_view(unit_id)
+
+    def can_change_book(self, unit_id: int, owner_id: int | None) -> bool:
+        """Change or delete a saved book template: whoever saved it, and the unit's editors."""
+        if not self.can_save_book(unit_id):
+            return False
+        return self.can_edit(unit_id) or (owner_id is not None and owner_id == self._id)
     # Books sent on a schedule and links shared outside
 
     def can_schedule_books(self, unit_id: int) -> bool:

@@ -149,10 +149,10 @@ def render(series: Series, title: str, *, unit: str = "", style: Style = Style()
             f'<text x="{_n(style.left - 6)}" y="{_n(yy + 4)}" text-anchor="end" '
             f'fill="{MUTED}">{esc(compact(value))}</text>\n'
         )
-    # The period axis: as many labels as fit.
+    # The period axis: as many labels as fit, counted back from the last period.
     every = max(1, math.ceil(n / max(inner_w / 52, 1)))
     for i, key in enumerate(keys):
-        if i % every == 0 or i == n - 1 and n - 1 - (n - 1) // every * every >= every / 2:
+        if (n - 1 - i) % every == 0:
             out.add(
                 f'<text x="{_n(x(i))}" y="{_n(style.height - style.bottom + 16)}" '
                 f'text-anchor="middle" fill="{MUTED}">{esc(key)}</text>\n'

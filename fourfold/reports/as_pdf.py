@@ -48,6 +48,7 @@ def row_cells(line: Line) -> dict[str, Any]:
     return {
         "name": line.name,
         "kind": row["kind"],
+        "period": row["period"],
         "depth": line.depth,
         "actual": grouped(row["actual"]),
         "target": grouped(row["target"]),

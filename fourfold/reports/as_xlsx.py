@@ -188,6 +188,37 @@ def objective(sheet: Worksheet, book: Book, section: Section) -> None:
 
 
 def others(book: Book, wb: Workbook) -> None:
+    if "scorecard" in book.sections and book.children:
+        sheet = wb.create_sheet("Units below")
+        _head(
+            sheet,
+            [
+                "unit",
+                "name",
+                "score",
+                "status",
+                "coverage_expected",
+                "coverage_reported",
+                "coverage_overdue",
+            ],
+        )
+        for line in book.children:
+            cov = line.row["coverage"]
+            sheet.append(
+                [
+                    line.row["unit"],
+                    safe(line.name),
+                    number(line.row["score"]),
+                    line.row["status"],
+                    cov["expected"],
+                    cov["reported"],
+                    cov["overdue"],
+                ]
+            )
+            colored = fill(line.row["color"])
+            if colored is not None:
+                sheet.cell(row=sheet.max_row, column=4).fill = colored
+        _widths(sheet, {"A": 20, "B": 36, "D": 14})
     if "initiatives" in book.sections:
         sheet = wb.create_sheet("Initiatives")
         head = ["code", "name", "owner", "start", "end", "complete", "planned", "score", "status"]
@@ -252,7 +283,15 @@ def write(book: Book) -> bytes:
     sheet.title = "Scorecard"
     scorecard(sheet, book)  # the sheet DESIGN.md names is there whatever the sections
     if "objectives" in book.sections:
-        taken = {"scorecard", "initiatives", "actions", "data quality", "commentary", "about"}
+        taken = {
+            "scorecard",
+            "units below",
+            "initiatives",
+            "actions",
+            "data quality",
+            "commentary",
+            "about",
+        }
         for section in book.objectives:
             objective(wb.create_sheet(sheet_name(section.name, taken)), book, section)
     others(book, wb)

@@ -23,7 +23,7 @@ from fourfold.core.numbers import grouped
 from fourfold.forecasts import services as forecasts
 from fourfold.initiatives import standing
 from fourfold.initiatives.models import Initiative
-from fourfold.measures.models import MeasurementVersion
+from fourfold.measures.models import KPI, Measurement, MeasurementVersion
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.scoring import engine, initiatives, readout
 from fourfold.strategy.models import Organization, Unit
@@ -33,6 +33,7 @@ from fourfold.web import strategymap
 from .books import ReportError
 
 HISTORY = 24  # periods of each KPI's chart
+NOTES = 60  # comments of each kind, at most
 VIEW_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
 STEP = {"monthly": 1, "quarterly": 3, "yearly": 12}
 INDENT = {"scorecard": 0, "perspective": 1, "objective": 2, "kpi": 3, "initiative": 1}
@@ -299,8 +300,17 @@ def _chart(
     kpi = scores.index.kpi[k]
     frequency = kpi["frequency"]
     view = scores.result.views[VIEW_OF[frequency]]
-    located = scores.locate(_in_frequency(parsed, frequency))
+    # The chart ends with the KPI's last period that has ended with the book's: a quarterly
+    # KPI in October's book ends with Q3, and its row is Q3's.
+    key = _in_frequency(parsed, frequency)
+    located = scores.locate(key)
     last = located[1] if located is not None else len(view.keys) - 1
+    if periods.parse_period(key, parsed.fiscal_start).end > parsed.end and last > 0:
+        last -= 1
+    row = rows.get(("kpi", kpi["code"]))
+    if row is None and 0 <= last < len(view.keys):
+        unit = scores.index.objective[kpi["objective"]]["unit"]
+        row = readout.node_row(scores, view, k, last, "kpi", kpi["code"], unit, view.keys[last])
     first = max(0, last - HISTORY + 1)
     keys = tuple(view.keys[first : last + 1])
 
@@ -330,7 +340,7 @@ def _chart(
         kpi["name"],
         measure,
         frequency,
-        rows.get(("kpi", kpi["code"])),
+        row,
         series,
         svg,
         made if made is not None and not made.insufficient else None,
@@ -342,13 +352,27 @@ def _in_frequency(parsed: periods.Period, frequency: str) -> str:
     return choose.in_kind(parsed, kind)
 
 
+def note_periods(parsed: periods.Period) -> set[str]:
+    """The periods whose commentary a book holds: its own and its months, the quarter and
+    year that hold it, and the last quarter and year that had ended with it."""
+    fs = parsed.fiscal_start
+    keys = {parsed.key, *parsed.months}
+    for month in (
+        parsed.last_month,
+        periods.month_key(periods.month_ordinal(parsed.months[0]) - 1),
+    ):
+        keys |= {periods.quarter_of(month, fs), periods.year_of(month, fs)}
+    return keys
+
+
 def _notes(node: Unit, parsed: periods.Period, read_at: dt.datetime) -> list[Note]:
-    keys = {parsed.key, *parsed.months, choose.in_kind(parsed, "quarter")}
-    keys.add(choose.in_kind(parsed, "year"))
+    """Comments on the unit, its objectives and KPIs, and the comments entered with the
+    values, for the book's periods; newest first."""
+    keys = note_periods(parsed)
     found = (
         Comment.objects.filter(unit=node, period__in=keys, created_at__lte=read_at)
         .select_related("author", "kpi", "objective")
-        .order_by("-created_at", "-pk")[:60]
+        .order_by("-created_at", "-pk")[:NOTES]
     )
     out = []
     for c in found:
@@ -360,6 +384,29 @@ def _notes(node: Unit, parsed: periods.Period, read_at: dt.datetime) -> list[Not
             else node.name
         )
         out.append(Note(on, c.period, c.text, names.name(c.author), c.created_at))
+    values = (
+        Measurement.objects.filter(
+            **{f"kpi__{KPI.UNIT_ID}": node.pk},
+            kpi__archived=False,
+            period__in=keys,
+            entered_at__lte=read_at,
+        )
+        .exclude(comment="")
+        .select_related("kpi", "entered_by")
+        .order_by("-period", "kpi__order", "kpi__code")[:NOTES]
+    )
+    for m in values:
+        author = names.name(m.entered_by)
+        out.append(
+            Note(
+                f"KPI {m.kpi.name}, value {grouped(m.value)}",
+                m.period,
+                m.comment,
+                author,
+                m.entered_at,
+            )
+        )
+    out.sort(key=lambda n: (n.period, n.when), reverse=True)
     return out
 
 
@@ -378,7 +425,7 @@ def _projects(
             line.initiative.start,
             line.initiative.end,
             line.standing.complete,
-            None if line.standing.expected is None else line.standing.expected * 100,
+            line.standing.expected,
             line.standing.status_name,
             line.standing.color,
             line.standing.score,
@@ -462,7 +509,3 @@ def _quality(
             )
         )
     return out
-
-
-def figure(value: float | None) -> str:
-    return grouped(value)

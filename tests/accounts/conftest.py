@@ -141,6 +141,11 @@ def build() -> Org:
     for code in ("a", "b"):
         ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk
     ids["a_cost"] = KPI.objects.get(code="a-cost").pk
+    # A saved briefing book of each unit, by a viewer of it (the viewer, and pat).
+    for code, saver in (("a", org.users["viewer"]), ("b", pat)):
+        ids[f"{code}_book"] = BookTemplate.objects.create(
+            name=f"Board book {code.upper()}", unit=Unit.objects.get(code=code), owner=saver
+        ).pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):
         held = PendingValue.objects.create(

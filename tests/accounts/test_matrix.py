@@ -43,9 +43,14 @@ from fourfold.api.api import api
 from fourfold.web.entry import SESSION_KEY
 from fourfold.web.views import REFUSED
 
-from .actions import PAGES, Action, Call
-from .api_calls import API
+from .actions import PAGES as BASE_PAGES
+from .actions import Action, Call
+from .api_calls import API as BASE_API
+from .book_actions import BOOK_CALLS, BOOK_PAGES
 from .conftest import ROLES, Org
+
+PAGES = {**BASE_PAGES, **BOOK_PAGES}
+API = {**BASE_API, **BOOK_CALLS}
 
 # fmt: off
 POLICY: dict[str, str] = {
@@ -89,6 +94,22 @@ POLICY: dict[str, str] = {
     "add progress to b-init":          "yes  yes  404  404  404  404  404  404",
     "complete a milestone of b-init":  "yes  yes  404  404  404  404  404  404",
     "strategy map A":                 "yes  yes  yes  yes  yes  yes  yes  404",
+    # Briefing books: made by whoever sees the unit (holding what they see), saved by them;
+    # a saved one changed by whoever saved it (the viewer saved a-book) and the unit's editors
+    "books A":                        "yes  yes  yes  yes  yes  yes  yes  404",
+    "make a book of A":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "save a book of A":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "book form a-book":               "yes  yes  yes  403  403  403  yes  404",
+    "change book a-book":             "yes  yes  yes  403  403  403  yes  404",
+    "delete book a-book":             "yes  yes  yes  403  403  403  yes  404",
+    "make saved book a-book":         "yes  yes  yes  yes  yes  yes  yes  404",
+    "books B":                        "yes  yes  404  404  404  404  404  404",
+    "make a book of B":               "yes  yes  404  404  404  404  404  404",
+    "save a book of B":               "yes  yes  404  404  404  404  404  404",
+    "book form b-book":               "yes  yes  404  404  404  404  404  404",
+    "change book b-book":             "yes  yes  404  404  404  404  404  404",
+    "delete book b-book":             "yes  yes  404  404  404  404  404  404",
+    "make saved book b-book":         "yes  yes  404  404  404  404  404  404",
     "People":                         "yes  yes  yes  yes  yes  yes  yes  yes",
     "People of B":                    "yes  yes  404  404  404  404  404  404",
     "person owning in A":             "yes  yes  yes  yes  yes  yes  yes  404",
@@ -299,6 +320,23 @@ POLICY: dict[str, str] = {
     "POST initiatives in b":          "yes  yes  422  422  422  422  422  422",
     "PATCH initiatives/b-init":       "yes  yes  404  404  404  404  404  404",
     "PUT progress of b-init":         "yes  yes  404  404  404  404  404  404",
+    # Briefing books through the API, as on the pages
+    "GET book-templates":             "yes  yes  yes  yes  yes  yes  yes  yes",
+    "GET book-templates?unit=a":      "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET book-templates/a-book":      "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET book-templates/a-book/render": "yes yes  yes  yes  yes  yes  yes  404",
+    "GET books?unit=a":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "POST book-templates in a":       "yes  yes  yes  yes  yes  yes  yes  422",
+    "PATCH book-templates/a-book":    "yes  yes  yes  403  403  403  yes  404",
+    "DELETE book-templates/a-book":   "yes  yes  yes  403  403  403  yes  404",
+    "GET book-templates?unit=b":      "yes  yes  404  404  404  404  404  404",
+    "GET book-templates/b-book":      "yes  yes  404  404  404  404  404  404",
+    "GET book-templates/b-book/render": "yes yes  404  404  404  404  404  404",
+    "GET books?unit=b":               "yes  yes  404  404  404  404  404  404",
+    "POST book-templates in b":       "yes  yes  422  422  422  422  422  422",
+    "PATCH book-templates/b-book":    "yes  yes  404  404  404  404  404  404",
+    "DELETE book-templates/b-book":   "yes  yes  404  404  404  404  404  404",
+    "POST book-templates in a (read-only token)": "403  403  403  403  403  403  403  403",
     "PUT progress of a-init (read-only token)":         "403  403  403  403  403  403  403  403",
     "PATCH initiatives/a-init (read-only token)":       "403  403  403  403  403  403  403  403",
     # Books sent and shared: a unit's editors schedule its books and share it; whoever has a
@@ -474,7 +512,9 @@ def test_the_api_does_what_the_policy_says(
     if call.wrote is not None:
         assert not call.wrote(user), "it must not be written before"
     response = _call(browser, org, role, scope, call)
-    answer = json.loads(response.content) if response.content else {}  # none after a DELETE
+    # No body after a DELETE; a file (a briefing book) where one is asked for.
+    is_json = response.get("Content-Type", "").startswith("application/json")
+    answer = json.loads(response.content) if response.content and is_json else {}
     if outcome == "yes":
         assert response.status_code == call.ok, answer
     else:
