@@ -222,6 +222,7 @@ class Access:
         if not self.can_save_book(unit_id):
             return False
         return self.can_edit(unit_id) or (owner_id is not None and owner_id == self._id)
+
     # Books sent on a schedule and links shared outside
 
     def can_schedule_books(self, unit_id: int) -> bool:
