@@ -131,6 +131,7 @@ def share(
     try:
         link = links.create(maker, found, template=template, fmt=fmt, days=days, note=note)
     except SharingError as exc:
-        raise Failure(str(exc).rstrip(".")[0].lower() + str(exc).rstrip(".")[1:]) from exc
+        said = str(exc).rstrip(".")  # a sentence of the pages, as the command line says it
+        raise Failure(said[:1].lower() + said[1:]) from exc
     click.echo(links.address(link))
     click.echo(f"It works until {link.expires_at:%Y-%m-%d %H:%M} UTC.", err=True)

@@ -24,7 +24,7 @@ from fourfold.accounts.names import name
 from fourfold.audit.models import record
 from fourfold.core import periods
 from fourfold.freshness.services import base_url
-from fourfold.reports.books import ReportError, render
+from fourfold.reports.books import BookSpec, ReportError, render
 from fourfold.strategy.models import Organization
 from fourfold.web.periods import label
 
@@ -127,11 +127,10 @@ def subject(schedule: BookSchedule, period: str) -> str:
 
 
 def _one(
-    schedule: BookSchedule, person: Any, period: str | None, *, test: bool, connection: Any
+    schedule: BookSchedule, person: Any, spec: BookSpec, *, test: bool, connection: Any
 ) -> Delivery:
     """Render the book for `person` and mail it; the log row says how it went."""
     entry = Delivery(schedule=schedule, recipient=person, address=person.email or "", test=test)
-    spec = schedule.template.spec(period=period)
     entry.period = spec.period
     why = refusal(person, schedule.template.unit)
     if why is None:
@@ -195,7 +194,9 @@ def send(
     """Send the schedule's book now: to each recipient, or for a test to its owner only."""
     people = [schedule.owner] if test else list(schedule.recipients.order_by("pk"))
     connection = get_connection()
-    done = [_one(schedule, p, period, test=test, connection=connection) for p in people]
+    # One spec for every copy: the same period and sections, whoever reads it.
+    spec = schedule.template.spec(period=period)
+    done = [_one(schedule, p, spec, test=test, connection=connection) for p in people]
     failed = [d for d in done if d.status == Delivery.Status.FAILED]
     if failed:
         _alert(schedule, failed, connection)
