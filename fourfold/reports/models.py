@@ -50,8 +50,9 @@ class BookTemplate(models.Model):
         from .periods import latest_complete
 
         chosen = period or self.period or latest_complete(self.unit, as_of)
-        kept = (
-            [s for s in self.sections if s in SECTIONS] if isinstance(self.sections, list) else []
-        )
-        ordered = tuple(s for s in SECTIONS if s in kept) or SECTIONS
-        return BookSpec(self.unit.code, chosen, ordered, as_of)
+        return BookSpec(self.unit.code, chosen, self.ordered_sections(), as_of)
+
+    def ordered_sections(self) -> tuple[str, ...]:
+        """The template's sections in the book's order (all of them when it names none)."""
+        kept = self.sections if isinstance(self.sections, list) else []
+        return tuple(s for s in SECTIONS if s in kept) or SECTIONS

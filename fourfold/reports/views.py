@@ -59,7 +59,7 @@ def _page(
         {
             "template": t,
             "owner": names.name(t.owner),
-            "sections": ", ".join(books.SECTION_NAMES[s] for s in t.spec().sections),
+            "sections": ", ".join(books.SECTION_NAMES[s] for s in t.ordered_sections()),
             "may_change": access.can_change_book(unit.pk, t.owner_id),
         }
         for t in templates
@@ -137,7 +137,7 @@ def edit(request: HttpRequest, unit: str, pk: int) -> HttpResponse:
         access.can_change_book(node.pk, found.owner_id),
         "Only whoever saved this book template and the unit's editors may change it.",
     )
-    form = {"name": found.name, "period": found.period, "sections": found.spec().sections}
+    form = {"name": found.name, "period": found.period, "sections": found.ordered_sections()}
     if request.method != "POST":
         return _page(request, access, node, form=form, editing=found)
     fields = {

@@ -84,7 +84,7 @@ def _out(t: BookTemplate) -> dict[str, Any]:
         "unit": t.unit.code,
         "name": t.name,
         "period": t.period,
-        "sections": list(t.spec().sections),
+        "sections": list(t.ordered_sections()),
         "owner": None if owner is None else str(owner.email or owner.get_username()),
         "created_at": t.created_at,
         "updated_at": t.updated_at,
