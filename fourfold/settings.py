@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "fourfold.initiatives",
     "fourfold.forecasts",
     "fourfold.cascade",
+    "fourfold.reports",
+    "fourfold.sharing",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("fourfold.connectors.urls")),
     path("", include("fourfold.history.urls")),
     path("", include("fourfold.initiatives.urls")),
+    path("", include("fourfold.sharing.urls")),
+    path("", include("fourfold.reports.urls")),
     path("", include("fourfold.web.urls")),
 ]
 

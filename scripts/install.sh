@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=()
+# WeasyPrint (the briefing books' PDF) needs Pango, HarfBuzz's subsetter and a font.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql chromium fonts-dejavu-core poppler-utils)
+  packages+=(postgresql chromium poppler-utils)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

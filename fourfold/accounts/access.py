@@ -27,6 +27,12 @@ locked by `tests/accounts/test_matrix.py`):
 - A read-only API token sees what its user sees and changes nothing.
 - An initiative is seen by the viewers of its unit and by its owner; the unit's editors
   design it; its owner and the unit's editors enter its progress, milestones done and notes.
+- Whoever sees a unit's scorecard makes its briefing book, which holds only what they may
+  see (`can_report`); they may save book templates of it; a template is changed or deleted
+  by whoever saved it and by the unit's editors (`can_change_book`).
+- A unit's scorecard leaves Fourfold only by its editors' decision: they schedule its books
+  (to people who may see the unit, each copy made for its reader) and make and revoke links
+  that show its book or scorecard without signing in (`can_schedule_books`, `can_share`).
 """
 
 from __future__ import annotations
@@ -200,6 +206,57 @@ class Access:
             return Initiative.objects.all()
         mine = Q(owner_id=self._id) if self._id is not None else Q(pk__in=[])
         return Initiative.objects.filter(Q(unit_id__in=self.viewable) | mine)
+
+    # Briefing books
+
+    def can_report(self, unit_id: int) -> bool:
+        """Make the unit's briefing book: it holds only what this user may see."""
+        return self.can_view(unit_id)
+
+    def can_save_book(self, unit_id: int) -> bool:
+        """Save a book template of the unit, their own."""
+        return self.writes and self.can_view(unit_id)
+
+    def can_change_book(self, unit_id: int, owner_id: int | None) -> bool:
+        """Change or delete a saved book template: whoever saved it, and the unit's editors."""
+        if not self.can_save_book(unit_id):
+            return False
+        return self.can_edit(unit_id) or (owner_id is not None and owner_id == self._id)
+
+    # Books sent on a schedule and links shared outside
+
+    def can_schedule_books(self, unit_id: int) -> bool:
+        """Schedule, change, test and remove the books sent of the unit, and read their log."""
+        return self.can_edit(unit_id)
+
+    def can_share(self, unit_id: int) -> bool:
+        """Make and revoke the links that show the unit's book or scorecard to anyone."""
+        return self.can_edit(unit_id)
+
+    def can_see_sharing(self, unit_id: int) -> bool:
+        """Read the unit's schedules, their log and its share links: those who may make them,
+        with a read-only token too."""
+        return self.is_admin or unit_id in self.editable
+
+    @staticmethod
+    def readers(unit_id: int) -> QuerySet[Any]:
+        """The active people who may see the unit (`can_view`), as `of` works it out: the
+        administrators, those with a role on it or a unit above (or on every unit), and the
+        owners and contributors of its KPIs."""
+        from django.contrib.auth import get_user_model
+
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        above = [unit_id, *tree.ancestors(unit_id)]
+        kpis = KPI.objects.filter(archived=False, **{KPI.UNIT_ID: unit_id})
+        who = (
+            Q(is_superuser=True)
+            | Q(roles__kind=Role.Kind.ADMIN)
+            | Q(roles__unit__isnull=True, roles__kind__isnull=False)
+            | Q(roles__unit_id__in=above)
+            | Q(pk__in=kpis.values("owner_id"))
+            | Q(pk__in=kpis.values("contributor_id"))
+        )
+        return get_user_model().objects.filter(who, is_active=True).distinct()
 
     # The organization
 

@@ -41,4 +41,7 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     user.is_staff = user.is_superuser = True
     user.set_password(PASSWORD)
     user.save()
+    from fourfold.sharing import demo as books
+
+    books.install(user)
     return USERNAME, PASSWORD

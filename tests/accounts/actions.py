@@ -448,3 +448,8 @@ PAGES: dict[str, Action] = {
     "API docs asset": get("/api/v1/docs/assets/swagger-ui.css"),
     "OpenAPI description": get("/api/v1/openapi.json"),
 }
+
+# Scheduled books and share links, in their own module.
+from .sharing_calls import PAGES as _SHARING_PAGES  # noqa: E402
+
+PAGES.update(_SHARING_PAGES)

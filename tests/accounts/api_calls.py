@@ -193,3 +193,8 @@ API: dict[str, Call] = {
     **_initiative_reads("b"),
     **_initiative_writes(),
 }
+
+# Scheduled books and share links, in their own module.
+from .sharing_calls import API as _SHARING_API  # noqa: E402
+
+API.update(_SHARING_API)

@@ -3,6 +3,7 @@ child units A and B, and one person for each role the policy knows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from fourfold.accounts.models import Role
@@ -20,11 +22,16 @@ from fourfold.files.load import load
 from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
+from fourfold.reports.models import BookTemplate
+from fourfold.sharing import links
+from fourfold.sharing.models import BookSchedule, ShareLink
 from fourfold.strategy.models import Objective, Perspective, Unit
 from tests.web import cards
 
 # As the suite's autouse fixture has it for each test, since this data outlives one.
 FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+DAY = dt.timedelta(days=1)
 
 # The roles of the matrix, in the order of its columns.
 ROLES = ("root", "admin", "editor", "contrib", "kpi-con", "owner", "viewer", "nobody")
@@ -134,6 +141,11 @@ def build() -> Org:
     for code in ("a", "b"):
         ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk
     ids["a_cost"] = KPI.objects.get(code="a-cost").pk
+    # A saved briefing book of each unit, by a viewer of it (the viewer, and pat).
+    for code, saver in (("a", org.users["viewer"]), ("b", pat)):
+        ids[f"{code}_book"] = BookTemplate.objects.create(
+            name=f"Board book {code.upper()}", unit=Unit.objects.get(code=code), owner=saver
+        ).pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):
         held = PendingValue.objects.create(
@@ -146,7 +158,29 @@ def build() -> Org:
     ids["run"] = ConnectorRun.objects.create(
         connector=feed, status=ConnectorRun.Status.FAILED, error="no such table"
     ).pk
+    _books(org, pat)
     return org
+
+
+def _books(org: Org, pat: User) -> None:
+    """A book template of A and of B, each scheduled (as XLSX: a PDF takes seconds to make)
+    to a reader of its unit, and shared by a link."""
+    root, ids = org.users["root"], org.ids
+    for code, reader in (("a", org.users["viewer"]), ("b", pat)):
+        unit = Unit.objects.get(code=code)
+        template = BookTemplate.objects.create(name="Matrix book", unit=unit, period="2026-01")
+        schedule = BookSchedule.objects.create(
+            template=template, fmt="xlsx", cron="0 7 1 * *", owner=root
+        )
+        schedule.recipients.set([reader])
+        link = ShareLink.objects.create(
+            kind="scorecard", unit=unit, created_by=root, expires_at=timezone.now() + DAY
+        )
+        ids[f"{code}_template"] = template.pk
+        ids[f"{code}_schedule"] = schedule.pk
+        ids[f"{code}_share"] = link.pk
+        ids[f"{code}_reader"] = reader.pk
+        ids[f"{code}_token"] = links.token(link)
 
 
 @pytest.fixture(scope="module")

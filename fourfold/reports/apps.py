@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "fourfold.reports"
+    label = "reports"
+    verbose_name = "Briefing books"
