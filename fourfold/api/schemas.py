@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
-from fourfold.core import periods
+from fourfold.core import entries, periods
 
 # PostgreSQL cannot store a NUL character, so no text may carry one.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)]
@@ -27,7 +27,10 @@ PeriodKey = Annotated[
     ),
 ]
 Email = Annotated[str, StringConstraints(pattern=r"^[^\x00\s@]+@[^\x00\s@]+$", max_length=254)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+# DESIGN's limits: a finite number of magnitude at most 10^15, said in the schema as the
+# server checks it, so that every number the schema allows is one the server takes.
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-entries.LIMIT, le=entries.LIMIT)]
+Amount = Annotated[float, Field(allow_inf_nan=False, ge=0, le=entries.LIMIT)]
 
 Direction = Literal["increase", "decrease", "range"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
