@@ -39,7 +39,19 @@ def test_every_kind_of_response_carries_a_policy_of_own_scripts_and_style_sheets
     answers = anonymous + [client.get(path, follow=True) for path in paths]
     token = {"Authorization": f"Bearer {ApiToken.issue(ada, 'reader', 'read')[1]}"}
     answers += [client.get(path, headers=token) for path in ("/api/v1/units", "/api/v1/kpis/x")]
-    assert [a.status_code for a in answers] == [200, 401, 200, 200, 200, 200, 200, 404, 200, 200, 404]
+    assert [a.status_code for a in answers] == [
+        200,
+        401,
+        200,
+        200,
+        200,
+        200,
+        200,
+        404,
+        200,
+        200,
+        404,
+    ]
     for answer in answers:
         found = policy(answer.headers["Content-Security-Policy"])
         assert found["default-src"] == ["'self'"]
@@ -146,7 +158,9 @@ def test_sign_in_through_an_https_proxy_needs_the_trusted_origin(settings: Any) 
         client.get("/accounts/login/")
         form = {"username": "ada", "password": "correct horse"}
         form["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
-        answer = client.post("/accounts/login/", form, headers={"Origin": "https://bsc.example.com"})
+        answer = client.post(
+            "/accounts/login/", form, headers={"Origin": "https://bsc.example.com"}
+        )
         return answer.status_code
 
     assert sign_in() == 403
