@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from pydantic.json_schema import SkipJsonSchema
 
 from fourfold.core import entries, periods
@@ -29,8 +30,27 @@ PeriodKey = Annotated[
 Email = Annotated[str, StringConstraints(pattern=r"^[^\x00\s@]+@[^\x00\s@]+$", max_length=254)]
 # DESIGN's limits: a finite number of magnitude at most 10^15, said in the schema as the
 # server checks it, so that every number the schema allows is one the server takes.
-Number = Annotated[float, Field(allow_inf_nan=False, ge=-entries.LIMIT, le=entries.LIMIT)]
-Amount = Annotated[float, Field(allow_inf_nan=False, ge=0, le=entries.LIMIT)]
+# The server's own sentence when a number is beyond them, not pydantic's.
+
+
+def _within_limit(value: float) -> float:
+    if not abs(value) <= entries.LIMIT:
+        shown = f"{value:.0f}" if abs(value) < 1e300 else f"{value:g}"
+        raise PydanticCustomError(
+            "limit", "{shown} is out of range: at most 10^15 in magnitude", {"shown": shown}
+        )
+    return value
+
+
+Number = Annotated[
+    float,
+    Field(allow_inf_nan=False),
+    AfterValidator(_within_limit),
+    WithJsonSchema({"type": "number", "minimum": -entries.LIMIT, "maximum": entries.LIMIT}),
+]
+Amount = Annotated[
+    Number, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0, "maximum": entries.LIMIT})
+]
 
 Direction = Literal["increase", "decrease", "range"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
