@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints, WithJsonSchema
-from pydantic_core import PydanticCustomError
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from fourfold.core import entries, periods
 
