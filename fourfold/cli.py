@@ -391,6 +391,21 @@ def scores(
     click.echo(readout.table(rows))
 
 
+PROCESSES = click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Application processes (default: two a CPU core, 2 to 8).",
+)
+THREADS = click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Threads of each process.",
+)
+
+
 @cli.command()
 @click.option(
     "--host",
@@ -399,40 +414,30 @@ def scores(
     help="Address to listen on (0.0.0.0: every network interface).",
 )
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@PROCESSES
+@THREADS
 @with_django
-def serve(host: str, port: int) -> None:
-    """Serve the web application (waitress, 8 threads) until Ctrl+C.
+def serve(host: str, port: int, processes: int | None, threads: int) -> None:
+    """Serve the web application (gunicorn: several processes of 4 threads) until Ctrl+C.
 
     \b
     Example:
       FOURFOLD_ALLOWED_HOSTS=bsc.example.com fourfold serve --host 0.0.0.0 --port 8080
     """
-    run_server(host, port)
+    run_server(host, port, processes, threads)
 
 
-def run_server(host: str, port: int) -> None:
-    import signal
+def run_server(host: str, port: int, processes: int | None = None, threads: int = 4) -> None:
+    from fourfold import serving
 
-    from waitress.server import create_server
-
-    from fourfold.wsgi import application
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt  # as Ctrl+C: what runs beside the server is stopped too
-
-    # `kill` (SIGTERM) ends the server as Ctrl+C does, not leaving its worker behind.
-    signal.signal(signal.SIGTERM, stop)
     try:
-        server = create_server(application, host=host, port=port, threads=8)
-    except OSError as exc:  # the port is taken, or the address is not this machine's
-        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        listener = serving.listen(host, port)
+    except serving.Failure as exc:
+        raise Failure(str(exc)) from exc
     # The port it listens on: with --port 0 the system chose one.
-    port = getattr(server, "effective_port", port)
+    port = listener.getsockname()[1]
     click.echo(f"Fourfold is at http://{host}:{port}/  (Ctrl+C stops it)")
-    server.run()
-    # waitress returns only once interrupted, having swallowed the KeyboardInterrupt: the
-    # command ends as every other one stopped by Ctrl+C does.
-    raise KeyboardInterrupt
+    serving.serve(listener, processes or serving.default_processes(), threads)
 
 
 @cli.command(short_help="An example organization in a fresh database, served.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
 
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    raw = (os.environ if environ is None else environ).get(name)
     if raw is None or raw == "":
         return default
     if raw.lower() in ("1", "true", "yes", "on"):
@@ -18,8 +19,10 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int, *, least: int = 1) -> int:
-    raw = os.environ.get(name)
+def env_int(
+    name: str, default: int, *, least: int = 1, environ: Mapping[str, str] | None = None
+) -> int:
+    raw = (os.environ if environ is None else environ).get(name)
     if raw is None or raw == "":
         return default
     try:

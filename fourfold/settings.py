@@ -12,6 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from fourfold import security
 from fourfold.env import env_bool, env_int
 from fourfold.paths import home
 
@@ -53,9 +54,6 @@ def database(url: str) -> dict[str, Any]:
 DEBUG = env_bool("FOURFOLD_DEBUG", False)
 SECRET_KEY = secret_key()
 ALLOWED_HOSTS = os.environ.get("FOURFOLD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("FOURFOLD_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
 
 DATABASES = {
     "default": database(
@@ -85,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_q",
     "axes",
     "fourfold.accounts",
@@ -110,6 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fourfold.memory.gc_paused_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,11 +166,22 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("FOURFOLD_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (FOURFOLD_HTTPS and the settings beside it, fourfold/security.py): the redirect, HSTS,
+# secure cookies, the proxy's header and the trusted origins of forms.
+_https = security.https_settings(os.environ)
+SECURE_SSL_REDIRECT: bool = _https["SECURE_SSL_REDIRECT"]
+SECURE_HSTS_SECONDS: int = _https["SECURE_HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = _https["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_HSTS_PRELOAD: bool = _https["SECURE_HSTS_PRELOAD"]
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = _https["SECURE_PROXY_SSL_HEADER"]
+SESSION_COOKIE_SECURE: bool = _https["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE: bool = _https["CSRF_COOKIE_SECURE"]
+CSRF_TRUSTED_ORIGINS: list[str] = _https["CSRF_TRUSTED_ORIGINS"]
+# Content-Security-Policy on every response (django-csp): see security.POLICY.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": security.POLICY}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("FOURFOLD_TIME_ZONE", "UTC")

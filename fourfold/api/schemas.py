@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, StringConstraints, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
-from fourfold.core import periods
+from fourfold.core import entries, periods
 
 # PostgreSQL cannot store a NUL character, so no text may carry one.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)]
@@ -27,7 +28,29 @@ PeriodKey = Annotated[
     ),
 ]
 Email = Annotated[str, StringConstraints(pattern=r"^[^\x00\s@]+@[^\x00\s@]+$", max_length=254)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+# DESIGN's limits: a finite number of magnitude at most 10^15, said in the schema as the
+# server checks it, so that every number the schema allows is one the server takes.
+# The server's own sentence when a number is beyond them, not pydantic's.
+
+
+def _within_limit(value: float) -> float:
+    if not abs(value) <= entries.LIMIT:
+        shown = f"{value:.0f}" if abs(value) < 1e300 else f"{value:g}"
+        raise PydanticCustomError(
+            "limit", "{shown} is out of range: at most 10^15 in magnitude", {"shown": shown}
+        )
+    return value
+
+
+Number = Annotated[
+    float,
+    Field(allow_inf_nan=False),
+    AfterValidator(_within_limit),
+    WithJsonSchema({"type": "number", "minimum": -entries.LIMIT, "maximum": entries.LIMIT}),
+]
+Amount = Annotated[
+    Number, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0, "maximum": entries.LIMIT})
+]
 
 Direction = Literal["increase", "decrease", "range"]
 Frequency = Literal["monthly", "quarterly", "yearly"]

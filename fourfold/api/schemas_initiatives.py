@@ -9,14 +9,16 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
-from .schemas import Code, Email, In, Name, Number, PeriodKey, Text
+from .schemas import Amount, Code, Email, In, Name, PeriodKey, Text
 
-# A day written 2026-03-31; the services check that it is one (2026-02-30 is refused).
+# A day written 2026-03-31; the services check that it is one (2026-02-30 is refused), which the
+# schema says with its format.
 Day = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=10),
-    Field(description="A date, 2026-03-31"),
+    Field(description="A date, 2026-03-31", json_schema_extra={"format": "date"}),
 ]
+Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
 Codes = Annotated[list[Code], Field(max_length=1000)]
 People = Annotated[list[Email], Field(max_length=1000)]
 Names = Annotated[list[Name], Field(max_length=1000)]
@@ -59,7 +61,7 @@ class InitiativeIn(In):
     moves: Codes = []
     start: Day
     end: Day
-    budget: Number | None = None
+    budget: Amount | None = None
 
 
 class InitiativePatch(In):
@@ -73,7 +75,7 @@ class InitiativePatch(In):
     moves: Codes | SkipJsonSchema[None] = None
     start: Day | SkipJsonSchema[None] = None
     end: Day | SkipJsonSchema[None] = None
-    budget: Number | None = None
+    budget: Amount | None = None
     archived: bool | SkipJsonSchema[None] = None
 
 
@@ -106,8 +108,8 @@ class ProgressOut(Schema):
 
 
 class ProgressIn(In):
-    complete: Number = Field(description="Percent of the work done, 0 to 100")
-    spent: Number | None = None
+    complete: Percent = Field(description="Percent of the work done, 0 to 100")
+    spent: Amount | None = None
     comment: Text = ""
 
 

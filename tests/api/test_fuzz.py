@@ -1,8 +1,9 @@
-"""Schemathesis against the real server: no server error and every answer as documented, with
-the tokens of every role, taken in turn by a hook. (Its coverage phase, over the 37
-operations, takes minutes: the suite runs the examples and the fuzzing. Its
-`validation_mismatch` warning does not fail the run yet: three write operations still reject
-most of the bodies their schema allows, issue 9.)"""
+"""Schemathesis against the real server, over every operation of the OpenAPI description (so
+a router added later is fuzzed too): 50 examples each, with the tokens of every role taken in
+turn by a hook; no server error and every answer as documented. The `validation_mismatch`
+warning does not fail the run yet: PUT targets still refuses, in some runs, every body the
+fuzzer sends (the rules between target, red flag, band and the KPI's direction and frequency
+are not in its schema; issue 9). POST initiatives and POST milestones no longer do."""
 
 from __future__ import annotations
 
@@ -41,26 +42,69 @@ values = ["revenue", "steel-price-index", "free-cash-flow", "otif", "emobility-s
 values = ["northwind", "manufacturing", "assembly", "finance"]
 [dictionaries.periods]
 values = ["2026-03", "2026-Q1", "2026", "2026-03-YTD", "2025-12", "2024-Q4"]
+[dictionaries.objectives]
+values = ["grow-revenue", "delight-customers", "lean-operations", "mfg-zero-defects"]
+[dictionaries.people]
+values = ["sofia.lindqvist@northwind.example", "marcus.feld@northwind.example",
+          "daniel.okafor@northwind.example", "anna.kowalski@northwind.example"]
+# `{code}` names a unit, an objective, a KPI or an initiative, as the path says.
+[dictionaries.codes]
+values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "revenue", "otif",
+          "mes-rollout", "lean-assembly", "crm-rollout", "fast-close"]
 
 [parameters]
 "path.kpi" = { dictionary = "kpis", probability = 0.6 }
 "query.kpi" = { dictionary = "kpis", probability = 0.5 }
 "path.unit" = { dictionary = "units", probability = 0.6 }
 "query.unit" = { dictionary = "units", probability = 0.5 }
+"path.code" = { dictionary = "codes", probability = 0.6 }
 "path.period" = { dictionary = "periods", probability = 0.6 }
 "query.period" = { dictionary = "periods", probability = 0.5 }
+"query.objective" = { dictionary = "objectives", probability = 0.5 }
 "body.[*].kpi" = { dictionary = "kpis", probability = 0.6 }
 "body.[*].period" = { dictionary = "periods", probability = 0.6 }
-"""
+"body.unit" = { dictionary = "units", probability = 0.7 }
+"body.objective" = { dictionary = "objectives", probability = 0.7 }
+"body.owner" = { dictionary = "people", probability = 0.7 }
+"body.contributor" = { dictionary = "people", probability = 0.7 }
+"body.collaborators.[*]" = { dictionary = "people", probability = 0.8 }
+"body.serves.[*]" = { dictionary = "objectives", probability = 0.8 }
+"body.moves.[*]" = { dictionary = "kpis", probability = 0.8 }
 
+# A target is for a period of its KPI's frequency: a monthly KPI's months, most of the time, so
+# that the bodies the schema allows reach the rules behind the period.
+[dictionaries.monthly]
+values = ["revenue"]
+[dictionaries.months]
+values = ["2026-03", "2025-12", "2026-05", "2024-07"]
+
+[[operations]]
+include-path-regex = "/targets/[{]kpi[}]/[{]period[}]$"
+include-method = "PUT"
+[operations.parameters]
+"path.kpi" = { dictionary = "monthly", probability = 0.9 }
+"path.period" = { dictionary = "months", probability = 0.9 }
+"""
 
 # A token of each role, taken in turn for each request (the first, a superuser's read-write
 # token, is the one given on the command line for the schema's own requests).
 HOOKS = """
-import itertools, os
+import ast, itertools, os, threading
 import schemathesis
 
 TOKENS = itertools.cycle(os.environ["FUZZ_TOKENS"].split())
+
+# CPython 3.11.7's ast.parse fails now and then under threads ("AST constructor recursion depth
+# mismatch", fixed in 3.11.8); hypothesis parses its filters' lambdas with it. One at a time.
+_parse, _lock = ast.parse, threading.Lock()
+
+
+def _parse_alone(*args, **kwargs):
+    with _lock:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_alone
 
 
 @schemathesis.hook
@@ -173,14 +217,12 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
                 "--phases",
                 "examples,fuzzing",
                 "--max-examples",
-                "25",
+                "50",
                 "--generation-database",
                 "none",
-                # One worker: with several threads, CPython 3.11's ast.parse (which hypothesis
-                # calls to describe schemathesis's filters) fails with "AST constructor
-                # recursion depth mismatch".
+                # Two workers keep the server busy while the other generates (see HOOKS).
                 "--workers",
-                "1",
+                "2",
                 "--request-timeout",
                 "60",
                 # A slow answer fails with its request named, rather than the run timing out.
