@@ -38,7 +38,9 @@ class Catalogue:
         objectives = Objective.objects.filter(archived=False).values_list(
             "pk", "code", "name", "perspective__scorecard__unit_id"
         )
-        initiatives = Initiative.objects.live().values_list("pk", "code", "name", "unit_id", "owner_id")
+        initiatives = Initiative.objects.live().values_list(
+            "pk", "code", "name", "unit_id", "owner_id"
+        )
         out = cls(
             Hierarchy({pk: parent for pk, _, _, parent in units}),
             {pk: (code, name) for pk, code, name, _ in units},
@@ -80,9 +82,7 @@ class Catalogue:
         if sub.kind == "initiative":
             return [sub.initiative_id] if sub.initiative_id in self.initiative else []
         if sub.kind == "unit":
-            return [
-                i for u in self._walk(sub.unit_id) for i in self.initiatives_of_unit.get(u, [])
-            ]
+            return [i for u in self._walk(sub.unit_id) for i in self.initiatives_of_unit.get(u, [])]
         return []
 
     def _walk(self, unit: int) -> Iterable[int]:

@@ -26,11 +26,28 @@ DUE_SOON_DAYS = 3  # an open action is "due" this many days before its due date
 GOAL = len(DEFAULT.statuses) - 1
 
 
-def _event(sub: Subscription, key: str, condition: str, unit_id: int, item: str, period: str,
-           title: str, path: str) -> Event:
-    return Event(subscription=sub, recipient=recipient(sub), key=key, condition=condition,
-                 unit_id=unit_id, item=item, period=period, title=title[:300], path=path,
-                 frequency=sub.frequency)
+def _event(
+    sub: Subscription,
+    key: str,
+    condition: str,
+    unit_id: int,
+    item: str,
+    period: str,
+    title: str,
+    path: str,
+) -> Event:
+    return Event(
+        subscription=sub,
+        recipient=recipient(sub),
+        key=key,
+        condition=condition,
+        unit_id=unit_id,
+        item=item,
+        period=period,
+        title=title[:300],
+        path=path,
+        frequency=sub.frequency,
+    )
 
 
 def judge_day(today: dt.date) -> list[Event]:
@@ -40,7 +57,10 @@ def judge_day(today: dt.date) -> list[Event]:
         return []
     cat = Catalogue.load()
     found: list[Event] = []
-    wants = lambda c: [s for s in subs if c in s.conditions]  # noqa: E731
+
+    def wants(condition: str) -> list[Subscription]:
+        return [s for s in subs if condition in s.conditions]
+
     if overdue := wants("overdue"):
         late = overdue_values(today)
         for sub in overdue:
@@ -48,13 +68,19 @@ def judge_day(today: dt.date) -> list[Event]:
             for o in late:
                 if o.kpi_id in mine:
                     unit = cat.kpi[o.kpi_id][3]
-                    found.append(_event(
-                        sub, f"overdue:kpi:{o.kpi_id}:{o.period}", "overdue", unit,
-                        f"kpi:{o.kpi_id}", o.period,
-                        f"{o.kpi_name} ({o.kpi_code}): the value of {o.period} is "
-                        f"{o.days_overdue} days overdue",
-                        f"/units/{o.unit_code}/kpis/{o.kpi_code}/?period={o.period}",
-                    ))
+                    found.append(
+                        _event(
+                            sub,
+                            f"overdue:kpi:{o.kpi_id}:{o.period}",
+                            "overdue",
+                            unit,
+                            f"kpi:{o.kpi_id}",
+                            o.period,
+                            f"{o.kpi_name} ({o.kpi_code}): the value of {o.period} is "
+                            f"{o.days_overdue} days overdue",
+                            f"/units/{o.unit_code}/kpis/{o.kpi_code}/?period={o.period}",
+                        )
+                    )
     if actions := wants("action_due") + wants("action_late"):
         found += _actions(sorted(set(actions), key=lambda s: s.pk), cat, today)
     if behind := wants("initiative_behind"):
@@ -68,7 +94,9 @@ def judge_day(today: dt.date) -> list[Event]:
 def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[Event]:
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     open_actions = list(
-        ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lte=soon)
+        ActionItem.objects.filter(
+            status=ActionItem.Status.OPEN, due_date__isnull=False, due_date__lte=soon
+        )
         .select_related("owner")
         .values_list("pk", "title", "unit_id", "kpi_id", "objective_id", "due_date")
     )
@@ -79,15 +107,25 @@ def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[E
         for pk, title, unit, kpi, objective, due in open_actions:
             if not (kpi in kpis or objective in objectives or unit in units):
                 continue
+            if due is None:
+                continue
             late = due < today
             condition = "action_late" if late else "action_due"
             if condition not in sub.conditions:
                 continue
             when = f"was due on {due:%Y-%m-%d}" if late else f"is due on {due:%Y-%m-%d}"
-            found.append(_event(
-                sub, f"{condition}:{pk}:{due:%Y-%m-%d}", condition, unit, f"action:{pk}", "",
-                f"The action “{title}” {when}", f"/units/{cat.unit[unit][0]}/",
-            ))
+            found.append(
+                _event(
+                    sub,
+                    f"{condition}:{pk}:{due:%Y-%m-%d}",
+                    condition,
+                    unit,
+                    f"action:{pk}",
+                    "",
+                    f"The action “{title}” {when}",
+                    f"/units/{cat.unit[unit][0]}/",
+                )
+            )
     return found
 
 
@@ -103,15 +141,24 @@ def _initiatives(subs: list[Subscription], cat: Catalogue, today: dt.date) -> li
             row = by_code.get(code)
             if row is None or row["status"] is None:
                 continue
-            if DEFAULT.statuses.index(next(s for s in DEFAULT.statuses if s.name == row["status"])) >= GOAL:
+            if (
+                DEFAULT.statuses.index(next(s for s in DEFAULT.statuses if s.name == row["status"]))
+                >= GOAL
+            ):
                 continue
-            found.append(_event(
-                sub, f"initiative_behind:{pk}:{period}", "initiative_behind", unit,
-                f"initiative:{pk}", period,
-                f"{name} ({code}) is behind in {period}: {row['actual']:.0f} % complete, "
-                f"{row['target']:.0f} % expected",
-                f"/units/{cat.unit[unit][0]}/initiatives/{code}/",
-            ))
+            found.append(
+                _event(
+                    sub,
+                    f"initiative_behind:{pk}:{period}",
+                    "initiative_behind",
+                    unit,
+                    f"initiative:{pk}",
+                    period,
+                    f"{name} ({code}) is behind in {period}: {row['actual']:.0f} % complete, "
+                    f"{row['target']:.0f} % expected",
+                    f"/units/{cat.unit[unit][0]}/initiatives/{code}/",
+                )
+            )
     return found
 
 
@@ -138,10 +185,17 @@ def _unlikely(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[
         by_sub[sub.pk] = [k for k in cat.kpis(sub) if k in chance and chance[k] < sub.probability]
         for k in by_sub[sub.pk]:
             code, name, _, unit, _ = cat.kpi[k]
-            found.append(_event(
-                sub, f"unlikely:kpi:{k}:{year}", "unlikely", unit, f"kpi:{k}", year,
-                f"{name} ({code}) is unlikely to meet its {year} target: "
-                f"{chance[k] * 100:.0f} % chance",
-                f"/units/{cat.unit[unit][0]}/kpis/{code}/forecast/",
-            ))
+            found.append(
+                _event(
+                    sub,
+                    f"unlikely:kpi:{k}:{year}",
+                    "unlikely",
+                    unit,
+                    f"kpi:{k}",
+                    year,
+                    f"{name} ({code}) is unlikely to meet its {year} target: "
+                    f"{chance[k] * 100:.0f} % chance",
+                    f"/units/{cat.unit[unit][0]}/kpis/{code}/",
+                )
+            )
     return found

@@ -112,7 +112,8 @@ def send_digests(
 def _allowed(events: list[Event]) -> tuple[list[Event], list[Event]]:
     """The events whose subscriber may still hear of them (and route them to their channel),
     and the others."""
-    keep, drop = [], []
+    keep: list[Event] = []
+    drop: list[Event] = []
     access: dict[int, Access] = {}
     for e in events:
         sub = e.subscription
@@ -124,9 +125,11 @@ def _allowed(events: list[Event]) -> tuple[list[Event], list[Event]]:
         if e.item.startswith("initiative:"):
             from fourfold.initiatives.models import Initiative
 
-            owner = Initiative.objects.filter(pk=int(e.item.split(":")[1])).values_list(
-                "owner_id", flat=True
-            ).first()
+            owner = (
+                Initiative.objects.filter(pk=int(e.item.split(":")[1]))
+                .values_list("owner_id", flat=True)
+                .first()
+            )
         ok = a.can_hear(e.unit_id, owner)
         if ok and sub.channel_id is not None:
             ok = sub.channel is not None and a.can_use_channel(sub.channel.unit_id)
@@ -134,7 +137,9 @@ def _allowed(events: list[Event]) -> tuple[list[Event], list[Event]]:
     return keep, drop
 
 
-def make(who: str, events: list[Event], frequency: str, key: str, now: dt.datetime) -> Delivery | None:
+def make(
+    who: str, events: list[Event], frequency: str, key: str, now: dt.datetime
+) -> Delivery | None:
     """The delivery of these events to one recipient, or None when none may be told."""
     keep, drop = _allowed(events)
     with transaction.atomic():
@@ -151,9 +156,16 @@ def make(who: str, events: list[Event], frequency: str, key: str, now: dt.dateti
             user = get_user_model().objects.get(pk=int(ident))
             to, to_name, via = user.email, user.get_full_name() or user.get_username(), "email"
         message = _message(to_name, frequency, keep)
-        delivery = Delivery(key=key, user=keep[0].subscription.user if keep[0].subscription else user,
-                            channel=channel, kind=via, to=to, frequency=frequency,
-                            subject=message.subject, created_at=now)
+        delivery = Delivery(
+            key=key,
+            user=keep[0].subscription.user if keep[0].subscription else user,
+            channel=channel,
+            kind=via,
+            to=to,
+            frequency=frequency,
+            subject=message.subject,
+            created_at=now,
+        )
         if via == "email":
             delivery.body, delivery.html = payloads.email(message)
             if not to:
@@ -177,10 +189,13 @@ def _message(to_name: str, frequency: str, events: list[Event]) -> payloads.Mess
     for e in events:
         names[e.unit_id] = e.unit.name
         url = f"{root}{e.path}" if root and e.path else e.path
-        groups[e.unit_id].append(payloads.Item(e.condition, e.title, e.detail, e.period, url, e.key))
+        groups[e.unit_id].append(
+            payloads.Item(e.condition, e.title, e.detail, e.period, url, e.key)
+        )
     ordered = sorted(groups, key=lambda u: names[u])
-    return payloads.Message(to_name, frequency, Organization.get().name,
-                            [(names[u], groups[u]) for u in ordered], root)
+    return payloads.Message(
+        to_name, frequency, Organization.get().name, [(names[u], groups[u]) for u in ordered], root
+    )
 
 
 def attempt(delivery: Delivery) -> Delivery:
@@ -192,7 +207,11 @@ def attempt(delivery: Delivery) -> Delivery:
     now = timezone.now()
     delivery.attempts += 1
     if ok:
-        delivery.status, delivery.sent_at, delivery.next_attempt_at = Delivery.Status.SENT, now, None
+        delivery.status, delivery.sent_at, delivery.next_attempt_at = (
+            Delivery.Status.SENT,
+            now,
+            None,
+        )
         delivery.error = ""
     elif delivery.attempts >= attempts_allowed():
         delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
@@ -203,8 +222,14 @@ def attempt(delivery: Delivery) -> Delivery:
         delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
         delivery.error = error
     with transaction.atomic():
-        Attempt.objects.create(delivery=delivery, at=now, ok=ok, status_code=code, error=error,
-                               seconds=round(time.monotonic() - started, 3))
+        Attempt.objects.create(
+            delivery=delivery,
+            at=now,
+            ok=ok,
+            status_code=code,
+            error=error,
+            seconds=round(time.monotonic() - started, 3),
+        )
         delivery.save(update_fields=["status", "attempts", "next_attempt_at", "error", "sent_at"])
     return delivery
 
@@ -252,7 +277,7 @@ def _send(d: Delivery) -> tuple[bool, int | None, str]:
             answer.read(1024)
     except urllib.error.HTTPError as exc:
         return False, exc.code, f"{channel.name} answered {exc.code} {exc.reason}"
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return False, None, f"{channel.name} did not answer within {limit:g} seconds"
     except urllib.error.URLError as exc:
         reason = exc.reason

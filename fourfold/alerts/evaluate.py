@@ -101,14 +101,16 @@ def _judge(
         view = scores.result.views[view_name]
         now = periods.parse_period(f"{today:%Y-%m}", scores.fiscal_start)
         upto = [j for j, key in enumerate(view.keys) if _starts(key, scores) <= now.first_month]
-        cols = upto[-WINDOW:]
+        cols = np.array(upto[-WINDOW:], dtype=np.int64)
         keys = [view.keys[j] for j in cols]
         rows = np.array([a.row for a in group], dtype=np.int64)
-        status = view.status[np.ix_(rows, cols)] if cols else np.zeros((len(rows), 0), np.int64)
+        status = (
+            view.status[np.ix_(rows, cols)] if cols.size else np.zeros((len(rows), 0), np.int64)
+        )
         # Only KPIs have an actual: the rows of objectives stay without one.
         actual = np.full(status.shape, np.nan)
         with_actual = rows < view.actual.shape[0]
-        if cols and with_actual.any():
+        if cols.size and with_actual.any():
             actual[with_actual] = view.actual[np.ix_(rows[with_actual], cols)]
         seen = np.full(status.shape, alerting.NONE, dtype=np.int64)
         for cond in {a.condition for a in group}:
@@ -128,7 +130,7 @@ def _judge(
                 fresh = key in changed or (before is not None and key > before.period)
                 if fresh:
                     found.append(
-                        _event(a, cat, key, int(moves[i, j]), status[i], actual[i], keys, j)
+                        _event(a, cat, key, int(moves[i, j]), status[i], actual[i], keys, int(j))
                     )
     with transaction.atomic():
         _keep_states(states, kept)
@@ -151,8 +153,17 @@ def _keep_states(states: list[tuple[Alert, int, int, str]], kept: dict[Any, Aler
     for a, state, count, last in states:
         there = kept.get((a.sub.pk, a.item, a.condition))
         if there is None:
-            new.append(AlertState(subscription=a.sub, item=a.item, condition=a.condition,
-                                  state=state, count=count, period=last, changed_at=now))
+            new.append(
+                AlertState(
+                    subscription=a.sub,
+                    item=a.item,
+                    condition=a.condition,
+                    state=state,
+                    count=count,
+                    period=last,
+                    changed_at=now,
+                )
+            )
         elif (there.state, there.count, there.period) != (state, count, last):
             there.state, there.count, there.period, there.changed_at = state, count, last, now
             changed.append(there)
@@ -222,16 +233,20 @@ def on_comment(comment_id: int) -> list[Event]:
     objective or unit (never for its own author)."""
     from fourfold.reviews.models import Comment
 
-    comment = Comment.objects.select_related("kpi", "objective", "unit", "author").filter(
-        pk=comment_id
-    ).first()
+    comment = (
+        Comment.objects.select_related("kpi", "objective", "unit", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None or comment.unit_id is None:
         return []
     subs = _subscriptions(["comment"])
     if not subs:
         return []
     cat = Catalogue.load()
-    about = comment.kpi or comment.objective or comment.unit
+    thing = comment.kpi or comment.objective or comment.unit
+    assert thing is not None  # a comment is on a unit at least
+    about = f"{thing.name} ({thing.code})"
     found = []
     for sub in subs:
         if sub.user_id == comment.author_id:
@@ -251,7 +266,11 @@ def on_comment(comment_id: int) -> list[Event]:
             item = f"objective:{comment.objective_id}"
         else:
             path, item = f"/units/{unit_code}/", f"unit:{comment.unit_id}"
-        who = comment.author.get_full_name() or comment.author.get_username() if comment.author else "Someone"
+        who = (
+            comment.author.get_full_name() or comment.author.get_username()
+            if comment.author
+            else "Someone"
+        )
         period = f" for {comment.period}" if comment.period else ""
         found.append(
             Event(

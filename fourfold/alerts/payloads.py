@@ -51,11 +51,17 @@ class Message:
 
 def email(m: Message) -> tuple[str, str]:
     context = {"m": m, "names": alerting.CONDITION_NAMES}
-    return render_to_string("alerts/email.txt", context), render_to_string("alerts/email.html", context)
+    return render_to_string("alerts/email.txt", context), render_to_string(
+        "alerts/email.html", context
+    )
 
 
 def _link(item: Item) -> str:
-    return f"<{item.url}|{_escape(item.title)}>" if item.url.startswith("http") else _escape(item.title)
+    return (
+        f"<{item.url}|{_escape(item.title)}>"
+        if item.url.startswith("http")
+        else _escape(item.title)
+    )
 
 
 def _escape(text: str) -> str:
@@ -72,9 +78,19 @@ def slack(m: Message) -> dict[str, Any]:
         lines = "\n".join(f"• {_link(i)}" for i in items[:20])
         if len(items) > 20:
             lines += f"\n• and {len(items) - 20} more"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{_escape(unit)}*\n{lines}"[:3000]}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{_escape(unit)}*\n{lines}"[:3000]},
+            }
+        )
     if len(m.groups) > 45:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"and {len(m.groups) - 45} more units"}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"and {len(m.groups) - 45} more units"}],
+            }
+        )
     return {"text": m.subject, "blocks": blocks}
 
 
@@ -84,7 +100,15 @@ def teams(m: Message) -> dict[str, Any]:
         {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": m.subject, "wrap": True}
     ]
     for unit, items in m.groups:
-        body.append({"type": "TextBlock", "weight": "Bolder", "text": unit, "wrap": True, "spacing": "Medium"})
+        body.append(
+            {
+                "type": "TextBlock",
+                "weight": "Bolder",
+                "text": unit,
+                "wrap": True,
+                "spacing": "Medium",
+            }
+        )
         for i in items:
             text = f"[{i.title}]({i.url})" if i.url.startswith("http") else i.title
             body.append({"type": "TextBlock", "text": f"- {text}", "wrap": True, "spacing": "None"})
@@ -97,7 +121,11 @@ def teams(m: Message) -> dict[str, Any]:
     return {
         "type": "message",
         "attachments": [
-            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
         ],
     }
 
@@ -115,8 +143,14 @@ def webhook(m: Message, delivery_key: str, now: dt.datetime) -> dict[str, Any]:
             {
                 "unit": unit,
                 "alerts": [
-                    {"condition": i.condition, "title": i.title, "detail": i.detail,
-                     "period": i.period or None, "url": i.url, "key": i.key}
+                    {
+                        "condition": i.condition,
+                        "title": i.title,
+                        "detail": i.detail,
+                        "period": i.period or None,
+                        "url": i.url,
+                        "key": i.key,
+                    }
                     for i in items
                 ],
             }

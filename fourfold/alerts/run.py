@@ -53,9 +53,8 @@ def describe(out: Outcome, *, dry_run: bool) -> list[str]:
     for d in out.deliveries:
         how = {"sent": verb, "pending": verb}.get(d.status, d.get_status_display().lower())
         note = f": {d.error}" if d.error and d.status != "sent" else ""
-        n = d.events.count() if not dry_run else None
-        what = f"{n} alert{'s' if n != 1 else ''}" if n is not None else "alerts"
-        lines.append(f"{d.kind} to {d.to or '(no address)'}, {d.frequency}, {what}: {d.subject} — {how}{note}")
+        to = d.to or "(no address)"
+        lines.append(f"{d.kind} to {to}, {d.frequency}: {d.subject} — {how}{note}")
     for d in out.retried:
         lines.append(f"retried {d.kind} to {d.to}: {d.get_status_display().lower()}")
     if not out.deliveries and not out.retried:

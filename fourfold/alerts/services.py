@@ -154,7 +154,9 @@ def follow(actor: Any, access: Access, subject: Subject, **fields: Any) -> Subsc
     """Follow a subject (the default conditions unless given); following it again changes
     nothing and answers the subscription there is."""
     if not access.can_follow(subject.unit.pk, subject.owner_id):
-        raise AlertError("this token is read-only" if not access.writes else "you may not follow this")
+        raise AlertError(
+            "this token is read-only" if not access.writes else "you may not follow this"
+        )
     fields.setdefault("conditions", DEFAULTS[subject.kind])
     checked = check(fields, access, subject)
     with transaction.atomic():
@@ -199,7 +201,9 @@ def subject_of(sub: Subscription) -> Subject:
     if sub.kind == "kpi" and sub.kpi is not None:
         return Subject("kpi", unit, sub.kpi.code, sub.kpi.name, kpi=sub.kpi)
     if sub.kind == "objective" and sub.objective is not None:
-        return Subject("objective", unit, sub.objective.code, sub.objective.name, objective=sub.objective)
+        return Subject(
+            "objective", unit, sub.objective.code, sub.objective.name, objective=sub.objective
+        )
     if sub.kind == "initiative" and sub.initiative is not None:
         i = sub.initiative
         return Subject("initiative", unit, i.code, i.name, initiative=i, owner_id=i.owner_id)
@@ -236,8 +240,12 @@ def unfollow(actor: Any, access: Access, sub: Subscription) -> None:
     if not access.writes:
         raise AlertError("this token is read-only")
     with transaction.atomic():
-        record(actor, "alerts.unfollow", f"Stopped following {sub.kind} {subject_of(sub).code}",
-               subscription=sub.pk)
+        record(
+            actor,
+            "alerts.unfollow",
+            f"Stopped following {sub.kind} {subject_of(sub).code}",
+            subscription=sub.pk,
+        )
         sub.delete()
 
 
@@ -277,8 +285,14 @@ def make_channel(
             channel = Channel.objects.create(
                 unit=unit, name=name, kind=kind, url=url, secret=secret, created_by=actor
             )
-            record(actor, "alerts.channel", f"Made the {kind} channel {name} of {unit.code}",
-                   channel=channel.pk, unit=unit.code, kind=kind)
+            record(
+                actor,
+                "alerts.channel",
+                f"Made the {kind} channel {name} of {unit.code}",
+                channel=channel.pk,
+                unit=unit.code,
+                kind=kind,
+            )
     except IntegrityError as exc:
         raise AlertError(f"{unit.name} already has a channel named {name}") from exc
     return channel, secret
@@ -287,6 +301,11 @@ def make_channel(
 def delete_channel(actor: Any, access: Access, channel: Channel) -> None:
     access.require(access.can_manage_alert_channels(), "Only administrators remove alert channels.")
     with transaction.atomic():
-        record(actor, "alerts.channel.delete", f"Removed the channel {channel.name}",
-               channel=channel.pk, unit=channel.unit.code)
+        record(
+            actor,
+            "alerts.channel.delete",
+            f"Removed the channel {channel.name}",
+            channel=channel.pk,
+            unit=channel.unit.code,
+        )
         channel.delete()

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from fourfold.env import env_int
 
-from .apps import EVALUATE_TASK, COMMENT_TASK
+from .apps import COMMENT_TASK, EVALUATE_TASK
 
 
 def evaluate(kpi_ids: list[int] | None, changed: list[str], today: str | None = None) -> str:
     """Judge the changed KPIs' alerts, then send what is to be told at once."""
-    from . import deliver, evaluate as judge
+    from . import deliver
+    from . import evaluate as judge
 
     day = dt.date.fromisoformat(today) if today else None
     found = judge.judge_periods(kpi_ids, changed, today=day)
@@ -24,7 +25,8 @@ def evaluate(kpi_ids: list[int] | None, changed: list[str], today: str | None = 
 
 
 def comment(comment_id: int) -> str:
-    from . import deliver, evaluate as judge
+    from . import deliver
+    from . import evaluate as judge
 
     found = judge.on_comment(comment_id)
     sent = deliver.send_instant()

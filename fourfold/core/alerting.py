@@ -91,7 +91,9 @@ def fold(
         seen_now = col != NONE
         bad = col == BAD
         calm = (st == OK) | (st == PENDING)
-        grown = np.where(calm, np.where(st == PENDING, ct + 1, 1), np.where(st == RECOVERING, ct + 1, 1))
+        grown = np.where(
+            calm, np.where(st == PENDING, ct + 1, 1), np.where(st == RECOVERING, ct + 1, 1)
+        )
         # Calm and bad: count up to k, then fire. Calm and good: back to OK.
         fire = seen_now & calm & bad & (grown >= ks)
         pend = seen_now & calm & bad & (grown < ks)
@@ -100,8 +102,14 @@ def fold(
         resolve = seen_now & ~calm & ~bad & (grown >= ks)
         recover = seen_now & ~calm & ~bad & (grown < ks)
         again = seen_now & ~calm & bad
-        st = np.select([fire, pend, settle, resolve, recover, again], [FIRING, PENDING, OK, OK, RECOVERING, FIRING], st)
-        ct = np.select([fire, pend, settle, resolve, recover, again], [0, grown, 0, 0, grown, 0], ct)
+        st = np.select(
+            [fire, pend, settle, resolve, recover, again],
+            [FIRING, PENDING, OK, OK, RECOVERING, FIRING],
+            st,
+        )
+        ct = np.select(
+            [fire, pend, settle, resolve, recover, again], [0, grown, 0, 0, grown, 0], ct
+        )
         moves[:, j] = np.select([fire, resolve], [FIRED, RESOLVED], QUIET)
     return st, ct, moves
 
@@ -181,9 +189,7 @@ def check_conditions(chosen: Sequence[str]) -> list[str]:
     """The chosen conditions in their order; an unknown one is refused in one sentence."""
     wrong = [c for c in chosen if c not in CONDITIONS]
     if wrong:
-        raise ValueError(
-            f"'{wrong[0]}' is not a condition; choose among {', '.join(CONDITIONS)}"
-        )
+        raise ValueError(f"'{wrong[0]}' is not a condition; choose among {', '.join(CONDITIONS)}")
     if not chosen:
         raise ValueError("choose at least one condition to hear about")
     return [c for c in CONDITIONS if c in chosen]

@@ -24,8 +24,10 @@ from fourfold.measures.services import ValueEntry
 from fourfold.strategy.models import Unit
 from tests.web import cards
 
-TARGETS = "{2026-01: {target: 700, red_flag: 500}, 2026-02: {target: 700, red_flag: 500}, " \
+TARGETS = (
+    "{2026-01: {target: 700, red_flag: 500}, 2026-02: {target: 700, red_flag: 500}, "
     "2026-03: {target: 700, red_flag: 500}, 2026-04: {target: 700, red_flag: 500}}"
+)
 
 
 def _unit(code: str, parent: str | None, kpis: list[str]) -> str:
@@ -81,7 +83,9 @@ def enter(
     def enter(values: dict[tuple[str, str], float]) -> None:
         entries = [ValueEntry(org.kpis[code], period, v) for (code, period), v in values.items()]
         with django_capture_on_commit_callbacks(execute=True):
-            intake.submit_values(entries, actor=org.root, access=Access.of(org.root), channel="grid")
+            intake.submit_values(
+                entries, actor=org.root, access=Access.of(org.root), channel="grid"
+            )
 
     return enter
 
@@ -139,7 +143,7 @@ def receiver() -> Iterator[Callable[[], Receiver]]:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
         return state
 

@@ -71,13 +71,16 @@ def test_a_receiver_that_fails_twice_gets_the_message_on_the_third_try(
     delivery = Delivery.objects.get()
     assert delivery.status == "retrying" and delivery.attempts == 1
     assert delivery.error == "ops answered 500 Internal Server Error"
+    assert delivery.next_attempt_at is not None
     first_wait = delivery.next_attempt_at - Attempt.objects.get().at
     assert first_wait == dt.timedelta(seconds=1)
     assert deliver.retry_due(timezone.now()) == []  # not yet due
     deliver.retry_due(timezone.now() + dt.timedelta(seconds=1.5))
     delivery.refresh_from_db()
     assert delivery.status == "retrying" and delivery.attempts == 2
-    assert delivery.next_attempt_at - delivery.tries.last().at == dt.timedelta(seconds=2)
+    last = delivery.tries.last()
+    assert delivery.next_attempt_at is not None and last is not None
+    assert delivery.next_attempt_at - last.at == dt.timedelta(seconds=2)
     deliver.retry_due(timezone.now() + dt.timedelta(seconds=5))
     delivery.refresh_from_db()
     assert delivery.status == "sent" and delivery.attempts == 3 and delivery.error == ""
@@ -100,7 +103,10 @@ def test_a_receiver_that_times_out_is_logged_in_one_sentence_and_the_others_are_
     follow(org, "a-rev", slow_pk)
     access = Access.of(org.root)
     services.follow(
-        org.root, access, services.subject(access, "kpi", "a-rev"), conditions=["red"],
+        org.root,
+        access,
+        services.subject(access, "kpi", "a-rev"),
+        conditions=["red"],
         channel=fine_pk,
     )
     enter({("a-rev", "2026-02"): 400})
