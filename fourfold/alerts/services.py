@@ -272,6 +272,8 @@ def make_channel(
     """A new channel of a unit and its secret (shown this once)."""
     access.require(access.can_manage_alert_channels(), "Only administrators make alert channels.")
     name = (name or "").strip()
+    if "\x00" in name or "\x00" in (url or ""):
+        raise AlertError("a channel's name and URL may not hold a NUL character")
     if not name:
         raise AlertError("a channel needs a name")
     if len(name) > 100:
