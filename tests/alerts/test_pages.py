@@ -15,7 +15,7 @@ from fourfold.measures.models import KPI
 
 from .conftest import Org
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def signed_in(user: Any) -> Client:
@@ -33,14 +33,14 @@ def test_the_follow_button_follows_and_unfollows_in_place(org: Org) -> None:
     client = signed_in(org.vic)
     page = client.get("/units/a/kpis/a-rev/")
     assert 'hx-get="/alerts/follow/kpi/a-rev/" hx-trigger="load"' in page.content.decode()
-    button = client.get("/alerts/follow/kpi/a-rev/", **HTMX).content.decode()
+    button = client.get("/alerts/follow/kpi/a-rev/", headers=HTMX).content.decode()
     assert "<html" not in button and ">Follow</button>" in button
-    followed = client.post("/alerts/follow/kpi/a-rev/", **HTMX).content.decode()
+    followed = client.post("/alerts/follow/kpi/a-rev/", headers=HTMX).content.decode()
     assert "✓ Following" in followed
     sub = Subscription.objects.get(user=org.vic)
     assert (sub.kind, sub.kpi_id, sub.frequency) == ("kpi", org.kpis["a-rev"], "instant")
     assert sub.conditions == ["red", "overdue", "action_late", "comment"]
-    again = client.post(f"/alerts/{sub.pk}/unfollow/", **HTMX).content.decode()
+    again = client.post(f"/alerts/{sub.pk}/unfollow/", headers=HTMX).content.decode()
     assert ">Follow</button>" in again and not Subscription.objects.exists()
     assert client.get("/alerts/follow/kpi/b-rev/").status_code == 404  # another division
 
