@@ -41,4 +41,7 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     user.is_staff = user.is_superuser = True
     user.set_password(PASSWORD)
     user.save()
+    from fourfold.alerts.demo import follow_top
+
+    follow_top(user, today)
     return USERNAME, PASSWORD
