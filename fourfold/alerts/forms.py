@@ -92,6 +92,7 @@ class ChannelForm(forms.Form):
     kind = forms.ChoiceField(choices=Channel.Kind.choices, label="Kind")
     unit = forms.ChoiceField(label="For the unit")
     url = forms.CharField(
+        widget=forms.URLInput,
         max_length=1000,
         label="Webhook URL",
         help_text="The URL Slack or Teams gave for the channel, or your receiver's.",

@@ -191,7 +191,7 @@ def channels(request: HttpRequest) -> HttpResponse:
     access = _require_admin(request)
     tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
     names = dict(Unit.objects.values_list("pk", "name"))
-    units = [(pk, "  " * depth + names[pk]) for pk, depth in tree.walk()]
+    units = [(pk, "\u00a0\u00a0" * depth + names[pk]) for pk, depth in tree.walk()]
     form = ChannelForm(request.POST or None, units=units)
     made, secret, error, status = None, "", "", 200
     if request.method == "POST":
