@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fourfold.accounts.access import Access
+from fourfold.audit.models import record
 from fourfold.core import alerting
 from fourfold.env import env_int
 from fourfold.freshness.services import base_url
@@ -81,7 +82,21 @@ def send_instant(now: dt.datetime | None = None, *, dry_run: bool = False) -> li
         delivery = make(who, events, "instant", key, now)
         if delivery is not None:
             made.append(delivery)
-    return made if dry_run else [attempt(d) for d in made]
+    return made if dry_run else _sent([attempt(d) for d in made])
+
+
+def _sent(tried: list[Delivery]) -> list[Delivery]:
+    """Audit the messages that went out, in one entry."""
+    sent = [d for d in tried if d.status == Delivery.Status.SENT]
+    if sent:
+        n = len(sent)
+        record(
+            None,
+            "alerts.sent",
+            f"Sent {n} alert message{'s' if n != 1 else ''}",
+            deliveries=[d.key for d in sent],
+        )
+    return tried
 
 
 def digest_key(frequency: str, who: str, day: dt.date) -> str:
@@ -106,7 +121,7 @@ def send_digests(
             delivery = make(who, events, frequency, key, now)
             if delivery is not None:
                 made.append(delivery)
-    return made if dry_run else [attempt(d) for d in made]
+    return made if dry_run else _sent([attempt(d) for d in made])
 
 
 def _allowed(events: list[Event]) -> tuple[list[Event], list[Event]]:
@@ -241,7 +256,7 @@ def retry_due(now: dt.datetime | None = None) -> list[Delivery]:
         status__in=[Delivery.Status.RETRYING, Delivery.Status.PENDING], next_attempt_at__lte=now
     ).select_related("channel")
     waiting = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__isnull=True)
-    return [attempt(d) for d in [*due, *waiting.select_related("channel")]]
+    return _sent([attempt(d) for d in [*due, *waiting.select_related("channel")]])
 
 
 def _send(d: Delivery) -> tuple[bool, int | None, str]:

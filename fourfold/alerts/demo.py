@@ -20,8 +20,11 @@ def follow_top(user: Any, today: dt.date) -> None:
         return
     access = Access.of(user)
     services.follow(
-        user, access, services.subject(access, "unit", top.code),
-        conditions=CONDITIONS, frequency="daily",
+        user,
+        access,
+        services.subject(access, "unit", top.code),
+        conditions=CONDITIONS,
+        frequency="daily",
     )
     evaluate.judge_periods(None, (), today=today)
     daily.judge_day(today)

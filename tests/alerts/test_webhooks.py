@@ -132,3 +132,37 @@ def test_a_webhook_url_that_is_not_http_is_refused_in_one_sentence_and_nothing_i
     from fourfold.alerts.models import Channel
 
     assert not Channel.objects.exists()
+
+
+def test_teams_gets_an_adaptive_card_and_slack_one_message_a_second(
+    org: Org, receiver: Callable[[], Receiver]
+) -> None:
+    from fourfold.alerts.models import Event, Subscription
+
+    slack, teams = receiver(), receiver()
+    slack_pk, _ = channel(org, slack.url, kind="slack", name="chat")
+    teams_pk, _ = channel(org, teams.url, kind="teams", name="teams")
+    follow(org, "a-rev", slack_pk)
+    follow(org, "a-cost", teams_pk)
+    for sub in Subscription.objects.all():
+        for n in (1, 2):
+            Event.objects.create(
+                subscription=sub,
+                recipient=f"channel:{sub.channel_id}",
+                key=f"red:{n}",
+                condition="red",
+                unit=org.unit("a"),
+                item=f"kpi:{sub.kpi_id}",
+                title=f"KPI turned red {n}",
+                frequency="instant",
+            )
+            deliver.send_instant()
+    assert len(slack.got) == 2 and slack.got[1].at - slack.got[0].at >= 0.95
+    card = teams.got[0].json
+    assert card["type"] == "message"
+    attachment = card["attachments"][0]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert attachment["content"]["type"] == "AdaptiveCard"
+    assert attachment["content"]["version"] == "1.2"
+    texts = [b["text"] for b in attachment["content"]["body"]]
+    assert texts == ["Fourfold: KPI turned red 1", "Unit A", "- KPI turned red 1"]
