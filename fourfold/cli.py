@@ -544,6 +544,7 @@ def export_(file: Path, layout: str, unit: str | None, first: str | None, last: 
 
 # The commands that run and keep the installation, in their own module.
 from fourfold import (  # noqa: E402, F401
+    cli_alerts,
     cli_cascade,
     cli_check,
     cli_ops,

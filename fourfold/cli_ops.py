@@ -11,19 +11,21 @@ import click
 from fourfold.cli import Failure, cli, parse_when, with_django
 
 
-@cli.command(short_help="Run scheduled data sources, daily reminders and scheduled books.")
+@cli.command(short_help="Run scheduled data sources, daily reminders, scheduled books and alerts.")
 @with_django
 def worker() -> None:
-    """Run the background worker: scheduled data sources, daily reminders and books."""
+    """Run the background worker: scheduled data sources, daily reminders, books and alerts."""
     import time
 
     from django_q.cluster import Cluster
 
+    from fourfold.alerts.apps import ensure_schedule as ensure_alerts
     from fourfold.freshness.apps import ensure_schedule
     from fourfold.sharing.apps import ensure_schedule as ensure_books
 
     ensure_schedule()
     ensure_books()
+    ensure_alerts()
     # The cluster stops itself on SIGINT (Ctrl+C): it installs its own signal handlers.
     cluster = Cluster()
     click.echo("Fourfold's background worker is running (Ctrl+C stops it).")

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "fourfold.cascade",
     "fourfold.reports",
     "fourfold.sharing",
+    "fourfold.alerts",
 ]
 
 MIDDLEWARE = [

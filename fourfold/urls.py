@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("fourfold.accounts.urls")),
     path("api/v1/", include("fourfold.api.urls")),
+    path("", include("fourfold.alerts.urls")),
     path("", include("fourfold.editing.urls")),
     path("", include("fourfold.cascade.urls")),
     path("", include("fourfold.connectors.urls")),

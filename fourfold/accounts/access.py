@@ -293,6 +293,28 @@ class Access:
     def can_see_audit(self) -> bool:
         return self.is_admin
 
+    # Alerts: anyone follows what they may see and hears only of that (asked again when each
+    # message is made); administrators make the channels of units and read the delivery log;
+    # a unit's editors route their alerts to its channels.
+
+    def can_follow(self, unit_id: int, owner_id: int | None = None) -> bool:
+        """Follow a KPI, objective or unit of this unit, or an initiative (with its owner)."""
+        return self.writes and self.can_see_initiative(unit_id, owner_id)
+
+    def can_hear(self, unit_id: int, owner_id: int | None = None) -> bool:
+        """Be told of something of this unit (an initiative: with its owner)."""
+        return self.can_see_initiative(unit_id, owner_id)
+
+    def can_manage_alert_channels(self) -> bool:
+        return self.writes and self.is_admin
+
+    def can_use_channel(self, unit_id: int) -> bool:
+        """Send one's alerts to a channel of this unit, which others read."""
+        return self.can_edit(unit_id)
+
+    def can_see_deliveries(self) -> bool:
+        return self.is_admin
+
     # Rows one may see
 
     def visible(self, queryset: Rows, unit_field: str) -> Rows:

@@ -16,7 +16,17 @@ from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import cascade, checks, initiatives, measures, reports, scores, sharing, strategy
+from .routers import (
+    alerts,
+    cascade,
+    checks,
+    initiatives,
+    measures,
+    reports,
+    scores,
+    sharing,
+    strategy,
+)
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -116,3 +126,4 @@ api.add_router("", forecast_api.router)
 api.add_router("", cascade.router)
 api.add_router("", reports.router)
 api.add_router("", sharing.router)
+api.add_router("", alerts.router)

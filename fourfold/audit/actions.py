@@ -55,6 +55,13 @@ LABELS = {
     "milestone.create": "Milestone added",
     "milestone.update": "Milestone changed",
     "milestone.delete": "Milestone deleted",
+    # Alerts
+    "alerts.follow": "Started following",
+    "alerts.change": "Alert changed",
+    "alerts.unfollow": "Stopped following",
+    "alerts.channel": "Alert channel added",
+    "alerts.channel.delete": "Alert channel removed",
+    "alerts.sent": "Alert messages sent",
     # People
     "user.create": "User added",
     "user.change": "User's name or email changed",

@@ -44,4 +44,7 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     from fourfold.sharing import demo as books
 
     books.install(user)
+    from fourfold.alerts.demo import follow_top
+
+    follow_top(user, today)
     return USERNAME, PASSWORD

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from fourfold.accounts.models import Role
+from fourfold.alerts.models import Channel, Subscription
 from fourfold.api.models import ApiToken
 from fourfold.connectors.models import Connector, ConnectorRun
 from fourfold.files.load import load
@@ -94,6 +95,7 @@ class Org:
     users: dict[str, User] = field(default_factory=dict)
     secrets: dict[tuple[str, str], str] = field(default_factory=dict)
     tokens: dict[tuple[str, str], int] = field(default_factory=dict)
+    subs: dict[str, int] = field(default_factory=dict)  # each one's alert on a-cost
     ids: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,6 +113,7 @@ def build() -> Org:
         _person(name)
     load(CARD, actor=None, source_name="matrix.yaml")
     org = Org()
+    ids = org.ids
     org.users = {
         "root": _person("root", is_superuser=True, is_staff=True),
         "admin": _person("admin", Role.Kind.ADMIN),
@@ -126,8 +129,21 @@ def build() -> Org:
             token, secret = ApiToken.issue(user, f"{role}-{scope}", scope)
             org.secrets[role, scope] = secret
             org.tokens[role, scope] = token.pk
+        org.subs[role] = Subscription.objects.create(
+            user=user,
+            kind="kpi",
+            unit=Unit.objects.get(code="a"),
+            kpi=KPI.objects.get(code="a-cost"),
+            conditions=["red"],
+        ).pk
     pat = _person("pat", Role.Kind.VIEWER, "b")
-    ids = org.ids
+    ids["channel"] = Channel.objects.create(
+        unit=Unit.objects.get(code="a"),
+        name="ops",
+        kind="webhook",
+        url="http://127.0.0.1:9/hook",
+        secret="s",
+    ).pk
     ids["pat"] = pat.pk
     ids["owner"] = org.users["owner"].pk
     ids["bob"] = User.objects.get(username="bob").pk
@@ -137,6 +153,7 @@ def build() -> Org:
         ids[f"{code}_objective"] = Objective.objects.get(code=f"{code}-grow").pk
         ids[f"{code}_keep"] = Objective.objects.get(code=f"{code}-keep").pk
         ids[f"{code}_kpi"] = KPI.objects.get(code=f"{code}-rev").pk
+    ids["a_unit"] = Unit.objects.get(code="a").pk
     ids["top_objective"] = Objective.objects.get(code="top-grow").pk
     for code in ("a", "b"):
         ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk

@@ -45,12 +45,13 @@ from fourfold.web.views import REFUSED
 
 from .actions import PAGES as BASE_PAGES
 from .actions import Action, Call
+from .alert_actions import ALERT_API, ALERT_PAGES
 from .api_calls import API as BASE_API
 from .book_actions import BOOK_CALLS, BOOK_PAGES
 from .conftest import ROLES, Org
 
-PAGES = {**BASE_PAGES, **BOOK_PAGES}
-API = {**BASE_API, **BOOK_CALLS}
+PAGES = {**BASE_PAGES, **BOOK_PAGES, **ALERT_PAGES}
+API = {**BASE_API, **BOOK_CALLS, **ALERT_API}
 
 # fmt: off
 POLICY: dict[str, str] = {
@@ -226,6 +227,20 @@ POLICY: dict[str, str] = {
     "delete a data source":           "yes  yes  403  403  403  403  403  404",
     "a data source's run":            "yes  yes  403  403  403  403  403  404",
     "Django admin":                   "yes  login login login login login login login",
+    # Alerts: anyone follows what they may see and changes their own; channels and the
+    # delivery log are the administrators'
+    "My alerts":                      "yes  yes  yes  yes  yes  yes  yes  yes",
+    "follow button of a-rev":         "yes  yes  yes  yes  yes  yes  yes  404",
+    "follow a-rev":                   "yes  yes  yes  yes  yes  yes  yes  404",
+    "follow button of b-rev":         "yes  yes  404  404  404  404  404  404",
+    "follow b-rev":                   "yes  yes  404  404  404  404  404  404",
+    "follow unit top":                "yes  yes  404  404  404  404  404  404",
+    "change own alert":               "yes  yes  yes  yes  yes  yes  yes  yes",
+    "unfollow own alert":             "yes  yes  yes  yes  yes  yes  yes  yes",
+    "alert channels":                 "yes  yes  403  403  403  403  403  404",
+    "add an alert channel":           "yes  yes  403  403  403  403  403  404",
+    "remove an alert channel":        "yes  yes  403  403  403  403  403  404",
+    "alert deliveries":               "yes  yes  403  403  403  403  403  404",
     # The History is the editors' (of the units they may see) and the administrators'
     "History":                        "yes  yes  yes  403  403  403  403  404",
     "History as CSV":                 "yes  yes  yes  403  403  403  403  404",
@@ -394,6 +409,16 @@ POLICY: dict[str, str] = {
     "PUT targets/b-rev/2026-03 (read-only token)":      "403  403  403  403  403  403  403  403",
     "PUT measurements/b-rev/2026-03 (read-only token)": "403  403  403  403  403  403  403  403",
     "POST measurements/bulk of b-rev (read-only token)":"403  403  403  403  403  403  403  403",
+    # Alerts through the API
+    "GET alerts/subscriptions":       "yes  yes  yes  yes  yes  yes  yes  yes",
+    "GET alerts/channels":            "yes  yes  yes  yes  yes  yes  yes  yes",
+    "POST alerts/subscriptions a-rev":"yes  yes  yes  yes  yes  yes  yes  404",
+    "POST alerts/subscriptions b-rev":"yes  yes  404  404  404  404  404  404",
+    "PATCH own alert subscription":   "yes  yes  yes  yes  yes  yes  yes  yes",
+    "DELETE own alert subscription":  "yes  yes  yes  yes  yes  yes  yes  yes",
+    "POST alerts/channels":           "yes  yes  403  403  403  403  403  403",
+    "POST alerts/subscriptions a-rev (read-only token)": "403  403  403  403  403  403  403  403",
+    "POST alerts/channels (read-only token)":           "403  403  403  403  403  403  403  403",
 }
 # fmt: on
 
@@ -426,7 +451,7 @@ def api_cases() -> Iterator[Any]:
 
 
 def _filled(text: str, org: Org, role: str) -> str:
-    return text.format(**org.ids, my_token=org.tokens[role, "read"])
+    return text.format(**org.ids, my_token=org.tokens[role, "read"], my_sub=org.subs[role])
 
 
 def _ask(client: Client, action: Action, org: Org, role: str) -> Any:
