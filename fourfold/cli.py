@@ -538,7 +538,7 @@ def export_(file: Path, layout: str, unit: str | None, first: str | None, last: 
 
 
 # The commands that run and keep the installation, in their own module.
-from fourfold import cli_cascade, cli_check, cli_ops, cli_people  # noqa: E402, F401
+from fourfold import cli_cascade, cli_check, cli_ops, cli_people, cli_reviews  # noqa: E402, F401
 from fourfold.forecasts import cli as forecast_cli  # noqa: E402, F401
 
 

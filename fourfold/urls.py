@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("fourfold.connectors.urls")),
     path("", include("fourfold.history.urls")),
     path("", include("fourfold.initiatives.urls")),
+    path("", include("fourfold.reviews.urls")),
     path("", include("fourfold.web.urls")),
 ]
 
