@@ -128,12 +128,15 @@ def forecast(
     unit: str | None = None,
     history_until: str | None = None,
     fan: bool = True,
+    scores: engine.Scores | None = None,
 ) -> dict[int, Forecast]:
     """Forecasts of the KPIs asked for (every KPI when None; with `unit`, that unit's own
     KPIs) that are reported at the period's frequency or finer, by KPI id. With
     `history_until` (a month key), values of periods ending after that month are left out,
     as if the forecast were made then (the demo's past forecasts). Without `fan`, the
-    monthly percentiles of the fan chart are left out (faster for many KPIs).
+    monthly percentiles of the fan chart are left out (faster for many KPIs). `scores`, when
+    the caller has them already (for the same `today`, `as_of` and a unit holding the KPIs),
+    are read instead of being fetched again.
 
     Raises periods.PeriodError for a period key that is not one.
     """
@@ -141,7 +144,7 @@ def forecast(
     fs = Organization.get().fiscal_year_start
     wanted = None if kpi_ids is None else set(kpi_ids)
     parsed = periods.parse_period(period, fs)
-    scores = _scores(_scope(wanted, unit), today, as_of)
+    scores = scores or _scores(_scope(wanted, unit), today, as_of)
     index = scores.index
     located = scores.locate(parsed.key)
     view_name = "ytd" if parsed.kind == "ytd" else parsed.kind

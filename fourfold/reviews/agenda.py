@@ -112,13 +112,18 @@ def _nodes(
 
 
 def _with_chances(
-    nodes: list[rules.Node], ids: dict[str, int], unit: str, year: str, today: dt.date
+    scores: Scores,
+    nodes: list[rules.Node],
+    ids: dict[str, int],
+    unit: str,
+    year: str,
+    today: dt.date,
 ) -> list[rules.Node]:
     """The KPIs with their forecast's chance of meeting the fiscal year's target."""
     kpi_ids = [ids[f"kpi:{n.code}"] for n in nodes if n.kind == "kpi"]
     if not kpi_ids:
         return nodes
-    found = forecasts.forecast(kpi_ids, year, today=today, unit=unit, fan=False)
+    found = forecasts.forecast(kpi_ids, year, today=today, unit=unit, fan=False, scores=scores)
     out = []
     for n in nodes:
         made = found.get(ids[f"kpi:{n.code}"]) if n.kind == "kpi" else None
@@ -146,7 +151,7 @@ def build(unit: Unit, period: str, *, today: dt.date, review: Review | None = No
     scores = cache.scores(unit=unit.code, today=today)
     nodes, ids = _nodes(scores, unit.code, key, actions)
     year = periods.year_of(parsed.last_month, fs)
-    nodes = _with_chances(nodes, ids, unit.code, year, today)
+    nodes = _with_chances(scores, nodes, ids, unit.code, year, today)
     found = initiative_scores.rows([unit.code], key, fiscal_start=fs).get(unit.code, [])
     known = {code: (pk, name) for code, pk, name in
              unit.initiatives.values_list("code", "pk", "name")} if found else {}  # fmt: skip
