@@ -16,7 +16,7 @@ from . import errors
 from .auth import TokenAuth
 from .docs import LocalDocs
 from .renderer import FiniteJSONRenderer
-from .routers import cascade, checks, initiatives, measures, scores, strategy
+from .routers import cascade, checks, initiatives, measures, reviews, scores, strategy
 
 DESCRIPTION = """\
 Read the strategy, KPIs, targets, values and scores of Fourfold, and send values and targets
@@ -114,3 +114,4 @@ api.add_router("", checks.router)
 api.add_router("", initiatives.router)
 api.add_router("", forecast_api.router)
 api.add_router("", cascade.router)
+api.add_router("", reviews.router)

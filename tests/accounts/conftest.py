@@ -3,6 +3,7 @@ child units A and B, and one person for each role the policy knows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from fourfold.files.load import load
 from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
+from fourfold.reviews.models import ActionItem, AgendaItem, Review
 from fourfold.strategy.models import Objective, Perspective, Unit
 from tests.web import cards
 
@@ -134,6 +136,20 @@ def build() -> Org:
     for code in ("a", "b"):
         ids[f"{code}_milestone"] = Milestone.objects.get(initiative__code=f"{code}-init").pk
     ids["a_cost"] = KPI.objects.get(code="a-cost").pk
+    for code, owner in (("a", org.users["owner"]), ("b", User.objects.get(username="bob"))):
+        unit = Unit.objects.get(code=code)
+        review = Review.objects.create(unit=unit, period="2026-02", title=f"Review of {code}")
+        first = AgendaItem.objects.create(review=review, position=0, reason="added",
+                                          period="2026-02", message="Budget", dropped=True)  # fmt: skip
+        item = AgendaItem.objects.create(review=review, position=1, reason="red", kind="kpi",
+                                         code=f"{code}-rev", period="2026-02", message="Red",
+                                         kpi_id=ids[f"{code}_kpi"])  # fmt: skip
+        action = ActionItem.objects.create(unit=unit, review=review, title="Fix", owner=owner,
+                                           due_date=dt.date(2026, 3, 31), kpi_id=ids[f"{code}_kpi"])  # fmt: skip
+        ids[f"{code}_review"], ids[f"{code}_item"], ids[f"{code}_first"] = (
+            review.pk, item.pk, first.pk
+        )
+        ids[f"{code}_action"] = action.pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):
         held = PendingValue.objects.create(

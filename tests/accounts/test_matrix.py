@@ -46,6 +46,9 @@ from fourfold.web.views import REFUSED
 from .actions import PAGES, Action, Call
 from .api_calls import API
 from .conftest import ROLES, Org
+from .review_actions import REVIEW_PAGES
+
+PAGES = {**PAGES, **REVIEW_PAGES}
 
 # fmt: off
 POLICY: dict[str, str] = {
@@ -301,6 +304,40 @@ POLICY: dict[str, str] = {
     "PUT progress of b-init":         "yes  yes  404  404  404  404  404  404",
     "PUT progress of a-init (read-only token)":         "403  403  403  403  403  403  403  403",
     "PATCH initiatives/a-init (read-only token)":       "403  403  403  403  403  403  403  403",
+    # Reviews and action items: seen with their unit; run by its editors (and a review's
+    # facilitator); an action item's status changed by its owner too (a-rev's owner owns A's)
+    "reviews A":                      "yes  yes  yes  yes  yes  yes  yes  404",
+    "plan a review of A":             "yes  yes  yes  403  403  403  403  404",
+    "add a review series to A":       "yes  yes  yes  403  403  403  403  404",
+    "review A":                       "yes  yes  yes  yes  yes  yes  yes  404",
+    "start review A":                 "yes  yes  yes  403  403  403  403  404",
+    "close review A":                 "yes  yes  yes  403  403  403  403  404",
+    "add an agenda item to review A": "yes  yes  yes  403  403  403  403  404",
+    "drop an agenda item of review A":"yes  yes  yes  403  403  403  403  404",
+    "bring back an agenda item of review A":"yes  yes  yes  403  403  403  403  404",
+    "move an agenda item of review A up":"yes  yes  yes  403  403  403  403  404",
+    "move an agenda item of review A down":"yes  yes  yes  403  403  403  403  404",
+    "write commentary in review A":   "yes  yes  yes  403  403  403  403  404",
+    "record a decision in review A":  "yes  yes  yes  403  403  403  403  404",
+    "add an action in review A":      "yes  yes  yes  403  403  403  403  404",
+    "action item of A":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "mark the action item of A done": "yes  yes  yes  403  403  yes  403  404",
+    "reviews B":                      "yes  yes  404  404  404  404  404  404",
+    "plan a review of B":             "yes  yes  404  404  404  404  404  404",
+    "add a review series to B":       "yes  yes  404  404  404  404  404  404",
+    "review B":                       "yes  yes  404  404  404  404  404  404",
+    "start review B":                 "yes  yes  404  404  404  404  404  404",
+    "close review B":                 "yes  yes  404  404  404  404  404  404",
+    "add an agenda item to review B": "yes  yes  404  404  404  404  404  404",
+    "drop an agenda item of review B":"yes  yes  404  404  404  404  404  404",
+    "bring back an agenda item of review B":"yes  yes  404  404  404  404  404  404",
+    "move an agenda item of review B up":"yes  yes  404  404  404  404  404  404",
+    "move an agenda item of review B down":"yes  yes  404  404  404  404  404  404",
+    "write commentary in review B":   "yes  yes  404  404  404  404  404  404",
+    "record a decision in review B":  "yes  yes  404  404  404  404  404  404",
+    "add an action in review B":      "yes  yes  404  404  404  404  404  404",
+    "action item of B":               "yes  yes  404  404  404  404  404  404",
+    "mark the action item of B done": "yes  yes  404  404  404  404  404  404",
     # The API: a read-only token changes nothing, whoever holds it
     "POST kpis in a (read-only token)":                 "403  403  403  403  403  403  403  403",
     "PATCH kpis/a-rev (read-only token)":               "403  403  403  403  403  403  403  403",
