@@ -46,9 +46,10 @@ from fourfold.web.views import REFUSED
 from .actions import PAGES, Action, Call
 from .api_calls import API
 from .conftest import ROLES, Org
-from .review_actions import REVIEW_PAGES
+from .review_actions import REVIEW_CALLS, REVIEW_PAGES
 
 PAGES = {**PAGES, **REVIEW_PAGES}
+API = {**API, **REVIEW_CALLS}
 
 # fmt: off
 POLICY: dict[str, str] = {
@@ -338,6 +339,30 @@ POLICY: dict[str, str] = {
     "add an action in review B":      "yes  yes  404  404  404  404  404  404",
     "action item of B":               "yes  yes  404  404  404  404  404  404",
     "mark the action item of B done": "yes  yes  404  404  404  404  404  404",
+    # The API of reviews: as their pages; a write naming a unit one may not see is a 422
+    "GET reviews of a":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET agenda of a":                "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET actions of a":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET review of a":                "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET commentary of a-rev":        "404  404  404  404  404  404  404  404",
+    "POST reviews in a":              "yes  yes  yes  403  403  403  403  422",
+    "POST decisions of the review of a":"yes  yes  yes  403  403  403  403  404",
+    "POST close the review of a":     "yes  yes  yes  403  403  403  403  404",
+    "POST actions in a":              "yes  yes  yes  403  403  403  403  422",
+    "PATCH the action of a":          "yes  yes  yes  403  403  yes  403  404",
+    "PUT commentary of a-rev":        "yes  yes  yes  403  403  403  403  404",
+    "GET reviews of b":               "yes  yes  404  404  404  404  404  404",
+    "GET agenda of b":                "yes  yes  404  404  404  404  404  404",
+    "GET actions of b":               "yes  yes  404  404  404  404  404  404",
+    "GET review of b":                "yes  yes  404  404  404  404  404  404",
+    "GET commentary of b-rev":        "404  404  404  404  404  404  404  404",
+    "POST reviews in b":              "yes  yes  422  422  422  422  422  422",
+    "POST decisions of the review of b":"yes  yes  404  404  404  404  404  404",
+    "POST close the review of b":     "yes  yes  404  404  404  404  404  404",
+    "POST actions in b":              "yes  yes  422  422  422  422  422  422",
+    "PATCH the action of b":          "yes  yes  404  404  404  404  404  404",
+    "PUT commentary of b-rev":        "yes  yes  404  404  404  404  404  404",
+    "PATCH the action of a (read-only token)":"403  403  403  403  403  403  403  403",
     # The API: a read-only token changes nothing, whoever holds it
     "POST kpis in a (read-only token)":                 "403  403  403  403  403  403  403  403",
     "PATCH kpis/a-rev (read-only token)":               "403  403  403  403  403  403  403  403",
