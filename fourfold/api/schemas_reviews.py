@@ -27,8 +27,10 @@ class ReviewOut(Schema):
 
 
 class AgendaItemOut(Schema):
-    reason: str = Field(description="open_action, action_overdue, red, worsened, unlikely, "
-                        "overdue or initiative_behind")  # fmt: skip
+    reason: str = Field(
+        description="open_action, action_overdue, red, worsened, unlikely, "
+        "overdue or initiative_behind"
+    )
     kind: str = Field(description="action, objective, kpi or initiative")
     code: str = Field(description="The code of what it is about (an action item's id)")
     period: str

@@ -167,17 +167,22 @@ def _node_item(node: Node, reasons: list[str], period: str) -> Item:
         )
     reason = reasons[0]
     return Item(
-        reason, node.kind, node.code, period, text + ".", MINUTES[reason], node.name,
+        reason,
+        node.kind,
+        node.code,
+        period,
+        text + ".",
+        MINUTES[reason],
+        node.name,
         tuple(reasons[1:]),
-    )  # fmt: skip
+    )
 
 
 def _initiative_item(initiative: Initiative, period: str) -> Item:
     done = ""
     if initiative.complete is not None and initiative.expected is not None:
         done = (
-            f": {initiative.complete:.0f} % complete where {initiative.expected:.0f} % "
-            "was expected"
+            f": {initiative.complete:.0f} % complete where {initiative.expected:.0f} % was expected"
         )
     message = (
         f"Initiative {initiative.name} ({initiative.code}) is {initiative.status_name} "

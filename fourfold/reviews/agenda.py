@@ -153,8 +153,11 @@ def build(unit: Unit, period: str, *, today: dt.date, review: Review | None = No
     year = periods.year_of(parsed.last_month, fs)
     nodes = _with_chances(scores, nodes, ids, unit.code, year, today)
     found = initiative_scores.rows([unit.code], key, fiscal_start=fs).get(unit.code, [])
-    known = {code: (pk, name) for code, pk, name in
-             unit.initiatives.values_list("code", "pk", "name")} if found else {}  # fmt: skip
+    known = (
+        {code: (pk, name) for code, pk, name in unit.initiatives.values_list("code", "pk", "name")}
+        if found
+        else {}
+    )
     names = [s.name for s in DEFAULT.statuses]
     initiatives = [
         rules.Initiative(
@@ -189,9 +192,13 @@ def build(unit: Unit, period: str, *, today: dt.date, review: Review | None = No
             url = _at(reverse(item.kind, args=[unit.code, item.code]), key)
             pk = ids[f"{item.kind}:{item.code}"]
             lines.append(
-                Line(item, url, kpi_id=pk if item.kind == "kpi" else None,
-                     objective_id=pk if item.kind == "objective" else None)
-            )  # fmt: skip
+                Line(
+                    item,
+                    url,
+                    kpi_id=pk if item.kind == "kpi" else None,
+                    objective_id=pk if item.kind == "objective" else None,
+                )
+            )
     return Agenda(unit, key, today, lines)
 
 

@@ -65,9 +65,14 @@ def _can_run(access: Access, review: Review) -> bool:
 
 
 def _render(
-    request: HttpRequest, review: Review, item_pk: str | None, *, part: str = "", status: int = 200,
+    request: HttpRequest,
+    review: Review,
+    item_pk: str | None,
+    *,
+    part: str = "",
+    status: int = 200,
     **forms_given: Any,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     access = access_for(request)
     today = timezone.localdate()
     built = review_page.build(review, item_pk, today)
@@ -96,7 +101,11 @@ def _render(
         "error": forms_given.get("error", ""),
         "current": current,
     }
-    template = f"reviews/_{part}.html" if part and request.htmx else "reviews/review.html"
+    template = (
+        f"reviews/_{part}.html"
+        if part and getattr(request, "htmx", False)
+        else "reviews/review.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -105,7 +114,7 @@ def _render(
 def review(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The review: its agenda and, beside it, the item being discussed (?item=)."""
     found = review_page.review_or_404(access_for(request), code, pk)
-    part = "panel" if request.htmx and request.GET.get("part") == "panel" else ""
+    part = "panel" if getattr(request, "htmx", False) and request.GET.get("part") == "panel" else ""
     return _render(request, found, request.GET.get("item"), part=part)
 
 
@@ -121,9 +130,15 @@ def _answer(
 ) -> HttpResponse:
     """The changed part for htmx, the page again with the form's errors, or the way back."""
     failed = given.pop("failed", False)
-    if request.htmx or failed:
-        return _render(request, review, str(item.pk) if item else None, part=part,
-                       status=400 if failed else 200, **given)  # fmt: skip
+    if getattr(request, "htmx", False) or failed:
+        return _render(
+            request,
+            review,
+            str(item.pk) if item else None,
+            part=part,
+            status=400 if failed else 200,
+            **given,
+        )
     return redirect(_url(review, item))
 
 
@@ -133,20 +148,29 @@ def commentary(request: HttpRequest, code: str, pk: int, item: int) -> HttpRespo
     found = _running(request, code, pk)
     chosen = review_page.item_or_404(found, item)
     form = CommentaryForm(request.POST)
-    kpi = KPI.objects.select_related("objective__perspective__scorecard__unit").filter(
-        pk=chosen.kpi_id
-    ).first()
+    kpi = (
+        KPI.objects.select_related("objective__perspective__scorecard__unit")
+        .filter(pk=chosen.kpi_id or 0)
+        .first()
+    )
     if kpi is None:
-        return _answer(request, found, chosen, "panel", failed=True,
-                       error="Commentary is written for a KPI; this item is about none.")  # fmt: skip
+        return _answer(
+            request,
+            found,
+            chosen,
+            "panel",
+            failed=True,
+            error="Commentary is written for a KPI; this item is about none.",
+        )
     if form.is_valid():
         try:
             services.write_commentary(
                 request.user, kpi, chosen.period, review=found, **form.cleaned_data
             )
         except services.ReviewError as exc:
-            return _answer(request, found, chosen, "panel", failed=True, error=str(exc),
-                           commentary_form=form)  # fmt: skip
+            return _answer(
+                request, found, chosen, "panel", failed=True, error=str(exc), commentary_form=form
+            )
         return _answer(request, found, chosen, "panel")
     return _answer(request, found, chosen, "panel", failed=True, commentary_form=form)
 
@@ -161,8 +185,9 @@ def decision(request: HttpRequest, code: str, pk: int, item: int) -> HttpRespons
         try:
             meetings.record_decision(request.user, found, item=chosen, **form.cleaned_data)
         except services.ReviewError as exc:
-            return _answer(request, found, chosen, "panel", failed=True, error=str(exc),
-                           decision_form=form)  # fmt: skip
+            return _answer(
+                request, found, chosen, "panel", failed=True, error=str(exc), decision_form=form
+            )
         return _answer(request, found, chosen, "panel")
     return _answer(request, found, chosen, "panel", failed=True, decision_form=form)
 
@@ -195,8 +220,9 @@ def action(request: HttpRequest, code: str, pk: int, item: int) -> HttpResponse:
                 else None,
             )
         except services.ReviewError as exc:
-            return _answer(request, found, chosen, "panel", failed=True, error=str(exc),
-                           action_form=form)  # fmt: skip
+            return _answer(
+                request, found, chosen, "panel", failed=True, error=str(exc), action_form=form
+            )
         return _answer(request, found, chosen, "panel")
     return _answer(request, found, chosen, "panel", failed=True, action_form=form)
 
@@ -226,8 +252,9 @@ def add_item(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             made = meetings.add_item(request.user, found, **form.cleaned_data)
         except services.ReviewError as exc:
-            return _answer(request, found, None, "agenda", failed=True, error=str(exc),
-                           add_form=form)  # fmt: skip
+            return _answer(
+                request, found, None, "agenda", failed=True, error=str(exc), add_form=form
+            )
         return _answer(request, found, made, "agenda")
     return _answer(request, found, None, "agenda", failed=True, add_form=form)
 

@@ -167,8 +167,13 @@ def add_item(actor: Any, review: Review, message: str, minutes: int = 5) -> Agen
             message=message,
             minutes=minutes,
         )
-        record(actor, "review.agenda", f"Added '{message[:60]}' to '{review.title}'",
-               review=review.pk, item=item.pk)  # fmt: skip
+        record(
+            actor,
+            "review.agenda",
+            f"Added '{message[:60]}' to '{review.title}'",
+            review=review.pk,
+            item=item.pk,
+        )
     return item
 
 
@@ -180,8 +185,13 @@ def drop_item(actor: Any, item: AgendaItem, dropped: bool = True) -> AgendaItem:
             item.dropped = dropped
             item.save(update_fields=["dropped"])
             verb = "Dropped" if dropped else "Brought back"
-            record(actor, "review.agenda", f"{verb} '{item.message[:60]}'",
-                   review=item.review_id, item=item.pk)  # fmt: skip
+            record(
+                actor,
+                "review.agenda",
+                f"{verb} '{item.message[:60]}'",
+                review=item.review_id,
+                item=item.pk,
+            )
     return item
 
 
@@ -197,8 +207,13 @@ def move_item(actor: Any, item: AgendaItem, by: int) -> AgendaItem:
             for i, other in enumerate(ordered):
                 other.position = i
             AgendaItem.objects.bulk_update(ordered, ["position"])
-            record(actor, "review.agenda", f"Moved '{item.message[:60]}' to place {to + 1}",
-                   review=item.review_id, item=item.pk)  # fmt: skip
+            record(
+                actor,
+                "review.agenda",
+                f"Moved '{item.message[:60]}' to place {to + 1}",
+                review=item.review_id,
+                item=item.pk,
+            )
     item.refresh_from_db()
     return item
 
@@ -214,8 +229,13 @@ def start(actor: Any, review: Review) -> Review:
         with transaction.atomic():
             review.state = Review.State.OPEN
             review.save(update_fields=["state"])
-            record(actor, "review.start", f"Started the review '{review.title}'",
-                   review=review.pk, unit=review.unit.code)  # fmt: skip
+            record(
+                actor,
+                "review.start",
+                f"Started the review '{review.title}'",
+                review=review.pk,
+                unit=review.unit.code,
+            )
     return review
 
 
@@ -249,8 +269,14 @@ def record_decision(
             initiative_id=item.initiative_id if item else None,
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        record(actor, "review.decision", f"Decided in '{review.title}': {text[:80]}",
-               review=review.pk, decision=made.pk, unit=review.unit.code)  # fmt: skip
+        record(
+            actor,
+            "review.decision",
+            f"Decided in '{review.title}': {text[:80]}",
+            review=review.pk,
+            decision=made.pk,
+            unit=review.unit.code,
+        )
     return made
 
 
@@ -259,8 +285,9 @@ def missing_notes(review: Review) -> list[str]:
     red = review.items.filter(reason="red", kind="kpi", dropped=False, kpi__isnull=False)
     wanted = dict(red.values_list("kpi_id", "code"))
     written = set(
-        Comment.objects.filter(COMMENTARY, kpi_id__in=wanted, period=review.period, draft=False)
-        .values_list("kpi_id", flat=True)
+        Comment.objects.filter(
+            COMMENTARY, kpi_id__in=wanted, period=review.period, draft=False
+        ).values_list("kpi_id", flat=True)
     )
     return [code for pk, code in wanted.items() if pk not in written]
 
@@ -281,8 +308,13 @@ def close(actor: Any, review: Review) -> Review:
         review.state = Review.State.CLOSED
         review.closed_at = timezone.now()
         review.save(update_fields=["state", "closed_at"])
-        record(actor, "review.close", f"Closed the review '{review.title}'",
-               review=review.pk, unit=review.unit.code)  # fmt: skip
+        record(
+            actor,
+            "review.close",
+            f"Closed the review '{review.title}'",
+            review=review.pk,
+            unit=review.unit.code,
+        )
     return review
 
 

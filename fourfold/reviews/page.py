@@ -60,11 +60,7 @@ class Page:
 def review_or_404(access: Access, unit_code: str, pk: int) -> Review:
     """The review of the unit, for whoever may see the unit."""
     unit = access.unit_or_404(unit_code)
-    review = (
-        Review.objects.select_related("series", "facilitator")
-        .filter(unit=unit, pk=pk)
-        .first()
-    )
+    review = Review.objects.select_related("series", "facilitator").filter(unit=unit, pk=pk).first()
     if review is None:
         raise Http404("No such review")
     review.unit = unit
@@ -140,7 +136,9 @@ def _row(scores: engine.Scores, item: AgendaItem) -> dict[str, Any] | None:
     if pos is None:
         return None
     row = pos + scores.result.offsets["objective"]
-    return readout.node_row(scores, view, row, column, "objective", item.code, "", view.keys[column])
+    return readout.node_row(
+        scores, view, row, column, "objective", item.code, "", view.keys[column]
+    )
 
 
 def panel(item: AgendaItem, today: dt.date) -> Panel:
@@ -178,7 +176,9 @@ def build(review: Review, asked: str | None, today: dt.date) -> Page:
     for item in items:
         item.review = review
     current = chosen(items, asked)
-    people = list(get_user_model().objects.filter(is_active=True).order_by("first_name", "username"))
+    people = list(
+        get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    )
     return Page(
         review,
         items,

@@ -157,12 +157,13 @@ def _copy_forward(made: Comment, period: str, now: dt.datetime) -> bool:
 def _about(
     unit: Unit, kpi: KPI | None, objective: Objective | None, initiative: Initiative | None
 ) -> None:
-    for thing, where in (
-        (kpi, lambda k: k.objective.perspective.scorecard.unit_id),
-        (objective, lambda o: o.perspective.scorecard.unit_id),
-        (initiative, lambda i: i.unit_id),
-    ):
-        if thing is not None and where(thing) != unit.pk:
+    owners: list[tuple[Any, int | None]] = [
+        (kpi, kpi.objective.perspective.scorecard.unit_id if kpi else None),
+        (objective, objective.perspective.scorecard.unit_id if objective else None),
+        (initiative, initiative.unit_id if initiative else None),
+    ]
+    for thing, owner in owners:
+        if thing is not None and owner != unit.pk:
             raise ReviewError(f"{thing} is not of unit {unit.code}.")
 
 

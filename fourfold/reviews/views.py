@@ -35,8 +35,10 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        series = [(s.pk, f"{s.name} ({s.get_cadence_display().lower()})")
-                  for s in unit.review_series.all()]  # fmt: skip
+        series = [
+            (s.pk, f"{s.name} ({s.get_cadence_display().lower()})")
+            for s in unit.review_series.all()
+        ]
         self.fields["series"].choices = [("", "None")] + series  # type: ignore[attr-defined]
         named = [(p.pk, p.get_full_name() or p.get_username()) for p in people]
         self.fields["facilitator"].choices = [("", "Nobody yet")] + named  # type: ignore[attr-defined]
@@ -75,9 +77,7 @@ def _context(request: HttpRequest, unit: Unit, **more: Any) -> dict[str, Any]:
         "can_run": can_run,
         "today": today,
         "scorecard_url": reverse("scorecard", args=[unit.code]),
-        "form": ReviewForm(
-            unit=unit, people=people, initial={"period": last, "held_on": today}
-        ),
+        "form": ReviewForm(unit=unit, people=people, initial={"period": last, "held_on": today}),
         "series_form": SeriesForm(initial={"cadence": Cadence.MONTHLY}),
     }
     return context | more

@@ -139,15 +139,36 @@ def build() -> Org:
     for code, owner in (("a", org.users["owner"]), ("b", User.objects.get(username="bob"))):
         unit = Unit.objects.get(code=code)
         review = Review.objects.create(unit=unit, period="2026-02", title=f"Review of {code}")
-        first = AgendaItem.objects.create(review=review, position=0, reason="added",
-                                          period="2026-02", message="Budget", dropped=True)  # fmt: skip
-        item = AgendaItem.objects.create(review=review, position=1, reason="red", kind="kpi",
-                                         code=f"{code}-rev", period="2026-02", message="Red",
-                                         kpi_id=ids[f"{code}_kpi"])  # fmt: skip
-        action = ActionItem.objects.create(unit=unit, review=review, title="Fix", owner=owner,
-                                           due_date=dt.date(2026, 3, 31), kpi_id=ids[f"{code}_kpi"])  # fmt: skip
+        first = AgendaItem.objects.create(
+            review=review,
+            position=0,
+            reason="added",
+            period="2026-02",
+            message="Budget",
+            dropped=True,
+        )
+        item = AgendaItem.objects.create(
+            review=review,
+            position=1,
+            reason="red",
+            kind="kpi",
+            code=f"{code}-rev",
+            period="2026-02",
+            message="Red",
+            kpi_id=ids[f"{code}_kpi"],
+        )
+        action = ActionItem.objects.create(
+            unit=unit,
+            review=review,
+            title="Fix",
+            owner=owner,
+            due_date=dt.date(2026, 3, 31),
+            kpi_id=ids[f"{code}_kpi"],
+        )
         ids[f"{code}_review"], ids[f"{code}_item"], ids[f"{code}_first"] = (
-            review.pk, item.pk, first.pk
+            review.pk,
+            item.pk,
+            first.pk,
         )
         ids[f"{code}_action"] = action.pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")

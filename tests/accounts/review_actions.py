@@ -73,7 +73,9 @@ def _reviews(unit: str) -> dict[str, Action]:
         ),
         f"action item of {u}": get(action),
         f"mark the action item of {u} done": post(
-            action + "status/", {"status": "done"}, exists(ActionItem, unit__code=unit, status="done")
+            action + "status/",
+            {"status": "done"},
+            exists(ActionItem, unit__code=unit, status="done"),
         ),
     }
 
@@ -91,37 +93,65 @@ def _review_calls(unit: str) -> dict[str, Call]:
         f"GET actions of {unit}": Call("get", f"actions?unit={unit}"),
         f"GET commentary of {unit}-rev": Call("get", f"kpis/{unit}-rev/commentary/2026-01"),
         f"POST reviews in {unit}": Call(
-            "post", "reviews", {"unit": unit, "period": "2026-03", "held_on": "2026-04-10"}, 201,
+            "post",
+            "reviews",
+            {"unit": unit, "period": "2026-03", "held_on": "2026-04-10"},
+            201,
             exists(Review, unit__code=unit, period="2026-03"),
         ),
         f"POST decisions of the review of {unit}": Call(
-            "post", f"{one}/decisions", {"text": "Cut prices", "decided_by": "The board"}, 201,
+            "post",
+            f"{one}/decisions",
+            {"text": "Cut prices", "decided_by": "The board"},
+            201,
             exists(Decision, text="Cut prices"),
         ),
         f"POST close the review of {unit}": Call(
-            "post", f"{one}/close", {}, 200, exists(Review, unit__code=unit, state="closed"),
+            "post",
+            f"{one}/close",
+            {},
+            200,
+            exists(Review, unit__code=unit, state="closed"),
         ),
         f"POST actions in {unit}": Call(
-            "post", "actions", {"unit": unit, "title": "Call the bank", "owner": owner,
-                                "due_date": "2026-04-15", "kpi": f"{unit}-rev"}, 201,
+            "post",
+            "actions",
+            {
+                "unit": unit,
+                "title": "Call the bank",
+                "owner": owner,
+                "due_date": "2026-04-15",
+                "kpi": f"{unit}-rev",
+            },
+            201,
             exists(ActionItem, title="Call the bank"),
         ),
         f"PATCH the action of {unit}": Call(
-            "patch", f"actions/{{{unit}_action}}", {"status": "done"}, 200,
+            "patch",
+            f"actions/{{{unit}_action}}",
+            {"status": "done"},
+            200,
             exists(ActionItem, unit__code=unit, status="done"),
         ),
         f"PUT commentary of {unit}-rev": Call(
-            "put", f"kpis/{unit}-rev/commentary/2026-02", {"analysis": "Orders slipped"}, 200,
+            "put",
+            f"kpis/{unit}-rev/commentary/2026-02",
+            {"analysis": "Orders slipped"},
+            200,
             exists(Comment, kpi__code=f"{unit}-rev", period="2026-02", analysis="Orders slipped"),
         ),
-    }  # fmt: skip
+    }
 
 
 REVIEW_CALLS: dict[str, Call] = {
     **_review_calls("a"),
     **_review_calls("b"),
     "PATCH the action of a (read-only token)": Call(
-        "patch", "actions/{a_action}", {"status": "done"}, 200,
-        exists(ActionItem, unit__code="a", status="done"), "read",
+        "patch",
+        "actions/{a_action}",
+        {"status": "done"},
+        200,
+        exists(ActionItem, unit__code="a", status="done"),
+        "read",
     ),
-}  # fmt: skip
+}

@@ -58,8 +58,7 @@ def test_a_red_kpi_with_no_open_action_says_so() -> None:
     assert item.reason == "red" and item.kind == "kpi" and item.code == "revenue"
     assert item.period == "2026-10"
     assert item.message == (
-        "KPI KPI revenue (revenue) is red in 2026-10, score 2.50; no open action item is "
-        "about it."
+        "KPI KPI revenue (revenue) is red in 2026-10, score 2.50; no open action item is about it."
     )
 
 
@@ -79,7 +78,9 @@ def test_the_worst_status_of_another_scheme_is_red_by_its_own_name() -> None:
 def test_a_kpi_worse_than_the_period_before_is_worsened() -> None:
     [item] = build(nodes=[kpi(status=AMBER, previous=GREEN)])
     assert item.reason == "worsened"
-    assert item.message == "KPI KPI revenue (revenue) went from green in 2026-09 to amber in 2026-10."
+    assert (
+        item.message == "KPI KPI revenue (revenue) went from green in 2026-09 to amber in 2026-10."
+    )
 
 
 def test_no_status_before_or_now_is_no_worsening() -> None:
@@ -117,11 +118,20 @@ def test_overdue_data_is_on_the_agenda() -> None:
 
 
 def test_an_objective_is_red_or_worsened_never_unlikely_or_overdue() -> None:
-    objective = Node("objective", "grow", "Grow", status=GREEN, previous=GREEN,
-                     probability=0.0, overdue=3)  # fmt: skip
+    objective = Node(
+        "objective", "grow", "Grow", status=GREEN, previous=GREEN, probability=0.0, overdue=3
+    )
     assert build(nodes=[objective]) == []
-    red = Node("objective", "grow", "Grow", status=RED, status_name="red", previous=AMBER,
-               previous_name="amber", previous_period="2026-09")  # fmt: skip
+    red = Node(
+        "objective",
+        "grow",
+        "Grow",
+        status=RED,
+        status_name="red",
+        previous=AMBER,
+        previous_name="amber",
+        previous_period="2026-09",
+    )
     [item] = build(nodes=[red])
     assert item.reason == "red" and item.kind == "objective"
     assert item.also == ("worsened",)

@@ -66,8 +66,9 @@ def acme(db: None) -> Unit:
 @pytest.fixture
 def people(acme: Unit) -> People:
     def make(name: str, kind: str | None) -> User:
-        user = User.objects.create_user(name, email=f"{name}@example.com", password="x",
-                                        first_name=name.capitalize())  # fmt: skip
+        user = User.objects.create_user(
+            name, email=f"{name}@example.com", password="x", first_name=name.capitalize()
+        )
         if kind:
             Role.objects.create(user=user, kind=kind, unit=acme)
         return user

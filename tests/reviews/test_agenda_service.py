@@ -44,14 +44,19 @@ def test_before_the_grace_period_ends_nothing_is_overdue(acme: Unit) -> None:
     assert "overdue" not in [i.reason for i in made.items]
 
 
-def test_open_actions_come_first_and_a_red_kpi_with_one_says_so(
-    acme: Unit, people: People
-) -> None:
+def test_open_actions_come_first_and_a_red_kpi_with_one_says_so(acme: Unit, people: People) -> None:
     revenue = acme.scorecard.perspectives.get().objectives.get().kpis.get(code="revenue")
-    late = services.create_action(people.eve, acme, title="Call the bank", owner=people.vic,
-                                  due_date=dt.date(2026, 3, 1), kpi=revenue)  # fmt: skip
-    soon = services.create_action(people.eve, acme, title="Price review", owner=people.eve,
-                                  due_date=dt.date(2026, 5, 1))  # fmt: skip
+    late = services.create_action(
+        people.eve,
+        acme,
+        title="Call the bank",
+        owner=people.vic,
+        due_date=dt.date(2026, 3, 1),
+        kpi=revenue,
+    )
+    soon = services.create_action(
+        people.eve, acme, title="Price review", owner=people.eve, due_date=dt.date(2026, 5, 1)
+    )
     items = agenda.build(acme, "2026-02", today=TODAY).items
     assert [(i.reason, i.code) for i in items[:3]] == [
         ("open_action", str(soon.pk)),
@@ -60,9 +65,7 @@ def test_open_actions_come_first_and_a_red_kpi_with_one_says_so(
     ]
     assert items[2].message.endswith("; 1 open action item is about it.")
     services.set_action_status(people.eve, late, "done")
-    assert [i.code for i in agenda.build(acme, "2026-02", today=TODAY).items[:1]] == [
-        str(soon.pk)
-    ]
+    assert [i.code for i in agenda.build(acme, "2026-02", today=TODAY).items[:1]] == [str(soon.pk)]
 
 
 def test_a_period_outside_the_scores_has_no_kpi_but_the_initiative_from_its_last_entry(
@@ -76,8 +79,9 @@ def test_its_queries_are_counted(
     acme: Unit, people: People, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for n in range(3):
-        services.create_action(people.eve, acme, title=f"Action {n}", owner=people.vic,
-                               due_date=dt.date(2026, 3, 1))  # fmt: skip
+        services.create_action(
+            people.eve, acme, title=f"Action {n}", owner=people.vic, due_date=dt.date(2026, 3, 1)
+        )
     # Inside a test's transaction the scores cache serves nothing: 10 queries are the engine's
     # (read once, for the statuses and the forecasts alike); then the organization (twice),
     # the open actions with their owners, and the initiatives (3).

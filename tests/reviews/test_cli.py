@@ -37,7 +37,9 @@ def test_it_prints_designs_json_lines_in_designs_order(fourfold: Run, tmp_path: 
 
 def test_today_decides_what_is_overdue(fourfold: Run, tmp_path: Path) -> None:
     run = loaded(fourfold, tmp_path)
-    early = run("agenda", "--unit", "acme", "--period", "2026-02", "--json", "--today", "2026-03-10")
+    early = run(
+        "agenda", "--unit", "acme", "--period", "2026-02", "--json", "--today", "2026-03-10"
+    )
     assert "overdue" not in [json.loads(line)["reason"] for line in early.stdout.splitlines()]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,14 +19,20 @@ from tests.initiatives.pages import words
 
 from .conftest import People
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
 def review(acme: Unit, people: People) -> Review:
     series = meetings.create_series(people.eve, acme, "Monthly operational review", "monthly")
-    return meetings.plan_review(people.eve, acme, "2026-02", held_on=dt.date(2026, 3, 20),
-                                series=series, facilitator=people.eve)  # fmt: skip
+    return meetings.plan_review(
+        people.eve,
+        acme,
+        "2026-02",
+        held_on=dt.date(2026, 3, 20),
+        series=series,
+        facilitator=people.eve,
+    )
 
 
 def as_(client: Client, user: object) -> Client:
@@ -45,8 +52,10 @@ def test_the_list_shows_the_reviews_and_plans_one(
     assert "Monthly operational review 2026-02" in text and "Plan the review" in text
     series = review.series
     assert series is not None
-    answer = eve.post("/units/acme/reviews/new/", {"series": series.pk, "period": "2026-03",
-                                                  "held_on": "2026-04-10"})  # fmt: skip
+    answer = eve.post(
+        "/units/acme/reviews/new/",
+        {"series": series.pk, "period": "2026-03", "held_on": "2026-04-10"},
+    )
     made = Review.objects.get(period="2026-03")
     assert answer.status_code == 302 and answer["Location"] == url(made)
 
@@ -55,8 +64,10 @@ def test_a_review_for_a_period_that_is_not_one_says_so_and_writes_nothing(
     client: Client, review: Review, people: People
 ) -> None:
     eve = as_(client, people.eve)
-    answer = eve.post("/units/acme/reviews/new/", {"series": review.series_id, "period": "2026-Q1",
-                                                  "held_on": "2026-04-10"})  # fmt: skip
+    answer = eve.post(
+        "/units/acme/reviews/new/",
+        {"series": review.series_id, "period": "2026-Q1", "held_on": "2026-04-10"},
+    )
     assert answer.status_code == 400
     assert "The review's period 2026-Q1 is not a month" in words(answer.content.decode())
     assert Review.objects.count() == 1
@@ -74,7 +85,10 @@ def test_a_viewer_sees_the_reviews_but_plans_none(
 
 
 def test_the_review_page_shows_the_agenda_and_the_first_item(
-    client: Client, review: Review, people: People, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client,
+    review: Review,
+    people: People,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     eve = as_(client, people.eve)
     eve.get(url(review))  # sessions, the organization, ...: what any first page reads
@@ -96,7 +110,10 @@ def test_htmx_gets_the_item_alone_and_a_plain_link_the_whole_page(
     assert part.lstrip().startswith("<section") and "Initiative Roll out the CRM" in part
     assert "<html" not in part
     whole = eve.get(url(review) + f"?item={item.pk}").content.decode()
-    assert "<html" in whole and 'class="agenda__item agenda__item--initiative_behind is-current"' in whole
+    assert (
+        "<html" in whole
+        and 'class="agenda__item agenda__item--initiative_behind is-current"' in whole
+    )
 
 
 def test_commentary_a_decision_and_an_action_written_live(
@@ -105,14 +122,20 @@ def test_commentary_a_decision_and_an_action_written_live(
     eve = as_(client, people.eve)
     item = review.items.get(code="revenue")
     base = url(review, f"items/{item.pk}/")
-    part = eve.post(base + "commentary/", {"analysis": "Orders slipped", "cause": "",
-                                           "recommendation": "Widen the pipeline"}, **HTMX)  # fmt: skip
+    part = eve.post(
+        base + "commentary/",
+        {"analysis": "Orders slipped", "cause": "", "recommendation": "Widen the pipeline"},
+        **HTMX,
+    )
     assert part.status_code == 200 and "<html" not in part.content.decode()
     assert Comment.objects.get(period="2026-02", draft=False).analysis == "Orders slipped"
     eve.post(base + "decisions/", {"text": "Cut prices", "decided_by": "The board"}, **HTMX)
     assert Decision.objects.get().kpi == KPI.objects.get(code="revenue")
-    done = eve.post(base + "actions/", {"title": "Call the bank", "owner": people.vic.pk,
-                                        "due_date": "2026-04-15"}, **HTMX)  # fmt: skip
+    done = eve.post(
+        base + "actions/",
+        {"title": "Call the bank", "owner": people.vic.pk, "due_date": "2026-04-15"},
+        **HTMX,
+    )
     assert "Call the bank" in done.content.decode()
     action = ActionItem.objects.get()
     assert (action.owner, action.review, action.item) == (people.vic, review, item)
@@ -157,8 +180,14 @@ def test_the_action_page_shows_the_kpi_before_and_after(
     client: Client, acme: Unit, people: People, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     revenue = KPI.objects.get(code="revenue")
-    made = services.create_action(people.eve, acme, title="Call the bank", owner=people.vic,
-                                  due_date=dt.date(2026, 4, 15), kpi=revenue)  # fmt: skip
+    made = services.create_action(
+        people.eve,
+        acme,
+        title="Call the bank",
+        owner=people.vic,
+        due_date=dt.date(2026, 4, 15),
+        kpi=revenue,
+    )
     vic = as_(client, people.vic)
     vic.get(f"/units/acme/actions/{made.pk}/")
     with django_assert_num_queries(16):
@@ -180,18 +209,25 @@ def test_a_red_kpi_with_no_open_action_is_marked_on_the_scorecard(
     def marked() -> list[str]:
         html = eve.get("/units/acme/?period=2026-02").content.decode()
         rows = re.findall(r'<tr class="kpi[^"]*">(.*?)</tr>', html, re.S)
-        return [re.search(r'kpis/([\w-]+)/', r).group(1) for r in rows if "no-action" in r]  # type: ignore[union-attr]
+        return [re.search(r"kpis/([\w-]+)/", r).group(1) for r in rows if "no-action" in r]  # type: ignore[union-attr]
 
     assert marked() == ["revenue"]
-    services.create_action(people.eve, acme, title="Fix", owner=people.vic,
-                           due_date=dt.date(2026, 4, 1), kpi=KPI.objects.get(code="revenue"))  # fmt: skip
+    services.create_action(
+        people.eve,
+        acme,
+        title="Fix",
+        owner=people.vic,
+        due_date=dt.date(2026, 4, 1),
+        kpi=KPI.objects.get(code="revenue"),
+    )
     assert marked() == []
 
 
 def test_my_actions_on_home_lead_to_the_action_page(
     client: Client, acme: Unit, people: People
 ) -> None:
-    made = services.create_action(people.eve, acme, title="Call the bank", owner=people.vic,
-                                  due_date=dt.date(2026, 1, 15))  # fmt: skip
+    made = services.create_action(
+        people.eve, acme, title="Call the bank", owner=people.vic, due_date=dt.date(2026, 1, 15)
+    )
     html = as_(client, people.vic).get("/?period=2026-02").content.decode()
     assert f'href="/units/acme/actions/{made.pk}/"' in html and "Call the bank" in html

@@ -26,8 +26,15 @@ def series(acme: Unit, people: People) -> ReviewSeries:
 
 @pytest.fixture
 def review(acme: Unit, people: People, series: ReviewSeries) -> Review:
-    return meetings.plan_review(people.eve, acme, "2026-02", held_on=HELD, series=series,
-                                facilitator=people.eve, participants=[people.vic])  # fmt: skip
+    return meetings.plan_review(
+        people.eve,
+        acme,
+        "2026-02",
+        held_on=HELD,
+        series=series,
+        facilitator=people.eve,
+        participants=[people.vic],
+    )
 
 
 def kpi(code: str) -> KPI:
@@ -55,11 +62,14 @@ def test_a_planned_review_stores_its_generated_agenda(review: Review) -> None:
     ("period", "words"),
     [
         ("2026-13", "The review's period: "),
-        ("2026-Q1", "The review's period 2026-Q1 is not a month: the series 'Monthly operational "
-                    "review' is monthly."),
+        (
+            "2026-Q1",
+            "The review's period 2026-Q1 is not a month: the series 'Monthly operational "
+            "review' is monthly.",
+        ),
         ("soon", "The review's period: "),
     ],
-)  # fmt: skip
+)
 def test_a_review_for_a_period_that_is_not_one_of_its_cadence_is_refused(
     acme: Unit, people: People, series: ReviewSeries, period: str, words: str
 ) -> None:
@@ -91,23 +101,26 @@ def test_an_action_without_an_owner_or_a_due_date_is_refused_and_nothing_written
     acme: Unit, people: People
 ) -> None:
     with pytest.raises(ReviewError) as no_owner:
-        services.create_action(people.eve, acme, title="Fix it", owner=None,
-                               due_date=dt.date(2026, 4, 30))  # fmt: skip
+        services.create_action(
+            people.eve, acme, title="Fix it", owner=None, due_date=dt.date(2026, 4, 30)
+        )
     assert str(no_owner.value) == "The action item 'Fix it' needs an owner."
     with pytest.raises(ReviewError) as no_date:
         services.create_action(people.eve, acme, title="Fix it", owner=people.vic, due_date=None)
     assert str(no_date.value) == "The action item 'Fix it' needs a due date."
     with pytest.raises(ReviewError, match="needs a title"):
-        services.create_action(people.eve, acme, title="  ", owner=people.vic,
-                               due_date=dt.date(2026, 4, 30))  # fmt: skip
+        services.create_action(
+            people.eve, acme, title="  ", owner=people.vic, due_date=dt.date(2026, 4, 30)
+        )
     assert not ActionItem.objects.exists()
     assert not AuditEntry.objects.filter(action="action.create").exists()
 
 
 def test_an_action_is_owned_by_someone_who_may_see_its_unit(acme: Unit, people: People) -> None:
     with pytest.raises(ReviewError) as refused:
-        services.create_action(people.eve, acme, title="Fix it", owner=people.bob,
-                               due_date=dt.date(2026, 4, 30))  # fmt: skip
+        services.create_action(
+            people.eve, acme, title="Fix it", owner=people.bob, due_date=dt.date(2026, 4, 30)
+        )
     assert str(refused.value) == (
         "Bob may not see unit acme, so cannot own its action item 'Fix it'."
     )
@@ -119,19 +132,32 @@ def test_an_action_moves_a_kpi_objective_or_initiative_of_its_own_unit(
 ) -> None:
     sales = Unit.objects.get(code="sales")
     with pytest.raises(ReviewError, match="is not of unit sales"):
-        services.create_action(people.eve, sales, title="Fix it", owner=people.eve,
-                               due_date=dt.date(2026, 4, 30), kpi=kpi("revenue"))  # fmt: skip
-    made = services.create_action(people.eve, acme, title="Fix it", owner=people.vic,
-                                  due_date=dt.date(2026, 4, 30), kpi=kpi("revenue"),
-                                  initiative=acme.initiatives.get())  # fmt: skip
+        services.create_action(
+            people.eve,
+            sales,
+            title="Fix it",
+            owner=people.eve,
+            due_date=dt.date(2026, 4, 30),
+            kpi=kpi("revenue"),
+        )
+    made = services.create_action(
+        people.eve,
+        acme,
+        title="Fix it",
+        owner=people.vic,
+        due_date=dt.date(2026, 4, 30),
+        kpi=kpi("revenue"),
+        initiative=acme.initiatives.get(),
+    )
     assert made.initiative is not None and made.status == ActionItem.Status.OPEN
     entry = AuditEntry.objects.get(action="action.create")
     assert entry.actor == people.eve and entry.detail["owner"] == "vic"
 
 
 def test_an_actions_status_changes_and_is_audited_once(acme: Unit, people: People) -> None:
-    made = services.create_action(people.eve, acme, title="Fix it", owner=people.vic,
-                                  due_date=dt.date(2026, 4, 30))  # fmt: skip
+    made = services.create_action(
+        people.eve, acme, title="Fix it", owner=people.vic, due_date=dt.date(2026, 4, 30)
+    )
     services.set_action_status(people.vic, made, "done")
     services.set_action_status(people.vic, made, "done")
     made.refresh_from_db()
@@ -145,8 +171,14 @@ def test_commentary_is_copied_forward_as_a_draft_never_over_what_is_written(
     acme: Unit, people: People
 ) -> None:
     revenue = kpi("revenue")
-    services.write_commentary(people.eve, revenue, "2026-02", analysis="Orders slipped.",
-                              cause="A late launch.", recommendation="Widen the pipeline.")  # fmt: skip
+    services.write_commentary(
+        people.eve,
+        revenue,
+        "2026-02",
+        analysis="Orders slipped.",
+        cause="A late launch.",
+        recommendation="Widen the pipeline.",
+    )
     draft = services.commentary_of(revenue.pk, "2026-03")
     assert draft is not None and draft.draft and draft.analysis == "Orders slipped."
     written = services.commentary_of(revenue.pk, "2026-02")
@@ -190,8 +222,9 @@ def test_the_facilitator_adds_drops_and_reorders_items(review: Review, people: P
 
 def test_decisions_need_what_and_who(review: Review, people: People) -> None:
     item = review.items.get(code="revenue")
-    made = meetings.record_decision(people.eve, review, "Cut prices", decided_by="The board",
-                                    why="Volume first", item=item)  # fmt: skip
+    made = meetings.record_decision(
+        people.eve, review, "Cut prices", decided_by="The board", why="Volume first", item=item
+    )
     assert made.kpi == kpi("revenue")
     with pytest.raises(ReviewError, match="needs who decided it"):
         meetings.record_decision(people.eve, review, "Raise prices", decided_by="")
@@ -232,13 +265,28 @@ def test_the_next_review_starts_with_the_open_actions_and_the_decisions_since(
 ) -> None:
     item = review.items.get(code="revenue")
     meetings.record_decision(people.eve, review, "Cut prices", decided_by="The board", item=item)
-    one = services.create_action(people.eve, acme, title="Call the bank", owner=people.vic,
-                                 due_date=dt.date(2026, 4, 15), review=review, item=item)  # fmt: skip
-    two = services.create_action(people.eve, acme, title="New leads", owner=people.eve,
-                                 due_date=dt.date(2026, 4, 30), review=review, item=item)  # fmt: skip
+    one = services.create_action(
+        people.eve,
+        acme,
+        title="Call the bank",
+        owner=people.vic,
+        due_date=dt.date(2026, 4, 15),
+        review=review,
+        item=item,
+    )
+    two = services.create_action(
+        people.eve,
+        acme,
+        title="New leads",
+        owner=people.eve,
+        due_date=dt.date(2026, 4, 30),
+        review=review,
+        item=item,
+    )
     meetings.close(people.eve, review)
-    following = meetings.plan_review(people.eve, acme, "2026-03", held_on=dt.date(2026, 4, 10),
-                                     series=series)  # fmt: skip
+    following = meetings.plan_review(
+        people.eve, acme, "2026-03", held_on=dt.date(2026, 4, 10), series=series
+    )
     first = list(following.items.order_by("position")[:2])
     assert [(i.reason, i.action_id) for i in first] == [
         ("open_action", one.pk),

@@ -59,8 +59,14 @@ def _review_out(r: Review) -> dict[str, Any]:
 
 
 def _decision_out(d: Decision) -> dict[str, Any]:
-    return {"id": d.pk, "review": d.review_id, "text": d.text, "decided_by": d.decided_by,
-            "why": d.why, "kpi": d.kpi.code if d.kpi else None}  # fmt: skip
+    return {
+        "id": d.pk,
+        "review": d.review_id,
+        "text": d.text,
+        "decided_by": d.decided_by,
+        "why": d.why,
+        "kpi": d.kpi.code if d.kpi else None,
+    }
 
 
 def _action_out(a: ActionItem) -> dict[str, Any]:
@@ -88,8 +94,11 @@ def _unit_to_run(request: HttpRequest, code: str) -> Unit:
     try:
         unit = access.unit_or_404(code)
     except Http404:
-        raise ApiError(422, f"There is no unit '{code}' that this token may see.",
-                       [{"field": "unit", "reason": f"there is no unit '{code}'"}]) from None  # fmt: skip
+        raise ApiError(
+            422,
+            f"There is no unit '{code}' that this token may see.",
+            [{"field": "unit", "reason": f"there is no unit '{code}'"}],
+        ) from None
     if not access.can_run_review(unit.pk):
         raise ApiError(403, f"You may see unit {unit.code} but not run its reviews.")
     return unit
@@ -118,9 +127,14 @@ class ReviewFilter(Schema):
     unit: Code | None = None
 
 
-@listing(router, "/reviews", list[ReviewOut], summary="List the reviews",
-         description="The reviews of the units the token's user may see, the latest period "
-         "first; `?unit=` keeps one unit's.")  # fmt: skip
+@listing(
+    router,
+    "/reviews",
+    list[ReviewOut],
+    summary="List the reviews",
+    description="The reviews of the units the token's user may see, the latest period "
+    "first; `?unit=` keeps one unit's.",
+)
 def list_reviews(request: HttpRequest, filters: Query[ReviewFilter]) -> Any:
     access = access_of(request)
     rows = access.visible(Review.objects.all(), "unit_id")
@@ -130,11 +144,14 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilter]) -> Any:
     return Mapped(rows, _review_out)  # type: ignore[arg-type]
 
 
-@router.post("/reviews", response=responses(ReviewOut, *WRITE_ERRORS, status=201),
-             summary="Plan a review",
-             description="A review of a unit for a period of its series' cadence (a month, "
-             "quarter or year without a series), held on a date; its agenda is generated from "
-             "the data. Needs a read-write token whose user runs the unit's reviews.")  # fmt: skip
+@router.post(
+    "/reviews",
+    response=responses(ReviewOut, *WRITE_ERRORS, status=201),
+    summary="Plan a review",
+    description="A review of a unit for a period of its series' cadence (a month, "
+    "quarter or year without a series), held on a date; its agenda is generated from "
+    "the data. Needs a read-write token whose user runs the unit's reviews.",
+)
 def create_review(request: HttpRequest, data: ReviewIn) -> Any:
     unit = _unit_to_run(request, data.unit)
     series = None
@@ -142,53 +159,85 @@ def create_review(request: HttpRequest, data: ReviewIn) -> Any:
         series = ReviewSeries.objects.filter(unit=unit, name=data.series).first()
         if series is None:
             reason = f"unit {unit.code} has no review series '{data.series}'"
-            raise ApiError(422, f"The review cannot be planned: {reason}.",
-                           [{"field": "series", "reason": reason}])  # fmt: skip
+            raise ApiError(
+                422,
+                f"The review cannot be planned: {reason}.",
+                [{"field": "series", "reason": reason}],
+            )
     try:
-        made = meetings.plan_review(request.user, unit, data.period, held_on=_day(data.held_on),
-                                    series=series, title=data.title or "")  # fmt: skip
+        made = meetings.plan_review(
+            request.user,
+            unit,
+            data.period,
+            held_on=_day(data.held_on),
+            series=series,
+            title=data.title or "",
+        )
     except services.ReviewError as exc:
         raise _refused(exc, "period") from None
     return Status(201, _review_out(_review(access_of(request), made.pk)))
 
 
-@router.get("/reviews/{review}", response=responses(ReviewDetail, *READ_ERRORS),
-            summary="Read a review with its agenda and decisions")  # fmt: skip
+@router.get(
+    "/reviews/{review}",
+    response=responses(ReviewDetail, *READ_ERRORS),
+    summary="Read a review with its agenda and decisions",
+)
 def get_review(request: HttpRequest, review: Path[int]) -> Any:
     found = _review(access_of(request), review)
     items = [
-        {"id": i.pk, "reason": i.reason, "kind": i.kind, "code": i.code, "period": i.period,
-         "message": i.message, "minutes": i.minutes, "dropped": i.dropped}
+        {
+            "id": i.pk,
+            "reason": i.reason,
+            "kind": i.kind,
+            "code": i.code,
+            "period": i.period,
+            "message": i.message,
+            "minutes": i.minutes,
+            "dropped": i.dropped,
+        }
         for i in found.items.order_by("position", "pk")
-    ]  # fmt: skip
+    ]
     decisions = found.decisions_made.select_related("kpi").order_by("created_at", "pk")
-    return {**_review_out(found), "agenda": items,
-            "decisions": [_decision_out(d) for d in decisions]}  # fmt: skip
+    return {
+        **_review_out(found),
+        "agenda": items,
+        "decisions": [_decision_out(d) for d in decisions],
+    }
 
 
-@router.post("/reviews/{review}/decisions",
-             response=responses(DecisionOut, *WRITE_ERRORS, status=201),
-             summary="Record a decision of a review",
-             description="What was decided, who decided it and why; `item` names the agenda "
-             "item (and so the KPI, objective or initiative) it is about.")  # fmt: skip
+@router.post(
+    "/reviews/{review}/decisions",
+    response=responses(DecisionOut, *WRITE_ERRORS, status=201),
+    summary="Record a decision of a review",
+    description="What was decided, who decided it and why; `item` names the agenda "
+    "item (and so the KPI, objective or initiative) it is about.",
+)
 def add_decision(request: HttpRequest, review: Path[int], data: DecisionIn) -> Any:
     found = _running(request, review)
     item = None
     if data.item is not None:
         item = found.items.filter(pk=data.item).first()
         if item is None:
-            raise ApiError(422, f"Review {review} has no agenda item {data.item}.",
-                           [{"field": "item", "reason": "no such agenda item"}])  # fmt: skip
+            raise ApiError(
+                422,
+                f"Review {review} has no agenda item {data.item}.",
+                [{"field": "item", "reason": "no such agenda item"}],
+            )
     try:
-        made = meetings.record_decision(request.user, found, data.text,
-                                        decided_by=data.decided_by, why=data.why, item=item)  # fmt: skip
+        made = meetings.record_decision(
+            request.user, found, data.text, decided_by=data.decided_by, why=data.why, item=item
+        )
     except services.ReviewError as exc:
         raise _refused(exc, "text") from None
     return Status(201, _decision_out(made))
 
 
-@router.post("/reviews/{review}/close", response=responses(ReviewOut, *WRITE_ERRORS),
-             summary="Close a review")  # fmt: skip
+@router.post(
+    "/reviews/{review}/close",
+    response=responses(ReviewOut, *WRITE_ERRORS),
+    summary="Close a review",
+)
 def close_review(request: HttpRequest, review: Path[int]) -> Any:
     found = _running(request, review)
     try:
@@ -204,19 +253,24 @@ class AgendaQuery(Schema):
     today: str | None = None
 
 
-@router.get("/agenda", response=responses(list[AgendaItemOut], *READ_ERRORS),
-            summary="The agenda of a unit's review for a period",
-            description="As `fourfold agenda --json`: the items that need discussion, in "
-            "DESIGN.md's order (open actions, overdue actions, red, worsened, unlikely, "
-            "overdue data, initiatives behind), each with its minutes and the page it is "
-            "about; `today` (2026-12-03) judges what is overdue.")  # fmt: skip
+@router.get(
+    "/agenda",
+    response=responses(list[AgendaItemOut], *READ_ERRORS),
+    summary="The agenda of a unit's review for a period",
+    description="As `fourfold agenda --json`: the items that need discussion, in "
+    "DESIGN.md's order (open actions, overdue actions, red, worsened, unlikely, "
+    "overdue data, initiatives behind), each with its minutes and the page it is "
+    "about; `today` (2026-12-03) judges what is overdue.",
+)
 def get_agenda(request: HttpRequest, filters: Query[AgendaQuery]) -> Any:
     access = access_of(request)
     unit = Unit.objects.get(pk=unit_id(access, filters.unit))
     day = _day(filters.today) if filters.today else timezone.localdate()
     made = agenda.build(unit, period_key(filters.period), today=day)
-    return [{**line.item.as_json(), "minutes": line.item.minutes, "url": line.url}
-            for line in made.lines]  # fmt: skip
+    return [
+        {**line.item.as_json(), "minutes": line.item.minutes, "url": line.url}
+        for line in made.lines
+    ]
 
 
 def _day(text: str) -> dt.date:
@@ -224,8 +278,9 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         reason = f"'{text}' is not a date such as 2026-12-03"
-        raise ApiError(422, f"{reason[0].upper()}{reason[1:]}.",
-                       [{"field": "date", "reason": reason}]) from None  # fmt: skip
+        raise ApiError(
+            422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "date", "reason": reason}]
+        ) from None
 
 
 # --- action items ------------------------------------------------------------------------
@@ -237,9 +292,14 @@ class ActionFilter(Schema):
     mine: bool = False
 
 
-@listing(router, "/actions", list[ActionOut], summary="List the action items",
-         description="The action items of the units the token's user may see and those they "
-         "own, the earliest due first; `?unit=`, `?status=open` and `?mine=true` narrow it.")  # fmt: skip
+@listing(
+    router,
+    "/actions",
+    list[ActionOut],
+    summary="List the action items",
+    description="The action items of the units the token's user may see and those they "
+    "own, the earliest due first; `?unit=`, `?status=open` and `?mine=true` narrow it.",
+)
 def list_actions(request: HttpRequest, filters: Query[ActionFilter]) -> Any:
     access = access_of(request)
     me = request.user.pk
@@ -263,8 +323,11 @@ def _owner(text: str | None) -> Any:
     person = found.order_by("pk").first()
     if person is None:
         reason = f"there is no person '{text}'"
-        raise ApiError(422, f"The action item cannot be saved: {reason}.",
-                       [{"field": "owner", "reason": reason}])  # fmt: skip
+        raise ApiError(
+            422,
+            f"The action item cannot be saved: {reason}.",
+            [{"field": "owner", "reason": reason}],
+        )
     return person
 
 
@@ -274,43 +337,58 @@ def _of_unit(unit: Unit, model: Any, code: str | None, field: str, path: str) ->
     found = model.objects.filter(code=code, **{path: unit}).first()
     if found is None:
         reason = f"unit {unit.code} has no {field} '{code}'"
-        raise ApiError(422, f"The action item cannot be saved: {reason}.",
-                       [{"field": field, "reason": reason}])  # fmt: skip
+        raise ApiError(
+            422, f"The action item cannot be saved: {reason}.", [{"field": field, "reason": reason}]
+        )
     return found
 
 
-@router.post("/actions", response=responses(ActionOut, *WRITE_ERRORS, status=201),
-             summary="Add an action item",
-             description="ONE owner (an e-mail address or user name of someone who may see the "
-             "unit) and a due date are required; `kpi`, `objective` and `initiative` name what "
-             "it is meant to move, of the same unit.")  # fmt: skip
+@router.post(
+    "/actions",
+    response=responses(ActionOut, *WRITE_ERRORS, status=201),
+    summary="Add an action item",
+    description="ONE owner (an e-mail address or user name of someone who may see the "
+    "unit) and a due date are required; `kpi`, `objective` and `initiative` name what "
+    "it is meant to move, of the same unit.",
+)
 def create_action(request: HttpRequest, data: ActionIn) -> Any:
     unit = _unit_to_run(request, data.unit)
     review = None
     if data.review is not None:
         review = Review.objects.filter(pk=data.review, unit=unit).first()
         if review is None:
-            raise ApiError(422, f"Unit {unit.code} has no review {data.review}.",
-                           [{"field": "review", "reason": "no such review"}])  # fmt: skip
+            raise ApiError(
+                422,
+                f"Unit {unit.code} has no review {data.review}.",
+                [{"field": "review", "reason": "no such review"}],
+            )
     try:
         made = services.create_action(
-            request.user, unit, title=data.title, owner=_owner(data.owner),
-            due_date=_day(data.due_date) if data.due_date else None, review=review,
+            request.user,
+            unit,
+            title=data.title,
+            owner=_owner(data.owner),
+            due_date=_day(data.due_date) if data.due_date else None,
+            review=review,
             kpi=_of_unit(unit, KPI, data.kpi, "kpi", "objective__perspective__scorecard__unit"),
-            objective=_of_unit(unit, Objective, data.objective, "objective",
-                               "perspective__scorecard__unit"),
+            objective=_of_unit(
+                unit, Objective, data.objective, "objective", "perspective__scorecard__unit"
+            ),
             initiative=_of_unit(unit, Initiative, data.initiative, "initiative", "unit"),
             description=data.description,
-        )  # fmt: skip
+        )
     except services.ReviewError as exc:
         raise _refused(exc, "owner" if "owner" in str(exc) else "due_date") from None
     return Status(201, _action_out(made))
 
 
-@router.patch("/actions/{action}", response=responses(ActionOut, *WRITE_ERRORS),
-              summary="Change an action item's status",
-              description="Its owner, or whoever runs the unit's reviews, marks it done, "
-              "cancelled or open again.")  # fmt: skip
+@router.patch(
+    "/actions/{action}",
+    response=responses(ActionOut, *WRITE_ERRORS),
+    summary="Change an action item's status",
+    description="Its owner, or whoever runs the unit's reviews, marks it done, "
+    "cancelled or open again.",
+)
 def update_action(request: HttpRequest, action: Path[int], data: ActionPatch) -> Any:
     require_write(request)
     access = access_of(request)
@@ -319,8 +397,11 @@ def update_action(request: HttpRequest, action: Path[int], data: ActionPatch) ->
     if item is None or not access.can_see_action(item.unit_id, item.owner_id):
         raise ApiError(404, f"There is no action item {action} that this token may see.")
     if not access.can_update_action(item.unit_id, item.owner_id):
-        raise ApiError(403, f"Only its owner or whoever runs the reviews of {item.unit.code} "
-                       "changes this action item.")  # fmt: skip
+        raise ApiError(
+            403,
+            f"Only its owner or whoever runs the reviews of {item.unit.code} "
+            "changes this action item.",
+        )
     services.set_action_status(request.user, item, data.status)
     return _action_out(item)
 
@@ -329,24 +410,35 @@ def update_action(request: HttpRequest, action: Path[int], data: ActionPatch) ->
 
 
 def _kpi(access: Access, code: str) -> KPI:
-    found = KPI.objects.select_related("objective__perspective__scorecard__unit").filter(
-        code=code
-    ).first()
+    found = (
+        KPI.objects.select_related("objective__perspective__scorecard__unit")
+        .filter(code=code)
+        .first()
+    )
     if found is None or not access.can_view(found.objective.perspective.scorecard.unit_id):
         raise ApiError(404, f"There is no KPI '{code}' that this token may see.")
     return found
 
 
 def _commentary_out(c: Comment, kpi: KPI) -> dict[str, Any]:
-    return {"kpi": kpi.code, "period": c.period, "analysis": c.analysis, "cause": c.cause,
-            "recommendation": c.recommendation, "draft": c.draft,
-            "author": _person(c.author)}  # fmt: skip
+    return {
+        "kpi": kpi.code,
+        "period": c.period,
+        "analysis": c.analysis,
+        "cause": c.cause,
+        "recommendation": c.recommendation,
+        "draft": c.draft,
+        "author": _person(c.author),
+    }
 
 
-@router.get("/kpis/{code}/commentary/{period}", response=responses(CommentaryOut, *READ_ERRORS),
-            summary="Read the commentary of a KPI for a period",
-            description="Written in a review, or a draft copied forward from the period "
-            "before (`draft: true`).")  # fmt: skip
+@router.get(
+    "/kpis/{code}/commentary/{period}",
+    response=responses(CommentaryOut, *READ_ERRORS),
+    summary="Read the commentary of a KPI for a period",
+    description="Written in a review, or a draft copied forward from the period "
+    "before (`draft: true`).",
+)
 def get_commentary(request: HttpRequest, code: Path[Code], period: Path[PeriodKey]) -> Any:
     kpi = _kpi(access_of(request), code)
     key = period_key(period)
@@ -356,11 +448,14 @@ def get_commentary(request: HttpRequest, code: Path[Code], period: Path[PeriodKe
     return _commentary_out(found, kpi)
 
 
-@router.put("/kpis/{code}/commentary/{period}", response=responses(CommentaryOut, *WRITE_ERRORS),
-            summary="Write the commentary of a KPI for a period",
-            description="Analysis, cause and recommendation (at least one); copied forward to "
-            "the next period as a draft unless that period's is written. Needs a read-write "
-            "token whose user runs the unit's reviews.")  # fmt: skip
+@router.put(
+    "/kpis/{code}/commentary/{period}",
+    response=responses(CommentaryOut, *WRITE_ERRORS),
+    summary="Write the commentary of a KPI for a period",
+    description="Analysis, cause and recommendation (at least one); copied forward to "
+    "the next period as a draft unless that period's is written. Needs a read-write "
+    "token whose user runs the unit's reviews.",
+)
 def put_commentary(
     request: HttpRequest, code: Path[Code], period: Path[PeriodKey], data: CommentaryIn
 ) -> Any:
@@ -370,9 +465,7 @@ def put_commentary(
     if not access.can_run_review(kpi.objective.perspective.scorecard.unit_id):
         raise ApiError(403, f"You may see KPI {code} but not write its commentary.")
     try:
-        made = services.write_commentary(request.user, kpi, period_key(period),
-                                         **data.model_dump())  # fmt: skip
+        made = services.write_commentary(request.user, kpi, period_key(period), **data.model_dump())
     except services.ReviewError as exc:
         raise _refused(exc, "analysis") from None
     return _commentary_out(made, kpi)
-
