@@ -550,6 +550,7 @@ from fourfold import (  # noqa: E402, F401
     cli_ops,
     cli_people,
     cli_reports,
+    cli_reviews,
     cli_sharing,
 )
 from fourfold.forecasts import cli as forecast_cli  # noqa: E402, F401

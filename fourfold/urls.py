@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("fourfold.initiatives.urls")),
     path("", include("fourfold.sharing.urls")),
     path("", include("fourfold.reports.urls")),
+    path("", include("fourfold.reviews.urls")),
     path("", include("fourfold.web.urls")),
 ]
 

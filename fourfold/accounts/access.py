@@ -33,6 +33,10 @@ locked by `tests/accounts/test_matrix.py`):
 - A unit's scorecard leaves Fourfold only by its editors' decision: they schedule its books
   (to people who may see the unit, each copy made for its reader) and make and revoke links
   that show its book or scorecard without signing in (`can_schedule_books`, `can_share`).
+- A unit's reviews, their agendas, decisions and action items are seen by its viewers; the
+  unit's editors (and a review's facilitator) run them: plan, change the agenda, write
+  commentary, record decisions and actions, close. An action item is owned by someone who
+  may see its unit; its owner (and whoever runs the unit's reviews) updates its status.
 """
 
 from __future__ import annotations
@@ -257,6 +261,29 @@ class Access:
             | Q(pk__in=kpis.values("contributor_id"))
         )
         return get_user_model().objects.filter(who, is_active=True).distinct()
+
+    # Reviews and their action items
+
+    def can_run_review(self, unit_id: int, facilitator_id: int | None = None) -> bool:
+        """Plan a review of the unit, change its agenda, write its commentary, decisions and
+        actions, close it: the unit's editors, and the review's facilitator."""
+        return self.can_edit(unit_id) or (
+            self.writes and facilitator_id is not None and facilitator_id == self._id
+        )
+
+    def can_own_action(self, unit_id: int) -> bool:
+        """Be the owner of an action item of the unit: one must see what it is about."""
+        return self.user is not None and self.user.is_active and self.can_view(unit_id)
+
+    def can_update_action(self, unit_id: int, owner_id: int | None) -> bool:
+        """Mark an action item done (or cancelled, or open again): its owner, or whoever runs
+        the unit's reviews."""
+        return self.can_run_review(unit_id) or (
+            self.writes and owner_id is not None and owner_id == self._id
+        )
+
+    def can_see_action(self, unit_id: int, owner_id: int | None) -> bool:
+        return self.can_view(unit_id) or (owner_id is not None and owner_id == self._id)
 
     # The organization
 

@@ -22,6 +22,7 @@ from .routers import (
     checks,
     initiatives,
     measures,
+    reviews,
     reports,
     scores,
     sharing,
@@ -127,3 +128,4 @@ api.add_router("", cascade.router)
 api.add_router("", reports.router)
 api.add_router("", sharing.router)
 api.add_router("", alerts.router)
+api.add_router("", reviews.router)

@@ -45,6 +45,17 @@ LABELS = {
     "kpi.archive": "KPI archived",
     "kpi.restore": "KPI restored",
     "comment.add": "Comment added",
+    # Reviews and their action items
+    "review.series": "Review series added",
+    "review.plan": "Review planned",
+    "review.start": "Review started",
+    "review.close": "Review closed",
+    "review.agenda": "Review agenda changed",
+    "review.commentary": "Commentary written",
+    "review.decision": "Decision recorded",
+    "action.create": "Action item added",
+    "action.status": "Action item status changed",
+    "action.remind": "Action item reminders sent",
     # Initiatives
     "initiative.create": "Initiative added",
     "initiative.update": "Initiative changed",

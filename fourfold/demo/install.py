@@ -11,6 +11,7 @@ from fourfold.files import load
 from fourfold.forecasts import grading
 
 from . import generate
+from . import reviews as demo_reviews
 
 # The demo for a fixed day, 2026-11-24 (`python -m fourfold.demo.generate` writes it): a
 # scorecard file to read, and the data of the tests that count on its periods.
@@ -47,4 +48,7 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     from fourfold.alerts.demo import follow_top
 
     follow_top(user, today)
+    # Last month's review, held and closed, and this month's planned: after the account, who
+    # facilitates them.
+    demo_reviews.install(today, user)
     return USERNAME, PASSWORD

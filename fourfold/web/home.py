@@ -150,7 +150,7 @@ def attention(
     actions = ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
     for action in actions.select_related("unit").order_by("due_date", "pk"):
         if access.can_view(action.unit_id):
-            url = scorecard_url(action.unit.code, period)
+            url = reverse("action", args=[action.unit.code, action.pk])
             out.actions.append(Action(action, action.is_late(today), url))
     out.actions.sort(key=lambda a: (a.item.due_date is None, a.item.due_date or today))
     out.milestones = overdue_milestones(access, today)

@@ -225,7 +225,7 @@ def owned(
     for pk, owner, title, due, status, unit_code, unit_name in action_rows:
         if owner is None:
             continue  # an action without an owner is the review's to assign, not a person's
-        url = _period_url(reverse("scorecard", args=[unit_code]), period)
+        url = reverse("action", args=[unit_code, pk])
         late = ActionItem(status=status, due_date=due).is_late(today)
         item = Item("action", str(pk), title, unit_code, unit_name, url, overdue=late, due=due)
         by_owner[owner].append(item)

@@ -54,6 +54,8 @@ class Node:
     how_html: SafeString = SafeString("")  # an objective's breakdown, see breakdown.html
     html: SafeString = SafeString("")  # a KPI's whole table row, see KPI_ROW
     forecast: Any = None  # a KPI's forecast for the fiscal year (fourfold.web.forecast)
+    # A KPI at its scheme's worst status in the period with no open action item about it.
+    red_unacted: bool = False
     forecast_label: str = "Forecast"
 
 
@@ -243,6 +245,16 @@ def _latest(scores: engine.Scores, at: int, period: periods.Period, unit: str) -
     return node
 
 
+def acted_on(unit: str) -> set[int]:
+    """The KPIs of the unit that an open action item is about."""
+    from fourfold.reviews.models import ActionItem
+
+    query = ActionItem.objects.filter(
+        status=ActionItem.Status.OPEN, unit__code=unit, kpi_id__isnull=False
+    )
+    return set(query.values_list("kpi_id", flat=True))
+
+
 def owners(unit: str) -> dict[tuple[str, str], tuple[str, str]]:
     """(kind, code) of the unit's objectives and KPIs → their owner's (user name, name)."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
@@ -332,11 +344,14 @@ def build(
     filters: Filters | None = None,
     named: dict[tuple[str, str], tuple[str, str]] | None = None,
     forecasts: Forecasts | None = None,
+    acted: set[int] | None = None,
 ) -> Page:
     """Everything the scorecard page shows, read from scores computed for the unit's subtree.
 
     `named` gives the owners of objectives and KPIs (see `owners`), for the owner filter;
-    `forecasts` the fiscal year's forecast of each KPI by id, for the forecast column.
+    `forecasts` the fiscal year's forecast of each KPI by id, for the forecast column;
+    `acted` the KPIs an open action item is about (see `acted_on`): a red KPI not among them
+    is marked.
     """
     filters = filters or Filters()
     named = named or {}
@@ -345,6 +360,14 @@ def build(
     tree: list[Node] = []
     if unit.code in scores.index.unit_codes:
         card, tree = _tree(scores, unit.code, period)
+    located = scores.locate(period.key)
+    if acted is not None and located is not None:
+        status = scores.result.views[located[0]].status
+        for perspective in tree:
+            for objective in perspective.children:
+                for kpi in objective.children:
+                    worst = int(status[kpi.position, located[1]]) == 0
+                    kpi.red_unacted = worst and kpi.info["id"] not in acted
     for perspective in tree:
         perspective.rule_text = _rule(
             scores, "perspective", perspective.position, len(perspective.children)
@@ -375,7 +398,6 @@ def build(
     statuses, people, sections = _options(tree, named)
     total = sum(len(o.children) for p in tree for o in p.children)
     period_label = choose.label(period)
-    located = scores.locate(period.key)
     compared_to = "the period before"
     if located is not None:
         compared_to = _compared(located[0], keys, located[1], period.fiscal_start)[1]

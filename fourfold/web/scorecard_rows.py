@@ -109,6 +109,11 @@ def kpi_row(kpi: Node, snippets: Snippets, period_label: str) -> SafeString:
             '<span class="quality"><span class="quality__mark" aria-hidden="true">⚠</span> '
             f"{escape(row['quality'])}</span>"
         )
+    if kpi.red_unacted:
+        notes.append(
+            '<span class="no-action" title="Red, and no open action item is about it">'
+            '<span aria-hidden="true">⚑</span> no action</span>'
+        )
     if kpi.latest_of:
         text = coarser.note(info["frequency"], kpi.latest_of.label, period_label)
         notes.append(f'<span class="latest">{escape(text)}</span>')

@@ -82,7 +82,8 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     scores = compute(unit=code, today=today)
     forecasts = scorecard_forecast.of(scores, code, period, today)
     named = scorecard.owners(code)
-    page = scorecard.build(scores, units, unit, period, filters, named, forecasts)
+    acted = scorecard.acted_on(code)
+    page = scorecard.build(scores, units, unit, period, filters, named, forecasts, acted)
     context = {
         "organization": organization,
         "page": page,

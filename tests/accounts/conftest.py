@@ -26,6 +26,7 @@ from fourfold.measures.models import KPI
 from fourfold.reports.models import BookTemplate
 from fourfold.sharing import links
 from fourfold.sharing.models import BookSchedule, ShareLink
+from fourfold.reviews.models import ActionItem, AgendaItem, Review
 from fourfold.strategy.models import Objective, Perspective, Unit
 from tests.web import cards
 
@@ -163,6 +164,41 @@ def build() -> Org:
         ids[f"{code}_book"] = BookTemplate.objects.create(
             name=f"Board book {code.upper()}", unit=Unit.objects.get(code=code), owner=saver
         ).pk
+    for code, owner in (("a", org.users["owner"]), ("b", User.objects.get(username="bob"))):
+        unit = Unit.objects.get(code=code)
+        review = Review.objects.create(unit=unit, period="2026-02", title=f"Review of {code}")
+        first = AgendaItem.objects.create(
+            review=review,
+            position=0,
+            reason="added",
+            period="2026-02",
+            message="Budget",
+            dropped=True,
+        )
+        item = AgendaItem.objects.create(
+            review=review,
+            position=1,
+            reason="red",
+            kind="kpi",
+            code=f"{code}-rev",
+            period="2026-02",
+            message="Red",
+            kpi_id=ids[f"{code}_kpi"],
+        )
+        action = ActionItem.objects.create(
+            unit=unit,
+            review=review,
+            title="Fix",
+            owner=owner,
+            due_date=dt.date(2026, 3, 31),
+            kpi_id=ids[f"{code}_kpi"],
+        )
+        ids[f"{code}_review"], ids[f"{code}_item"], ids[f"{code}_first"] = (
+            review.pk,
+            item.pk,
+            first.pk,
+        )
+        ids[f"{code}_action"] = action.pk
     kit, bob = org.users["kpi-con"], User.objects.get(username="bob")
     for code, enterer in (("a", kit), ("b", bob)):
         held = PendingValue.objects.create(

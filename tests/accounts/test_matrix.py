@@ -49,9 +49,10 @@ from .alert_actions import ALERT_API, ALERT_PAGES
 from .api_calls import API as BASE_API
 from .book_actions import BOOK_CALLS, BOOK_PAGES
 from .conftest import ROLES, Org
+from .review_actions import REVIEW_CALLS, REVIEW_PAGES
 
-PAGES = {**BASE_PAGES, **BOOK_PAGES, **ALERT_PAGES}
-API = {**BASE_API, **BOOK_CALLS, **ALERT_API}
+PAGES = {**BASE_PAGES, **BOOK_PAGES, **ALERT_PAGES, **REVIEW_PAGES}
+API = {**BASE_API, **BOOK_CALLS, **ALERT_API, **REVIEW_CALLS}
 
 # fmt: off
 POLICY: dict[str, str] = {
@@ -398,6 +399,64 @@ POLICY: dict[str, str] = {
     "POST share-links in b":          "yes  yes  404  404  404  404  404  404",
     "POST share-links/b/revoke":      "yes  yes  404  404  404  404  404  404",
     "POST share-links in a (read-only token)": "403  403  403  403  403  403  403  403",
+    # Reviews and action items: seen with their unit; run by its editors (and a review's
+    # facilitator); an action item's status changed by its owner too (a-rev's owner owns A's)
+    "reviews A":                      "yes  yes  yes  yes  yes  yes  yes  404",
+    "plan a review of A":             "yes  yes  yes  403  403  403  403  404",
+    "add a review series to A":       "yes  yes  yes  403  403  403  403  404",
+    "review A":                       "yes  yes  yes  yes  yes  yes  yes  404",
+    "start review A":                 "yes  yes  yes  403  403  403  403  404",
+    "close review A":                 "yes  yes  yes  403  403  403  403  404",
+    "add an agenda item to review A": "yes  yes  yes  403  403  403  403  404",
+    "drop an agenda item of review A":"yes  yes  yes  403  403  403  403  404",
+    "bring back an agenda item of review A":"yes  yes  yes  403  403  403  403  404",
+    "move an agenda item of review A up":"yes  yes  yes  403  403  403  403  404",
+    "move an agenda item of review A down":"yes  yes  yes  403  403  403  403  404",
+    "write commentary in review A":   "yes  yes  yes  403  403  403  403  404",
+    "record a decision in review A":  "yes  yes  yes  403  403  403  403  404",
+    "add an action in review A":      "yes  yes  yes  403  403  403  403  404",
+    "action item of A":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "mark the action item of A done": "yes  yes  yes  403  403  yes  403  404",
+    "reviews B":                      "yes  yes  404  404  404  404  404  404",
+    "plan a review of B":             "yes  yes  404  404  404  404  404  404",
+    "add a review series to B":       "yes  yes  404  404  404  404  404  404",
+    "review B":                       "yes  yes  404  404  404  404  404  404",
+    "start review B":                 "yes  yes  404  404  404  404  404  404",
+    "close review B":                 "yes  yes  404  404  404  404  404  404",
+    "add an agenda item to review B": "yes  yes  404  404  404  404  404  404",
+    "drop an agenda item of review B":"yes  yes  404  404  404  404  404  404",
+    "bring back an agenda item of review B":"yes  yes  404  404  404  404  404  404",
+    "move an agenda item of review B up":"yes  yes  404  404  404  404  404  404",
+    "move an agenda item of review B down":"yes  yes  404  404  404  404  404  404",
+    "write commentary in review B":   "yes  yes  404  404  404  404  404  404",
+    "record a decision in review B":  "yes  yes  404  404  404  404  404  404",
+    "add an action in review B":      "yes  yes  404  404  404  404  404  404",
+    "action item of B":               "yes  yes  404  404  404  404  404  404",
+    "mark the action item of B done": "yes  yes  404  404  404  404  404  404",
+    # The API of reviews: as their pages; a write naming a unit one may not see is a 422
+    "GET reviews of a":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET agenda of a":                "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET actions of a":               "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET review of a":                "yes  yes  yes  yes  yes  yes  yes  404",
+    "GET commentary of a-rev":        "404  404  404  404  404  404  404  404",
+    "POST reviews in a":              "yes  yes  yes  403  403  403  403  422",
+    "POST decisions of the review of a":"yes  yes  yes  403  403  403  403  404",
+    "POST close the review of a":     "yes  yes  yes  403  403  403  403  404",
+    "POST actions in a":              "yes  yes  yes  403  403  403  403  422",
+    "PATCH the action of a":          "yes  yes  yes  403  403  yes  403  404",
+    "PUT commentary of a-rev":        "yes  yes  yes  403  403  403  403  404",
+    "GET reviews of b":               "yes  yes  404  404  404  404  404  404",
+    "GET agenda of b":                "yes  yes  404  404  404  404  404  404",
+    "GET actions of b":               "yes  yes  404  404  404  404  404  404",
+    "GET review of b":                "yes  yes  404  404  404  404  404  404",
+    "GET commentary of b-rev":        "404  404  404  404  404  404  404  404",
+    "POST reviews in b":              "yes  yes  422  422  422  422  422  422",
+    "POST decisions of the review of b":"yes  yes  404  404  404  404  404  404",
+    "POST close the review of b":     "yes  yes  404  404  404  404  404  404",
+    "POST actions in b":              "yes  yes  422  422  422  422  422  422",
+    "PATCH the action of b":          "yes  yes  404  404  404  404  404  404",
+    "PUT commentary of b-rev":        "yes  yes  404  404  404  404  404  404",
+    "PATCH the action of a (read-only token)":"403  403  403  403  403  403  403  403",
     # The API: a read-only token changes nothing, whoever holds it
     "POST kpis in a (read-only token)":                 "403  403  403  403  403  403  403  403",
     "PATCH kpis/a-rev (read-only token)":               "403  403  403  403  403  403  403  403",
