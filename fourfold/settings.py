@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "fourfold.initiatives",
     "fourfold.forecasts",
     "fourfold.cascade",
+    "fourfold.revisions",
 ]
 
 MIDDLEWARE = [
