@@ -32,8 +32,11 @@ def revisions(as_json: bool) -> None:
             row = {"name": r.name, "at": r.at.isoformat(), "by": who or None, "note": r.note}
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
-            click.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.name}" + (f"  ({who})" if who else "")
-                       + (f"  {r.note}" if r.note else ""))  # fmt: skip
+            click.echo(
+                f"{r.at:%Y-%m-%d %H:%M:%S}  {r.name}"
+                + (f"  ({who})" if who else "")
+                + (f"  {r.note}" if r.note else "")
+            )
     if not found and not as_json:
         click.echo("No named revisions yet: save one with `fourfold revision save NAME`.")
 
@@ -121,5 +124,5 @@ def audit_verify() -> None:
         return
     raise Failure(
         f"audit entry {broken.pk} ({broken.action}, {broken.at:%Y-%m-%d %H:%M:%S}) was altered: "
-        f"its hash does not follow from the {count} entries before it"
+        "its hash does not follow from the entry before it"
     )

@@ -58,8 +58,9 @@ def _append(entry: Any) -> Any:
     previous = model.objects.order_by("-pk").values_list("hash", flat=True).first() or GENESIS
     # As the database will give it back: JSON text read again (tuples become lists).
     entry.detail = json.loads(json.dumps(entry.detail))
-    entry.hash = link(previous, canonical(entry.at, entry.actor_id, entry.action,
-                                          entry.summary, entry.detail))  # fmt: skip
+    entry.hash = link(
+        previous, canonical(entry.at, entry.actor_id, entry.action, entry.summary, entry.detail)
+    )
     entry.save()
     return entry
 

@@ -77,7 +77,9 @@ class Tables:
 
     def links(self) -> list[tuple[int, int, str]]:
         return list(
-            Link.objects.order_by("effect__code").values_list("cause_id", "effect_id", "effect__code")
+            Link.objects.order_by("effect__code").values_list(
+                "cause_id", "effect_id", "effect__code"
+            )
         )
 
     def alignments(self) -> list[tuple[int, int, str, bool, float | None]]:

@@ -68,8 +68,8 @@ def plain(value: Any) -> Any:
 
 
 # What a writer says about the changes it is making (see `changes`).
-_effective: contextvars.ContextVar[Mapping[tuple[str, int], str]] = contextvars.ContextVar(
-    "effective", default={}
+_effective: contextvars.ContextVar[Mapping[tuple[str, int], str] | None] = contextvars.ContextVar(
+    "effective", default=None
 )
 _reason: contextvars.ContextVar[str | None] = contextvars.ContextVar("reason", default=None)
 
@@ -142,7 +142,7 @@ def capture(
 ) -> list[Any]:
     """New versions of what differs between the tables and their current versions."""
     now = now or timezone.now()
-    effective = effective if effective is not None else _effective.get()
+    effective = effective if effective is not None else (_effective.get() or {})
     models_by_kind = models_by_kind or kinds()
     written: list[Any] = []
     for kind in names:
@@ -171,19 +171,29 @@ def capture(
             else:
                 changed = applied = [n for n in names_ if last.get(n) != fields[n]]
             state = apply(state, fields, applied, eff)
-            new.append(_version(version_model, kind, object_id, state, changed, eff, now,
-                                actor, reason))  # fmt: skip
+            new.append(
+                _version(version_model, kind, object_id, state, changed, eff, now, actor, reason)
+            )
         for object_id, (_, state) in current.items():
             if object_id not in live and state and state[-1]["fields"] is not None:
                 eff = effective.get((kind, object_id)) if kind in SEGMENTED else None
-                new.append(_version(version_model, kind, object_id, apply(state, None, [], eff),
-                           ["removed"], eff, now, actor, reason))  # fmt: skip
+                new.append(
+                    _version(
+                        version_model,
+                        kind,
+                        object_id,
+                        apply(state, None, [], eff),
+                        ["removed"],
+                        eff,
+                        now,
+                        actor,
+                        reason,
+                    )
+                )
         if new:
             old_pks = [current[v.object_id][0] for v in new if v.object_id in current]
             for i in range(0, len(old_pks), 500):
-                version_model.objects.filter(pk__in=old_pks[i : i + 500]).update(
-                    superseded_at=now
-                )
+                version_model.objects.filter(pk__in=old_pks[i : i + 500]).update(superseded_at=now)
             version_model.objects.bulk_create(new, batch_size=2000)
             written += new
     return written

@@ -65,13 +65,19 @@ class _Side:
         self.moment = moment
         o = self.objects
         unit_code = {pk: f["code"] for pk, f in o.get("unit", {}).items()}
-        card_unit = {pk: unit_code.get(f["unit_id"], "") for pk, f in o.get("scorecard", {}).items()}
-        self.persp_unit = {pk: card_unit.get(f["scorecard_id"], "") for pk, f in
-                           self.live("perspective").items()}  # fmt: skip
-        self.obj_unit = {pk: self.persp_unit.get(f["perspective_id"], "") for pk, f in
-                         self.live("objective").items()}  # fmt: skip
-        self.kpi_unit = {pk: self.obj_unit.get(f["objective_id"], "") for pk, f in
-                         self.live("kpi").items()}  # fmt: skip
+        card_unit = {
+            pk: unit_code.get(f["unit_id"], "") for pk, f in o.get("scorecard", {}).items()
+        }
+        self.persp_unit = {
+            pk: card_unit.get(f["scorecard_id"], "") for pk, f in self.live("perspective").items()
+        }
+        self.obj_unit = {
+            pk: self.persp_unit.get(f["perspective_id"], "")
+            for pk, f in self.live("objective").items()
+        }
+        self.kpi_unit = {
+            pk: self.obj_unit.get(f["objective_id"], "") for pk, f in self.live("kpi").items()
+        }
         self.scheme_name = {pk: f["name"] for pk, f in o.get("scheme", {}).items()}
 
     def live(self, kind: str) -> dict[int, dict[str, Any]]:
@@ -81,8 +87,11 @@ class _Side:
         return str(self.objects.get(kind, {}).get(pk, {}).get("code", pk))
 
     def kpis(self) -> dict[str, tuple[int, dict[str, Any]]]:
-        return {f["code"]: (pk, f) for pk, f in self.live("kpi").items() if pk in self.kpi_unit
-                and self.kpi_unit[pk]}  # fmt: skip
+        return {
+            f["code"]: (pk, f)
+            for pk, f in self.live("kpi").items()
+            if pk in self.kpi_unit and self.kpi_unit[pk]
+        }
 
     def shown(self, name: str, value: Any) -> Any:
         if name == "scheme_id":
@@ -93,19 +102,24 @@ class _Side:
 
     def links(self) -> dict[tuple[str, str], str]:
         return {
-            (self.code("objective", f["cause_id"]), self.code("objective", f["effect_id"])):
-                self.obj_unit.get(f["cause_id"], "")
+            (
+                self.code("objective", f["cause_id"]),
+                self.code("objective", f["effect_id"]),
+            ): self.obj_unit.get(f["cause_id"], "")
             for f in self.objects.get("link", {}).values()
             if f["cause_id"] in self.obj_unit and f["effect_id"] in self.obj_unit
-        }  # fmt: skip
+        }
 
     def alignments(self) -> dict[tuple[str, str], tuple[str, bool, float | None]]:
         return {
-            (self.code("objective", f["child_id"]), self.code("objective", f["parent_id"])):
-                (self.obj_unit.get(f["child_id"], ""), f["contributes"], f["weight"])
+            (self.code("objective", f["child_id"]), self.code("objective", f["parent_id"])): (
+                self.obj_unit.get(f["child_id"], ""),
+                f["contributes"],
+                f["weight"],
+            )
             for f in self.objects.get("alignment", {}).values()
             if f["child_id"] in self.obj_unit and f["parent_id"] in self.obj_unit
-        }  # fmt: skip
+        }
 
     def targets(self) -> dict[tuple[str, str], tuple[Any, ...]]:
         fields = ("kpi_id", "period", *TARGET_FIELDS)
@@ -131,15 +145,32 @@ def diff(a: dt.datetime, b: dt.datetime, *, units: Iterable[str] | None = None) 
         for name in ("weight", *KPI_FIELDS):
             if was.get(name) != now.get(name):
                 label = "weight" if name == "weight" else KPI_FIELDS[name]
-                out.append(Change(new.kpi_unit[pk], "kpi", code, "changed", label,
-                                  old.shown(name, was.get(name)), new.shown(name, now.get(name))))  # fmt: skip
+                out.append(
+                    Change(
+                        new.kpi_unit[pk],
+                        "kpi",
+                        code,
+                        "changed",
+                        label,
+                        old.shown(name, was.get(name)),
+                        new.shown(name, now.get(name)),
+                    )
+                )
     for kind, where in (("objective", "obj_unit"), ("perspective", "persp_unit")):
         was_all, now_all = old.live(kind), new.live(kind)
         for pk in sorted(was_all.keys() & now_all.keys()):
             if was_all[pk]["weight"] != now_all[pk]["weight"]:
-                out.append(Change(getattr(new, where).get(pk, ""), kind, now_all[pk]["code"],
-                                  "changed", "weight", was_all[pk]["weight"],
-                                  now_all[pk]["weight"]))  # fmt: skip
+                out.append(
+                    Change(
+                        getattr(new, where).get(pk, ""),
+                        kind,
+                        now_all[pk]["code"],
+                        "changed",
+                        "weight",
+                        was_all[pk]["weight"],
+                        now_all[pk]["weight"],
+                    )
+                )
     out += _targets(old, new, new_kpis, old_kpis)
     out += _links(old, new)
     if units is not None:
@@ -148,7 +179,9 @@ def diff(a: dt.datetime, b: dt.datetime, *, units: Iterable[str] | None = None) 
     return out
 
 
-def _targets(old: _Side, new: _Side, new_kpis: dict[str, Any], old_kpis: dict[str, Any]) -> list[Change]:
+def _targets(
+    old: _Side, new: _Side, new_kpis: dict[str, Any], old_kpis: dict[str, Any]
+) -> list[Change]:
     was, now = old.targets(), new.targets()
     out = []
     for code, period in sorted(was.keys() | now.keys()):
@@ -183,6 +216,7 @@ def _links(old: _Side, new: _Side) -> list[Change]:
         elif before is not None and after is not None and before != after:
             for i, name in ((1, "contributes"), (2, "weight")):
                 if before[i] != after[i]:
-                    out.append(Change(after[0], "alignment", code, "changed", name, before[i],
-                                      after[i]))  # fmt: skip
+                    out.append(
+                        Change(after[0], "alignment", code, "changed", name, before[i], after[i])
+                    )
     return out

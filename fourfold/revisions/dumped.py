@@ -23,7 +23,6 @@ from fourfold.measures.models import (
     TargetVersion,
 )
 from fourfold.strategy.models import (
-    Alignment,
     Objective,
     Organization,
     Perspective,
@@ -84,8 +83,9 @@ class AsOf:
     def targets(self) -> list[Target]:
         fields = ("kpi_id", "period", *Target.FIELDS, "phase", "reason")
         rows = _at(Target, TargetVersion, "changed_at", self.moment, fields)
-        return sorted((Target(**dict(zip(fields, r, strict=True))) for r in rows),
-                      key=lambda t: t.period)  # fmt: skip
+        return sorted(
+            (Target(**dict(zip(fields, r, strict=True))) for r in rows), key=lambda t: t.period
+        )
 
     def values(self) -> list[tuple[int, str, float, str]]:
         fields = ("kpi_id", "period", "value", "comment")
@@ -124,13 +124,19 @@ class AsOf:
         return sorted(found, key=lambda r: r[2])
 
     def alignments(self) -> list[tuple[int, int, str, bool, float | None]]:
-        found = sorted(self._of("alignment").items(),
-                       key=lambda kv: (kv[1]["child_id"], kv[1]["order"], kv[0]))  # fmt: skip
+        found = sorted(
+            self._of("alignment").items(), key=lambda kv: (kv[1]["child_id"], kv[1]["order"], kv[0])
+        )
         return [
-            (f["child_id"], f["parent_id"], self._code("objective", f["parent_id"]),
-             f["contributes"], f["weight"])
+            (
+                f["child_id"],
+                f["parent_id"],
+                self._code("objective", f["parent_id"]),
+                f["contributes"],
+                f["weight"],
+            )
             for _, f in found
-        ]  # fmt: skip
+        ]
 
     def scorecards(self) -> list[Scorecard]:
         return [self._scheme(Scorecard(pk=pk, **f)) for pk, f in self._of("scorecard").items()]
@@ -148,8 +154,9 @@ def _at(
 ) -> list[tuple[Any, ...]]:
     """Rows of a kept table as they stood: the current ones written by then, else the
     version valid then."""
-    found = {(r[0], r[1]): r for r in
-             model.objects.filter(**{f"{at}__lte": moment}).values_list(*fields)}  # fmt: skip
+    found = {
+        (r[0], r[1]): r for r in model.objects.filter(**{f"{at}__lte": moment}).values_list(*fields)
+    }
     older = version.objects.filter(
         Q(**{f"{at}__lte": moment}) & Q(superseded_at__gt=moment)
     ).order_by(at)

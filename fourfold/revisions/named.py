@@ -33,10 +33,12 @@ def parse_moment(text: str, what: str = "the moment") -> dt.datetime:
 
 
 def resolve(text: str, what: str = "the revision") -> tuple[str, dt.datetime]:
-    """A revision's name, or a moment: its label and the moment it stands for."""
+    """A revision's name, `now`, or a moment: its label and the moment it stands for."""
     found = NamedRevision.objects.filter(name=text).first()
     if found is not None:
         return found.name, found.at
+    if text.lower() == "now":
+        return "now", timezone.now()
     return text, parse_moment(text, what)
 
 

@@ -26,9 +26,18 @@ NOT_SCORED = frozenset(
     {"name", "description", "owner_id", "contributor_id", "unit", "kind", "order", "code"}
 )
 SCORED_KINDS = frozenset(
-    {"organization", "scheme", "unit", "scorecard", "perspective", "objective", "alignment",
-     "link", "kpi"}
-)  # fmt: skip
+    {
+        "organization",
+        "scheme",
+        "unit",
+        "scorecard",
+        "perspective",
+        "objective",
+        "alignment",
+        "link",
+        "kpi",
+    }
+)
 MOVED_KEPT = 200
 # Past this many units changed at once (a file load), the whole organization is scored once.
 UNITS_ONE_BY_ONE = 10
@@ -47,30 +56,37 @@ def _restating(versions: Iterable[Any]) -> list[Any]:
 
 def _units_of(versions: list[Any], now: snapshot.Snapshot) -> set[int]:
     """The units whose scorecards hold what the versions changed."""
-    objects = {kind: {pk: s[-1]["fields"] for pk, s in tl.items()} for kind, tl in
-               now.timelines.items()}  # fmt: skip
+    objects = {
+        kind: {pk: s[-1]["fields"] for pk, s in tl.items()} for kind, tl in now.timelines.items()
+    }
     cards = {pk: f["unit_id"] for pk, f in objects.get("scorecard", {}).items() if f}
-    persp = {pk: cards.get(f["scorecard_id"]) for pk, f in objects.get("perspective", {}).items()
-             if f}  # fmt: skip
-    objective = {pk: persp.get(f["perspective_id"]) for pk, f in
-                 objects.get("objective", {}).items() if f}  # fmt: skip
+    persp = {
+        pk: cards.get(f["scorecard_id"]) for pk, f in objects.get("perspective", {}).items() if f
+    }
+    objective = {
+        pk: persp.get(f["perspective_id"]) for pk, f in objects.get("objective", {}).items() if f
+    }
     kpi = {pk: objective.get(f["objective_id"]) for pk, f in objects.get("kpi", {}).items() if f}
     found: set[int | None] = set()
     for v in versions:
         if v.kind in ("organization", "scheme"):
             return set(cards.values())
         fields = v.state[0]["fields"] or {}
-        found.add(
-            {
-                "unit": lambda: v.object_id,
-                "scorecard": lambda: cards.get(v.object_id),
-                "perspective": lambda: persp.get(v.object_id),
-                "objective": lambda: objective.get(v.object_id),
-                "kpi": lambda: kpi.get(v.object_id, objective.get(fields.get("objective_id"))),
-                "alignment": lambda: objective.get(fields.get("parent_id")),
-                "link": lambda: objective.get(fields.get("effect_id")),
-            }[v.kind]()
-        )
+        pk = v.object_id
+        if v.kind == "unit":
+            found.add(pk)
+        elif v.kind == "scorecard":
+            found.add(cards.get(pk))
+        elif v.kind == "perspective":
+            found.add(persp.get(pk))
+        elif v.kind == "objective":
+            found.add(objective.get(pk))
+        elif v.kind == "kpi":
+            found.add(kpi.get(pk, objective.get(fields.get("objective_id"))))
+        elif v.kind == "alignment":
+            found.add(objective.get(fields.get("parent_id")))
+        elif v.kind == "link":
+            found.add(objective.get(fields.get("effect_id")))
     return {u for u in found if u is not None}
 
 
@@ -108,10 +124,14 @@ def note(written: list[Any], *, actor: Any, reason: str) -> list[Restatement]:
         if moved:
             out.append(
                 Restatement.objects.create(
-                    unit_id=unit, at=moment, actor=actor, reason=reason,
-                    moved=moved[:MOVED_KEPT], count=len(moved),
+                    unit_id=unit,
+                    at=moment,
+                    actor=actor,
+                    reason=reason,
+                    moved=moved[:MOVED_KEPT],
+                    count=len(moved),
                 )
-            )  # fmt: skip
+            )
     return out
 
 
@@ -126,11 +146,15 @@ def _nodes(scores: engine.Scores, unit: str) -> dict[tuple[str, int], tuple[int,
     persps = {i for i, p in enumerate(index.perspective) if p["scorecard"] == card}
     for i in persps:
         out[("perspective", index.perspective[i]["id"])] = (
-            off["perspective"] + i, index.perspective[i]["code"])  # fmt: skip
+            off["perspective"] + i,
+            index.perspective[i]["code"],
+        )
     objs = {i for i, o in enumerate(index.objective) if o["perspective"] in persps}
     for i in objs:
-        out[("objective", index.objective[i]["id"])] = (off["objective"] + i,
-                                                        index.objective[i]["code"])  # fmt: skip
+        out[("objective", index.objective[i]["id"])] = (
+            off["objective"] + i,
+            index.objective[i]["code"],
+        )
     for i, k in enumerate(index.kpi):
         if k["objective"] in objs:
             out[("kpi", k["id"])] = (i, k["code"])
@@ -165,3 +189,12 @@ def moved_scores(
 
 def _rounded(value: float) -> float | None:
     return round(float(value), 2) if math.isfinite(value) else None
+
+
+# The restatements the scorecard lists, newest first.
+SHOWN = 3
+
+
+def recent(unit_id: int) -> list[Restatement]:
+    """The latest restatements of a unit's past scores, with who made them, in one query."""
+    return list(Restatement.objects.filter(unit_id=unit_id).select_related("actor")[:SHOWN])

@@ -100,7 +100,8 @@ class Source:
     def _unit_of_objective(self) -> dict[int, int]:
         cards = {pk: f["unit_id"] for pk, f in self.objects.get("scorecard", {}).items()}
         persps = {
-            pk: cards.get(f["scorecard_id"]) for pk, f in self.objects.get("perspective", {}).items()
+            pk: cards.get(f["scorecard_id"])
+            for pk, f in self.objects.get("perspective", {}).items()
         }
         return {
             pk: u
@@ -116,18 +117,38 @@ class Source:
             if subtree is None or f["unit_id"] in subtree
         ]
         persps = [
-            (pk, f["scorecard_id"], f["code"], f["name"], f["weight"], f["rollup"],
-             f["scheme_id"], f["order"])
+            (
+                pk,
+                f["scorecard_id"],
+                f["code"],
+                f["name"],
+                f["weight"],
+                f["rollup"],
+                f["scheme_id"],
+                f["order"],
+            )
             for pk, f in _ordered(obj.get("perspective", {}), "scorecard_id", "order")
             if not f["archived"]
-        ]  # fmt: skip
+        ]
         unit_of = self._unit_of_objective()
         objectives = [
-            (pk, f["perspective_id"], f["code"], f["name"], f["weight"], f["rollup"],
-             f["scheme_id"], None, None, unit_of.get(pk), f["order"], None)
+            (
+                pk,
+                f["perspective_id"],
+                f["code"],
+                f["name"],
+                f["weight"],
+                f["rollup"],
+                f["scheme_id"],
+                None,
+                None,
+                unit_of.get(pk),
+                f["order"],
+                None,
+            )
             for pk, f in _ordered(obj.get("objective", {}), "perspective_id", "order")
             if not f["archived"] and pk in unit_of
-        ]  # fmt: skip
+        ]
         live = {o[0] for o in objectives}
         alignments = [
             (f["child_id"], f["parent_id"], f["weight"])
