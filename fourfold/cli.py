@@ -239,6 +239,7 @@ def dump(output: Path | None, no_values: bool, as_of: str | None) -> None:
 
     source = None
     if as_of is not None:
+        from fourfold.cli_revisions import moment_or_revision
         from fourfold.revisions.dumped import AsOf
 
         source = AsOf(moment_or_revision(as_of, "--as-of"))
@@ -336,18 +337,6 @@ def parse_when(value: str | None, name: str) -> dt.datetime | None:
     return moment
 
 
-def moment_or_revision(value: str, name: str) -> dt.datetime:
-    """The moment a named revision stands for, or a date or time (see `parse_when`)."""
-    from fourfold.revisions.models import NamedRevision
-
-    found = NamedRevision.objects.filter(name=value).first()
-    if found is not None:
-        return found.at
-    moment = parse_when(value, name)
-    assert moment is not None
-    return moment
-
-
 @cli.command(short_help="Print the scores of a unit's scorecard for a period.")
 @click.option("--unit", metavar="CODE", help="Unit code (default: every unit).")
 @click.option(
@@ -381,6 +370,7 @@ def scores(
       fourfold scores --period 2026-03-YTD --json
       fourfold scores --unit acme --period 2026-03 --as-of 2026-04-01
     """
+    from fourfold.cli_revisions import moment_or_revision
     from fourfold.core import periods
     from fourfold.scoring import engine, initiatives, readout
     from fourfold.strategy.models import Organization, Unit

@@ -3,11 +3,24 @@ time, and the audit log's integrity."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
 
-from fourfold.cli import AS_USER, Failure, acting_user, cli, with_django
+from fourfold.cli import AS_USER, Failure, acting_user, cli, parse_when, with_django
+
+
+def moment_or_revision(value: str, name: str) -> dt.datetime:
+    """The moment a named revision stands for, or a date or time (see `parse_when`)."""
+    from fourfold.revisions.models import NamedRevision
+
+    found = NamedRevision.objects.filter(name=value).first()
+    if found is not None:
+        return found.at
+    moment = parse_when(value, name)
+    assert moment is not None
+    return moment
 
 
 @cli.command(short_help="List the named revisions of the scorecard.")

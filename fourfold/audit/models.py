@@ -45,4 +45,5 @@ def record(
 
     user: Any = actor if actor is not None and actor.is_authenticated else None
     entry = AuditEntry(actor=user, action=action, summary=summary, detail=detail)
-    return chain.append(entry)
+    appended: AuditEntry = chain.append(entry)
+    return appended

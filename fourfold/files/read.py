@@ -206,8 +206,15 @@ class _Context:
 
     def objective(self, node: Node, place: str, index: int) -> ObjectiveSpec | None:
         r = self.r
-        own = ("description", "owner", "drives", "aligned_to", "contributes", "kpis")
-        own += ("effective_from",)
+        own = (
+            "description",
+            "owner",
+            "drives",
+            "aligned_to",
+            "contributes",
+            "kpis",
+            "effective_from",
+        )
         code, place = self._head(node, place, "objective", (*own, *ROLLUP_FIELDS))
         drives = []
         for i, target in enumerate(r.items(node, "drives", place)):

@@ -146,7 +146,7 @@ def capture(
     models_by_kind = models_by_kind or kinds()
     written: list[Any] = []
     for kind in names:
-        model = models_by_kind[kind]
+        model: Any = models_by_kind[kind]
         names_ = fields_of(model)
         live = {
             row[0]: dict(zip(names_, map(plain, row[1:]), strict=True))

@@ -90,7 +90,7 @@ class AsOf:
     def values(self) -> list[tuple[int, str, float, str]]:
         fields = ("kpi_id", "period", "value", "comment")
         rows = _at(Measurement, MeasurementVersion, "entered_at", self.moment, fields)
-        return sorted(rows, key=lambda r: r[1])  # type: ignore[return-value]
+        return sorted(rows, key=lambda r: r[1])
 
     def kpis(self) -> list[KPI]:
         return [
@@ -144,7 +144,7 @@ class AsOf:
     def units(self) -> list[Unit]:
         units = {pk: Unit(pk=pk, **f) for pk, f in self._of("unit").items()}
         for unit in units.values():
-            unit.parent = units.get(unit.parent_id)  # type: ignore[assignment]
+            unit.parent = units.get(unit.parent_id) if unit.parent_id else None
             self._people(unit, "owner")
         return sorted(units.values(), key=lambda u: (u.order, u.code))
 

@@ -45,7 +45,7 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
         if not text or request.path.startswith("/api/"):
             return get_response(request)
         try:
-            label, moment = named.resolve(text, "as_of")
+            label, moment = named.resolve(text, "the as_of")
         except named.Unknown as exc:
             return HttpResponseBadRequest(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
         request.as_of = {"label": label, "at": moment, "now": _without(request)}  # type: ignore[attr-defined]
@@ -53,7 +53,7 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
         # addresses it redirects to keep it.
         query = request.GET.copy()
         query.pop("as_of", None)
-        request.GET = query
+        request.GET = query  # type: ignore[assignment]
         token = _moment.set(moment)
         try:
             response = get_response(request)

@@ -82,11 +82,11 @@ def _units_of(versions: list[Any], now: snapshot.Snapshot) -> set[int]:
         elif v.kind == "objective":
             found.add(objective.get(pk))
         elif v.kind == "kpi":
-            found.add(kpi.get(pk, objective.get(fields.get("objective_id"))))
+            found.add(kpi.get(pk, objective.get(int(fields.get("objective_id") or 0))))
         elif v.kind == "alignment":
-            found.add(objective.get(fields.get("parent_id")))
+            found.add(objective.get(int(fields.get("parent_id") or 0)))
         elif v.kind == "link":
-            found.add(objective.get(fields.get("effect_id")))
+            found.add(objective.get(int(fields.get("effect_id") or 0)))
     return {u for u in found if u is not None}
 
 
@@ -195,6 +195,12 @@ def _rounded(value: float) -> float | None:
 SHOWN = 3
 
 
-def recent(unit_id: int) -> list[Restatement]:
-    """The latest restatements of a unit's past scores, with who made them, in one query."""
-    return list(Restatement.objects.filter(unit_id=unit_id).select_related("actor")[:SHOWN])
+def recent(unit_code: str) -> list[Restatement]:
+    """The latest restatements of a unit's past scores, with who made them, in one query;
+    on a page asked `?as_of=`, those made by then."""
+    from . import moment
+
+    found = Restatement.objects.filter(unit__code=unit_code).select_related("actor")
+    if (at := moment.requested()) is not None:
+        found = found.filter(at__lte=at)
+    return list(found[:SHOWN])

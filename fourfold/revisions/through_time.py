@@ -16,6 +16,7 @@ import numpy as np
 
 from fourfold.core import periods
 from fourfold.scoring import engine
+from fourfold.scoring.live import Live
 from fourfold.strategy.models import Organization
 
 from . import snapshot
@@ -39,7 +40,7 @@ def compute(
     for month in months:
         if month == months[-1] and as_of is None and definitions is None:
             # The latest definitions are the tables themselves.
-            source: object = engine.Live(Organization.get().fiscal_year_start)
+            source: object = Live(Organization.get().fiscal_year_start)
         else:
             source = snapshot.Source(found.at(month))
         runs.append((month, engine.compute_with(source, today=today, as_of=as_of, unit=unit)))

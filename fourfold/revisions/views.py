@@ -25,7 +25,9 @@ def revisions(request: HttpRequest) -> HttpResponse:
     saved = list(NamedRevision.objects.select_related("actor").order_by("-at", "-pk"))
     recent = []
     if access.can_see_definition_changes():
-        recent = list(Version.objects.select_related("actor").order_by("-recorded_at", "-pk")[:RECENT])
+        recent = list(
+            Version.objects.select_related("actor").order_by("-recorded_at", "-pk")[:RECENT]
+        )
     context = {"saved": saved, "recent": recent, "a": request.GET.get("a", ""), "b": ""}
     return render(request, "revisions/revisions.html", context)
 

@@ -18,15 +18,13 @@ from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import (
     KPI,
-    KPI_UNIT,
     Measurement,
     MeasurementVersion,
-    Scheme,
     Target,
     TargetVersion,
 )
 from fourfold.memory import gc_paused
-from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard, Unit
+from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
 DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
@@ -295,31 +293,6 @@ def _definition_rows(subtree: set[int] | None, n_units: int) -> Definition:
     )
 
 
-class Live:
-    """The definition as the tables hold it now; fourfold.revisions.snapshot.Source is the
-    same as it stood at a moment, or for some periods."""
-
-    def __init__(self, fiscal_start: int) -> None:
-        self.fiscal_start = fiscal_start
-
-    def schemes(self) -> list[Scheme]:
-        return list(Scheme.objects.order_by("pk"))
-
-    def units(self) -> list[tuple[int, str, int | None]]:
-        return list(Unit.objects.values_list("pk", "code", "parent_id"))
-
-    def rows(self, subtree: set[int] | None, n_units: int) -> Definition:
-        return _definition_rows(subtree, n_units)
-
-    def kpis_by_code(self, codes: set[str]) -> list[tuple[Any, ...]]:
-        """Live KPIs by code, each with its unit's id last."""
-        return list(
-            KPI.objects.filter(archived=False, code__in=codes).values_list(
-                *KPI_FIELDS, f"{KPI_UNIT}_id"
-            )
-        )
-
-
 def compute(
     *, today: dt.date | None = None, as_of: dt.datetime | None = None, unit: str | None = None
 ) -> Scores:
@@ -337,13 +310,15 @@ def compute(
             from fourfold.revisions import through_time
 
             return through_time.compute(today=today, as_of=as_of, unit=unit)
+        from .live import Live
+
         return compute_with(Live(org.fiscal_year_start), today=today, as_of=None, unit=unit)
 
 
 def compute_with(
     source: Any, *, today: dt.date | None, as_of: dt.datetime | None, unit: str | None
 ) -> Scores:
-    """Scores with the definition that `source` reads (see `Live`), and the values and
+    """Scores with the definition that `source` reads (see `live.Live`), and the values and
     targets as they stood at `as_of` (None: as they stand)."""
     today = today or (as_of.date() if as_of else timezone.localdate())
     fs = source.fiscal_start

@@ -89,7 +89,7 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "error": error,
         "kinds": periods.KIND_LABELS,
         "cascade": cascade.for_period(scores, period.key),
-        "restated": restated.recent(unit.pk),
+        "restated": restated.recent(unit.code),
     }
     template = "web/_scorecard.html" if partial else "web/scorecard.html"
     response = render(request, template, context, status=400 if error else 200)

@@ -52,5 +52,4 @@ def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
             raise ApiError(404, f"The unit '{filters.unit}' did not exist at {filters.as_of}.")
     fiscal = Organization.get().fiscal_year_start
     projects = initiatives.rows([filters.unit], key, fiscal_start=fiscal, as_of=moment)
-    projects = projects.get(filters.unit, [])
-    return [*readout.unit_rows(scores, filters.unit, key), *projects]
+    return [*readout.unit_rows(scores, filters.unit, key), *projects.get(filters.unit, [])]
