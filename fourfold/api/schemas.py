@@ -162,6 +162,8 @@ class KpiPatch(In):
     grace_days: Annotated[int, Field(ge=0, le=3660)] | SkipJsonSchema[None] = None
     tolerance: Annotated[float, Field(gt=0, le=1e15)] | None = None
     archived: bool | SkipJsonSchema[None] = None
+    # The period from which this change applies (fourfold.revisions); without it, every one.
+    effective_from: PeriodKey | SkipJsonSchema[None] = None
 
 
 # --- targets and values ----------------------------------------------------------------
