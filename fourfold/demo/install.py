@@ -10,7 +10,7 @@ from django.utils import timezone
 from fourfold.files import load
 from fourfold.forecasts import grading
 
-from . import generate
+from . import generate, revisions
 
 # The demo for a fixed day, 2026-11-24 (`python -m fourfold.demo.generate` writes it): a
 # scorecard file to read, and the data of the tests that count on its periods.
@@ -41,4 +41,5 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     user.is_staff = user.is_superuser = True
     user.set_password(PASSWORD)
     user.save()
+    revisions.stage(today, user)
     return USERNAME, PASSWORD
