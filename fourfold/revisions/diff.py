@@ -39,6 +39,14 @@ class Change:
     new: Any = None
     period: str = ""
 
+    @property
+    def was(self) -> str:
+        return _shown(self.old)
+
+    @property
+    def now(self) -> str:
+        return _shown(self.new)
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -36,7 +36,17 @@ class Version(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_id} at {self.recorded_at:%Y-%m-%d %H:%M}"
+        return f"{self.label} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        """The kind and code (or name) of what changed, as it was last known."""
+        for seg in reversed(self.state):
+            if seg["fields"]:
+                name = seg["fields"].get("code") or seg["fields"].get("name")
+                if name:
+                    return f"{self.kind} {name}"
+        return f"{self.kind} {self.object_id}"
 
 
 class NamedRevision(models.Model):

@@ -95,7 +95,10 @@ class Source:
         ]
 
     def units(self) -> list[tuple[int, str, int | None]]:
-        return [(pk, f["code"], f["parent_id"]) for pk, f in sorted(self.objects["unit"].items())]
+        return [
+            (pk, f["code"], f["parent_id"])
+            for pk, f in sorted(self.objects.get("unit", {}).items())
+        ]
 
     def _unit_of_objective(self) -> dict[int, int]:
         cards = {pk: f["unit_id"] for pk, f in self.objects.get("scorecard", {}).items()}
