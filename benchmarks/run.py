@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import profiles, synthetic
+from . import profiles, revisions, synthetic
 from .checks import time_check
 from .pages import PAGE_RUNS, page_client, page_client_user, quiet, time_page
 
@@ -442,6 +442,9 @@ def run(args: argparse.Namespace, folder: Path, database: Path) -> Report:
     setup_django()
     big, _ = org.big_unit
     time_compute(report, big)
+    report.add()
+    report.add("Revisions: scoring as things stood")
+    revisions.time_as_of(report, progress)
     answered = time_pages(report, org)
     report.add()
     report.add("Sizes")

@@ -217,8 +217,14 @@ def load(file: Path, check: bool, as_user: str | None) -> None:
     help="Write to FILE instead of the standard output.",
 )
 @click.option("--no-values", is_flag=True, help="Leave the measured values out (targets stay).")
+@click.option(
+    "--as-of",
+    metavar="MOMENT|NAME",
+    help="Write the definition, targets and values as they stood at this date or time, or "
+    "as a named revision holds them (initiatives are left out).",
+)
 @with_django
-def dump(output: Path | None, no_values: bool) -> None:
+def dump(output: Path | None, no_values: bool, as_of: str | None) -> None:
     """Write the current definition, targets and values in the scorecard file format.
 
     What it writes loads back (`fourfold load`) to the same scores.
@@ -227,10 +233,17 @@ def dump(output: Path | None, no_values: bool) -> None:
     Examples:
       fourfold dump -o backup.yaml
       fourfold dump --no-values | less
+      fourfold dump --as-of "FY27 plan v2" -o plan-v2.yaml
     """
     from fourfold.files.dump import dump as dumping
 
-    text = dumping(values=not no_values)
+    source = None
+    if as_of is not None:
+        from fourfold.cli_revisions import moment_or_revision
+        from fourfold.revisions.dumped import AsOf
+
+        source = AsOf(moment_or_revision(as_of, "--as-of"))
+    text = dumping(values=not no_values, source=source)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -336,7 +349,8 @@ def parse_when(value: str | None, name: str) -> dt.datetime | None:
 @click.option(
     "--as-of",
     metavar="DATE",
-    help="Score the data as it stood at this date (2026-03-31) or time (2026-03-31T12:00).",
+    help="Score with the definitions, targets and values as they stood at this date "
+    "(2026-03-31) or time (2026-03-31T12:00), or in a named revision.",
 )
 @click.option(
     "--today", metavar="DATE", help="Judge what is due and overdue as on this date (2026-04-15)."
@@ -356,11 +370,12 @@ def scores(
       fourfold scores --period 2026-03-YTD --json
       fourfold scores --unit acme --period 2026-03 --as-of 2026-04-01
     """
+    from fourfold.cli_revisions import moment_or_revision
     from fourfold.core import periods
     from fourfold.scoring import engine, initiatives, readout
     from fourfold.strategy.models import Organization, Unit
 
-    moment = parse_when(as_of, "--as-of")
+    moment = None if as_of is None else moment_or_revision(as_of, "--as-of")
     day = parse_when(today, "--today")
     fs = Organization.get().fiscal_year_start
     reference = (day or moment or dt.datetime.now()).date()
@@ -372,12 +387,13 @@ def scores(
         raise Failure(str(exc)) from exc
     if unit is not None and not Unit.objects.filter(code=unit).exists():
         raise Failure(f"there is no unit '{unit}'")
-    codes = (
-        [unit]
-        if unit is not None
-        else list(Unit.objects.order_by("pk").values_list("code", flat=True))
-    )
     result = engine.compute(today=day.date() if day else None, as_of=moment)
+    # The units as they stood: those of the moment's definitions, in the order of their ids.
+    scored = set(result.index.unit_codes)
+    listed = [c for c in Unit.objects.order_by("pk").values_list("code", flat=True) if c in scored]
+    codes = [unit] if unit is not None else listed + sorted(scored - set(listed))
+    if unit is not None and unit not in result.index.unit_codes:
+        raise Failure(f"unit '{unit}' did not exist at {as_of}")
     by_unit = initiatives.rows(None if unit is None else codes, key, fiscal_start=fs, as_of=moment)
     rows = [
         row
@@ -551,6 +567,7 @@ from fourfold import (  # noqa: E402, F401
     cli_people,
     cli_reports,
     cli_reviews,
+    cli_revisions,
     cli_sharing,
 )
 from fourfold.forecasts import cli as forecast_cli  # noqa: E402, F401

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fourfold.reports",
     "fourfold.sharing",
     "fourfold.alerts",
+    "fourfold.revisions",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fourfold.revisions.moment.middleware",
 ]
 
 # Sign-in throttling (fourfold/accounts/throttle.py): so many failures of one account, or
@@ -150,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fourfold.accounts.context.access",
+                "fourfold.revisions.moment.context",
             ],
         },
     },

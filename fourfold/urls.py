@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("fourfold.cascade.urls")),
     path("", include("fourfold.connectors.urls")),
     path("", include("fourfold.history.urls")),
+    path("", include("fourfold.revisions.urls")),
     path("", include("fourfold.initiatives.urls")),
     path("", include("fourfold.sharing.urls")),
     path("", include("fourfold.reports.urls")),

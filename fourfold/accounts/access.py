@@ -342,6 +342,26 @@ class Access:
     def can_see_deliveries(self) -> bool:
         return self.is_admin
 
+    # Revisions (fourfold.revisions)
+
+    def can_see_revisions(self) -> bool:
+        """The Revisions pages and `?as_of=`: anyone with a scorecard to view, each seeing
+        the parts of a diff in the units they may see."""
+        return self.is_admin or bool(self.viewable)
+
+    def can_see_definition_changes(self) -> bool:
+        """Every version of the definition, who made it and why: the administrators'."""
+        return self.is_admin
+
+    def can_verify_audit(self) -> bool:
+        return self.is_admin
+
+    def revision_units(self) -> set[str] | None:
+        """The unit codes whose changes a diff shows this user; None: every unit."""
+        if self.is_admin:
+            return None
+        return set(self.units().values_list("code", flat=True))
+
     # Rows one may see
 
     def visible(self, queryset: Rows, unit_field: str) -> Rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -91,6 +92,22 @@ def period_key(text: str) -> str:
         return periods.parse_period(text, Organization.get().fiscal_year_start).key
     except periods.PeriodError as exc:
         raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
+
+
+def as_of_moment(text: str | None) -> dt.datetime | None:
+    """The moment `?as_of=` stands for (a date, a time, `now` or a named revision); a 422
+    when it is none of them."""
+    if text is None:
+        return None
+    from fourfold.revisions import named
+
+    try:
+        return named.resolve(text, "as_of")[1]
+    except named.Unknown as exc:
+        reason = str(exc)
+        raise ApiError(
+            422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "as_of", "reason": reason}]
+        ) from None
 
 
 @dataclass(frozen=True)

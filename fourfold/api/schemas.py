@@ -20,6 +20,9 @@ Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=
 # year the server started); a year to date ends with a month or a quarter. parse_period then
 # checks the fiscal form.
 YEARS = periods.years_pattern(*periods.year_limits(dt.date.today()))
+# A moment for `as_of`: a date or time (ISO 8601), `now`, or a named revision's name; no NUL
+# (PostgreSQL refuses one in text).
+AsOf = Annotated[str, StringConstraints(pattern=r"^[^\x00]+$", min_length=1, max_length=200)]
 PeriodKey = Annotated[
     str,
     StringConstraints(
@@ -182,6 +185,8 @@ class KpiPatch(In):
     grace_days: Annotated[int, Field(ge=0, le=3660)] | SkipJsonSchema[None] = None
     tolerance: Annotated[float, Field(gt=0, le=1e15)] | None = None
     archived: bool | SkipJsonSchema[None] = None
+    # The period from which this change applies (fourfold.revisions); without it, every one.
+    effective_from: PeriodKey | SkipJsonSchema[None] = None
 
 
 # --- targets and values ----------------------------------------------------------------

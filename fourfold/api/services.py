@@ -16,6 +16,7 @@ from fourfold.core.entries import KpiFacts
 from fourfold.measures import intake, phasing
 from fourfold.measures.models import KPI, Scheme, Target
 from fourfold.measures.services import ValueEntry, WriteCount
+from fourfold.revisions import capture as revisions
 from fourfold.strategy.models import Objective, Organization
 
 from .errors import ApiError
@@ -245,6 +246,20 @@ def create_kpi(data: KpiIn, token: ApiToken, access: Access) -> KPI:
     return kpi
 
 
+def _effective_from(text: str | None) -> str | None:
+    """The first month of `effective_from`, or a 422 naming it."""
+    if text is None:
+        return None
+    try:
+        found = _period(text, Organization.get().fiscal_year_start)
+    except ValueError as exc:
+        reason = str(exc)
+        raise ApiError(
+            422, f"effective_from: {reason}.", [{"field": "effective_from", "reason": reason}]
+        ) from None
+    return found.months[0]
+
+
 def update_kpi(code: str, data: KpiPatch, token: ApiToken, access: Access) -> KPI:
     kpi = KPI.objects.filter(code=code).select_related("objective__perspective__scorecard").first()
     if kpi is None or not access.can_view(kpi.objective.perspective.scorecard.unit_id):
@@ -276,6 +291,7 @@ def update_kpi(code: str, data: KpiPatch, token: ApiToken, access: Access) -> KP
             "This KPI has a band whose low and high bounds are equal, so it needs a tolerance.",
             [{"field": "tolerance", "reason": "a band of width 0 needs a tolerance above 0"}],
         )
+    effective = _effective_from(given.pop("effective_from", None))
     users = _users({k: v for k, v in given.items() if k in USER_FIELDS})
     changes = {k: v for k, v in given.items() if k not in USER_FIELDS}
     if "unit_of_measure" in changes:
@@ -287,12 +303,13 @@ def update_kpi(code: str, data: KpiPatch, token: ApiToken, access: Access) -> KP
             for name in changed:
                 setattr(kpi, name, changes[name])
             kpi.save(update_fields=changed)
-            record(
-                token.user,
-                "api.kpi.update",
-                f"KPI {code} changed through {_who(token)}: {', '.join(sorted(changed))}.",
-                token=token.name,
-                kpi=code,
-                fields=sorted(changed),
-            )
+            with revisions.changes(effective={("kpi", kpi.pk): effective} if effective else {}):
+                record(
+                    token.user,
+                    "api.kpi.update",
+                    f"KPI {code} changed through {_who(token)}: {', '.join(sorted(changed))}.",
+                    token=token.name,
+                    kpi=code,
+                    fields=sorted(changed),
+                )
     return kpi

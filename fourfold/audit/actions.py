@@ -89,6 +89,8 @@ LABELS = {
     "api.target": "Target set through the API",
     "api.kpi.create": "KPI added through the API",
     "api.kpi.update": "KPI changed through the API",
+    # Revisions
+    "revision.save": "Revision saved",
     # Safety nets
     "scores.deleted": "Scored data deleted outside Fourfold",
 }

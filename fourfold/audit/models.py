@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=50)
     summary = models.TextField()
     detail = models.JSONField(default=dict, blank=True)
+    # SHA-256 of the previous entry's hash and this entry's content (fourfold.audit.chain).
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -39,5 +41,9 @@ def record(
     summary: str,
     **detail: Any,
 ) -> AuditEntry:
+    from . import chain
+
     user: Any = actor if actor is not None and actor.is_authenticated else None
-    return AuditEntry.objects.create(actor=user, action=action, summary=summary, detail=detail)
+    entry = AuditEntry(actor=user, action=action, summary=summary, detail=detail)
+    appended: AuditEntry = chain.append(entry)
+    return appended

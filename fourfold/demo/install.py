@@ -10,7 +10,7 @@ from django.utils import timezone
 from fourfold.files import load
 from fourfold.forecasts import grading
 
-from . import generate
+from . import generate, revisions
 from . import reviews as demo_reviews
 
 # The demo for a fixed day, 2026-11-24 (`python -m fourfold.demo.generate` writes it): a
@@ -51,4 +51,5 @@ def install(today: dt.date | None = None) -> tuple[str, str]:
     # Last month's review, held and closed, and this month's planned: after the account, who
     # facilitates them.
     demo_reviews.install(today, user)
+    revisions.stage(today, user)
     return USERNAME, PASSWORD

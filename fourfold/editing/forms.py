@@ -98,6 +98,16 @@ def show_errors(form: forms.Form, exc: Invalid) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def _effective_from() -> forms.CharField:
+    return forms.CharField(
+        label="Applies from",
+        required=False,
+        max_length=20,
+        help_text="The period from which this change applies (2026-07, 2026-Q3, 2026): earlier "
+        "periods keep being scored as before. Empty: every period, which restates the past.",
+    )
+
+
 class UnitForm(forms.Form):
     code = _code("Letters, digits, '-', '_' or '.'; unique in the organization.")
     name = forms.CharField(label="Name", max_length=200)
@@ -112,6 +122,7 @@ class UnitForm(forms.Form):
 class UnitEditForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     owner = _person("Owner", "The person accountable for this unit.")
+    effective_from = _effective_from()
 
 
 class _RolledUp(forms.Form):
@@ -141,6 +152,8 @@ class ObjectiveForm(_RolledUp):
     description = _description()
     owner = _person("Owner", "The person accountable for this objective.")
     field_order = ["code", "name", "perspective", "description", "owner"]
+
+    effective_from = _effective_from()
 
     def __init__(self, *args: Any, perspectives: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -228,6 +241,7 @@ class KPIForm(forms.Form):
         help_text="Range KPIs only: how far outside the band the score falls to 0 (in the "
         "KPI's unit). Empty: the band's width.",
     )
+    effective_from = _effective_from()
 
     def __init__(
         self, *args: Any, objectives: list[tuple[str, str]], schemes: Iterable[str], **kw: Any

@@ -21,7 +21,8 @@ from fourfold.files.spec import DIRECTIONS, FREQUENCIES, KINDS, ROLLUPS
 from fourfold.measures import kept
 from fourfold.measures.calculated import formula_problems, used_by
 from fourfold.measures.models import KPI, Scheme
-from fourfold.strategy.models import Link, Objective, Perspective, Scorecard, Unit
+from fourfold.revisions import capture as revisions
+from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
 
 from .checks import Check, Invalid, person
 
@@ -248,12 +249,26 @@ def create_unit(actor: Actor, parent: Unit, data: Data) -> Unit:
     return unit
 
 
+def _effective(check: Check, data: Data) -> str | None:
+    """The first month of the period from which a change applies, None for every period."""
+    text = str(data.get("effective_from") or "").strip()
+    if not text:
+        return None
+    try:
+        return periods.parse_period(text, Organization.get().fiscal_year_start).months[0]
+    except periods.PeriodError as exc:
+        check.add("effective_from", str(exc))
+        return None
+
+
 def update_unit(actor: Actor, unit: Unit, data: Data) -> Unit:
     check = Check()
     name = check.text("name", data.get("name"), required=True)
     owner = _owner(check, data)
+    eff = _effective(check, data)
     check.done()
-    with transaction.atomic():
+    scope = {("unit", unit.pk): eff} if eff else {}
+    with transaction.atomic(), revisions.changes(effective=scope):
         fields = {"name": name, "owner": owner}
         _save(actor, unit, fields, "unit.update", f"Changed unit {unit.code}", unit=unit.code)
     return unit
@@ -339,7 +354,9 @@ def create_objective(actor: Actor, unit: Unit, data: Data) -> Objective:
 
 def update_objective(actor: Actor, objective: Objective, data: Data) -> Objective:
     unit = _unit_of(objective)
-    with transaction.atomic():
+    eff = _checked(_effective, data)
+    scope = {("objective", objective.pk): eff} if eff else {}
+    with transaction.atomic(), revisions.changes(effective=scope):
         fields = _checked(_objective_fields, unit, data, objective.pk)
         _change(actor, unit, objective, fields, f"Changed objective {fields['code']}")
     return objective
@@ -495,7 +512,8 @@ def create_kpi(actor: Actor, unit: Unit, data: Data) -> KPI:
 
 def update_kpi(actor: Actor, kpi: KPI, data: Data) -> KPI:
     unit = kpi.objective.perspective.scorecard.unit
-    with transaction.atomic():
+    eff = _checked(_effective, data)
+    with transaction.atomic(), revisions.changes(effective={("kpi", kpi.pk): eff} if eff else {}):
         fields = _checked(_kpi_fields, unit, data, kpi, _access(actor))
         _checked(_check_kept_data, kpi, fields)
         _change(actor, unit, kpi, fields, f"Changed KPI {fields['code']}")

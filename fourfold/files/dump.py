@@ -42,17 +42,72 @@ def _scheme(scheme: Scheme) -> dict[str, Any]:
     return {"type": scheme.type, "statuses": [dict(s) for s in scheme.statuses]}
 
 
-def build(*, values: bool = True) -> dict[str, Any]:
-    org = Organization.get()
+class Tables:
+    """What a dump reads, as the tables hold it now; fourfold.revisions.dumped.AsOf reads the
+    same as it stood at a moment."""
+
+    initiatives = True
+
+    def organization(self) -> Organization:
+        return Organization.get()
+
+    def schemes(self) -> list[Scheme]:
+        return list(Scheme.objects.order_by("name"))
+
+    def targets(self) -> list[Target]:
+        return list(Target.objects.order_by("period"))
+
+    def values(self) -> list[tuple[int, str, float, str]]:
+        return list(
+            Measurement.objects.order_by("period").values_list(
+                "kpi_id", "period", "value", "comment"
+            )
+        )
+
+    def kpis(self) -> list[KPI]:
+        return list(
+            KPI.objects.filter(archived=False).select_related("scheme", "owner", "contributor")
+        )
+
+    def objectives(self) -> list[Objective]:
+        return list(Objective.objects.filter(archived=False).select_related("scheme", "owner"))
+
+    def perspectives(self) -> list[Perspective]:
+        return list(Perspective.objects.filter(archived=False).select_related("scheme"))
+
+    def links(self) -> list[tuple[int, int, str]]:
+        return list(
+            Link.objects.order_by("effect__code").values_list(
+                "cause_id", "effect_id", "effect__code"
+            )
+        )
+
+    def alignments(self) -> list[tuple[int, int, str, bool, float | None]]:
+        return list(
+            Alignment.objects.order_by("child_id", "order", "pk").values_list(
+                "child_id", "parent_id", "parent__code", "contributes", "weight"
+            )
+        )
+
+    def scorecards(self) -> list[Scorecard]:
+        return list(Scorecard.objects.select_related("scheme"))
+
+    def units(self) -> list[Unit]:
+        return list(Unit.objects.select_related("parent", "owner"))
+
+
+def build(*, values: bool = True, source: Any = None) -> dict[str, Any]:
+    src = source or Tables()
+    org = src.organization()
     doc: dict[str, Any] = {
         "organization": {"name": org.name, "fiscal_year_start": org.fiscal_year_start}
     }
-    schemes = [s for s in Scheme.objects.order_by("name") if s.name not in scoring.BUILTIN]
+    schemes = [s for s in src.schemes() if s.name not in scoring.BUILTIN]
     if schemes:
         doc["schemes"] = {s.name: _scheme(s) for s in schemes}
 
     targets: dict[int, dict[str, Any]] = defaultdict(dict)
-    stored = list(Target.objects.order_by("period"))
+    stored = src.targets()
     # The parts a phased target implies are written by loading it: the file holds only the
     # phased target itself and the parts set by hand.
     implied = {(t.kpi_id, phasing.reason(t.period)) for t in stored if t.phase}
@@ -67,40 +122,34 @@ def build(*, values: bool = True) -> dict[str, Any]:
         targets[t.kpi_id][t.period] = entry
     measured: dict[int, dict[str, Any]] = defaultdict(dict)
     if values:
-        for kpi_id, period, value, comment in Measurement.objects.order_by("period").values_list(
-            "kpi_id", "period", "value", "comment"
-        ):
+        for kpi_id, period, value, comment in src.values():
             measured[kpi_id][period] = (
                 {"actual": _number(value), "comment": comment} if comment else _number(value)
             )
     kpis: dict[int, list[KPI]] = defaultdict(list)
-    for kpi in KPI.objects.filter(archived=False).select_related("scheme", "owner", "contributor"):
+    for kpi in src.kpis():
         kpis[kpi.objective_id].append(kpi)
     objectives: dict[int, list[Objective]] = defaultdict(list)
-    for obj in Objective.objects.filter(archived=False).select_related("scheme", "owner"):
+    for obj in src.objectives():
         objectives[obj.perspective_id].append(obj)
     perspectives: dict[int, list[Perspective]] = defaultdict(list)
-    for p in Perspective.objects.filter(archived=False).select_related("scheme"):
+    for p in src.perspectives():
         perspectives[p.scorecard_id].append(p)
     # The objectives the file will hold: links and alignments to others (archived, or under
     # an archived perspective) are left out, or the file would not load into a new database.
     live = {o.pk for ps in perspectives.values() for p in ps for o in objectives.get(p.pk, [])}
     drives: dict[int, list[str]] = defaultdict(list)
-    for cause_id, effect_id, effect_code in Link.objects.order_by("effect__code").values_list(
-        "cause_id", "effect_id", "effect__code"
-    ):
+    for cause_id, effect_id, effect_code in src.links():
         if effect_id in live:
             drives[cause_id].append(effect_code)
     aligned: dict[int, list[tuple[str, bool, float | None]]] = defaultdict(list)
-    for child_id, parent_id, parent_code, contributes, weight in Alignment.objects.order_by(
-        "child_id", "order", "pk"
-    ).values_list("child_id", "parent_id", "parent__code", "contributes", "weight"):
+    for child_id, parent_id, parent_code, contributes, weight in src.alignments():
         if parent_id in live:
             aligned[child_id].append((parent_code, contributes, weight))
-    cards = {c.unit_id: c for c in Scorecard.objects.select_related("scheme")}
+    cards = {c.unit_id: c for c in src.scorecards()}
     units = []
     named: dict[str, str] = {}  # the people the file names who have a name, as `people:`
-    initiatives = dump_initiatives.by_unit(live, named)
+    initiatives = dump_initiatives.by_unit(live, named) if src.initiatives else {}
     for person in [
         *(k.owner for ks in kpis.values() for k in ks),
         *(k.contributor for ks in kpis.values() for k in ks),
@@ -108,7 +157,7 @@ def build(*, values: bool = True) -> dict[str, Any]:
     ]:
         if person is not None and person.get_full_name():
             named[_person(person)] = person.get_full_name()
-    for unit in _tree_order(list(Unit.objects.select_related("parent", "owner"))):
+    for unit in _tree_order(src.units()):
         if unit.owner is not None and unit.owner.get_full_name():
             named[_person(unit.owner)] = unit.owner.get_full_name()
         card = cards.get(unit.pk)
@@ -214,9 +263,9 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
     return [by_pk[pk] for pk, _ in tree.walk()]
 
 
-def dump(*, values: bool = True) -> str:
+def dump(*, values: bool = True, source: Any = None) -> str:
     return yaml.safe_dump(
-        build(values=values),
+        build(values=values, source=source),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=None,

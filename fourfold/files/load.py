@@ -16,6 +16,7 @@ from fourfold.core import scoring
 from fourfold.measures import intake, kept
 from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Scheme, Target
 from fourfold.measures.services import TargetEntry, ValueEntry
+from fourfold.revisions import capture as revisions
 from fourfold.strategy.models import (
     Alignment,
     Link,
@@ -27,6 +28,7 @@ from fourfold.strategy.models import (
 )
 
 from . import load_initiatives, phased, yamlsource
+from .effective import effective_from
 from .read import read_document
 from .spec import Document, Known, KnownKpi, Problem
 
@@ -191,7 +193,11 @@ def load(text: str, *, actor: AbstractBaseUser | None, source_name: str) -> Load
                 [Problem(0, source_name, p.message) for p in refused.problems]
             ) from refused
         if not result.nothing_changed:
-            record(actor, "load", f"Loaded {source_name}: {result.summary()}", file=source_name)
+            # Recording the change keeps it as a version (fourfold.revisions), from the
+            # periods the file's `effective_from` say, with the file as its reason.
+            reason = f"fourfold load {source_name}"
+            with revisions.changes(effective=effective_from(document), reason=reason):
+                record(actor, "load", f"Loaded {source_name}: {result.summary()}", file=source_name)
     return result
 
 

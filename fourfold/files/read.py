@@ -174,7 +174,10 @@ class _Context:
     def unit(self, node: Node, place: str, index: int) -> UnitSpec | None:
         r = self.r
         code, place = self._head(
-            node, place, "unit", ("parent", "owner", "perspectives", "initiatives", *ROLLUP_FIELDS)
+            node,
+            place,
+            "unit",
+            ("parent", "owner", "perspectives", "initiatives", "effective_from", *ROLLUP_FIELDS),
         )
         unit = UnitSpec(
             **self._named(node, code, place),
@@ -182,6 +185,7 @@ class _Context:
             owner=r.email(node, "owner", place),
             **self._rollup(node, place),
             order=index,
+            effective_from=self._effective(node, place),
         )
         unit.perspectives = self._children(node, place, unit, "perspectives", self.perspective)
         unit.initiatives = read_initiatives.read(r, node, place, self.fiscal)
@@ -202,7 +206,15 @@ class _Context:
 
     def objective(self, node: Node, place: str, index: int) -> ObjectiveSpec | None:
         r = self.r
-        own = ("description", "owner", "drives", "aligned_to", "contributes", "kpis")
+        own = (
+            "description",
+            "owner",
+            "drives",
+            "aligned_to",
+            "contributes",
+            "kpis",
+            "effective_from",
+        )
         code, place = self._head(node, place, "objective", (*own, *ROLLUP_FIELDS))
         drives = []
         for i, target in enumerate(r.items(node, "drives", place)):
@@ -219,11 +231,29 @@ class _Context:
             drives=drives,
             aligned_to=alignment.read(r, node, place),
             order=index,
+            effective_from=self._effective(node, place),
         )
         objective.kpis = self._children(
             node, place, objective, "kpis", lambda n, p, i: self.kpi(n, p, i, objective.code)
         )
         return objective if code else None
+
+    def _effective(self, node: Node, place: str) -> str | None:
+        """The period from which the item's changes apply, as its first month's key."""
+        value = node.get("effective_from")
+        if value is None:
+            return None
+        try:
+            found = periods.parse_period(str(value), self.fiscal)
+        except periods.PeriodError as exc:
+            self.r.problem(node, "effective_from", place, f"'effective_from' {exc}")
+            return None
+        if found.kind == "ytd":
+            self.r.problem(
+                node, "effective_from", place, "'effective_from' must be a month, quarter or year"
+            )
+            return None
+        return found.months[0]
 
     def _needs_percent(self, node: Node, place: str, scheme: str) -> None:
         found = self.schemes.get(scheme)
@@ -240,7 +270,7 @@ class _Context:
             "KPI",
             ("description", "unit", "owner", "contributor", "direction", "frequency")
             + ("aggregation", "scheme", "weight", "type", "grace_days", "tolerance", "formula")
-            + ("targets", "values"),
+            + ("targets", "values", "effective_from"),
         )
         kpi = KpiSpec(
             **self._named(node, code, place),
@@ -258,6 +288,7 @@ class _Context:
             grace_days=_grace(r, node, place),
             tolerance=r.number(node, "tolerance", place),
             order=index,
+            effective_from=self._effective(node, place),
         )
         if kpi.tolerance is not None and kpi.tolerance <= 0:
             r.problem(node, "tolerance", place, "'tolerance' must be above 0")

@@ -65,6 +65,8 @@ class KpiSpec:
     phases: dict[str, str] = field(default_factory=dict)  # a phased target's period -> phase
     target_lines: dict[str, int] = field(default_factory=dict)
     values: dict[str, tuple[float, str]] = field(default_factory=dict)
+    # The period from which a change of the KPI applies (fourfold.revisions); None: every one.
+    effective_from: str | None = None
 
 
 @dataclass
@@ -90,6 +92,7 @@ class ObjectiveSpec:
     aligned_to: list[AlignedSpec] = field(default_factory=list)
     order: int = 0
     kpis: list[KpiSpec] = field(default_factory=list)
+    effective_from: str | None = None
 
 
 @dataclass
@@ -148,6 +151,7 @@ class UnitSpec:
     perspectives: list[PerspectiveSpec] = field(default_factory=list)
     # None when the unit says no `initiatives:` (loading then leaves its initiatives alone).
     initiatives: list[InitiativeSpec] | None = None
+    effective_from: str | None = None
 
 
 @dataclass

@@ -164,7 +164,13 @@ def fingerprint() -> tuple[Any, ...]:
 
 
 def scores(*, unit: str | None = None, today: dt.date | None = None) -> engine.Scores:
-    """What `engine.compute(unit=unit, today=today)` returns, computed once per state."""
+    """What `engine.compute(unit=unit, today=today)` returns, computed once per state.
+
+    A page asked `?as_of=` (fourfold.revisions.moment) is scored as it stood, not cached."""
+    from fourfold.revisions import moment
+
+    if (as_of := moment.requested()) is not None:
+        return engine.compute(unit=unit, today=as_of.date(), as_of=as_of)
     today = today or timezone.localdate()
     if connection.in_atomic_block:
         return engine.compute(unit=unit, today=today)

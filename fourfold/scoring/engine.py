@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from operator import itemgetter
@@ -18,15 +18,13 @@ from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import (
     KPI,
-    KPI_UNIT,
     Measurement,
     MeasurementVersion,
-    Scheme,
     Target,
     TargetVersion,
 )
 from fourfold.memory import gc_paused
-from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard, Unit
+from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
 DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
@@ -231,7 +229,7 @@ MAX_SUBTREE_IN_SQL = 900
 
 
 @dataclass
-class _Definition:
+class Definition:
     cards: list[tuple[Any, ...]]
     perspectives: list[tuple[Any, ...]]
     objectives: list[tuple[Any, ...]]
@@ -240,7 +238,7 @@ class _Definition:
     alignments: list[tuple[int, int, float | None]]
 
 
-def _definition_rows(subtree: set[int] | None, n_units: int) -> _Definition:
+def _definition_rows(subtree: set[int] | None, n_units: int) -> Definition:
     """The scorecards, perspectives, objectives and KPIs to score, in order, one query each.
 
     With a subtree, only the rows of its units are read, so that one unit's page does not
@@ -286,7 +284,7 @@ def _definition_rows(subtree: set[int] | None, n_units: int) -> _Definition:
             objectives.append(row)
         if row[7] is not None and row[8]:
             alignments.append((row[0], row[7], row[11]))
-    return _Definition(
+    return Definition(
         list(cards.order_by("pk")),
         list(persps.order_by("scorecard_id", "order", "pk")),
         objectives,
@@ -302,22 +300,34 @@ def compute(
 
     With `unit`, only that unit and the units below it are loaded and scored. The cyclic
     garbage collector waits meanwhile: the rows read make no cycles, and a full collection
-    in the middle of them would go through them all (tens of ms on a page).
+    in the middle of them would go through them all (tens of ms on a page). A moment in the
+    past, or definitions that change from some period on, are scored by
+    fourfold.revisions.through_time with the definitions as they stood then.
     """
     with gc_paused():
-        return _compute(today=today, as_of=as_of, unit=unit)
+        org = Organization.get()
+        if as_of is not None or org.definitions_split:
+            from fourfold.revisions import through_time
+
+            return through_time.compute(today=today, as_of=as_of, unit=unit)
+        from .live import Live
+
+        return compute_with(Live(org.fiscal_year_start), today=today, as_of=None, unit=unit)
 
 
-def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | None) -> Scores:
+def compute_with(
+    source: Any, *, today: dt.date | None, as_of: dt.datetime | None, unit: str | None
+) -> Scores:
+    """Scores with the definition that `source` reads (see `live.Live`), and the values and
+    targets as they stood at `as_of` (None: as they stand)."""
     today = today or (as_of.date() if as_of else timezone.localdate())
-    org = Organization.get()
-    fs = org.fiscal_year_start
-    schemes = list(Scheme.objects.order_by("pk"))
+    fs = source.fiscal_start
+    schemes = source.schemes()
     core_schemes = [s.to_core() for s in schemes] + [scoring.DEFAULT, scoring.SHARE_MET]
     scheme_pos = {s.pk: i for i, s in enumerate(schemes)}
     default_pos, share_pos = len(schemes), len(schemes) + 1
 
-    units = list(Unit.objects.values_list("pk", "code", "parent_id"))
+    units = source.units()
     tree = Hierarchy({pk: p for pk, _, p in units})
     depth = tree.depths()
     unit_code = {pk: code for pk, code, _ in units}
@@ -326,7 +336,7 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
         top = next((pk for pk, code, _ in units if code == unit), None)
         subtree = tree.subtree(top) if top is not None else set()
 
-    rows = _definition_rows(subtree, len(units))
+    rows = source.rows(subtree, len(units))
     cards = [c for c in rows.cards if subtree is None or c[1] in subtree]
     card_pos = {c[0]: i for i, c in enumerate(cards)}
     persps = [p for p in rows.perspectives if p[1] in card_pos]
@@ -347,7 +357,7 @@ def _compute(*, today: dt.date | None, as_of: dt.datetime | None, unit: str | No
         if p is not None:
             children_of[p].append(pk)
     if subtree is not None:
-        kpis += _outside_inputs(kpis, kpi_unit, unit_code, children_of)
+        kpis += _outside_inputs(kpis, kpi_unit, unit_code, children_of, source.kpis_by_code)
 
     def node_scheme(scheme_id: int | None, rollup: str) -> int:
         if scheme_id is not None:
@@ -531,6 +541,7 @@ def _outside_inputs(
     kpi_unit: dict[int, int],
     unit_code: Mapping[int, str],
     children_of: Mapping[int, list[int]],
+    by_code: Callable[[set[str]], list[tuple[Any, ...]]],
 ) -> list[tuple[Any, ...]]:
     """The inputs of the unit's formulas that lie outside it, and theirs, as hidden rows."""
     loaded = {k[2] for k in kpis}
@@ -544,11 +555,7 @@ def _outside_inputs(
         wanted -= loaded | {""}
         if not wanted:
             break
-        found = list(
-            KPI.objects.filter(archived=False, code__in=wanted).values_list(
-                *KPI_FIELDS, f"{KPI_UNIT}_id"
-            )
-        )
+        found = by_code(wanted)
         for k in found:
             kpi_unit[k[0]] = k[-1]
         pending = [k[:-1] for k in found if k[13]]

@@ -20,6 +20,9 @@ class Organization(models.Model):
     fiscal_year_start = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
+    # Some definition changes from a period on (fourfold.revisions): scoring reads the
+    # definitions' timelines, not only the tables.
+    definitions_split = models.BooleanField(default=False, editable=False)
 
     def __str__(self) -> str:
         return self.name

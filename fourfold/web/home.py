@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
@@ -23,6 +22,7 @@ from fourfold.intake.mine import mine as my_kpis
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.reviews.models import ActionItem
+from fourfold.revisions import moment
 from fourfold.scoring import engine, readout
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization, Unit
@@ -180,7 +180,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not units:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     picked = picked_period(request, organization, today, reverse("home"))
     if isinstance(picked, HttpResponse):
         return picked
@@ -227,7 +227,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     if not units:
         context = {"organization": organization, "hidden": Unit.objects.exists()}
         return render(request, "web/empty.html", context)
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     if request.GET.get("show") == "map":
         month = choose.last_ended_month(today)
         url = reverse("strategy_map", args=[units[0].code])

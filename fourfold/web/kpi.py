@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts import names
@@ -34,6 +33,7 @@ from fourfold.measures.models import (
 )
 from fourfold.reviews.models import Comment
 from fourfold.reviews.services import add_comment
+from fourfold.revisions import moment
 from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
@@ -439,7 +439,7 @@ def _render(
     form: objective_page.PeriodCommentForm | None = None,
 ) -> HttpResponse:
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     period, error = objective_page.requested_period(key, organization, today)
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)

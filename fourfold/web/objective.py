@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from fourfold.accounts.access import Access, access_for
@@ -20,6 +19,7 @@ from fourfold.core import periods
 from fourfold.initiatives import serving
 from fourfold.reviews.models import ActionItem, Comment
 from fourfold.reviews.services import add_comment
+from fourfold.revisions import moment
 from fourfold.scoring import cache, engine, readout
 from fourfold.strategy.models import Alignment, Link, Objective, Organization, Unit
 
@@ -310,7 +310,7 @@ def _render(
     form: CommentForm | None = None,
 ) -> HttpResponse:
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     period, error = requested_period(key, organization, today)
     page = build(cache.scores(unit=unit.code, today=today), unit, objective, period)
     # Objectives of units the reader may not see are named no more than their units are.

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
@@ -20,6 +19,7 @@ from django_htmx.http import push_url
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import layout
 from fourfold.core.periods import PeriodError, parse_period
+from fourfold.revisions import moment
 from fourfold.scoring import engine, readout
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Alignment, Link, Organization
@@ -281,7 +281,7 @@ def strategy_map(request: HttpRequest, unit: str) -> HttpResponse:
     if unit not in by_code:
         raise Http404(f"There is no unit with the code '{unit}'.")
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     picked = request.GET.get("unit", "").strip()
     if picked and picked != unit:
         if picked not in by_code:

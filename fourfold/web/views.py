@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
@@ -18,6 +17,7 @@ from django_htmx.middleware import HtmxDetails
 from fourfold.accounts.access import access_for
 from fourfold.checks import cascade
 from fourfold.core.periods import PeriodError, parse_period
+from fourfold.revisions import moment, restated
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Organization
 
@@ -60,7 +60,7 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if unit is None:
         raise Http404(f"There is no unit with the code '{code}'.")
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     error = None
     try:
         period = periods.requested(
@@ -90,6 +90,7 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "error": error,
         "kinds": periods.KIND_LABELS,
         "cascade": cascade.for_period(scores, period.key),
+        "restated": restated.recent(unit.code),
     }
     template = "web/_scorecard.html" if partial else "web/scorecard.html"
     response = render(request, template, context, status=400 if error else 200)

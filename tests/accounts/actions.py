@@ -438,6 +438,9 @@ PAGES: dict[str, Action] = {
     "a data source's run": get("/sources/feed/runs/{run}/"),
     "History": get("/history/"),
     "History as CSV": get("/history/export.csv"),
+    "Revisions": get("/revisions/"),
+    "diff of two revisions": get("/revisions/diff/?a=2020-01-01&b=now"),
+    "scorecard A as it stood": get("/units/a/?period=2026-01&as_of=now"),
     "API tokens": get("/api-tokens/"),
     "create an API token": post(
         "/api-tokens/", {"name": "made in the matrix", "scope": "read"}, _token_made, ok=200

@@ -24,9 +24,9 @@ from fourfold.initiatives.models import Milestone
 from fourfold.intake.models import PendingValue
 from fourfold.measures.models import KPI
 from fourfold.reports.models import BookTemplate
+from fourfold.reviews.models import ActionItem, AgendaItem, Review
 from fourfold.sharing import links
 from fourfold.sharing.models import BookSchedule, ShareLink
-from fourfold.reviews.models import ActionItem, AgendaItem, Review
 from fourfold.strategy.models import Objective, Perspective, Unit
 from tests.web import cards
 

@@ -245,6 +245,10 @@ POLICY: dict[str, str] = {
     # The History is the editors' (of the units they may see) and the administrators'
     "History":                        "yes  yes  yes  403  403  403  403  404",
     "History as CSV":                 "yes  yes  yes  403  403  403  403  404",
+    # Revisions: anyone with a scorecard to view (a diff shows the parts of their units)
+    "Revisions":                      "yes  yes  yes  yes  yes  yes  yes  404",
+    "diff of two revisions":          "yes  yes  yes  yes  yes  yes  yes  404",
+    "scorecard A as it stood":        "yes  yes  yes  yes  yes  yes  yes  404",
     # Everyone signed in: their own password and API tokens, the API's docs
     "own password form":              "yes  yes  yes  yes  yes  yes  yes  yes",
     "change own password":            "yes  yes  yes  yes  yes  yes  yes  yes",

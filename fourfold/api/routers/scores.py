@@ -7,12 +7,13 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from fourfold.core import periods
-from fourfold.scoring import cache, initiatives, readout
+from fourfold.scoring import cache, engine, initiatives, readout
 from fourfold.strategy.models import Organization
 
 from ..auth import access_of
-from ..common import READ_ERRORS, period_key, responses, unit_id
-from ..schemas import Code, PeriodKey, ScoreRow
+from ..common import READ_ERRORS, as_of_moment, period_key, responses, unit_id
+from ..errors import ApiError
+from ..schemas import AsOf, Code, PeriodKey, ScoreRow
 
 router = Router(tags=["scores"])
 
@@ -20,6 +21,7 @@ router = Router(tags=["scores"])
 class ScoreFilter(Schema):
     unit: Code
     period: PeriodKey | None = None
+    as_of: AsOf | None = None
 
 
 @router.get(
@@ -31,15 +33,23 @@ class ScoreFilter(Schema):
     "2026-03-YTD; default: the last ended month): the scorecard, then each perspective "
     "followed by its objectives and their KPIs, then the unit's initiatives (actual: percent "
     "complete; target: percent planned by the period's end), with exactly the fields of "
-    "`fourfold scores --json`. Range KPIs add `low` and `high`.",
+    "`fourfold scores --json`. Range KPIs add `low` and `high`. With `?as_of=` (a date, a "
+    "time or a named revision), scored with the definitions, targets and values as they "
+    "stood then.",
 )
 def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
     unit_id(access_of(request), filters.unit)
-    today = timezone.localdate()
+    moment = as_of_moment(filters.as_of)
+    today = moment.date() if moment else timezone.localdate()
     key = period_key(
         filters.period or periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
     )
-    scores = cache.scores(unit=filters.unit, today=today)
+    if moment is None:
+        scores = cache.scores(unit=filters.unit, today=today)
+    else:
+        scores = engine.compute(unit=filters.unit, today=today, as_of=moment)
+        if filters.unit not in scores.index.unit_codes:
+            raise ApiError(404, f"The unit '{filters.unit}' did not exist at {filters.as_of}.")
     fiscal = Organization.get().fiscal_year_start
-    projects = initiatives.rows([filters.unit], key, fiscal_start=fiscal).get(filters.unit, [])
-    return [*readout.unit_rows(scores, filters.unit, key), *projects]
+    projects = initiatives.rows([filters.unit], key, fiscal_start=fiscal, as_of=moment)
+    return [*readout.unit_rows(scores, filters.unit, key), *projects.get(filters.unit, [])]
