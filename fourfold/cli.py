@@ -377,7 +377,8 @@ def scores(
         if unit is not None
         else list(Unit.objects.order_by("pk").values_list("code", flat=True))
     )
-    result = engine.compute(today=day.date() if day else None, as_of=moment)
+    # With --unit, only that unit and the units below it are read and scored.
+    result = engine.compute(today=day.date() if day else None, as_of=moment, unit=unit)
     by_unit = initiatives.rows(None if unit is None else codes, key, fiscal_start=fs, as_of=moment)
     rows = [
         row

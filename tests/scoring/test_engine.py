@@ -10,7 +10,7 @@ import pytest
 
 from fourfold.measures.models import KPI
 from fourfold.measures.services import ValueEntry, record_values
-from fourfold.scoring import data, engine
+from fourfold.scoring import data
 from fourfold.scoring.engine import compute
 from fourfold.scoring.readout import unit_rows
 from tests.web import cards
