@@ -4,8 +4,8 @@
 theirs in a copy of the old inputs, and re-scores only them, the calculated KPIs reading
 them and the nodes above (fourfold.core.partial): the result is what `engine.compute` would
 return from the database now. It returns None when that cannot be done so (a period in a
-year outside the old grid, or a year left without data, so that the grid itself changes;
-or so many KPIs that a full computation is as quick).
+year outside the old grid, or a year left without data, so that the grid itself changes).
+When many KPIs changed, every KPI is evaluated again, from the inputs kept.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from collections.abc import Collection
 
 import numpy as np
 
-from fourfold.core import partial, periods
+from fourfold.core import evaluate, partial, periods
 from fourfold.core.evaluate import SLOTS_PER_YEAR, Inputs, Ints
 from fourfold.memory import gc_paused
 
 from . import data
 from .engine import Basis, Scores
 
-# Beyond this share of the KPIs, computing everything again is about as quick.
-MOST = 0.5
+# Beyond this share of the KPIs, re-scoring KPI by KPI is slower than evaluating every KPI
+# again from the inputs kept (with the changed KPIs' rows read again: no other row is read).
+MOST = 0.05
 
 
 def update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
@@ -44,8 +45,6 @@ def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
     if len(rows) == 0:
         return old  # none of the KPIs scored here
     n_k = len(inp.kpi_frequency)
-    if len(rows) > MOST * n_k:
-        return None
     values, targets = data.read(basis.grid.codes, only=data.only_kpis(basis.kpi_ids[rows]))
     placed = data.place(
         values,
@@ -84,9 +83,12 @@ def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
             for i, name in enumerate(("target", "red_flag", "low", "high"))
         },
     )
-    if basis.reading is None:
-        basis.reading = partial.dependents(inp)
-    result = partial.reevaluate(new, old.result, rows, basis.reading)
+    if len(rows) > MOST * n_k:
+        result = evaluate.evaluate(new)
+    else:
+        if basis.reading is None:
+            basis.reading = partial.dependents(inp)
+        result = partial.reevaluate(new, old.result, rows, basis.reading)
     kept = Basis(basis.kpi_ids, table, grid, basis.reading)
     return Scores(new, old.index, result, old.fiscal_start, kept)
 

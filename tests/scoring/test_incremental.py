@@ -115,12 +115,12 @@ def apply(kpis: list[Any], batch: list[Edit]) -> set[int]:
 def test_scores_updated_kpi_by_kpi_equal_scores_computed_afresh(
     monkeypatch: pytest.MonkeyPatch, batches: list[list[Edit]]
 ) -> None:
-    # However many of the few KPIs change, they are re-scored KPI by KPI.
-    monkeypatch.setattr(incremental, "MOST", 1.0)
     if not KPI.objects.exists():
         organization()
     kpis = list(KPI.objects.filter(formula="").order_by("code"))
-    for unit in (None, "child0"):
+    # However many of the few KPIs change: re-scored KPI by KPI, or all from the kept inputs.
+    for unit, most in ((None, 1.0), ("child0", 0.0)):
+        monkeypatch.setattr(incremental, "MOST", most)
         scores = engine.compute(today=TODAY, unit=unit)
         for batch in batches:
             changed = apply(kpis, batch)
