@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -54,6 +55,7 @@ def _codes_of(node: ast.expr, where: str) -> set[str]:
     raise AssertionError(f"cannot read the action code {ast.unparse(node)!r} at {where}")
 
 
+@functools.cache
 def recorded_codes() -> dict[str, str]:
     """Each action code that a call in the package can record, with the first place it does."""
     found: dict[str, str] = {}
