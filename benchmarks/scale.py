@@ -138,21 +138,14 @@ def cache_size(report: Any) -> None:
 
     kept: Any = caches[cache.ALIAS]
     bound = kept.max_bytes / cache.MB
-    found = kept.get(f"scores:{_today()}:")
-    whole = cache.footprint(found) / cache.MB if found else 0.0
+    used = kept.used_bytes() / cache.MB
     report.add(
-        f"  {'scores cache: the whole organization entry':<50} {whole:8.0f} MB"
-        f"  (cache bound FOURFOLD_SCORES_CACHE_MB={bound:.0f}; in use {kept.used_bytes() / cache.MB:.0f} MB)"
+        f"  {'scores cache in use (the top unit: the whole organization)':<50} {used:8.0f} MB"
+        f"  (bound: FOURFOLD_SCORES_CACHE_MB={bound:.0f})"
     )
     if kept.used_bytes() > kept.max_bytes:
         report.add("      ← over the bound")
         report.failed = True
-
-
-def _today() -> str:
-    from django.utils import timezone
-
-    return timezone.localdate().isoformat()
 
 
 def time_scores_leaf(report: Any, command: list[str], leaf: str) -> None:
@@ -169,9 +162,8 @@ def time_scores_leaf(report: Any, command: list[str], leaf: str) -> None:
         report.failed = True
         return
     report.timing(label, seconds)
-    report.add(
-        f"      → {len(done.stdout.splitlines())} rows; peak memory of a child process {peak:,.0f} MB"
-    )
+    rows = len(done.stdout.splitlines())
+    report.add(f"      → {rows} rows; peak memory (children of the benchmark) {peak:,.0f} MB")
 
 
 def leaf_unit() -> str:

@@ -78,10 +78,10 @@ def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
         target_kpi=target_kpi,
         target_level=target_level,
         target_slot=target_slot,
-        **{
-            name: np.concatenate([getattr(inp, name)[keep_t], numbers[:, i]])
-            for i, name in enumerate(("target", "red_flag", "low", "high"))
-        },
+        target=np.concatenate([inp.target[keep_t], numbers[:, 0]]),
+        red_flag=np.concatenate([inp.red_flag[keep_t], numbers[:, 1]]),
+        low=np.concatenate([inp.low[keep_t], numbers[:, 2]]),
+        high=np.concatenate([inp.high[keep_t], numbers[:, 3]]),
     )
     if len(rows) > MOST * n_k:
         result = evaluate.evaluate(new)
