@@ -387,7 +387,8 @@ def scores(
         raise Failure(str(exc)) from exc
     if unit is not None and not Unit.objects.filter(code=unit).exists():
         raise Failure(f"there is no unit '{unit}'")
-    result = engine.compute(today=day.date() if day else None, as_of=moment)
+    # With --unit, only that unit and the units below it are read and scored.
+    result = engine.compute(today=day.date() if day else None, as_of=moment, unit=unit)
     # The units as they stood: those of the moment's definitions, in the order of their ids.
     scored = set(result.index.unit_codes)
     listed = [c for c in Unit.objects.order_by("pk").values_list("code", flat=True) if c in scored]

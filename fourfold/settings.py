@@ -64,14 +64,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each process keeps its own caches in memory. "scores" holds computed scores (see
 # fourfold/scoring/cache.py), kept as objects: a whole organization's are hundreds of MB for
-# 20,000 KPIs, so only a few, and only those that took long enough to compute to matter.
+# 20,000 KPIs, so they are bounded by the memory they take (FOURFOLD_SCORES_CACHE_MB), and
+# only those that took long enough to compute to matter are kept.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "scores": {
         "BACKEND": "fourfold.scoring.cache.ObjectCache",
         "LOCATION": "scores",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 4, "MIN_SECONDS": 0.05},
+        "OPTIONS": {
+            "MAX_ENTRIES": 64,
+            "CULL_FREQUENCY": 4,
+            "MIN_SECONDS": 0.05,
+            "MAX_MB": env_int("FOURFOLD_SCORES_CACHE_MB", 1024),
+        },
     },
 }
 
@@ -106,6 +112,7 @@ INSTALLED_APPS = [
     "fourfold.sharing",
     "fourfold.alerts",
     "fourfold.revisions",
+    "fourfold.scoring",
 ]
 
 MIDDLEWARE = [

@@ -74,6 +74,8 @@ class View:
     reported: Ints
     overdue: Ints
     quality: Ints = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    # Whether each node's status is its scheme's best, as its parent's roll-up counts it.
+    at_best: B = field(default_factory=lambda: np.zeros((0, 0), dtype=np.bool_))
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Result:
     n_scorecards: int
     node_scheme: Ints
     views: dict[str, View] = field(default_factory=dict)
+    # How the nodes roll up, kept for re-scoring a few KPIs (fourfold.core.partial).
+    layout: tree.Tree | None = None
 
     @property
     def offsets(self) -> dict[str, int]:
@@ -101,7 +105,58 @@ def evaluate(inp: Inputs) -> Result:
         return _evaluate(inp)
 
 
+@dataclass
+class Prepared:
+    """What every view of the KPIs is computed from: values at their own frequency, targets
+    by level, lateness and each KPI's first month with data."""
+
+    native_values: list[F]
+    by_level: list[dict[str, F]]
+    overdue_native: list[B]
+    first_slot: Ints
+    frames: calculated.Frames
+
+
+@dataclass
+class KpiView:
+    """One view's results for the KPIs alone (KPIs x periods), before any roll-up."""
+
+    actual: F
+    targets: dict[str, F]
+    quality: Ints
+    score: F
+    status: Ints
+    expected: B
+    reported: B
+    overdue: B
+
+
 def _evaluate(inp: Inputs) -> Result:
+    prepared = prepare(inp)
+    node_scheme = np.concatenate(
+        [inp.kpi_scheme, inp.obj_scheme, inp.persp_scheme, inp.card_scheme]
+    ).astype(np.int64)
+    result = Result(
+        n_kpis=len(inp.kpi_frequency),
+        n_objectives=len(inp.obj_depth),
+        n_perspectives=len(inp.persp_scorecard),
+        n_scorecards=len(inp.card_rollup),
+        node_scheme=node_scheme,
+    )
+    layout = tree.layout(inp, node_scheme)
+    result.layout = layout
+    months = grid.month_keys(inp)
+    for view in VIEWS:
+        kpis = kpi_view(inp, prepared, view)
+        rolled = tree.roll_up(
+            layout, kpis.score, kpis.status, kpis.expected, kpis.reported, kpis.overdue
+        )
+        result.views[view] = _view(kpis, rolled)
+        result.views[view].keys = grid.view_keys(inp, view, months)
+    return result
+
+
+def prepare(inp: Inputs) -> Prepared:
     n_k = len(inp.kpi_frequency)
     native_values = [
         grid.native(inp, f, inp.value_kpi, inp.value_slot, inp.value) for f in range(3)
@@ -125,48 +180,23 @@ def _evaluate(inp: Inputs) -> Result:
             # A value left out by a division by zero is not late: it is flagged instead.
             overdue_native[freq] &= ~frames[(freq, False)][1][:n_k]
     by_level = kpi_views.targets_by_level(inp, explicit)
-
-    node_scheme = np.concatenate(
-        [inp.kpi_scheme, inp.obj_scheme, inp.persp_scheme, inp.card_scheme]
-    ).astype(np.int64)
-    result = Result(
-        n_kpis=n_k,
-        n_objectives=len(inp.obj_depth),
-        n_perspectives=len(inp.persp_scorecard),
-        n_scorecards=len(inp.card_rollup),
-        node_scheme=node_scheme,
-    )
-    layout = tree.layout(inp, node_scheme)
-    months = grid.month_keys(inp)
-    for view in VIEWS:
-        result.views[view] = _view(
-            inp, view, native_values, by_level, overdue_native, first_slot, frames, layout
-        )
-        result.views[view].keys = grid.view_keys(inp, view, months)
-    return result
+    return Prepared(native_values, by_level, overdue_native, first_slot, frames)
 
 
-def _view(
-    inp: Inputs,
-    view: str,
-    native_values: list[F],
-    by_level: list[dict[str, F]],
-    overdue_native: list[B],
-    first_slot: Ints,
-    frames: calculated.Frames,
-    layout: tree.Tree,
-) -> View:
+def kpi_view(inp: Inputs, prepared: Prepared, view: str) -> KpiView:
+    """One view of every KPI: actuals, targets, scores, statuses and coverage."""
     level = grid.LEVEL[view]
     n_k = len(inp.kpi_frequency)
     n_p = 12 * inp.n_years if view == "ytd" else grid.n_slots(inp, level)
+    frames = prepared.frames
     # Values within DESIGN's limits cannot overflow, but a database written before them may
     # hold larger ones: an aggregate that overflows is no number, and is flagged as such.
-    actual = kpi_views.view_actuals(inp, view, native_values)
-    targets = kpi_views.view_targets(inp, view, by_level)
+    actual = kpi_views.view_actuals(inp, view, prepared.native_values)
+    targets = kpi_views.view_targets(inp, view, prepared.by_level)
     for name, numbers in targets.items():
         targets[name] = np.where(np.isinf(numbers), np.nan, numbers)
     overflow = np.isinf(actual)
-    overdue = kpi_views.view_overdue(view, overdue_native)
+    overdue = kpi_views.view_overdue(view, prepared.overdue_native)
     applicable = inp.kpi_frequency == MONTHLY if view == "ytd" else inp.kpi_frequency <= level
     quality = np.zeros((n_k, n_p), dtype=np.int64)
     if frames:
@@ -179,25 +209,29 @@ def _view(
         actual = np.where(overflow, np.nan, actual)
         quality[overflow] = OVERFLOW
     due = grid.slot_ends(inp, level, n_p) < np.datetime64(inp.today)
-    started = grid.started(first_slot, view, n_p)
+    started = grid.started(prepared.first_slot, view, n_p)
     wanted = applicable[:, None] & started
     score, status, scored = kpi_views.score(inp, actual, targets, wanted)
     reported = np.isfinite(actual) & wanted
     # A period partly reported can still have an overdue month: both are shown.
     overdue &= wanted & scored[:, None]
     expected = wanted & scored[:, None] & (reported | due[None, :] | overdue)
-    rolled = tree.roll_up(layout, score, status, expected, reported & expected, overdue)
+    return KpiView(actual, targets, quality, score, status, expected, reported & expected, overdue)
+
+
+def _view(kpis: KpiView, rolled: tree.Rolled) -> View:
     return View(
         keys=[],
-        actual=actual,
-        target=targets["target"],
-        red_flag=targets["red_flag"],
-        low=targets["low"],
-        high=targets["high"],
+        actual=kpis.actual,
+        target=kpis.targets["target"],
+        red_flag=kpis.targets["red_flag"],
+        low=kpis.targets["low"],
+        high=kpis.targets["high"],
         score=rolled.score,
         status=rolled.status,
         expected=rolled.expected,
         reported=rolled.reported,
         overdue=rolled.overdue,
-        quality=quality,
+        quality=kpis.quality,
+        at_best=rolled.at_best,
     )

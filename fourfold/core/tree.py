@@ -56,6 +56,7 @@ class Rolled:
     expected: Ints
     reported: Ints
     overdue: Ints
+    at_best: B
 
 
 def layout(inp: Inputs, node_scheme: Ints) -> Tree:
@@ -195,4 +196,4 @@ def roll_up(
             score[step.nodes], status[step.nodes] = s, st
             at_best[step.nodes] = st == best
     status[np.isnan(score)] = -1
-    return Rolled(score, status, expected, reported, overdue)
+    return Rolled(score, status, expected, reported, overdue, at_best)

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fourfold.memory import gc_paused
+from fourfold.scoring import revision
 
 from .models import Measurement, MeasurementVersion, Target, TargetVersion
 
@@ -61,6 +62,12 @@ class WriteCount:
             self.changed + other.changed,
             self.unchanged + other.unchanged,
         )
+
+
+def _moved(new_rows: list[tuple[Any, ...]], updated: list[tuple[int, str]]) -> None:
+    """Move the revision counter, in the write's transaction, for the KPIs it changed."""
+    if new_rows or updated:
+        revision.moved({row[0] for row in new_rows} | {kpi for kpi, _ in updated})
 
 
 def _user_id(actor: AbstractBaseUser | None) -> int | None:
@@ -186,7 +193,7 @@ def record_values(
     user = _user_id(actor)
     stamp = connection.ops.adapt_datetimefield_value(at)
     detail = source_detail
-    with gc_paused(), transaction.atomic():
+    with gc_paused(), transaction.atomic(), revision.accounted():
         existing = _existing(Measurement, "id, value, comment", entries)
         new_rows: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
@@ -222,6 +229,7 @@ def record_values(
                     updates,
                 )
         _insert(Measurement, MEASUREMENT_COPIED, new_rows)
+        _moved(new_rows, updated)
     return WriteCount(len(new_rows), len(updates), unchanged, new_rows, updated)
 
 
@@ -238,7 +246,7 @@ def set_targets(
     user = _user_id(actor)
     stamp = connection.ops.adapt_datetimefield_value(at)
     fields = Target.FIELDS
-    with gc_paused(), transaction.atomic():
+    with gc_paused(), transaction.atomic(), revision.accounted():
         existing = _existing(Target, "id, " + ", ".join(fields) + ", phase", entries)
         base = ["kpi_id", "period", *fields, "phase", "changed_by_id", "changed_at", "source"]
         base.append("reason")
@@ -281,4 +289,5 @@ def set_targets(
                     updates,
                 )
         _insert(Target, base, new_rows)
+        _moved(new_rows, updated)
     return WriteCount(len(new_rows), len(updates), unchanged, new_rows, updated)

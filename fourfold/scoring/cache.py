@@ -1,104 +1,81 @@
 """Computed scores kept between requests, never served once anything they depend on changed.
 
 `scores(unit=, today=)` returns what `engine.compute(unit=, today=)` returns, from the cache
-alias "scores" (see CACHES in fourfold/settings.py), keyed by (fingerprint, today, unit).
+alias "scores" (see CACHES in fourfold/settings.py): one entry per unit and day, holding the
+scores and the revision (fourfold/scoring/revision.py) they were computed at.
+
+The revision is read first, in one query: what is read afterwards is at least as new. When
+the entry holds that revision, it is served. When it holds an earlier one and every write
+since changed only values or targets (the revision counter keeps which KPIs each write
+changed), the scores are brought up to date by re-scoring those KPIs and the nodes above them
+(fourfold/scoring/incremental.py), equal to a full computation; otherwise, or when that
+cannot be done, they are computed afresh. A process that missed a change (another process
+wrote it) notices it through the counter, which moves in the same transaction as the write.
+
 A moment in the past (`as_of`) is never cached: the CLI computes it once per process.
 
-The fingerprint
----------------
-Scores depend on the organization's fiscal year start, the schemes, the unit tree, the
-scorecards, perspectives, objectives, links and KPIs (the definitions) and on the values and
-targets. The fingerprint is read in ONE query of scalar subqueries, each the largest primary
-key of a table, which SQLite and PostgreSQL read from the end of the key's b-tree (O(log n)):
-
-- Measurement and Target: an inserted value or target raises its table's largest id;
-- MeasurementVersion and TargetVersion: a changed value or target first copies the row it
-  replaces into history (`record_values` / `set_targets`, the only writers of values and
-  targets), raising the largest id there, in the same transaction as the change;
-- audit.AuditEntry: every service that changes definitions records an entry in the same
-  transaction as the change — fourfold/files/load.py (`load`: one entry whenever anything
-  changed, including archiving and link removals), fourfold/editing/services.py (`_save`,
-  `set_links`, `move`, `set_archived`, each in `transaction.atomic()`),
-  fourfold/api/services.py (`create_kpi`, `update_kpi`, with values and targets through the
-  services above), and the imports, approvals and connectors that call `record_values`;
-- admin.LogEntry: the Django admin logs every addition, change and deletion, in the same
-  transaction for its change form, its list editing and its delete page. Its "delete
-  selected" action logs first and deletes after, outside a transaction; for that (and any
-  deletion outside a transaction, such as `kpi.delete()` in a shell) a post_delete signal on
-  every model scores read records an audit entry once the deleting transaction commits
-  (`_deleted`), so that the fingerprint moves after the rows are gone.
-
-Largest ids only grow: both databases never hand out an id twice (SQLite tables of Django's
-auto fields are AUTOINCREMENT; PostgreSQL sequences are not rolled back); a deletion lowers a
-table's largest id at most, and every deletion above also adds a log or audit entry, so the
-fingerprint as a whole is never one seen before. The fingerprint is read BEFORE the scores:
-what they read is at least as new as the fingerprint, and a result newer than its key is
-never served, because a key stops being current as soon as anything newer is committed.
-
-Within one process, signals on the same models (saves and deletions through the ORM that
-bypass the services, as tests do) also bump a counter that is part of the key.
-
 Nothing is cached or served inside a transaction (`connection.in_atomic_block`): its reads
-may include its own writes, which a rollback would undo after they were cached (on SQLite a
-rolled-back id is handed out again). Requests run in autocommit, so pages are cached.
+may include its own writes, which a rollback would undo after they were cached. Requests
+run in autocommit, so pages are cached.
 
-Callers must treat the Scores as read-only: the same object is handed to every request that
-hits (the backend does not copy it; a whole organization's Scores is hundreds of MB).
+The cache is bounded by the memory its entries take (OPTIONS MAX_MB, from the setting
+FOURFOLD_SCORES_CACHE_MB): the least recently used entries go first, and scores larger than
+the bound are not kept. Callers must treat the Scores as read-only: the same object is
+handed to every request that hits (the backend does not copy it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import itertools
 import time
 from typing import Any
 
-from django.contrib.admin.models import LogEntry
+import numpy as np
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connection
 from django.utils import timezone
 
-from fourfold.audit.models import AuditEntry, record
-from fourfold.measures.models import (
-    KPI,
-    Measurement,
-    MeasurementVersion,
-    Scheme,
-    Target,
-    TargetVersion,
-)
-from fourfold.scoring import engine
-from fourfold.strategy.models import Link, Objective, Organization, Perspective, Scorecard, Unit
+from fourfold.scoring import engine, incremental, revision
 
 ALIAS = "scores"
-# The tables whose largest id is part of the fingerprint (see the module's docstring).
-FINGERPRINT_MODELS: tuple[type[models.Model], ...] = (
-    Measurement,
-    MeasurementVersion,
-    Target,
-    TargetVersion,
-    AuditEntry,
-    LogEntry,
-)
-# Every model whose rows compute() reads.
-SCORED_MODELS: tuple[type[models.Model], ...] = (
-    Organization,
-    Scheme,
-    Unit,
-    Scorecard,
-    Perspective,
-    Objective,
-    Link,
-    KPI,
-    Measurement,
-    Target,
-)
+MB = 2**20
+# What the Python objects of each KPI's, objective's... index entry take, roughly.
+INDEX_ENTRY_BYTES = 1_000
 
-_generation = itertools.count()
-_local = [next(_generation)]
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    number: int  # the revision the scores are at least as new as
+    scores: engine.Scores
+
+
+def footprint(value: Any) -> int:
+    """The bytes a kept value holds: its arrays, and its index's entries roughly."""
+    scores = value.scores if isinstance(value, Kept) else value
+    if not isinstance(scores, engine.Scores):
+        return 0
+    seen: set[int] = set()
+    total = 0
+    stack: list[Any] = [scores.inputs, scores.result, scores.basis]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or item is None:
+            continue
+        seen.add(id(item))
+        if isinstance(item, np.ndarray):
+            total += item.nbytes
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(x for x in item if isinstance(x, np.ndarray))
+    index = scores.index
+    entries = len(index.kpi) + len(index.objective) + len(index.perspective)
+    return total + INDEX_ENTRY_BYTES * (entries + len(index.scorecard))
 
 
 class ObjectCache(LocMemCache):
@@ -106,12 +83,22 @@ class ObjectCache(LocMemCache):
     are (unpickling a whole organization's Scores takes longer than a page's rendering).
 
     OPTIONS: MAX_ENTRIES and CULL_FREQUENCY as LocMemCache; MIN_SECONDS, how long a compute
-    must have taken for its result to be kept (0: always).
+    must have taken for its result to be kept (0: always); MAX_MB, the memory all entries
+    may take together (`footprint`), the least recently used going first (0: no bound).
     """
 
     def __init__(self, name: str, params: dict[str, Any]) -> None:
         super().__init__(name, params)
-        self.min_seconds = float(params.get("OPTIONS", {}).get("MIN_SECONDS", 0))
+        options = params.get("OPTIONS", {})
+        self.min_seconds = float(options.get("MIN_SECONDS", 0))
+        self.max_bytes = int(float(options.get("MAX_MB", 0)) * MB)
+        self.sizes: dict[str, int] = {}
+
+    def used_bytes(self) -> int:
+        """The footprint of the entries kept."""
+        this: Any = self
+        with this._lock:
+            return sum(self.sizes.get(k, 0) for k in this._cache)
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         key = self.make_and_validate_key(key, version=version)
@@ -133,8 +120,29 @@ class ObjectCache(LocMemCache):
     ) -> None:
         key = self.make_and_validate_key(key, version=version)
         this: Any = self  # LocMemCache's own store, which django-stubs does not declare
+        size = footprint(value)
         with this._lock:
+            if self.max_bytes and size > self.max_bytes:
+                this._delete(key)  # larger than the whole cache: not kept
+                return
+            self.sizes[key] = size
             this._set(key, value, timeout)
+            self._bound(keep=key)
+
+    def _bound(self, *, keep: str) -> None:
+        """Forget the least recently used entries until all fit (the lock is held)."""
+        this: Any = self
+        for gone in [k for k in self.sizes if k not in this._cache]:
+            del self.sizes[gone]
+        if not self.max_bytes:
+            return
+        total = sum(self.sizes.values())
+        for key in reversed(list(this._cache)):
+            if total <= self.max_bytes:
+                break
+            if key != keep:
+                total -= self.sizes.pop(key, 0)
+                this._delete(key)
 
     def add(
         self,
@@ -152,19 +160,8 @@ class ObjectCache(LocMemCache):
             return False
 
 
-def fingerprint() -> tuple[Any, ...]:
-    """The largest id of each table in FINGERPRINT_MODELS, in one query."""
-    parts = ", ".join(
-        f"(SELECT MAX({m._meta.pk.column}) FROM {m._meta.db_table})" for m in FINGERPRINT_MODELS
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")  # noqa: S608 (table names from the models)
-        row = cursor.fetchone()
-    return tuple(row)
-
-
 def scores(*, unit: str | None = None, today: dt.date | None = None) -> engine.Scores:
-    """What `engine.compute(unit=unit, today=today)` returns, computed once per state.
+    """What `engine.compute(unit=unit, today=today)` returns, computed once per revision.
 
     A page asked `?as_of=` (fourfold.revisions.moment) is scored as it stood, not cached."""
     from fourfold.revisions import moment
@@ -175,43 +172,19 @@ def scores(*, unit: str | None = None, today: dt.date | None = None) -> engine.S
     if connection.in_atomic_block:
         return engine.compute(unit=unit, today=today)
     cache: Any = caches[ALIAS]
-    stamp = "-".join("" if part is None else str(part) for part in fingerprint())
-    key = f"scores:{stamp}:{_local[0]}:{today.isoformat()}:{unit or ''}"
+    now = revision.current()
+    key = f"scores:{today.isoformat()}:{unit or ''}"
     found = cache.get(key)
-    if isinstance(found, engine.Scores):
-        return found
+    if isinstance(found, Kept):
+        if found.number >= now[0]:
+            return found.scores
+        if revision.can_follow(found.number, now):
+            updated = incremental.update(found.scores, revision.changed_since(found.number))
+            if updated is not None:
+                cache.set(key, Kept(now[0], updated), None)
+                return updated
     start = time.process_time()
     result = engine.compute(unit=unit, today=today)
     if time.process_time() - start >= getattr(cache, "min_seconds", 0):
-        cache.set(key, result, None)
+        cache.set(key, Kept(now[0], result), None)
     return result
-
-
-def _changed(**kwargs: Any) -> None:
-    _local[0] = next(_generation)
-
-
-def _deleted(**kwargs: Any) -> None:
-    """A row scores read was deleted: bump this process's counter and, for a deletion outside
-    any transaction but the deletion's own, record an audit entry once it is committed."""
-    _changed()
-    # QuerySet.delete() and Model.delete() run in transaction.atomic(savepoint=False): one
-    # block is theirs; a service's or the admin's delete page adds its own, audited or logged.
-    blocks = connection.atomic_blocks
-    if len(blocks) > 1:
-        return
-    block = blocks[0] if blocks else None
-    if block is None or getattr(connection, "_fourfold_deleting", None) is not block:
-        connection._fourfold_deleting = block  # type: ignore[attr-defined]
-        transaction.on_commit(_note_deletion)
-
-
-def _note_deletion() -> None:
-    record(None, "scores.deleted", "Rows that scores read were deleted outside a service.")
-
-
-for _model in SCORED_MODELS:
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"scores-cache-save-{_model.__name__}")
-    post_delete.connect(
-        _deleted, sender=_model, dispatch_uid=f"scores-cache-delete-{_model.__name__}"
-    )

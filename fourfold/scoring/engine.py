@@ -4,33 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.utils import timezone
 
 from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.measures.models import (
     KPI,
-    Measurement,
-    MeasurementVersion,
-    Target,
-    TargetVersion,
 )
 from fourfold.memory import gc_paused
+from fourfold.scoring import data
 from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
 DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
 ROLLUP = {name: i for i, name in enumerate(evaluate.ROLLUPS)}
 AGG = {name: i for i, name in enumerate(periods.AGGREGATIONS)}
-KIND_LEVEL = {"month": 0, "quarter": 1, "year": 2}
 KPI_FIELDS = (
     "pk",
     "objective_id",
@@ -61,11 +55,24 @@ class Index:
 
 
 @dataclass
+class Basis:
+    """What re-scoring a few KPIs needs beyond the inputs: each KPI row's id, the row of
+    each KPI id (-1: not loaded), and where the periods fall."""
+
+    kpi_ids: evaluate.Ints
+    kpi_table: evaluate.Ints
+    grid: data.Grid
+    # The calculated KPIs reading each KPI row, worked out when first needed.
+    reading: dict[int, list[int]] | None = None
+
+
+@dataclass
 class Scores:
     inputs: evaluate.Inputs
     index: Index
     result: evaluate.Result
     fiscal_start: int
+    basis: Basis | None = None
 
     @cached_property
     def card_of(self) -> dict[str, int]:
@@ -106,121 +113,7 @@ class Scores:
         return view, column
 
 
-def _year_start(month: int, fiscal_start: int) -> int:
-    """The month number at which the fiscal year holding a month (by number) starts."""
-    return month - (month - (fiscal_start - 1)) % 12
-
-
-def _column(column_of_year: Mapping[int, int], month: int, fiscal_start: int) -> int:
-    """The column of a month (by number) in the grid, or -1 when its year is not there."""
-    start = _year_start(month, fiscal_start)
-    return column_of_year[start] + month - start if start in column_of_year else -1
-
-
-def _grid_years(months: list[int], fiscal_start: int) -> list[int]:
-    """The fiscal years to score, by the month number of their start: every year with data
-    and this year, with one empty year standing for each run of years without any data.
-
-    Periods in the years left out are scored as no data, as they would be anyway, except for
-    overdue marks; this keeps a stray period far from the rest (a mistyped year) cheap.
-    """
-    starts = sorted({_year_start(m, fiscal_start) for m in months})
-    out: list[int] = []
-    for start in starts:
-        if out and start - out[-1] > 12:
-            out.append(out[-1] + 12)
-        out.append(start)
-    return out
-
-
-def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return [row for rows in _chunks(sql, params) for row in rows]
-
-
-def _as_of_rows(
-    model: Any, version: Any, columns: str, at_column: str, as_of: dt.datetime, only: str
-) -> list[tuple[Any, ...]]:
-    """Rows as they stood at a moment: current ones entered by then, else the version then valid."""
-    stamp = connection.ops.adapt_datetimefield_value(as_of)
-    current = _rows(
-        f"SELECT kpi_id, period, {columns} FROM {model._meta.db_table} "  # noqa: S608
-        f"WHERE {at_column} <= %s{only}",
-        [stamp],
-    )
-    older = _rows(
-        f"SELECT kpi_id, period, {columns}, {at_column} FROM {version._meta.db_table} "  # noqa: S608
-        f"WHERE {at_column} <= %s AND superseded_at > %s{only}",
-        [stamp, stamp],
-    )
-    found = {(r[0], r[1]): r for r in current}
-    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
-    for r in older:
-        key = (r[0], r[1])
-        if key not in found and (key not in latest or r[-1] > latest[key][-1]):
-            latest[key] = r
-    return list(found.values()) + [r[:-1] for r in latest.values()]
-
-
-class _Codes(dict[str, int]):
-    """A number for each period text, in the order first met."""
-
-    def __missing__(self, text: str) -> int:
-        self[text] = code = len(self)
-        return code
-
-
-@dataclass
-class _Read:
-    """Rows (kpi_id, period, *numbers) read as columns; periods as numbers in `_Codes`."""
-
-    kpi_id: evaluate.Ints
-    period: evaluate.Ints
-    numbers: list[evaluate.F]
-
-
-# Rows are turned into arrays this many at a time, so that the Python objects of only one
-# chunk are alive at once: the memory they take is reused chunk after chunk instead of a
-# million rows' worth being allocated (page faults) and freed again at every computation.
-CHUNK = 65_536
-
-
-def _chunks(sql: str, params: list[Any] | None = None) -> Iterator[list[tuple[Any, ...]]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        while rows := cursor.fetchmany(CHUNK):
-            yield rows
-
-
-def _read(chunks: Iterable[list[tuple[Any, ...]]], width: int, codes: _Codes) -> _Read:
-    parts: list[list[Any]] = [[] for _ in range(width)]
-    code = codes.__getitem__
-    for rows in chunks:
-        n = len(rows)
-        parts[0].append(np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n))
-        parts[1].append(np.fromiter(map(code, map(itemgetter(1), rows)), dtype=np.int64, count=n))
-        for i in range(2, width):
-            # A NULL (no red flag, no band) is None, which becomes NaN.
-            parts[i].append(np.array(list(map(itemgetter(i), rows)), dtype=np.float64))
-    ints, floats = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    columns = [np.concatenate([ints if i < 2 else floats, *part]) for i, part in enumerate(parts)]
-    return _Read(columns[0], columns[1], columns[2:])
-
-
-def _cells(
-    read: _Read, kpi_table: evaluate.Ints, levels: evaluate.Ints, slots: evaluate.Ints
-) -> tuple[evaluate.Ints, evaluate.Ints, evaluate.Ints, list[evaluate.F]]:
-    """The rows read as arrays of KPI position, level, slot and each number.
-
-    `kpi_table[kpi_id]` is the KPI's position, -1 for one not loaded; `levels[code]` and
-    `slots[code]` place each period, level -1 for one outside the grid. Rows of KPIs not
-    loaded and of periods outside the grid are left out.
-    """
-    ids = read.kpi_id
-    known = (ids >= 0) & (ids < len(kpi_table))
-    pos = np.where(known, kpi_table[np.where(known, ids, 0)], -1)
-    level = levels[read.period]
-    keep = (pos >= 0) & (level >= 0)
-    return pos[keep], level[keep], slots[read.period][keep], [c[keep] for c in read.numbers]
+_column = data.column
 
 
 # A subtree of at most this many units is selected in SQL by its unit ids; a larger one (most
@@ -364,72 +257,18 @@ def compute_with(
             return scheme_pos[scheme_id]
         return share_pos if rollup == "share_met" else default_pos
 
-    only = "" if subtree is None else f" AND kpi_id IN ({','.join(str(k[0]) for k in kpis) or 0})"
-    codes = _Codes()
-    if as_of is None:
-        values = _read(
-            _chunks(
-                f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}"  # noqa: S608
-            ),
-            3,
-            codes,
-        )
-        targets = _read(
-            _chunks(
-                "SELECT kpi_id, period, target, red_flag, low, high "
-                f"FROM {Target._meta.db_table} WHERE 1=1{only}"  # noqa: S608
-            ),
-            6,
-            codes,
-        )
-    else:
-        values = _read(
-            [_as_of_rows(Measurement, MeasurementVersion, "value", "entered_at", as_of, only)],
-            3,
-            codes,
-        )
-        targets = _read(
-            [
-                _as_of_rows(
-                    Target, TargetVersion, "target, red_flag, low, high", "changed_at", as_of, only
-                )
-            ],
-            6,
-            codes,
-        )
-
-    parsed: list[periods.Period | None] = []
-    for text in codes:
-        try:
-            parsed.append(periods.parse_period(text, fs))
-        except periods.PeriodError:
-            parsed.append(None)  # written under another fiscal year start: ignored
-    year_starts = _grid_years(
-        [periods.month_ordinal(p.months[0]) for p in parsed if p]
-        + [periods.month_ordinal(f"{today:%Y-%m}")],
-        fs,
-    )
-    column_of_year = {start: 12 * i for i, start in enumerate(year_starts)}
-    levels = np.full(len(parsed), -1, dtype=np.int64)
-    slots = np.full(len(parsed), -1, dtype=np.int64)
-    for code, found in enumerate(parsed):
-        if found is not None and found.kind in KIND_LEVEL:
-            levels[code] = level = KIND_LEVEL[found.kind]
-            slots[code] = _column(column_of_year, periods.month_ordinal(found.months[0]), fs) // (
-                12 // evaluate.SLOTS_PER_YEAR[level]
-            )
-
+    only = "" if subtree is None else data.only_kpis(k[0] for k in kpis)
+    codes = data.Codes()
+    values, targets = data.read(codes, only=only, as_of=as_of)
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
     kpi_ids = np.array([k[0] for k in kpis], dtype=np.int64)
     kpi_table = np.full(int(kpi_ids.max(initial=0)) + 1, -1, dtype=np.int64)
     kpi_table[kpi_ids] = np.arange(len(kpis))
-    vk, vl, vs, (vv,) = _cells(values, kpi_table, levels, slots)
-    keep = vl == kpi_freq[vk]  # a value at the KPI's own frequency
-    vk, vs, vv = vk[keep], vs[keep], vv[keep]
-    tk, tl, ts, tcols = _cells(targets, kpi_table, levels, slots)
-    keep = tl >= kpi_freq[tk]  # a target for a period not finer than the KPI's
-    tk, tl, ts = tk[keep], tl[keep], ts[keep]
-    tarr = np.stack([c[keep] for c in tcols], axis=1)
+    placed = data.place(values, targets, codes, kpi_table, kpi_freq, fiscal_start=fs, today=today)
+    assert placed is not None  # a new grid holds every row
+    cells, grid = placed
+    year_starts = grid.year_starts
+    tarr = cells.target_numbers
 
     def ints(values: list[Any]) -> evaluate.Ints:
         return np.array(values, dtype=np.int64)
@@ -452,12 +291,12 @@ def compute_with(
         kpi_grace=ints([k[9] for k in kpis]),
         kpi_weight=floats([k[10] for k in kpis]),
         kpi_objective=ints([obj_pos.get(k[1], -1) for k in kpis]),
-        value_kpi=vk,
-        value_slot=vs,
-        value=vv,
-        target_kpi=tk,
-        target_level=tl,
-        target_slot=ts,
+        value_kpi=cells.value_kpi,
+        value_slot=cells.value_slot,
+        value=cells.value,
+        target_kpi=cells.target_kpi,
+        target_level=cells.target_level,
+        target_slot=cells.target_slot,
         target=tarr[:, 0].copy(),
         red_flag=tarr[:, 1].copy(),
         low=tarr[:, 2].copy(),
@@ -508,7 +347,8 @@ def compute_with(
         ],
         scorecard=[{"id": c[0], "unit": unit_code[c[1]], "code": unit_code[c[1]]} for c in cards],
     )
-    return Scores(inputs, index, evaluate.evaluate(inputs), fs)
+    basis = Basis(kpi_ids, kpi_table, grid) if as_of is None else None
+    return Scores(inputs, index, evaluate.evaluate(inputs), fs, basis)
 
 
 @cache

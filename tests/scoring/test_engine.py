@@ -10,7 +10,7 @@ import pytest
 
 from fourfold.measures.models import KPI
 from fourfold.measures.services import ValueEntry, record_values
-from fourfold.scoring import engine
+from fourfold.scoring import data
 from fourfold.scoring.engine import compute
 from fourfold.scoring.readout import unit_rows
 from tests.web import cards
@@ -88,7 +88,7 @@ def test_rows_read_in_many_chunks_score_as_rows_read_in_one(
     )
     whole = compute(today=TODAY)
 
-    monkeypatch.setattr(engine, "CHUNK", 5)
+    monkeypatch.setattr(data, "CHUNK", 5)
     chunked = compute(today=TODAY)
 
     assert len(whole.inputs.value) >= 12 * len(kpis) > 5  # many chunks of 5

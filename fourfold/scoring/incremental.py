@@ -1,0 +1,115 @@
+"""Scores brought up to date from earlier ones when only some KPIs' values or targets changed.
+
+`update(old, kpi_ids)` re-reads the values and targets of those KPIs, puts them in place of
+theirs in a copy of the old inputs, and re-scores only them, the calculated KPIs reading
+them and the nodes above (fourfold.core.partial): the result is what `engine.compute` would
+return from the database now. It returns None when that cannot be done so (a period in a
+year outside the old grid, or a year left without data, so that the grid itself changes).
+When many KPIs changed, every KPI is evaluated again, from the inputs kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+
+import numpy as np
+
+from fourfold.core import evaluate, partial, periods
+from fourfold.core.evaluate import SLOTS_PER_YEAR, Inputs, Ints
+from fourfold.memory import gc_paused
+
+from . import data
+from .engine import Basis, Scores
+
+# Beyond this share of the KPIs, re-scoring KPI by KPI is slower than evaluating every KPI
+# again from the inputs kept (with the changed KPIs' rows read again: no other row is read).
+MOST = 0.05
+
+
+def update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
+    with gc_paused():
+        return _update(old, kpi_ids)
+
+
+def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
+    basis = old.basis
+    if basis is None:
+        return None
+    inp = old.inputs
+    table = basis.kpi_table
+    ids = np.array(sorted(kpi_ids), dtype=np.int64)
+    ids = ids[(ids >= 0) & (ids < len(table))]
+    rows = table[ids]
+    rows = np.sort(rows[rows >= 0])
+    if len(rows) == 0:
+        return old  # none of the KPIs scored here
+    n_k = len(inp.kpi_frequency)
+    values, targets = data.read(basis.grid.codes, only=data.only_kpis(basis.kpi_ids[rows]))
+    placed = data.place(
+        values,
+        targets,
+        basis.grid,
+        table,
+        inp.kpi_frequency,
+        fiscal_start=old.fiscal_start,
+        today=inp.today,
+    )
+    if placed is None:
+        return None
+    cells, grid = placed
+    changed = np.zeros(n_k, dtype=bool)
+    changed[rows] = True
+    keep_v = ~changed[inp.value_kpi]
+    keep_t = ~changed[inp.target_kpi]
+    value_kpi = np.concatenate([inp.value_kpi[keep_v], cells.value_kpi])
+    value_slot = np.concatenate([inp.value_slot[keep_v], cells.value_slot])
+    target_kpi = np.concatenate([inp.target_kpi[keep_t], cells.target_kpi])
+    target_level = np.concatenate([inp.target_level[keep_t], cells.target_level])
+    target_slot = np.concatenate([inp.target_slot[keep_t], cells.target_slot])
+    if not _same_years(inp, grid, value_kpi, value_slot, target_level, target_slot):
+        return None
+    numbers = cells.target_numbers
+    new = dataclasses.replace(
+        inp,
+        value_kpi=value_kpi,
+        value_slot=value_slot,
+        value=np.concatenate([inp.value[keep_v], cells.value]),
+        target_kpi=target_kpi,
+        target_level=target_level,
+        target_slot=target_slot,
+        target=np.concatenate([inp.target[keep_t], numbers[:, 0]]),
+        red_flag=np.concatenate([inp.red_flag[keep_t], numbers[:, 1]]),
+        low=np.concatenate([inp.low[keep_t], numbers[:, 2]]),
+        high=np.concatenate([inp.high[keep_t], numbers[:, 3]]),
+    )
+    if len(rows) > MOST * n_k:
+        result = evaluate.evaluate(new)
+    else:
+        if basis.reading is None:
+            basis.reading = partial.dependents(inp)
+        result = partial.reevaluate(new, old.result, rows, basis.reading)
+    kept = Basis(basis.kpi_ids, table, grid, basis.reading)
+    return Scores(new, old.index, result, old.fiscal_start, kept)
+
+
+def _same_years(
+    inp: Inputs,
+    grid: data.Grid,
+    value_kpi: Ints,
+    value_slot: Ints,
+    target_level: Ints,
+    target_slot: Ints,
+) -> bool:
+    """Whether the years with a value or a target kept make the same grid as before."""
+    frequency = inp.kpi_frequency
+    per_year = np.array(SLOTS_PER_YEAR, dtype=np.int64)
+    n = len(grid.year_starts)
+    used = np.zeros(n, dtype=bool)
+    if len(value_slot):
+        used[value_slot // per_year[frequency[value_kpi]]] = True
+    if len(target_slot):
+        used[target_slot // per_year[target_level]] = True
+    months = [s for s, u in zip(grid.year_starts, used.tolist(), strict=True) if u]
+    months.append(periods.month_ordinal(f"{inp.today:%Y-%m}"))
+    return data.grid_years(months, grid.fiscal_start) == grid.year_starts

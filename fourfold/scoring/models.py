@@ -1,0 +1,27 @@
+"""The revision counter that every write scores depend on moves, and what each move changed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Revision(models.Model):
+    """The one row (pk 1): `number` moves in the same transaction as every write of values,
+    targets or definitions; `definitions` is the number at the last write of anything but
+    the values and targets of known KPIs (after which scores are computed afresh)."""
+
+    number = models.BigIntegerField(default=0)
+    definitions = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"
+
+
+class ScoreChange(models.Model):
+    """A KPI whose values or targets the write numbered `revision` changed."""
+
+    revision = models.BigIntegerField(db_index=True)
+    kpi_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"KPI {self.kpi_id} at revision {self.revision}"

@@ -1,0 +1,219 @@
+"""The one revision counter, moved in the same transaction as every write scores depend on.
+
+Scores are a function of the rows of SCORED_MODELS. The counter (`scoring.Revision`, one
+row) moves with every write of them, two ways, so that no writer can forget it:
+
+- the storage writers of values and targets (`record_values`, `set_targets` in
+  fourfold/measures/services.py) call `moved(kpi_ids)` with the KPIs whose values or targets
+  they created or changed: the change is kept (`scoring.ScoreChange`), so that a process
+  holding the scores of an earlier revision re-scores only those KPIs (fourfold/scoring/cache.py);
+- every other statement that writes one of those tables (a definition saved by a form, the
+  loader, the API, the admin, a bulk update, a deletion, a restore; a value written through
+  the ORM) is seen by a database execute wrapper on every connection, which moves the counter
+  right after the statement, in its transaction, and marks the revision as a change of
+  definitions: scores are then computed afresh.
+
+`current()` is what a reader asks first; what it reads afterwards is at least that new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+import time
+from collections.abc import Callable, Collection, Iterator
+from functools import cache
+from typing import Any
+
+from django.db import models
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
+
+from fourfold.measures.models import KPI, Measurement, Scheme, Target
+from fourfold.strategy.models import (
+    Alignment,
+    Link,
+    Objective,
+    Organization,
+    Perspective,
+    Scorecard,
+    Unit,
+)
+
+from .models import Revision, ScoreChange
+
+# Every model whose rows the scoring engine reads (a test holds the engine to these tables).
+SCORED_MODELS: tuple[type[models.Model], ...] = (
+    Organization,
+    Scheme,
+    Unit,
+    Scorecard,
+    Perspective,
+    Objective,
+    Alignment,
+    Link,
+    KPI,
+    Measurement,
+    Target,
+)
+# Changes kept for processes that hold older scores; one further back is scored afresh.
+KEEP = 10_000
+PRUNE_EVERY = 100
+# A write of more KPIs than this is scored afresh rather than KPI by KPI.
+MOST_KPIS = 20_000
+
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?',
+    re.IGNORECASE,
+)
+_migrating = [False]
+# Inside a storage writer: its own writes of values and targets are moved by it, with the KPIs.
+_accounted: contextvars.ContextVar[bool] = contextvars.ContextVar("accounted", default=False)
+
+
+@cache
+def _tables() -> frozenset[str]:
+    return frozenset(m._meta.db_table for m in SCORED_MODELS)
+
+
+@cache
+def _data_tables() -> frozenset[str]:
+    return frozenset(m._meta.db_table for m in (Measurement, Target))
+
+
+def _revision_table() -> str:
+    return Revision._meta.db_table
+
+
+def current(connection: Any = None) -> tuple[int, int]:
+    """The revision number and the number of the last change of definitions, in one query."""
+    connection = connection or _default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, definitions FROM {_revision_table()} WHERE id = 1"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def changed_since(number: int, connection: Any = None) -> set[int]:
+    """The KPIs whose values or targets changed after revision `number`."""
+    connection = connection or _default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT kpi_id FROM {ScoreChange._meta.db_table} "  # noqa: S608
+            "WHERE revision > %s",
+            [number],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+def can_follow(base: int, now: tuple[int, int]) -> bool:
+    """Whether the changes from revision `base` to `now` are all kept, and all of values or
+    targets of known KPIs (else scores are computed afresh)."""
+    number, definitions = now
+    return definitions <= base <= number and number - base <= KEEP - PRUNE_EVERY
+
+
+def moved(kpi_ids: Collection[int], connection: Any = None) -> int:
+    """Move the counter for a write of these KPIs' values or targets; the new number."""
+    connection = connection or _default()
+    ids = sorted(set(kpi_ids))
+    if len(ids) > MOST_KPIS:
+        return _move(connection, definitions=True)
+    number = _move(connection, definitions=False)
+    table = ScoreChange._meta.db_table
+    with connection.cursor() as cursor:
+        if ids:
+            cursor.executemany(
+                f"INSERT INTO {table} (revision, kpi_id) VALUES (%s, %s)",  # noqa: S608
+                [(number, k) for k in ids],
+            )
+        if number % PRUNE_EVERY == 0:
+            cursor.execute(f"DELETE FROM {table} WHERE revision <= %s", [number - KEEP])  # noqa: S608
+    return number
+
+
+def _move(connection: Any, *, definitions: bool) -> int:
+    also = ", definitions = number + 1" if definitions else ""
+    sql = f"UPDATE {_revision_table()} SET number = number + 1{also} WHERE id = 1 RETURNING number"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:
+            # The row went with every other (a flush of all tables): start again beyond any
+            # number this or another process may hold, so that none is seen twice.
+            start = time.time_ns() // 1000
+            cursor.execute(
+                f"INSERT INTO {_revision_table()} (id, number, definitions) "  # noqa: S608
+                "VALUES (1, %s, %s) ON CONFLICT (id) DO NOTHING",
+                [start, start],
+            )
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0])
+
+
+@contextlib.contextmanager
+def accounted() -> Iterator[None]:
+    """The storage writers' own writes of values and targets, moved by them with the KPIs."""
+    token = _accounted.set(True)
+    try:
+        yield
+    finally:
+        _accounted.reset(token)
+
+
+def _written(sql: str) -> str | None:
+    """The table a statement writes, "*" for a TRUNCATE, None for a read."""
+    head = sql.lstrip()[:9].upper()
+    if head.startswith("TRUNCATE"):
+        return "*"
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+        return None
+    found = _WRITE.match(sql)
+    return found.group(1) if found else None
+
+
+def _watch(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    result = execute(sql, params, many, context)
+    if not _migrating[0]:
+        table = _written(sql)
+        if table == "*" or (
+            table in _tables() and not (_accounted.get() and table in _data_tables())
+        ):
+            _move(context["connection"], definitions=True)
+    return result
+
+
+def _installed(connection: Any, **kwargs: Any) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def _default() -> Any:
+    from django.db import connection
+
+    return connection
+
+
+def _pause(**kwargs: Any) -> None:
+    _migrating[0] = True
+
+
+def _resume(**kwargs: Any) -> None:
+    _migrating[0] = False
+
+
+def install() -> None:
+    """Watch every connection, and this process's already open ones (at start-up: none)."""
+    from django.db import connections
+
+    connection_created.connect(_installed, dispatch_uid="fourfold-revision")
+    pre_migrate.connect(_pause, dispatch_uid="fourfold-revision-pause")
+    post_migrate.connect(_resume, dispatch_uid="fourfold-revision-resume")
+    for connection in connections.all(initialized_only=True):
+        _installed(connection)
