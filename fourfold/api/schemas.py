@@ -51,8 +51,9 @@ Number = Annotated[
     AfterValidator(_within_limit),
     WithJsonSchema({"type": "number", "minimum": -entries.LIMIT, "maximum": entries.LIMIT}),
 ]
+# Not negative: said in the schema, checked by the service, which names the field in its sentence.
 Amount = Annotated[
-    Number, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0, "maximum": entries.LIMIT})
+    Number, WithJsonSchema({"type": "number", "minimum": 0, "maximum": entries.LIMIT})
 ]
 
 Direction = Literal["increase", "decrease", "range"]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StringConstraints, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from .schemas import Amount, Code, Email, In, Name, PeriodKey, Text
@@ -18,7 +18,12 @@ Day = Annotated[
     StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=10),
     Field(description="A date, 2026-03-31", json_schema_extra={"format": "date"}),
 ]
-Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
+# 0 to 100: said in the schema, checked by the service, which names the field in its sentence.
+Percent = Annotated[
+    float,
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+]
 Codes = Annotated[list[Code], Field(max_length=1000)]
 People = Annotated[list[Email], Field(max_length=1000)]
 Names = Annotated[list[Name], Field(max_length=1000)]

@@ -93,6 +93,16 @@ LABELS = {
     "revision.save": "Revision saved",
     # Safety nets
     "scores.deleted": "Scored data deleted outside Fourfold",
+    # Briefing books, books sent and share links
+    "book_template.create": "Book saved",
+    "book_template.update": "Saved book changed",
+    "book_template.delete": "Saved book deleted",
+    "book_schedule.create": "Book scheduled",
+    "book_schedule.update": "Book schedule changed",
+    "book_schedule.delete": "Book schedule removed",
+    "book.sent": "Book sent",
+    "share.create": "Share link made",
+    "share.revoke": "Share link revoked",
 }
 
 # Entries that only say "these values or targets were written": the History shows the

@@ -92,7 +92,9 @@ def html(book: Book) -> str:
 
 
 def write(book: Book) -> bytes:
-    from weasyprint import HTML
+    """The book as PDF, styled by book.css given to WeasyPrint apart (no <style> in a page)."""
+    from weasyprint import CSS, HTML
 
-    pdf: bytes = HTML(string=html(book), base_url=None).write_pdf()
+    style = CSS(string=render_to_string("reports/book.css"))
+    pdf: bytes = HTML(string=html(book), base_url=None).write_pdf(stylesheets=[style])
     return pdf

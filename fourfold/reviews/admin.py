@@ -29,3 +29,9 @@ class ActionItemAdmin(admin.ModelAdmin[models.ActionItem]):
     list_select_related = ["unit", "owner"]
     list_filter = ["status"]
     search_fields = ["title"]
+
+
+admin.site.register(models.ReviewSeries)
+admin.site.register(models.AgendaItem)
+admin.site.register(models.Decision)
+admin.site.register(models.ActionReminder)
