@@ -380,7 +380,7 @@ def scores(
     fs = Organization.get().fiscal_year_start
     reference = (day or moment or dt.datetime.now()).date()
     if period is None:
-        period = periods.month_key(periods.month_ordinal(f"{reference:%Y-%m}") - 1)
+        period = periods.month_key(periods.month_of(reference) - 1)
     try:
         key = periods.parse_period(period, fs).key
     except periods.PeriodError as exc:

@@ -20,7 +20,7 @@ Person = Annotated[str, StringConstraints(pattern=r"^[^\x00\s]+$", max_length=25
 People = Annotated[list[Person], Field(min_length=1, max_length=services.MAX_RECIPIENTS)]
 
 
-class UnitFilter(Schema):
+class OfUnit(Schema):
     unit: Code
 
 
@@ -96,7 +96,7 @@ class LinkIn(In):
     note: Short = ""
 
 
-class LinkOut(Schema):
+class ShareLinkOut(Schema):
     id: int
     unit: str
     kind: Literal["book", "scorecard"]
@@ -111,6 +111,6 @@ class LinkOut(Schema):
     uses: int
 
 
-class LinkList(Schema):
-    items: list[LinkOut]
+class ShareLinkList(Schema):
+    items: list[ShareLinkOut]
     count: int

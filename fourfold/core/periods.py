@@ -79,6 +79,14 @@ def outside_limits(period: Period, today: date) -> str | None:
     return f"the period {period.key} is out of range: years run from {first} to {last}"
 
 
+def day_outside_limits(day: date, today: date) -> str | None:
+    """Why a date (a meeting, a due date, a milestone) is out of DESIGN's years, or None."""
+    first, last = year_limits(today)
+    if first <= day.year <= last:
+        return None
+    return f"the date {day.isoformat()} is out of range: years run from {first} to {last}"
+
+
 def years_pattern(first: int, last: int) -> str:
     """A regular expression (no anchors) of the four-digit years from `first` to `last`, for
     a schema that must say what `outside_limits` accepts: 1900..2046 gives
@@ -141,6 +149,12 @@ def month_ordinal(key: str) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise PeriodError(f"'{key}' is not a period: years run from {MIN_YEAR} to {MAX_YEAR}")
     return year * 12 + month - 1
+
+
+def month_of(day: date) -> int:
+    """Number of the month a date falls in, as month_ordinal counts (for any year: a date of
+    the year 955 has no four-digit `%Y`)."""
+    return day.year * 12 + day.month - 1
 
 
 def month_key(ordinal: int) -> str:

@@ -30,7 +30,7 @@ def _person(email: str, fallback: Any) -> Any:
 
 
 def _month(today: dt.date, back: int) -> str:
-    return periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - back)
+    return periods.month_key(periods.month_of(today) - back)
 
 
 def install(today: dt.date, facilitator: Any) -> None:

@@ -33,7 +33,7 @@ def stage(today: dt.date, actor: Any) -> None:
         return
     # The next fiscal year's first month: no period of this year, quarters or year, moves.
     start = Organization.get().fiscal_year_start
-    ordinal = periods.month_ordinal(f"{today:%Y-%m}") + 1
+    ordinal = periods.month_of(today) + 1
     while periods.month_key(ordinal)[5:] != f"{start:02d}":
         ordinal += 1
     month = periods.month_key(ordinal)

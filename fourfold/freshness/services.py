@@ -113,7 +113,7 @@ def overdue_values(today: dt.date | None = None) -> list[Overdue]:
     delays = dict(KpiEscalation.objects.values_list("kpi_id", "escalate_after_days"))
     first = _first_months([k[0] for k in kpis], fs)
     horizon = today - dt.timedelta(days=policy.lookback_days)
-    window_first = periods.month_ordinal(f"{horizon:%Y-%m}")
+    window_first = periods.month_of(horizon)
     candidates: dict[tuple[int, str], tuple[tuple[Any, ...], periods.Period]] = {}
     for kpi in kpis:
         start = first.get(kpi[0])

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fourfold.audit.models import record
 from fourfold.core import initiatives as rules
+from fourfold.core import periods
 from fourfold.core.periods import PeriodError
 from fourfold.editing.checks import Check, Invalid, person
 from fourfold.measures.models import KPI
@@ -60,10 +61,14 @@ def _date(check: Check, field: str, value: Any, *, required: bool = False) -> dt
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         check.add(field, f"'{field}' must be a date such as 2026-03-31, not {value!r}")
         return None
+    if (limit := periods.day_outside_limits(day, timezone.localdate())) is not None:
+        check.add(field, f"'{field}': {limit}")
+        return None
+    return day
 
 
 def _codes(check: Check, field: str, value: Any) -> list[str]:

@@ -120,6 +120,8 @@ def plan_review(
     key = period_of(period, series)
     if held_on is None:
         raise ReviewError("A review needs the date it is held on.")
+    if (limit := periods.day_outside_limits(held_on, timezone.localdate())) is not None:
+        raise ReviewError(f"The review's date: {limit}.")
     title = _text(title, "review's title", 200) or (
         f"{series.name} {key}" if series else f"Review of {unit.name} {key}"
     )

@@ -19,7 +19,7 @@ class Choice:
 
 def last_ended_month(today: dt.date) -> str:
     """The month before today's: the latest month whose values can be complete."""
-    return periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
+    return periods.month_key(periods.month_of(today) - 1)
 
 
 def in_kind(period: periods.Period, kind: str) -> str:

@@ -138,11 +138,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_until_up(
+    url: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 60
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the server stopped: {server.stdout.read()!r}")  # type: ignore[union-attr]
+            raise AssertionError(f"the server stopped: {log.read_text()!r}")
         try:
             with urllib.request.urlopen(url, timeout=2) as answer:
                 if answer.status == 200:
@@ -189,15 +191,19 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
     config.write_text(CONFIG)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "fourfold"), "serve", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # The server's log goes to a file: a pipe that nobody reads fills up with the warnings of
+    # the refused requests, and then the thread that logs blocks every other one.
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(BIN / "fourfold"), "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        wait_until_up(f"{base}/api/v1/openapi.json", server)
+        wait_until_up(f"{base}/api/v1/openapi.json", server, log)
         with urllib.request.urlopen(f"{base}/api/v1/openapi.json") as answer:
             paths = json.load(answer)["paths"]
         operations = sum(len(methods) for methods in paths.values())
@@ -229,6 +235,10 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
                 "--max-response-time",
                 "20",
                 "--no-color",
+                "--report",
+                "junit",
+                "--report-junit-path",
+                str(tmp_path / "schemathesis.xml"),
             ],
             env=env,
             cwd=tmp_path,

@@ -80,6 +80,20 @@ def test_a_review_for_a_period_that_is_not_one_of_its_cadence_is_refused(
     assert not AuditEntry.objects.filter(action="review.plan").exists()
 
 
+@pytest.mark.parametrize("day", [dt.date(955, 3, 10), dt.date(2999, 1, 1)])
+def test_a_review_held_outside_the_years_of_the_data_is_refused(
+    acme: Unit, people: People, day: dt.date
+) -> None:
+    # The year 955 once reached the scoring of its agenda, which cannot name such a month.
+    with pytest.raises(ReviewError) as refused:
+        meetings.plan_review(people.eve, acme, "2026-03", held_on=day)
+    assert str(refused.value) == (
+        f"The review's date: the date {day.isoformat()} is out of range: years run from 1900 "
+        f"to {dt.date.today().year + 20}."
+    )
+    assert not Review.objects.exists() and not AgendaItem.objects.exists()
+
+
 def test_a_quarterly_series_takes_quarters(acme: Unit, people: People) -> None:
     quarterly = meetings.create_series(people.eve, acme, "Strategy review", "quarterly")
     made = meetings.plan_review(people.eve, acme, "2026-q1", held_on=HELD, series=quarterly)

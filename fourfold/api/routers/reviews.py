@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 
 from fourfold.accounts.access import Access
+from fourfold.core import periods
 from fourfold.initiatives.models import Initiative
 from fourfold.measures.models import KPI
 from fourfold.reviews import agenda, meetings, services
@@ -235,7 +236,7 @@ def add_decision(request: HttpRequest, review: Path[int], data: DecisionIn) -> A
 
 @router.post(
     "/reviews/{review}/close",
-    response=responses(ReviewOut, *WRITE_ERRORS),
+    response=responses(ReviewOut, *WRITE_ERRORS, 409),
     summary="Close a review",
 )
 def close_review(request: HttpRequest, review: Path[int]) -> Any:
@@ -275,12 +276,14 @@ def get_agenda(request: HttpRequest, filters: Query[AgendaQuery]) -> Any:
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         reason = f"'{text}' is not a date such as 2026-12-03"
-        raise ApiError(
-            422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "date", "reason": reason}]
-        ) from None
+    else:
+        if (limit := periods.day_outside_limits(day, timezone.localdate())) is None:
+            return day
+        reason = limit
+    raise ApiError(422, f"{reason[0].upper()}{reason[1:]}.", [{"field": "date", "reason": reason}])
 
 
 # --- action items ------------------------------------------------------------------------

@@ -41,9 +41,7 @@ def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
     unit_id(access_of(request), filters.unit)
     moment = as_of_moment(filters.as_of)
     today = moment.date() if moment else timezone.localdate()
-    key = period_key(
-        filters.period or periods.month_key(periods.month_ordinal(f"{today:%Y-%m}") - 1)
-    )
+    key = period_key(filters.period or periods.month_key(periods.month_of(today) - 1))
     if moment is None:
         scores = cache.scores(unit=filters.unit, today=today)
     else:

@@ -23,13 +23,13 @@ from ..errors import ApiError
 from ..schemas_sharing import (
     DeliveryOut,
     LinkIn,
-    LinkList,
-    LinkOut,
+    OfUnit,
     ScheduleIn,
     ScheduleList,
     ScheduleOut,
     SchedulePatch,
-    UnitFilter,
+    ShareLinkList,
+    ShareLinkOut,
 )
 
 router = Router(tags=["sharing"])
@@ -119,7 +119,7 @@ def _saved(schedule: BookSchedule, people: list[Any], actor: Any) -> BookSchedul
     summary="List the scheduled books of a unit",
     description="Needs a token whose user may schedule the unit's books (its editors).",
 )
-def list_schedules(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+def list_schedules(request: HttpRequest, filters: Query[OfUnit]) -> Any:
     pk = _schedulable(request, filters.unit, read=True)
     found = (
         BookSchedule.objects.filter(template__unit_id=pk)
@@ -251,11 +251,11 @@ def _shareable(request: HttpRequest, code: str, *, read: bool = False) -> int:
 
 @router.get(
     "/share-links",
-    response=responses(LinkList, *READ_ERRORS, 403),
+    response=responses(ShareLinkList, *READ_ERRORS, 403),
     summary="List the share links of a unit",
     description="Needs a token whose user may share the unit (its editors).",
 )
-def list_links(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+def list_links(request: HttpRequest, filters: Query[OfUnit]) -> Any:
     from django.db.models import Count
 
     pk = _shareable(request, filters.unit, read=True)
@@ -270,7 +270,7 @@ def list_links(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 
 @router.post(
     "/share-links",
-    response=responses(LinkOut, *WRITE_ERRORS, status=201),
+    response=responses(ShareLinkOut, *WRITE_ERRORS, status=201),
     summary="Make a share link",
     description="A link to the unit's read-only scorecard, or with `template` to one of its "
     "books, that anyone who has it may open until it expires or is revoked; it shows what the "
@@ -297,7 +297,7 @@ def create_link(request: HttpRequest, data: LinkIn) -> Any:
 
 @router.post(
     "/share-links/{link}/revoke",
-    response=responses(LinkOut, *WRITE_ERRORS),
+    response=responses(ShareLinkOut, *WRITE_ERRORS),
     summary="Revoke a share link",
     description="From now on the link shows nothing (410) and says it was revoked.",
 )
