@@ -102,13 +102,26 @@ def test_the_review_page_shows_the_agenda_and_the_first_item(
 
 
 def test_htmx_gets_the_item_alone_and_a_plain_link_the_whole_page(
-    client: Client, review: Review, people: People
+    client: Client,
+    review: Review,
+    people: People,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     eve = as_(client, people.eve)
     item = review.items.get(code="crm")
-    part = eve.get(url(review) + f"?item={item.pk}&part=panel", **HTMX).content.decode()
+    eve.get(url(review))
+    # The session, the user and their access (roles, units, KPIs), the unit, the review, its
+    # items, the people, the review before, the item's decisions and actions, and the
+    # organization: no scores for an initiative's item.
+    with django_assert_num_queries(13):
+        part = eve.get(url(review) + f"?item={item.pk}&part=panel", **HTMX).content.decode()
     assert part.lstrip().startswith("<section") and "Initiative Roll out the CRM" in part
     assert "<html" not in part
+    # The agenda comes along out of band, the chosen item marked current there.
+    oob = part[part.index('<div id="agenda"') :]
+    assert 'hx-swap-oob="true"' in oob.split(">")[0]
+    assert 'class="agenda__item agenda__item--initiative_behind is-current"' in oob
+    assert oob.count("is-current") == 1
     whole = eve.get(url(review) + f"?item={item.pk}").content.decode()
     assert (
         "<html" in whole
