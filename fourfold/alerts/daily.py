@@ -98,14 +98,18 @@ def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[E
             status=ActionItem.Status.OPEN, due_date__isnull=False, due_date__lte=soon
         )
         .select_related("owner")
-        .values_list("pk", "title", "unit_id", "kpi_id", "objective_id", "due_date")
+        .values_list(
+            "pk", "title", "unit_id", "kpi_id", "objective_id", "initiative_id", "due_date"
+        )
     )
     found = []
     for sub in subs:
         kpis, objectives = set(cat.kpis(sub)), set(cat.objectives(sub))
+        initiatives = set(cat.initiatives(sub))
         units = cat.units_under(sub) if sub.kind == "unit" else set()
-        for pk, title, unit, kpi, objective, due in open_actions:
-            if not (kpi in kpis or objective in objectives or unit in units):
+        for pk, title, unit, kpi, objective, initiative, due in open_actions:
+            meant = kpi in kpis or objective in objectives or initiative in initiatives
+            if not (meant or unit in units):
                 continue
             if due is None:
                 continue
@@ -123,7 +127,7 @@ def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[E
                     f"action:{pk}",
                     "",
                     f"The action “{title}” {when}",
-                    f"/units/{cat.unit[unit][0]}/",
+                    f"/units/{cat.unit[unit][0]}/actions/{pk}/",
                 )
             )
     return found

@@ -238,8 +238,8 @@ def on_comment(comment_id: int) -> list[Event]:
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or comment.unit_id is None:
-        return []
+    if comment is None or comment.unit_id is None or comment.draft:
+        return []  # a draft copied forward is not news: nobody has written it
     subs = _subscriptions(["comment"])
     if not subs:
         return []
