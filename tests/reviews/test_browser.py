@@ -112,6 +112,8 @@ def test_a_whole_review_of_the_demo(live_server: LiveServer, today: dt.date) -> 
 
         # The next review of the series: its agenda starts with the open actions.
         page.get_by_role("link", name="Reviews", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Reviews")
+        page.screenshot(path=str(SCREENSHOTS / "reviews-list-desktop.png"), full_page=True)
         form = page.locator("form").filter(has=page.get_by_role("button", name="Plan the review"))
         form.get_by_label("Series").select_option(label="Monthly operational review (monthly)")
         form.get_by_label("Period").fill("2026-12")

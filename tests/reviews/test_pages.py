@@ -48,10 +48,14 @@ def test_the_list_shows_the_reviews_and_plans_one(
     client: Client, review: Review, people: People
 ) -> None:
     eve = as_(client, people.eve)
-    text = words(eve.get("/units/acme/reviews/").content.decode())
+    html = eve.get("/units/acme/reviews/").content.decode()
+    text = words(html)
     assert "Monthly operational review 2026-02" in text and "Plan the review" in text
     series = review.series
     assert series is not None
+    # The form proposes the unit's series and the period after its latest review.
+    assert re.search(rf'<option value="{series.pk}" selected>Monthly operational review', html)
+    assert re.search(r'<input type="text" name="period" value="2026-03"', html)
     answer = eve.post(
         "/units/acme/reviews/new/",
         {"series": series.pk, "period": "2026-03", "held_on": "2026-04-10"},
