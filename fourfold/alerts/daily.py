@@ -13,6 +13,7 @@ from django.db.models import Max
 from fourfold.core import periods
 from fourfold.core.schemes import DEFAULT
 from fourfold.forecasts.models import MadeForecast
+from fourfold.freshness.models import Policy
 from fourfold.freshness.services import overdue_values
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import initiatives as initiative_scores
@@ -22,7 +23,6 @@ from .coverage import Catalogue, recipient
 from .evaluate import _record, _subscriptions
 from .models import Event, Subscription
 
-DUE_SOON_DAYS = 3  # an open action is "due" this many days before its due date
 GOAL = len(DEFAULT.statuses) - 1
 
 
@@ -92,7 +92,8 @@ def judge_day(today: dt.date) -> list[Event]:
 
 
 def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[Event]:
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    # An open action is "due" as many days before its due date as its owner is reminded.
+    soon = today + dt.timedelta(days=Policy.get().action_reminder_days)
     open_actions = list(
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN, due_date__isnull=False, due_date__lte=soon

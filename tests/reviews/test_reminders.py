@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from django.contrib.auth.models import User
+from pytest_django import DjangoAssertNumQueries
 
 from fourfold.accounts.models import Role
 from fourfold.audit.models import AuditEntry
@@ -17,7 +18,7 @@ from fourfold.cli import cli
 from fourfold.freshness import services as digests
 from fourfold.freshness.models import Policy
 from fourfold.measures.models import KPI
-from fourfold.reviews import meetings, services
+from fourfold.reviews import meetings, reminders, services
 from fourfold.reviews.models import ActionItem, ActionReminder, Review
 from fourfold.strategy.models import Unit
 
@@ -167,3 +168,24 @@ def test_a_dry_run_names_the_actions_and_sends_nothing(
         in result.output
     )
     assert mailoutbox == [] and not ActionReminder.objects.exists()
+
+
+def test_the_plan_reads_a_fixed_number_of_queries_however_many_actions(
+    acme: Unit,
+    people: People,
+    review: Review,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    def count(n: int) -> None:
+        for i in range(n):
+            action(acme, people, review if i % 2 else None, title=f"Action {n}.{i}")
+
+    # The actions with their owners, units, reviews and chairs; what was sent of them; and
+    # for the unit's editors its tree, its roles and the people (once for the unit).
+    count(2)
+    with django_assert_num_queries(5):
+        first = reminders.plan(DUE + dt.timedelta(9), before_days=3, escalate_after=7)
+    count(8)
+    with django_assert_num_queries(5):
+        more = reminders.plan(DUE + dt.timedelta(9), before_days=3, escalate_after=7)
+    assert sum(map(len, first.values())) == 2 * 2 and sum(map(len, more.values())) == 10 * 2
