@@ -61,6 +61,7 @@ class Digest:
     reminders: list[Overdue] = field(default_factory=list)
     escalations: list[Overdue] = field(default_factory=list)
     actions: list[ActionDue] = field(default_factory=list)
+    action_escalate_after: int = 0  # the policy's days, said in the escalations' sentence
 
     @property
     def empty(self) -> bool:
@@ -202,7 +203,9 @@ def plan(today: dt.date | None = None) -> Outcome:
         before_days=policy.action_reminder_days,
         escalate_after=policy.action_escalate_after_days,
     ).items():
-        digests.setdefault(user.pk, Digest(user)).actions += items
+        d = digests.setdefault(user.pk, Digest(user))
+        d.actions += items
+        d.action_escalate_after = policy.action_escalate_after_days
     ordered = sorted(digests.values(), key=lambda d: d.user.get_username())
     no_email = [d.user for d in ordered if not d.user.email]
     return Outcome([d for d in ordered if d.user.email], unassigned, no_email)
@@ -235,7 +238,7 @@ def message(d: Digest, today: dt.date) -> EmailMultiAlternatives:
         "escalations": d.escalations,
         "actions": [a for a in d.actions if a.kind != ActionReminder.Kind.ESCALATION],
         "escalated_actions": [a for a in d.actions if a.kind == ActionReminder.Kind.ESCALATION],
-        "action_escalate_after": Policy.get().action_escalate_after_days,
+        "action_escalate_after": d.action_escalate_after,
         "organization": Organization.get(),
         "base_url": base_url(),
         "today": today,
