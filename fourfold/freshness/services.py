@@ -304,7 +304,8 @@ def send(today: dt.date | None = None, *, dry_run: bool = False) -> Outcome:
 def _action_line(a: ActionDue) -> str:
     what = f"action '{a.title}' ({a.unit_name}, owner {a.owner})"
     if a.kind == ActionReminder.Kind.DUE_SOON:
-        return f"{what} due {a.due:%Y-%m-%d}, in {a.days} day{'s' if a.days != 1 else ''}"
+        when = f"in {a.days} day{'s' if a.days != 1 else ''}" if a.days else "today"
+        return f"{what} due {a.due:%Y-%m-%d}, {when}"
     late = f"{a.days} day{'s' if a.days != 1 else ''} late"
     if a.kind == ActionReminder.Kind.LATE:
         return f"{what} was due {a.due:%Y-%m-%d}, {late}"

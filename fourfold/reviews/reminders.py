@@ -52,7 +52,6 @@ def plan(today: dt.date, *, before_days: int, escalate_after: int) -> dict[Any, 
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN,
             owner__isnull=False,
-            owner__is_active=True,
             due_date__isnull=False,
             due_date__lte=today + dt.timedelta(days=before_days),
         )
@@ -89,7 +88,8 @@ def plan(today: dt.date, *, before_days: int, escalate_after: int) -> dict[Any, 
                 )
             )
 
-        tell(a.owner, Kind.LATE if late > 0 else Kind.DUE_SOON)
+        if a.owner.is_active:  # one who left is not reminded; the escalation still goes
+            tell(a.owner, Kind.LATE if late > 0 else Kind.DUE_SOON)
         if late >= escalate_after:
             chair = a.review.facilitator if a.review is not None else None
             if chair is not None and chair.is_active and chair.pk != a.owner_id:

@@ -109,6 +109,19 @@ def test_a_late_action_is_escalated_to_the_reviews_chair_after_the_policys_days(
     assert "cleo@example.com" not in sent_on(DUE + dt.timedelta(8), mailoutbox)
 
 
+def test_the_action_of_an_owner_who_left_is_still_escalated(
+    acme: Unit, people: People, review: Review, mailoutbox: list[Any]
+) -> None:
+    action(acme, people, review)
+    people.vic.is_active = False
+    people.vic.save()
+    mails = sent_on(DUE + dt.timedelta(7), mailoutbox)
+    assert sorted(mails) == ["cleo@example.com"]
+    assert "- Fix pricing (Acme Corp, owner Vic): was due on 2026-05-10, 7 days late" in (
+        mails["cleo@example.com"].body
+    )
+
+
 def test_without_a_chair_the_units_editors_are_told_and_the_policy_sets_the_days(
     acme: Unit, people: People, mailoutbox: list[Any]
 ) -> None:
@@ -167,6 +180,8 @@ def test_a_dry_run_names_the_actions_and_sends_nothing(
         "  escalated: action 'Fix pricing' (Acme Corp, owner Vic) was due 2026-05-10, 8 days late"
         in result.output
     )
+    today = CliRunner().invoke(cli, ["remind", "--dry-run", "--today", "2026-05-10"])
+    assert "  action 'Fix pricing' (Acme Corp, owner Vic) due 2026-05-10, today" in today.output
     assert mailoutbox == [] and not ActionReminder.objects.exists()
 
 
