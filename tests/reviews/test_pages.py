@@ -45,10 +45,15 @@ def url(review: Review, rest: str = "") -> str:
 
 
 def test_the_list_shows_the_reviews_and_plans_one(
-    client: Client, review: Review, people: People
+    client: Client,
+    review: Review,
+    people: People,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     eve = as_(client, people.eve)
-    html = eve.get("/units/acme/reviews/").content.decode()
+    eve.get("/units/acme/reviews/")
+    with django_assert_num_queries(12):
+        html = eve.get("/units/acme/reviews/").content.decode()
     text = words(html)
     assert "Monthly operational review 2026-02" in text and "Plan the review" in text
     series = review.series
@@ -62,6 +67,8 @@ def test_the_list_shows_the_reviews_and_plans_one(
     )
     made = Review.objects.get(period="2026-03")
     assert answer.status_code == 302 and answer["Location"] == url(made)
+    with django_assert_num_queries(12):  # however many reviews
+        assert "2026-03" in eve.get("/units/acme/reviews/").content.decode()
 
 
 def test_a_review_for_a_period_that_is_not_one_says_so_and_writes_nothing(
