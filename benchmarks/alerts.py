@@ -80,6 +80,7 @@ def main() -> None:
     from django.contrib.auth.models import User
 
     from fourfold.accounts.access import Access
+    from fourfold.accounts.models import Role
     from fourfold.alerts import deliver, evaluate, run, services
     from fourfold.alerts.models import Subscription
     from fourfold.files.load import load
@@ -95,6 +96,9 @@ def main() -> None:
     access = Access.of(root)
     top = services.subject(access, "unit", "top")
     people = [User.objects.create_user(f"p{i}", f"p{i}@bench.example") for i in range(args.people)]
+    # Followers who may see what they follow: without a role on the top unit every event of
+    # theirs is dropped when its message is made, and no digest is left to send.
+    Role.objects.bulk_create(Role(user=p, kind=Role.Kind.VIEWER, unit=top.unit) for p in people)
     Subscription.objects.bulk_create(
         Subscription(
             user=p, kind="unit", unit=top.unit, conditions=["red", "worse"], frequency="daily"

@@ -95,12 +95,16 @@ def connectors_run(name: str | None) -> None:
         raise Failure(f"{failed} of {len(chosen)} data sources failed; see the lines above")
 
 
-@cli.command(short_help="Email the digests of overdue values now.")
+@cli.command(short_help="Email the digests of overdue values and action items now.")
 @click.option("--dry-run", is_flag=True, help="Print who would get what, and send nothing.")
 @click.option("--today", metavar="DATE", help="Judge what is overdue as on this date (2026-04-15).")
 @with_django
 def remind(dry_run: bool, today: str | None) -> None:
     """Email each contributor one digest of their overdue values; escalate to owners.
+
+    The same digest names the action items each person owns that are due within the
+    policy's days or late, and those late long enough to be escalated to them as the
+    review's chair or the unit's editor; each action once per kind.
 
     The mail server is set with FOURFOLD_EMAIL_HOST and the like; without one the digests
     are printed. `fourfold worker` sends them every day.

@@ -262,6 +262,28 @@ class Access:
         )
         return get_user_model().objects.filter(who, is_active=True).distinct()
 
+    @staticmethod
+    def editors(unit_id: int) -> list[Any]:
+        """The active people who edit the unit through the role nearest to it: those with an
+        editor's role on the unit, else on the closest unit above that has editors, else on
+        every unit (administrators are not counted: they edit everything)."""
+        from django.contrib.auth import get_user_model
+
+        tree = Hierarchy.of(Unit.objects.values_list("pk", "parent_id"))
+        above = [unit_id, *reversed(tree.ancestors(unit_id))]  # the nearest first
+        roles = Role.objects.filter(kind=Role.Kind.EDITOR, user__is_active=True)
+        by_unit: dict[int | None, set[int]] = {}
+        for user_id, unit in roles.filter(Q(unit_id__in=above) | Q(unit__isnull=True)).values_list(
+            "user_id", "unit_id"
+        ):
+            by_unit.setdefault(unit, set()).add(user_id)
+        nearest: list[int | None] = [*above, None]
+        for place in nearest:
+            if place in by_unit:
+                people = get_user_model().objects.filter(pk__in=by_unit[place])
+                return list(people.order_by("username"))
+        return []
+
     # Reviews and their action items
 
     def can_run_review(self, unit_id: int, facilitator_id: int | None = None) -> bool:

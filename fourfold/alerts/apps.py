@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_init, post_migrate, post_save
 
 EVALUATE_TASK = "fourfold.alerts.tasks.evaluate"
 COMMENT_TASK = "fourfold.alerts.tasks.comment"
@@ -33,9 +33,10 @@ class AlertsConfig(AppConfig):
         from fourfold.measures.intake import targets_changed, values_changed
         from fourfold.reviews.models import Comment
 
-        from .tasks import on_changed, on_comment
+        from .tasks import on_changed, on_comment, remember_draft
 
         post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="alerts-schedule")
         values_changed.connect(on_changed, dispatch_uid="alerts-values-changed")
         targets_changed.connect(on_changed, dispatch_uid="alerts-targets-changed")
+        post_init.connect(remember_draft, sender=Comment, dispatch_uid="alerts-comment-draft")
         post_save.connect(on_comment, sender=Comment, dispatch_uid="alerts-new-comment")

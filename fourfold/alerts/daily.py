@@ -13,6 +13,7 @@ from django.db.models import Max
 from fourfold.core import periods
 from fourfold.core.schemes import DEFAULT
 from fourfold.forecasts.models import MadeForecast
+from fourfold.freshness.models import Policy
 from fourfold.freshness.services import overdue_values
 from fourfold.reviews.models import ActionItem
 from fourfold.scoring import initiatives as initiative_scores
@@ -22,7 +23,6 @@ from .coverage import Catalogue, recipient
 from .evaluate import _record, _subscriptions
 from .models import Event, Subscription
 
-DUE_SOON_DAYS = 3  # an open action is "due" this many days before its due date
 GOAL = len(DEFAULT.statuses) - 1
 
 
@@ -92,20 +92,25 @@ def judge_day(today: dt.date) -> list[Event]:
 
 
 def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[Event]:
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    # An open action is "due" as many days before its due date as its owner is reminded.
+    soon = today + dt.timedelta(days=Policy.get().action_reminder_days)
     open_actions = list(
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN, due_date__isnull=False, due_date__lte=soon
         )
         .select_related("owner")
-        .values_list("pk", "title", "unit_id", "kpi_id", "objective_id", "due_date")
+        .values_list(
+            "pk", "title", "unit_id", "kpi_id", "objective_id", "initiative_id", "due_date"
+        )
     )
     found = []
     for sub in subs:
         kpis, objectives = set(cat.kpis(sub)), set(cat.objectives(sub))
+        initiatives = set(cat.initiatives(sub))
         units = cat.units_under(sub) if sub.kind == "unit" else set()
-        for pk, title, unit, kpi, objective, due in open_actions:
-            if not (kpi in kpis or objective in objectives or unit in units):
+        for pk, title, unit, kpi, objective, initiative, due in open_actions:
+            meant = kpi in kpis or objective in objectives or initiative in initiatives
+            if not (meant or unit in units):
                 continue
             if due is None:
                 continue
@@ -123,7 +128,7 @@ def _actions(subs: list[Subscription], cat: Catalogue, today: dt.date) -> list[E
                     f"action:{pk}",
                     "",
                     f"The action “{title}” {when}",
-                    f"/units/{cat.unit[unit][0]}/",
+                    f"/units/{cat.unit[unit][0]}/actions/{pk}/",
                 )
             )
     return found

@@ -10,9 +10,10 @@ from its history in silence, unless the change itself made it fire.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import transaction
@@ -27,6 +28,15 @@ from .coverage import Catalogue, recipient
 from .models import AlertState, Event, Subscription
 
 WINDOW = 24  # periods of each alert's history folded at once
+
+
+class Kept(NamedTuple):
+    """Where an alert stood, as its AlertState row holds it."""
+
+    pk: int
+    state: int
+    runs: int  # AlertState.count: NamedTuple has a count() of its own
+    period: str
 
 
 @dataclass
@@ -84,15 +94,29 @@ def judge_periods(
                 ]
     if not alerts:
         return []
-    return _judge(alerts, scores, cat, set(changed), today)
+    return _judge(alerts, scores, cat, set(changed), today, every=touched is None)
 
 
 def _judge(
-    alerts: list[Alert], scores: Any, cat: Catalogue, changed: set[str], today: dt.date
+    alerts: list[Alert],
+    scores: Any,
+    cat: Catalogue,
+    changed: set[str],
+    today: dt.date,
+    *,
+    every: bool = True,
 ) -> list[Event]:
+    """Fold each alert's recent periods, keep where each stands and record its events. The
+    states read are those of the alerts judged: after a change, of its KPIs and objectives
+    only (`every` False), not the thousands of every subscription's other items."""
+    states_of = AlertState.objects.filter(subscription__in={a.sub.pk for a in alerts})
+    if not every:
+        states_of = states_of.filter(item__in={a.item for a in alerts})
     kept = {
-        (s.subscription_id, s.item, s.condition): s
-        for s in AlertState.objects.filter(subscription__in={a.sub.pk for a in alerts})
+        (sub, item, cond): Kept(pk, state, count, period)
+        for pk, sub, item, cond, state, count, period in states_of.values_list(
+            "pk", "subscription_id", "item", "condition", "state", "count", "period"
+        )
     }
     found: list[Event] = []
     states: list[tuple[Alert, int, int, str]] = []
@@ -147,7 +171,7 @@ def _limit(a: Alert) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _keep_states(states: list[tuple[Alert, int, int, str]], kept: dict[Any, AlertState]) -> None:
+def _keep_states(states: list[tuple[Alert, int, int, str]], kept: dict[Any, Kept]) -> None:
     now = timezone.now()
     new, changed = [], []
     for a, state, count, last in states:
@@ -164,11 +188,19 @@ def _keep_states(states: list[tuple[Alert, int, int, str]], kept: dict[Any, Aler
                     changed_at=now,
                 )
             )
-        elif (there.state, there.count, there.period) != (state, count, last):
-            there.state, there.count, there.period, there.changed_at = state, count, last, now
-            changed.append(there)
+        elif (there.state, there.runs, there.period) != (state, count, last):
+            changed.append(Kept(there.pk, state, count, last))
     AlertState.objects.bulk_create(new, ignore_conflicts=True)
-    AlertState.objects.bulk_update(changed, ["state", "count", "period", "changed_at"])
+    # One UPDATE per outcome: the followers of one item mostly move to the same state, and a
+    # bulk_update of thousands of rows builds a CASE of thousands of branches.
+    alike: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for there in changed:
+        alike[(there.state, there.runs, there.period)].append(there.pk)
+    for (state, count, last), pks in alike.items():
+        for start in range(0, len(pks), 500):
+            AlertState.objects.filter(pk__in=pks[start : start + 500]).update(
+                state=state, count=count, period=last, changed_at=now
+            )
 
 
 def _event(
@@ -238,8 +270,8 @@ def on_comment(comment_id: int) -> list[Event]:
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or comment.unit_id is None:
-        return []
+    if comment is None or comment.unit_id is None or comment.draft:
+        return []  # a draft copied forward is not news: nobody has written it
     subs = _subscriptions(["comment"])
     if not subs:
         return []

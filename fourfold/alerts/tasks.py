@@ -70,8 +70,17 @@ def on_changed(sender: Any, changed: Any, **kwargs: Any) -> None:
     async_task(EVALUATE_TASK, None if many else ids, sorted(changed.periods)[:MAX_IDS_IN_TASK])
 
 
+def remember_draft(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Note whether a comment was a draft when read, for `on_comment` to tell when it stops."""
+    instance._was_draft = instance.draft
+
+
 def on_comment(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if not created:
+    """Queue the alerts of a comment that is news: a new one, or a draft copied forward that
+    someone has now written. A draft itself is not news: nobody wrote it."""
+    was_draft = getattr(instance, "_was_draft", False)
+    instance._was_draft = instance.draft
+    if instance.draft or not (created or was_draft):
         return
     from django.db import transaction
     from django_q.tasks import async_task

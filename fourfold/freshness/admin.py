@@ -5,7 +5,14 @@ from .models import KpiEscalation, Policy, Sent
 
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin[Policy]):
-    list_display = ["__str__", "escalate_after_days", "lookback_days", "enabled"]
+    list_display = [
+        "__str__",
+        "escalate_after_days",
+        "lookback_days",
+        "enabled",
+        "action_reminder_days",
+        "action_escalate_after_days",
+    ]
 
 
 @admin.register(KpiEscalation)

@@ -19,6 +19,15 @@ class Policy(models.Model):
         help_text="Values of periods that ended longer ago than this are no longer reminded.",
     )
     enabled = models.BooleanField(default=True, help_text="Send the daily reminders.")
+    action_reminder_days = models.PositiveIntegerField(
+        default=3,
+        help_text="Days before an action item's due date its owner is reminded of it.",
+    )
+    action_escalate_after_days = models.PositiveIntegerField(
+        default=7,
+        help_text="Days an action item may be late before its review's chair (or, without "
+        "one, the unit's editors) is told.",
+    )
 
     class Meta:
         verbose_name = "reminder policy"

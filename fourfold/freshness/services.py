@@ -22,6 +22,9 @@ from fourfold.audit.models import record
 from fourfold.core import freshness, periods
 from fourfold.core.entries import FREQUENCY_KIND
 from fourfold.measures.models import KPI, KPI_UNIT, Measurement, Target
+from fourfold.reviews import reminders as action_reminders
+from fourfold.reviews.models import ActionReminder
+from fourfold.reviews.reminders import ActionDue
 from fourfold.strategy.models import Organization
 
 from .models import KpiEscalation, Policy, Sent
@@ -51,15 +54,22 @@ class Overdue:
 
 @dataclass
 class Digest:
-    """What one person is sent in one email: values to enter and values escalated to them."""
+    """What one person is sent in one email: values to enter, values escalated to them, and
+    action items due soon, late, or late and escalated to them (fourfold.reviews.reminders)."""
 
     user: Any
     reminders: list[Overdue] = field(default_factory=list)
     escalations: list[Overdue] = field(default_factory=list)
+    actions: list[ActionDue] = field(default_factory=list)
+    action_escalate_after: int = 0  # the policy's days, said in the escalations' sentence
 
     @property
     def empty(self) -> bool:
-        return not self.reminders and not self.escalations
+        return not self.reminders and not self.escalations and not self.actions
+
+    @property
+    def values(self) -> int:
+        return len(self.reminders) + len(self.escalations)
 
 
 @dataclass
@@ -187,6 +197,15 @@ def plan(today: dt.date | None = None) -> Outcome:
             key = (item.owner_id, Sent.Kind.ESCALATION, item.kpi_id, item.period)
             if owner is not None and owner.is_active and key not in already:
                 digest(owner.pk).escalations.append(item)
+    policy = Policy.get()
+    for user, items in action_reminders.plan(
+        today,
+        before_days=policy.action_reminder_days,
+        escalate_after=policy.action_escalate_after_days,
+    ).items():
+        d = digests.setdefault(user.pk, Digest(user))
+        d.actions += items
+        d.action_escalate_after = policy.action_escalate_after_days
     ordered = sorted(digests.values(), key=lambda d: d.user.get_username())
     no_email = [d.user for d in ordered if not d.user.email]
     return Outcome([d for d in ordered if d.user.email], unassigned, no_email)
@@ -196,16 +215,30 @@ def base_url() -> str:
     return os.environ.get("FOURFOLD_BASE_URL", "").rstrip("/")
 
 
+def _subject(d: Digest) -> str:
+    n, parts = d.values, []
+    if n:
+        parts.append(
+            f"{n} overdue value{'s' if n != 1 else ''}"
+            + (" to enter" if d.reminders and not d.escalations else "")
+        )
+    if d.actions:
+        m = len(d.actions)
+        late = any(a.late for a in d.actions)
+        parts.append(f"{m} action item{'s' if m != 1 else ''} {'late or due' if late else 'due'}")
+    return "Fourfold: " + ", ".join(parts)
+
+
 def message(d: Digest, today: dt.date) -> EmailMultiAlternatives:
-    n = len(d.reminders) + len(d.escalations)
-    subject = f"Fourfold: {n} overdue value{'s' if n != 1 else ''}" + (
-        " to enter" if d.reminders and not d.escalations else ""
-    )
+    subject = _subject(d)
     context = {
         "user": d.user,
         "name": d.user.get_full_name() or d.user.get_username(),
         "reminders": d.reminders,
         "escalations": d.escalations,
+        "actions": [a for a in d.actions if a.kind != ActionReminder.Kind.ESCALATION],
+        "escalated_actions": [a for a in d.actions if a.kind == ActionReminder.Kind.ESCALATION],
+        "action_escalate_after": d.action_escalate_after,
         "organization": Organization.get(),
         "base_url": base_url(),
         "today": today,
@@ -225,6 +258,7 @@ def send(today: dt.date | None = None, *, dry_run: bool = False) -> Outcome:
         return outcome
     connection = get_connection()
     sent = []
+    actions: list[ActionReminder] = []
     for d in outcome.digests:
         try:
             connection.send_messages([message(d, today)])
@@ -247,17 +281,35 @@ def send(today: dt.date | None = None, *, dry_run: bool = False) -> Outcome:
             )
             for o in items
         ]
+        actions += action_reminders.remember(d.user, d.actions, today)
     Sent.objects.bulk_create(sent, ignore_conflicts=True)
+    ActionReminder.objects.bulk_create(actions, ignore_conflicts=True)
     delivered = len(outcome.digests) - len(outcome.failed)
     if delivered:
         record(
             None,
             "remind",
             f"Sent {delivered} reminder digest{'s' if delivered != 1 else ''} naming "
-            f"{len(sent)} overdue values",
+            f"{len(sent)} overdue values"
+            + (
+                f" and {len(actions)} action item{'s' if len(actions) != 1 else ''}"
+                if actions
+                else ""
+            ),
             recipients=[d.user.get_username() for d in outcome.digests],
         )
     return outcome
+
+
+def _action_line(a: ActionDue) -> str:
+    what = f"action '{a.title}' ({a.unit_name}, owner {a.owner})"
+    if a.kind == ActionReminder.Kind.DUE_SOON:
+        when = f"in {a.days} day{'s' if a.days != 1 else ''}" if a.days else "today"
+        return f"{what} due {a.due:%Y-%m-%d}, {when}"
+    late = f"{a.days} day{'s' if a.days != 1 else ''} late"
+    if a.kind == ActionReminder.Kind.LATE:
+        return f"{what} was due {a.due:%Y-%m-%d}, {late}"
+    return f"escalated: {what} was due {a.due:%Y-%m-%d}, {late}"
 
 
 def describe(outcome: Outcome, *, dry_run: bool) -> list[str]:
@@ -276,6 +328,7 @@ def describe(outcome: Outcome, *, dry_run: bool) -> list[str]:
             f"  escalated: {o.kpi_code} {o.period} ({o.unit_name}), {o.days_overdue} days overdue"
             for o in d.escalations
         ]
+        lines += [f"  {_action_line(a)}" for a in d.actions]
     for user in outcome.no_email:
         lines.append(f"{user.get_username()} has no email address: no reminder can reach them")
     for o in outcome.unassigned:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from . import models
@@ -34,4 +36,18 @@ class ActionItemAdmin(admin.ModelAdmin[models.ActionItem]):
 admin.site.register(models.ReviewSeries)
 admin.site.register(models.AgendaItem)
 admin.site.register(models.Decision)
-admin.site.register(models.ActionReminder)
+
+
+@admin.register(models.ActionReminder)
+class ActionReminderAdmin(admin.ModelAdmin[models.ActionReminder]):
+    """What the daily digest told whom of which action item (read only: a record)."""
+
+    list_display = ["sent_on", "recipient", "action", "kind"]
+    list_select_related = ["recipient", "action"]
+    list_filter = ["kind", "sent_on"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -291,12 +291,14 @@ class ActionItem(models.Model):
 
 
 class ActionReminder(models.Model):
-    """One action item named in one person's reminder digest on one day."""
+    """One action item named in one person's reminder digest (fourfold.reviews.reminders),
+    once per kind: due soon and late to its owner, escalated to the review's chair or the
+    unit's editors."""
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Due soon"
         LATE = "late", "Late"
-        ESCALATION = "escalation", "Escalated to the unit's editor"
+        ESCALATION = "escalation", "Escalated to the review's chair or the unit's editors"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -309,7 +311,7 @@ class ActionReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "action", "kind", "sent_on"], name="action_reminder_once"
+                fields=["recipient", "action", "kind"], name="action_reminder_once_per_kind"
             )
         ]
 

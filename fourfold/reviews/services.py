@@ -27,7 +27,12 @@ TEXT_LENGTH = 5000
 
 
 class ReviewError(ValueError):
-    """Bad input to a review service, said in one sentence that names the place."""
+    """Bad input to a review service, said in one sentence that names the place; `field`
+    names the input at fault where there is one (the API's error details say it)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def add_comment(
@@ -157,14 +162,18 @@ def _copy_forward(made: Comment, period: str, now: dt.datetime) -> bool:
 def _about(
     unit: Unit, kpi: KPI | None, objective: Objective | None, initiative: Initiative | None
 ) -> None:
-    owners: list[tuple[Any, int | None]] = [
-        (kpi, kpi.objective.perspective.scorecard.unit_id if kpi else None),
-        (objective, objective.perspective.scorecard.unit_id if objective else None),
-        (initiative, initiative.unit_id if initiative else None),
+    owners: list[tuple[str, Any, int | None]] = [
+        ("kpi", kpi, kpi.objective.perspective.scorecard.unit_id if kpi else None),
+        (
+            "objective",
+            objective,
+            objective.perspective.scorecard.unit_id if objective else None,
+        ),
+        ("initiative", initiative, initiative.unit_id if initiative else None),
     ]
-    for thing, owner in owners:
+    for field, thing, owner in owners:
         if thing is not None and owner != unit.pk:
-            raise ReviewError(f"{thing} is not of unit {unit.code}.")
+            raise ReviewError(f"{thing} is not of unit {unit.code}.", field)
 
 
 def create_action(
@@ -185,15 +194,16 @@ def create_action(
     a KPI, an objective or an initiative of the unit."""
     title = _text(title, "action's title", TITLE_LENGTH)
     if not title:
-        raise ReviewError("An action item needs a title: what is to be done.")
+        raise ReviewError("An action item needs a title: what is to be done.", "title")
     if owner is None:
-        raise ReviewError(f"The action item '{title}' needs an owner.")
+        raise ReviewError(f"The action item '{title}' needs an owner.", "owner")
     if due_date is None:
-        raise ReviewError(f"The action item '{title}' needs a due date.")
+        raise ReviewError(f"The action item '{title}' needs a due date.", "due_date")
     if not Access.of(owner).can_own_action(unit.pk):
         raise ReviewError(
             f"{person_name(owner)} may not see unit {unit.code}, so cannot own its action "
-            f"item '{title}'."
+            f"item '{title}'.",
+            "owner",
         )
     _about(unit, kpi, objective, initiative)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fourfold.accounts.access import access_for
+from fourfold.core import agenda as agenda_rules
 from fourfold.strategy.models import Organization, Unit
 from fourfold.web import periods as choose
 
@@ -68,7 +69,12 @@ def _context(request: HttpRequest, unit: Unit, **more: Any) -> dict[str, Any]:
     today = timezone.localdate()
     people = _people()
     can_run = access.can_run_review(unit.pk)
-    last = choose.last_ended_month(today)
+    first = series[0] if series else None
+    planned = {
+        "period": _next_period(first, reviews) or choose.last_ended_month(today),
+        "held_on": today,
+        "series": first.pk if first else None,
+    }
     context: dict[str, Any] = {
         "organization": Organization.get(),
         "unit": unit,
@@ -77,10 +83,18 @@ def _context(request: HttpRequest, unit: Unit, **more: Any) -> dict[str, Any]:
         "can_run": can_run,
         "today": today,
         "scorecard_url": reverse("scorecard", args=[unit.code]),
-        "form": ReviewForm(unit=unit, people=people, initial={"period": last, "held_on": today}),
+        "form": ReviewForm(unit=unit, people=people, initial=planned),
         "series_form": SeriesForm(initial={"cadence": Cadence.MONTHLY}),
     }
     return context | more
+
+
+def _next_period(series: ReviewSeries | None, reviews: list[Review]) -> str | None:
+    """The period after the series' latest review: what the next one is likely for."""
+    latest = next((r for r in reviews if series is not None and r.series_id == series.pk), None)
+    if latest is None:
+        return None
+    return agenda_rules.next_period(latest.period, Organization.get().fiscal_year_start)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -45,19 +45,30 @@ def url(review: Review, rest: str = "") -> str:
 
 
 def test_the_list_shows_the_reviews_and_plans_one(
-    client: Client, review: Review, people: People
+    client: Client,
+    review: Review,
+    people: People,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     eve = as_(client, people.eve)
-    text = words(eve.get("/units/acme/reviews/").content.decode())
+    eve.get("/units/acme/reviews/")
+    with django_assert_num_queries(12):
+        html = eve.get("/units/acme/reviews/").content.decode()
+    text = words(html)
     assert "Monthly operational review 2026-02" in text and "Plan the review" in text
     series = review.series
     assert series is not None
+    # The form proposes the unit's series and the period after its latest review.
+    assert re.search(rf'<option value="{series.pk}" selected>Monthly operational review', html)
+    assert re.search(r'<input type="text" name="period" value="2026-03"', html)
     answer = eve.post(
         "/units/acme/reviews/new/",
         {"series": series.pk, "period": "2026-03", "held_on": "2026-04-10"},
     )
     made = Review.objects.get(period="2026-03")
     assert answer.status_code == 302 and answer["Location"] == url(made)
+    with django_assert_num_queries(12):  # however many reviews
+        assert "2026-03" in eve.get("/units/acme/reviews/").content.decode()
 
 
 def test_a_review_for_a_period_that_is_not_one_says_so_and_writes_nothing(
@@ -102,13 +113,26 @@ def test_the_review_page_shows_the_agenda_and_the_first_item(
 
 
 def test_htmx_gets_the_item_alone_and_a_plain_link_the_whole_page(
-    client: Client, review: Review, people: People
+    client: Client,
+    review: Review,
+    people: People,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     eve = as_(client, people.eve)
     item = review.items.get(code="crm")
-    part = eve.get(url(review) + f"?item={item.pk}&part=panel", **HTMX).content.decode()
+    eve.get(url(review))
+    # The session, the user and their access (roles, units, KPIs), the unit, the review, its
+    # items, the people, the review before, the item's decisions and actions, and the
+    # organization: no scores for an initiative's item.
+    with django_assert_num_queries(13):
+        part = eve.get(url(review) + f"?item={item.pk}&part=panel", **HTMX).content.decode()
     assert part.lstrip().startswith("<section") and "Initiative Roll out the CRM" in part
     assert "<html" not in part
+    # The agenda comes along out of band, the chosen item marked current there.
+    oob = part[part.index('<div id="agenda"') :]
+    assert 'hx-swap-oob="true"' in oob.split(">")[0]
+    assert 'class="agenda__item agenda__item--initiative_behind is-current"' in oob
+    assert oob.count("is-current") == 1
     whole = eve.get(url(review) + f"?item={item.pk}").content.decode()
     assert (
         "<html" in whole

@@ -86,7 +86,8 @@ def _action_out(a: ActionItem) -> dict[str, Any]:
 
 
 def _refused(exc: services.ReviewError, field: str) -> ApiError:
-    return ApiError(422, str(exc), [{"field": field, "reason": str(exc)}])
+    """A 422 naming the field the service named, else `field`."""
+    return ApiError(422, str(exc), [{"field": exc.field or field, "reason": str(exc)}])
 
 
 def _unit_to_run(request: HttpRequest, code: str) -> Unit:
@@ -381,7 +382,7 @@ def create_action(request: HttpRequest, data: ActionIn) -> Any:
             description=data.description,
         )
     except services.ReviewError as exc:
-        raise _refused(exc, "owner" if "owner" in str(exc) else "due_date") from None
+        raise _refused(exc, "title") from None
     return Status(201, _action_out(made))
 
 
