@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from .schemas import Code, In, Name, PeriodKey, Text
 from .schemas_initiatives import Day
@@ -108,7 +109,21 @@ class ActionPatch(In):
     status: Status
 
 
+COMMENTARY = ("analysis", "cause", "recommendation")
+
+
 class CommentaryIn(In):
+    """At least one of the three with something other than spaces, as the service wants."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "anyOf": [{"required": [f], "properties": {f: {"pattern": r"\S"}}} for f in COMMENTARY]
+        },
+    )
+
     analysis: Text = ""
     cause: Text = ""
     recommendation: Text = ""

@@ -96,7 +96,7 @@ class LinkIn(In):
     note: Short = ""
 
 
-class LinkOut(Schema):
+class ShareLinkOut(Schema):
     id: int
     unit: str
     kind: Literal["book", "scorecard"]
@@ -112,5 +112,5 @@ class LinkOut(Schema):
 
 
 class LinkList(Schema):
-    items: list[LinkOut]
+    items: list[ShareLinkOut]
     count: int

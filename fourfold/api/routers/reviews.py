@@ -235,8 +235,9 @@ def add_decision(request: HttpRequest, review: Path[int], data: DecisionIn) -> A
 
 @router.post(
     "/reviews/{review}/close",
-    response=responses(ReviewOut, *WRITE_ERRORS),
+    response=responses(ReviewOut, *WRITE_ERRORS, 409),
     summary="Close a review",
+    description="409 when it is closed already.",
 )
 def close_review(request: HttpRequest, review: Path[int]) -> Any:
     found = _running(request, review)

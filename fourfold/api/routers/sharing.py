@@ -24,11 +24,11 @@ from ..schemas_sharing import (
     DeliveryOut,
     LinkIn,
     LinkList,
-    LinkOut,
     ScheduleIn,
     ScheduleList,
     ScheduleOut,
     SchedulePatch,
+    ShareLinkOut,
     UnitFilter,
 )
 
@@ -270,7 +270,7 @@ def list_links(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 
 @router.post(
     "/share-links",
-    response=responses(LinkOut, *WRITE_ERRORS, status=201),
+    response=responses(ShareLinkOut, *WRITE_ERRORS, status=201),
     summary="Make a share link",
     description="A link to the unit's read-only scorecard, or with `template` to one of its "
     "books, that anyone who has it may open until it expires or is revoked; it shows what the "
@@ -297,7 +297,7 @@ def create_link(request: HttpRequest, data: LinkIn) -> Any:
 
 @router.post(
     "/share-links/{link}/revoke",
-    response=responses(LinkOut, *WRITE_ERRORS),
+    response=responses(ShareLinkOut, *WRITE_ERRORS),
     summary="Revoke a share link",
     description="From now on the link shows nothing (410) and says it was revoked.",
 )
