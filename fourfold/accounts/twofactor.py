@@ -86,7 +86,7 @@ def qr_svg(user: Any, key: str) -> str:
     """The otpauth:// address of the secret as an SVG QR code, drawn on the server."""
     device = TOTPDevice(user=user, name="Authenticator app", key=key)
     code = segno.make(device.config_url, error="m", micro=False)
-    svg: str = code.svg_inline(scale=5, border=2, dark="#111", light="#fff", omitsize=False)
+    svg: str = code.svg_inline(scale=5, border=2, dark="#111", light="#fff", omitsize=True)
     return svg
 
 
