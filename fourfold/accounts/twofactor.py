@@ -21,7 +21,7 @@ from base64 import b32encode
 from typing import Any
 
 import segno
-from django.contrib.auth import user_login_failed
+from django.contrib.auth import BACKEND_SESSION_KEY, user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.oath import TOTP
@@ -29,6 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from fourfold import sso
 from fourfold.audit.models import record
 
 from .models import Role, TwoFactorRule
@@ -239,7 +240,7 @@ def set_rules(actor: Any, scopes: set[str]) -> bool:
 
 def state_at_sign_in(request: HttpRequest, user: Any) -> None:
     """At each sign-in, whether this session must enrol first; single sign-on excepted."""
-    if getattr(user, "backend", "") == "fourfold.accounts.oidc.Backend":
+    if request.session.get(BACKEND_SESSION_KEY) == sso.BACKEND:
         return
     if required(user) and not enrolled(user):
         request.session[STATE] = ENROL

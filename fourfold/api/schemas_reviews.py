@@ -96,8 +96,8 @@ class ActionOut(Schema):
 class ActionIn(In):
     unit: Code
     title: Name
-    owner: Name | None = Field(None, description="E-mail address or user name: required")
-    due_date: Day | None = None
+    owner: Name = Field(description="E-mail address or user name of someone who may see the unit")
+    due_date: Day
     description: Text = ""
     review: int | None = None
     kpi: Code | None = None

@@ -252,3 +252,13 @@ def test_an_administrator_requires_it_and_resets_a_lost_phone(ada: User) -> None
     TOTPDevice.objects.create(user=root, name="app", confirmed=True)
     assert manager.post(f"/manage/users/{root.pk}/two-factor/reset/").status_code == 403
     assert TOTPDevice.objects.filter(user=root).exists()
+
+
+def test_single_sign_on_leaves_the_second_factor_to_the_provider(ada: User) -> None:
+    TwoFactorRule.objects.create(scope=twofactor.EVERYONE)
+    client = Client()
+    client.force_login(ada, backend="fourfold.accounts.oidc.Backend")
+    assert twofactor.STATE not in client.session
+    password = Client()
+    password.force_login(ada)
+    assert password.session[twofactor.STATE] == twofactor.ENROL
