@@ -98,7 +98,7 @@ def _wait(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> Non
 def environment(issuer: str) -> dict[str, str]:
     """The environment variables a deployment sets for this provider (the README's)."""
     return {
-        "SSO_ISSUER": issuer,
+        "FOURFOLD_OIDC_ISSUER": issuer,
         "FOURFOLD_OIDC_CLIENT_ID": CLIENT_ID,
         "FOURFOLD_OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "FOURFOLD_OIDC_PROVIDER_NAME": NAME,

@@ -16,6 +16,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import DjangoAssertNumQueries
 
 from fourfold.accounts import throttle, twofactor
 from fourfold.accounts.models import Role, TwoFactorRule
@@ -262,3 +263,23 @@ def test_single_sign_on_leaves_the_second_factor_to_the_provider(ada: User) -> N
     password = Client()
     password.force_login(ada)
     assert password.session[twofactor.STATE] == twofactor.ENROL
+
+
+def test_its_pages_read_a_fixed_number_of_queries(
+    ada: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = Client()
+    client.force_login(ada)
+    client.get("/accounts/two-factor/")  # the session's new secret made once
+    # The session, the user, whether it is on, whether it is required (the rules: none), and
+    # the policy's three for the navigation.
+    with django_assert_num_queries(7):
+        assert client.get("/accounts/two-factor/").status_code == 200
+    _enrolled(client)
+    # And the recovery codes left, when it is on.
+    with django_assert_num_queries(8):
+        assert client.get("/accounts/two-factor/").status_code == 200
+    Role.objects.create(user=ada, kind=Role.Kind.ADMIN)
+    # The session, the user, their roles and the tree (the policy), the rules.
+    with django_assert_num_queries(5):
+        assert client.get("/manage/two-factor/").status_code == 200
