@@ -12,7 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from fourfold import security
+from fourfold import security, sso
 from fourfold.env import env_bool, env_int
 from fourfold.paths import home
 
@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "csp",
     "django_q",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fourfold.accounts",
     "fourfold.audit",
     "fourfold.strategy",
@@ -125,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fourfold.accounts.middleware.two_factor_first",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,6 +148,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fourfold.accounts.throttle.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Two-factor sign-in (fourfold/accounts/twofactor.py): wrong codes count as failed sign-ins for
+# django-axes, so django-otp's own throttling is off.
+OTP_TOTP_ISSUER = "Fourfold"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Single sign-on with the organization's identity provider (fourfold/sso.py): off unless
+# FOURFOLD_OIDC_CLIENT_ID is set.
+_sso = sso.oidc_settings(os.environ)
 
 ROOT_URLCONF = "fourfold.urls"
 WSGI_APPLICATION = "fourfold.wsgi.application"
@@ -192,7 +204,9 @@ SESSION_COOKIE_SECURE: bool = _https["SESSION_COOKIE_SECURE"]
 CSRF_COOKIE_SECURE: bool = _https["CSRF_COOKIE_SECURE"]
 CSRF_TRUSTED_ORIGINS: list[str] = _https["CSRF_TRUSTED_ORIGINS"]
 # Content-Security-Policy on every response (django-csp): see security.POLICY.
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": security.POLICY}
+# Single sign-on (above) adds its backend, and the identity provider as a form's target:
+# signing out after it goes on to the provider.
+globals().update(sso.applied(_sso, AUTHENTICATION_BACKENDS, security.POLICY))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("FOURFOLD_TIME_ZONE", "UTC")

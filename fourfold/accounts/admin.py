@@ -9,3 +9,8 @@ class RoleAdmin(admin.ModelAdmin[models.Role]):
     list_select_related = ["user", "unit"]
     list_filter = ["kind"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(models.TwoFactorRule)
+class TwoFactorRuleAdmin(admin.ModelAdmin[models.TwoFactorRule]):
+    list_display = ["scope"]

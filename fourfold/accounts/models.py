@@ -31,3 +31,13 @@ class Role(models.Model):
     def __str__(self) -> str:
         where = self.unit.name if self.unit else "the whole organization"
         return f"{self.user} — {self.get_kind_display()} of {where}"
+
+
+class TwoFactorRule(models.Model):
+    """Two-factor sign-in required of everyone, or of those with a role of this kind
+    (fourfold/accounts/twofactor.py)."""
+
+    scope = models.CharField(max_length=12, unique=True)
+
+    def __str__(self) -> str:
+        return f"Two-factor sign-in required of {self.scope}"

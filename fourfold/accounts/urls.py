@@ -1,7 +1,15 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import oidc, views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.SignIn.as_view(), name="login"),
+    path("login/code/", views.code, name="code"),
+    path("logout/", views.SignOut.as_view(), name="logout"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="two_factor_codes"),
+    path("two-factor/off/", views.two_factor_off, name="two_factor_off"),
+    # Single sign-on (404 unless it is set up); the names are mozilla-django-oidc's.
+    path("sso/", oidc.Start.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", oidc.Callback.as_view(), name="oidc_authentication_callback"),
 ]

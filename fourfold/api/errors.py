@@ -99,6 +99,12 @@ def response(
     return JsonResponse(body(status, message, details, code), status=status)
 
 
+def _shape(part: str) -> bool:
+    from .schemas import SHAPES
+
+    return part in SHAPES or part.startswith("function-")
+
+
 def _field(loc: Sequence[Any]) -> tuple[str | None, int | None]:
     """('body', 'items', 3, 'actual') → ('actual', 3): the index is of an item in a posted list."""
     parts = list(loc)
@@ -107,7 +113,8 @@ def _field(loc: Sequence[Any]) -> tuple[str | None, int | None]:
     elif parts and parts[0] in ("query", "path", "header"):
         parts = parts[1:]
     index = next((p for p in parts if isinstance(p, int)), None)
-    names = [str(p) for p in parts if not isinstance(p, int)]
+    # Not the places pydantic gives a body of several shapes: the shape's name, its validator.
+    names = [str(p) for p in parts if not isinstance(p, int) and not _shape(str(p))]
     return (".".join(names) or None), index
 
 

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Discriminator,
+    StringConstraints,
+    Tag,
+    WithJsonSchema,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -212,23 +219,57 @@ class TargetOut(Schema):
     )
 
 
-class TargetIn(In):
-    target: Number | None = None
-    red_flag: Number | None = None
-    stretch: Number | None = None
-    low: Number | None = Field(None, description="Lower bound, for range KPIs")
-    high: Number | None = Field(None, description="Upper bound, for range KPIs")
-    baseline: Number | None = None
-    reason: Annotated[Text, StringConstraints(max_length=500)] = Field(
-        "", description="Why it changed; kept in the history"
-    )
-    phase: Phase | None = Field(
+_REASON = Field("", description="Why it changed; kept in the history")
+_PHASE = Field(
+    None,
+    description="Spread a yearly or quarterly target over the KPI's months or quarters "
+    "(even, seasonal, last_year or linear), writing each with the reason 'phased from' the "
+    "period; without it the target has no phase. A month set inside a phased period spreads "
+    "the others not set by hand again, so that the period still holds.",
+)
+
+
+class GoalTargetIn(In):
+    """The target of an `increase` or `decrease` KPI: a goal, and optionally its red flag."""
+
+    target: Number
+    red_flag: Number | None = Field(
         None,
-        description="Spread a yearly or quarterly target over the KPI's months or quarters "
-        "(even, seasonal, last_year or linear), writing each with the reason 'phased from' the "
-        "period; without it the target has no phase. A month set inside a phased period spreads "
-        "the others not set by hand again, so that the period still holds.",
+        description="Below the target for an `increase` KPI, above it for a `decrease` one; "
+        "without it, the target less 10 % of its size in the bad direction (then a target of 0 "
+        "needs one)",
     )
+    stretch: Number | None = None
+    baseline: Number | None = None
+    reason: Annotated[Text, StringConstraints(max_length=500)] = _REASON
+    phase: Phase | None = _PHASE
+
+
+class BandTargetIn(In):
+    """The target of a `range` KPI: the band [low, high] where it scores best."""
+
+    low: Number = Field(description="Lower bound of the band")
+    high: Number = Field(description="Upper bound of the band, at least the lower one")
+    baseline: Number | None = None
+    reason: Annotated[Text, StringConstraints(max_length=500)] = _REASON
+    phase: Phase | None = _PHASE
+
+
+def _target_shape(data: Any) -> str:
+    """A body that names `low` or `high` is a band; any other is a goal, so that each is
+    refused in the words of its own shape ('target' is required), not of both."""
+    named = data if isinstance(data, dict) else vars(data) if hasattr(data, "__dict__") else {}
+    return BAND if "low" in named or "high" in named else GOAL
+
+
+# The names of the two shapes, which the API's errors leave out of a field's place.
+GOAL, BAND = "goal-target", "band-target"
+SHAPES = {GOAL, BAND}
+# One of the two shapes, told apart by their required fields (neither takes the other's).
+TargetIn = Annotated[
+    Annotated[GoalTargetIn, Tag(GOAL)] | Annotated[BandTargetIn, Tag(BAND)],
+    Discriminator(_target_shape),
+]
 
 
 class MeasurementOut(Schema):

@@ -9,13 +9,16 @@ from ninja import Field, Schema
 from pydantic import StringConstraints, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
-from .schemas import Amount, Code, Email, In, Name, PeriodKey, Text
+from .schemas import YEARS, Amount, Code, Email, In, Name, PeriodKey, Text
 
 # A day written 2026-03-31; the services check that it is one (2026-02-30 is refused), which the
 # schema says with its format.
 Day = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=10),
+    # In DESIGN's years, as periods are (a review held in 0877 has no period to be of).
+    StringConstraints(
+        pattern=rf"^(?:{YEARS})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", max_length=10
+    ),
     Field(description="A date, 2026-03-31", json_schema_extra={"format": "date"}),
 ]
 # 0 to 100: said in the schema, checked by the service, which names the field in its sentence.

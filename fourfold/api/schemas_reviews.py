@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from .schemas import Code, In, Name, PeriodKey, Text
 from .schemas_initiatives import Day
@@ -95,8 +96,8 @@ class ActionOut(Schema):
 class ActionIn(In):
     unit: Code
     title: Name
-    owner: Name | None = Field(None, description="E-mail address or user name: required")
-    due_date: Day | None = None
+    owner: Name = Field(description="E-mail address or user name of someone who may see the unit")
+    due_date: Day
     description: Text = ""
     review: int | None = None
     kpi: Code | None = None
@@ -108,7 +109,21 @@ class ActionPatch(In):
     status: Status
 
 
+COMMENTARY = ("analysis", "cause", "recommendation")
+
+
 class CommentaryIn(In):
+    """At least one of the three with something other than spaces, as the service wants."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "anyOf": [{"required": [f], "properties": {f: {"pattern": r"\S"}}} for f in COMMENTARY]
+        },
+    )
+
     analysis: Text = ""
     cause: Text = ""
     recommendation: Text = ""

@@ -121,7 +121,7 @@ def set_target(
         period = _period(period_text, fiscal)
     except ValueError as exc:
         raise ApiError(422, f"{exc}.", [{"field": "period", "reason": str(exc)}]) from None
-    fields = tuple(getattr(data, f) for f in Target.FIELDS)
+    fields = tuple(getattr(data, f, None) for f in Target.FIELDS)
     frequency, aggregation, direction = KPI.objects.values_list(
         "frequency", "aggregation", "direction"
     ).get(pk=kpi.id)

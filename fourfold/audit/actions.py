@@ -80,6 +80,11 @@ LABELS = {
     "user.deactivate": "User deactivated",
     "user.password": "Password set",
     "user.unlock": "Sign-in unlocked",
+    "user.2fa.enrol": "Two-factor sign-in turned on",
+    "user.2fa.codes": "New recovery codes made",
+    "user.2fa.off": "Two-factor sign-in turned off",
+    "user.2fa.reset": "Two-factor sign-in reset",
+    "signin.2fa.required": "Two-factor sign-in required",
     "role.grant": "Role granted",
     "role.revoke": "Role removed",
     # The API

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_feasibility, views_people, views_targets
+from . import views, views_feasibility, views_people, views_signin, views_targets
 
 app_name = "editing"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     path("manage/users/<int:pk>/names/", views_people.user_names, name="user_names"),
     path("manage/users/<int:pk>/password/", views_people.user_password, name="user_password"),
     path("manage/users/<int:pk>/unlock/", views_people.user_unlock, name="user_unlock"),
+    path(
+        "manage/users/<int:pk>/two-factor/reset/",
+        views_signin.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
+    path("manage/two-factor/", views_signin.two_factor_rules, name="two_factor_rules"),
     path("manage/users/<int:pk>/roles/", views_people.role_grant, name="role_grant"),
     path(
         "manage/users/<int:pk>/roles/<int:role>/revoke/",

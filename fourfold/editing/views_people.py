@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fourfold.accounts import names, throttle
+from fourfold.accounts import names, throttle, twofactor
 from fourfold.accounts.access import Access, access_for
 from fourfold.accounts.models import Role
 from fourfold.strategy.models import Unit
@@ -94,6 +94,8 @@ def _user_page(request: HttpRequest, user: Any, **forms_: Any) -> HttpResponse:
         "error": forms_.get("error", ""),
         "may_change": access_for(request).can_manage_person(user),
         "locked": throttle.is_locked(user.get_username()),
+        "two_factor": twofactor.enrolled(user),
+        "two_factor_required": twofactor.required(user),
     }
     status = 400 if forms_ else 200
     return render(request, "editing/user.html", context, status=status)

@@ -50,8 +50,9 @@ from .api_calls import API as BASE_API
 from .book_actions import BOOK_CALLS, BOOK_PAGES
 from .conftest import ROLES, Org
 from .review_actions import REVIEW_CALLS, REVIEW_PAGES
+from .signin_actions import SIGNIN_PAGES
 
-PAGES = {**BASE_PAGES, **BOOK_PAGES, **ALERT_PAGES, **REVIEW_PAGES}
+PAGES = {**BASE_PAGES, **BOOK_PAGES, **ALERT_PAGES, **REVIEW_PAGES, **SIGNIN_PAGES}
 API = {**BASE_API, **BOOK_CALLS, **ALERT_API, **REVIEW_CALLS}
 
 # fmt: off
@@ -216,6 +217,9 @@ POLICY: dict[str, str] = {
     "rename a user":                  "yes  yes  403  403  403  403  403  404",
     "set a user's password":          "yes  yes  403  403  403  403  403  404",
     "unlock a user's sign-in":        "yes  yes  403  403  403  403  403  404",
+    "two-factor requirement":         "yes  yes  403  403  403  403  403  404",
+    "require two-factor":             "yes  yes  403  403  403  403  403  404",
+    "reset a user's two-factor":      "yes  yes  403  403  403  403  403  404",
     "grant a role":                   "yes  yes  403  403  403  403  403  404",
     "revoke a role":                  "yes  yes  403  403  403  403  403  404",
     "data sources":                   "yes  yes  403  403  403  403  403  404",
@@ -255,6 +259,13 @@ POLICY: dict[str, str] = {
     "password changed page":          "yes  yes  yes  yes  yes  yes  yes  yes",
     "sign-in page":                   "yes  yes  yes  yes  yes  yes  yes  yes",
     "sign out":                       "yes  yes  yes  yes  yes  yes  yes  yes",
+    "own two-factor page":            "yes  yes  yes  yes  yes  yes  yes  yes",
+    "new recovery codes":             "yes  yes  yes  yes  yes  yes  yes  yes",
+    "turn two-factor off":            "yes  yes  yes  yes  yes  yes  yes  yes",
+    "sign-in code page":              "yes  yes  yes  yes  yes  yes  yes  yes",
+    # Single sign-on, not set up here: not there for anyone
+    "single sign-on":                 "404  404  404  404  404  404  404  404",
+    "single sign-on callback":        "404  404  404  404  404  404  404  404",
     "API tokens":                     "yes  yes  yes  yes  yes  yes  yes  yes",
     "create an API token":            "yes  yes  yes  yes  yes  yes  yes  yes",
     "revoke own API token":           "yes  yes  yes  yes  yes  yes  yes  yes",

@@ -3,11 +3,12 @@ channels of units (GET, POST /alerts/channels), through the same services as the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from fourfold.alerts import services
 from fourfold.alerts.models import Channel, Subscription
@@ -83,11 +84,33 @@ class ChannelOut(Schema):
     )
 
 
+# What the service takes, said in the schema and checked by the service, which names the field
+# in its sentence: a name with something other than spaces, an http(s) URL with a host.
+ChannelName = Annotated[
+    str,
+    Field(max_length=100),
+    WithJsonSchema({"type": "string", "pattern": r"^[^\x00]*\S[^\x00]*$", "maxLength": 100}),
+]
+WebhookUrl = Annotated[
+    str,
+    Field(max_length=1000),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+            r"(?:[/?#][^\x00\s]*)?$",
+            "maxLength": 1000,
+            "description": "http:// or https://, with a host",
+        }
+    ),
+]
+
+
 class ChannelIn(Schema):
     unit: Code
-    name: str = Field(min_length=1, max_length=100)
+    name: ChannelName
     kind: Literal["slack", "teams", "webhook"]
-    url: str = Field(max_length=1000)
+    url: WebhookUrl
 
 
 def _out(sub: Subscription) -> dict[str, Any]:

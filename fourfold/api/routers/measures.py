@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import BodyEx, P, Path, Query, Router, Schema, Status
+from ninja import Body, BodyEx, P, Path, Query, Router, Schema, Status
 
 from fourfold.measures.models import KPI, Measurement, Target
 
@@ -207,7 +207,7 @@ def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -
     "`feasibility`.",
 )
 def put_target(
-    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: TargetIn
+    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], data: Body[TargetIn]
 ) -> Any:
     token = require_write(request)
     facts = services.kpi_for_write(kpi, access_of(request), enter=False)

@@ -239,6 +239,7 @@ def add_decision(request: HttpRequest, review: Path[int], data: DecisionIn) -> A
     "/reviews/{review}/close",
     response=responses(ReviewOut, *WRITE_ERRORS, 409),
     summary="Close a review",
+    description="409 when it is closed already.",
 )
 def close_review(request: HttpRequest, review: Path[int]) -> Any:
     found = _running(request, review)
