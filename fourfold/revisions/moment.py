@@ -1,9 +1,12 @@
 """`?as_of=` on every page: the moment a request asks about, for the scores and the banner.
 
-The middleware reads `as_of` (a date, a time or a named revision) once per request; the
-scores the pages ask of fourfold.scoring.cache are then computed with the definitions,
-targets and values as they stood (`requested()`), and the base template shows the banner
-"As it stood on …" with a link back to now.
+The middleware reads `as_of` (a date, a time or a named revision) once per request. A page
+of SHOWN is read inside `past.as_it_stood(moment)`: its queries find the definitions,
+initiatives, values and targets as they stood, and the scores it asks of
+fourfold.scoring.cache are computed as they stood (`requested()`); the base template shows
+the banner "As it stood on …" with a link back to now. Any other page is shown as it stands
+now, under a banner that says it cannot be shown as it stood, rather than mix the two. The
+past is read only: a write under `?as_of=` is refused.
 """
 
 from __future__ import annotations
@@ -18,12 +21,34 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseRedirect,
     QueryDict,
 )
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from . import named
+from . import named, past
+
+# The pages that can be shown as they stood (URL names): what they read is all kept by
+# version or by date (fourfold/revisions/past.py).
+SHOWN = frozenset(
+    {
+        "home",
+        "scorecards",
+        "pick",
+        "scorecard",
+        "kpi",
+        "objective",
+        "strategy_map",
+        "initiatives",
+        "initiative",
+    }
+)
+READ_ONLY = (
+    "The past is read only: this address shows how things stood on {label}; "
+    "go back to now to change anything."
+)
 
 _moment: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
 
@@ -48,17 +73,32 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
             label, moment = named.resolve(text, "the as_of")
         except named.Unknown as exc:
             return HttpResponseBadRequest(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
-        request.as_of = {"label": label, "at": moment, "now": _without(request)}  # type: ignore[attr-defined]
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return HttpResponseForbidden(READ_ONLY.format(label=label))
+        shown = _shown(request)
+        request.as_of = {  # type: ignore[attr-defined]
+            "label": label,
+            "at": moment,
+            "now": _without(request),
+            "shown": shown,
+        }
         # The page sees no `as_of` (its own checks of the address stay as they are); the
         # addresses it redirects to keep it.
         query = request.GET.copy()
         query.pop("as_of", None)
         request.GET = query  # type: ignore[assignment]
-        token = _moment.set(moment)
-        try:
+        request.META["QUERY_STRING"] = query.urlencode()  # get_full_path() without it too
+        if shown:
+            token = _moment.set(moment)
+            try:
+                with past.as_it_stood(moment):
+                    # Rendered within: Django renders a template response before the
+                    # middleware sees it.
+                    response = get_response(request)
+            finally:
+                _moment.reset(token)
+        else:
             response = get_response(request)
-        finally:
-            _moment.reset(token)
         if isinstance(response, HttpResponseRedirect) and response["Location"].startswith("/"):
             parts = urlsplit(response["Location"])
             kept = QueryDict(parts.query, mutable=True)
@@ -67,6 +107,13 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
         return response
 
     return handle
+
+
+def _shown(request: HttpRequest) -> bool:
+    try:
+        return resolve(request.path_info).url_name in SHOWN
+    except Resolver404:
+        return False
 
 
 def _without(request: HttpRequest) -> str:

@@ -1,0 +1,164 @@
+"""Everything a page, the API or a book reads, as it stood at a moment, for as long as it reads.
+
+`as_it_stood(moment)` opens a transaction, puts the tables back as they stood at `moment`,
+lets the caller read them with the usual code, and rolls everything back: the reader sees
+the past through the same queries, templates and access policy as the present, so that no
+page, endpoint or book keeps a second way of reading the definition.
+
+What is put back:
+- every kind of definition kept by version (fourfold/revisions/capture.py: units,
+  scorecards, perspectives, objectives, alignments, links, KPIs, schemes, the organization,
+  initiatives, milestones and their dependencies): each object changed since the moment gets
+  its definition of then (for its latest periods, as the tables hold it now), one created
+  since is taken out, one removed since comes back;
+- values, targets and the progress of initiatives, from the versions they keep: each row
+  entered since the moment is replaced by the one that stood then, or taken out;
+- commentary and status notes written since the moment are taken out.
+
+The statements are not counted as writes (fourfold/scoring/revision.py): they never commit.
+Scores are not cached in a transaction (fourfold/scoring/cache.py), and the engine reads the
+moment's scores from the versions (fourfold/revisions/through_time.py), not these rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Q
+
+from .capture import NOT_TRACKED, kinds
+from .models import Version
+
+CHUNK = 500
+
+
+@contextlib.contextmanager
+def as_it_stood(moment: dt.datetime) -> Iterator[None]:
+    """Within: the tables as they stood at `moment`; nothing of it is kept afterwards."""
+    with transaction.atomic():
+        try:
+            with _unwatched():
+                _definitions(moment)
+                _kept_since(moment)
+                _written_since(moment)
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+@contextlib.contextmanager
+def _unwatched() -> Iterator[None]:
+    """Without the revision counter's watch: these statements are rolled back, never a write
+    that scores must follow (and the counter's row is not locked while a page is read)."""
+    from fourfold.scoring import revision
+
+    wrappers = connection.execute_wrappers
+    watching = revision._watch in wrappers
+    if watching:
+        wrappers.remove(revision._watch)
+    try:
+        yield
+    finally:
+        if watching:
+            wrappers.append(revision._watch)
+
+
+def _delete(model: type[models.Model], pks: Iterable[Any]) -> None:
+    """Rows out by their key, without the ORM's cascade: what refers to them stays (the
+    foreign keys are checked at commit, which never comes)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(str(model._meta.pk.column))
+    found = list(pks)
+    with connection.cursor() as cursor:
+        for i in range(0, len(found), CHUNK):
+            part = found[i : i + CHUNK]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", part)  # noqa: S608
+
+
+def _definitions(moment: dt.datetime) -> None:
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for kind, object_id in (
+        Version.objects.filter(recorded_at__gt=moment).values_list("kind", "object_id").distinct()
+    ):
+        by_kind[kind].add(object_id)
+    models_by_kind = kinds()
+    for kind, ids in by_kind.items():
+        model: Any = models_by_kind.get(kind)
+        if model is None:
+            continue
+        then: dict[int, dict[str, Any]] = {}
+        stood = Version.objects.filter(kind=kind, recorded_at__lte=moment).filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
+        )
+        for object_id, state in stood.filter(object_id__in=ids).values_list("object_id", "state"):
+            if state and state[-1]["fields"] is not None:
+                then[object_id] = state[-1]["fields"]
+        now = model.objects.in_bulk(list(ids))
+        _delete(model, ids)
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        rows = []
+        for pk, fields in then.items():
+            row = now.get(pk) or model()
+            row.pk = pk
+            for name, value in fields.items():
+                if name in by_name and name not in NOT_TRACKED:
+                    setattr(row, name, _python(by_name[name], value))
+            rows.append(row)
+        model.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _python(field: Any, value: Any) -> Any:
+    """A value as versions keep it (JSON: dates as text) back as the field holds it."""
+    if value is None or field.is_relation:
+        return value
+    return field.to_python(value)
+
+
+def _kept() -> list[tuple[Any, Any, str, str]]:
+    """Each table kept by version: its versions, when a row was written, what it belongs to."""
+    from fourfold.initiatives.models import Progress, ProgressVersion
+    from fourfold.measures.models import Measurement, MeasurementVersion, Target, TargetVersion
+
+    return [
+        (Measurement, MeasurementVersion, "entered_at", "kpi_id"),
+        (Target, TargetVersion, "changed_at", "kpi_id"),
+        (Progress, ProgressVersion, "entered_at", "initiative_id"),
+    ]
+
+
+def _kept_since(moment: dt.datetime) -> None:
+    """Values, targets and progress: the rows that stood at the moment."""
+    for model, version, at, owner in _kept():
+        key = (owner, "period")
+        since = model.objects.filter(**{f"{at}__gt": moment})
+        replaced = set(since.values_list(*key))
+        if not replaced:
+            continue
+        _delete(model, since.values_list("pk", flat=True))
+        shared = [
+            f.attname
+            for f in version._meta.concrete_fields
+            if not f.primary_key and f.attname in {g.attname for g in model._meta.concrete_fields}
+        ]
+        stood = version.objects.filter(**{f"{at}__lte": moment, "superseded_at__gt": moment})
+        rows = []
+        for values in stood.values(*shared):
+            if (values[owner], values["period"]) in replaced:
+                replaced.discard((values[owner], values["period"]))  # one version per key
+                rows.append(model(**values))
+        model.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _written_since(moment: dt.datetime) -> None:
+    """Commentary and status notes are not versioned: those written since are taken out."""
+    from fourfold.initiatives.models import StatusNote
+    from fourfold.reviews.models import Comment
+
+    for model in (Comment, StatusNote):
+        _delete(model, model.objects.filter(created_at__gt=moment).values_list("pk", flat=True))
