@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,6 +101,8 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
                 _moment.reset(token)
         else:
             response = get_response(request)
+        if shown and response.status_code == 200:
+            _carry(response, text)
         if isinstance(response, HttpResponseRedirect) and response["Location"].startswith("/"):
             parts = urlsplit(response["Location"])
             kept = QueryDict(parts.query, mutable=True)
@@ -110,10 +114,60 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
 
 
 def _shown(request: HttpRequest) -> bool:
+    return _shown_path(request.path_info)
+
+
+def _shown_path(path: str) -> bool:
     try:
-        return resolve(request.path_info).url_name in SHOWN
+        return resolve(path).url_name in SHOWN
     except Resolver404:
         return False
+
+
+_A = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r'href="(/[^"]*)"')
+_FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+
+
+def _carry(response: HttpResponse, text: str) -> None:
+    """The moment kept while one reads on: the page's links to pages that can be shown as
+    they stood, and its forms that ask for one (a period, a unit), carry `as_of`; the
+    banner's link back to now (`data-now`) does not."""
+    if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return
+    page = response.content.decode(response.charset or "utf-8")
+
+    def link(tag: re.Match[str]) -> str:
+        found = tag.group(0)
+        if "data-now" in found:
+            return found
+        return _HREF.sub(lambda href: f'href="{_with(href.group(1), text)}"', found, count=1)
+
+    def form(tag: re.Match[str]) -> str:
+        found = tag.group(0)
+        method = re.search(r'method="([^"]*)"', found, re.IGNORECASE)
+        action = re.search(r'action="([^"]*)"', found)
+        target = html.unescape(action.group(1)) if action else ""
+        if (method and method.group(1).lower() != "get") or (
+            target and not _shown_path(urlsplit(target).path)
+        ):
+            return found
+        return f'{found}<input type="hidden" name="as_of" value="{html.escape(text)}">'
+
+    page = _FORM.sub(form, _A.sub(link, page))
+    response.content = page.encode(response.charset or "utf-8")
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+
+
+def _with(href: str, text: str) -> str:
+    """An address of the page (as HTML holds it) with the moment, when it is one shown."""
+    parts = urlsplit(html.unescape(href))
+    if not _shown_path(parts.path):
+        return href
+    query = QueryDict(parts.query, mutable=True)
+    query["as_of"] = text
+    return html.escape(parts._replace(query=query.urlencode()).geturl())
 
 
 def _without(request: HttpRequest) -> str:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -35,6 +37,7 @@ from .capture import NOT_TRACKED, kinds
 from .models import Version
 
 CHUNK = 500
+BATCH = 5000  # ids in one query: far below SQLite's 32,766 parameters
 
 
 @contextlib.contextmanager
@@ -87,18 +90,23 @@ def _definitions(moment: dt.datetime) -> None:
         Version.objects.filter(recorded_at__gt=moment).values_list("kind", "object_id").distinct()
     ):
         by_kind[kind].add(object_id)
+    if not by_kind:
+        return
+    # How each of them stood: the version of then, in one query (none: it did not exist).
+    then_by_kind: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for which in _batches(by_kind):
+        stood = Version.objects.filter(which, recorded_at__lte=moment).filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
+        )
+        for kind, object_id, state in stood.values_list("kind", "object_id", "state"):
+            if state and state[-1]["fields"] is not None:
+                then_by_kind[kind][object_id] = state[-1]["fields"]
     models_by_kind = kinds()
     for kind, ids in by_kind.items():
         model: Any = models_by_kind.get(kind)
         if model is None:
             continue
-        then: dict[int, dict[str, Any]] = {}
-        stood = Version.objects.filter(kind=kind, recorded_at__lte=moment).filter(
-            Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
-        )
-        for object_id, state in stood.filter(object_id__in=ids).values_list("object_id", "state"):
-            if state and state[-1]["fields"] is not None:
-                then[object_id] = state[-1]["fields"]
+        then = then_by_kind[kind]
         now = model.objects.in_bulk(list(ids))
         _delete(model, ids)
         by_name = {f.attname: f for f in model._meta.concrete_fields}
@@ -111,6 +119,23 @@ def _definitions(moment: dt.datetime) -> None:
                     setattr(row, name, _python(by_name[name], value))
             rows.append(row)
         model.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _batches(by_kind: dict[str, set[int]]) -> Iterator[Q]:
+    """(kind, id) lookups in as few queries as the database's parameters allow."""
+    parts: list[Q] = []
+    size = 0
+    for kind, ids in by_kind.items():
+        found = sorted(ids)
+        for i in range(0, len(found), BATCH):
+            part = found[i : i + BATCH]
+            if size + len(part) > BATCH and parts:
+                yield functools.reduce(operator.or_, parts)
+                parts, size = [], 0
+            parts.append(Q(kind=kind, object_id__in=part))
+            size += len(part)
+    if parts:
+        yield functools.reduce(operator.or_, parts)
 
 
 def _python(field: Any, value: Any) -> Any:

@@ -7,13 +7,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
+from fourfold.files.load import load
 from fourfold.initiatives.models import Milestone
 from fourfold.measures.models import KPI
 from fourfold.strategy.models import Objective, Unit
 from tests.web.test_scorecard import kpi_rows, text_of
 
-from .past import load_both
+from .past import load_both, scorecard
+
+# An as-of scorecard: the page's own queries and a fixed number to put the tables back.
+QUERIES = 63
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +110,35 @@ def test_writes_are_refused_under_as_of_and_the_tables_stay_as_they_are(
     assert Unit.objects.filter(code="ops").exists()
     assert Milestone.objects.filter(name="Training").exists()
     assert not kpi.comments.exists()
+
+
+def test_the_moment_is_kept_while_one_reads_on(client: Client, root: User) -> None:
+    html = client.get("/units/acme/?period=2026-01&as_of=before").content.decode()
+    # The links to pages shown as they stood carry it, the link back to now does not.
+    assert 'href="/units/acme/kpis/a/?period=2026-01&amp;as_of=before"' in html
+    assert '<a href="/units/acme/?period=2026-01" data-now>Back to now</a>' in html
+    # The period picker (a form that asks for the same page) keeps it too.
+    assert '<input type="hidden" name="as_of" value="before">' in html
+    # A link to a page that cannot be shown as it stood (People, History) goes to now.
+    assert 'href="/people/"' in html and 'href="/history/"' in html
+    assert 'href="/?as_of=before"' in html  # Home can
+    now = client.get("/units/acme/?period=2026-01").content.decode()
+    assert "as_of" not in now
+
+
+def test_a_page_as_it_stood_reads_in_fixed_queries_whatever_changed_since(
+    client: Client, root: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    address = "/units/acme/?period=2026-01&as_of=before"
+    client.get(address)
+    with django_assert_num_queries(QUERIES):
+        first = client.get(address).content
+    more = (
+        scorecard(True)
+        .replace("name: B\n", "name: B renamed\n")
+        .replace("name: Operations", "name: Operations and logistics")
+    )
+    load(more, actor=None, source_name="v3.yaml")
+    with django_assert_num_queries(QUERIES):
+        again = client.get(address).content
+    assert kpi_rows(again) == kpi_rows(first) == ["A", "B"]
