@@ -145,3 +145,13 @@ def test_the_openapi_description_documents_as_of(api: Api) -> None:
         names = [p["name"] for p in operation.get("parameters", [])]
         assert "as_of" in names, path
         assert "as it stood then" in operation["description"], path
+
+
+def test_a_write_with_as_of_is_refused_and_writes_nothing(api: Api) -> None:
+    answer = api.put("measurements/a/2026-02?as_of=before", {"actual": 1})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["message"] == (
+        "The past is read only: as_of is for reads, send the write without it."
+    )
+    assert answer.json()["error"]["details"][0]["field"] == "as_of"
+    assert api.get("measurements/a/2026-02").json()["actual"] == 650
