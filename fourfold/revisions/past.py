@@ -13,7 +13,9 @@ What is put back:
   since is taken out, one removed since comes back;
 - values, targets and the progress of initiatives, from the versions they keep: each row
   entered since the moment is replaced by the one that stood then, or taken out;
-- commentary and status notes written since the moment are taken out.
+- commentary, status notes, action items and values waiting for approval written since the
+  moment are taken out; action items closed and values decided since are open and waiting
+  again.
 
 The statements are not counted as writes (fourfold/scoring/revision.py): they never commit.
 Scores are not cached in a transaction (fourfold/scoring/cache.py), and the engine reads the
@@ -172,18 +174,35 @@ def _kept_since(moment: dt.datetime) -> None:
             if not f.primary_key and f.attname in {g.attname for g in model._meta.concrete_fields}
         ]
         stood = version.objects.filter(**{f"{at}__lte": moment, "superseded_at__gt": moment})
-        rows = []
-        for values in stood.values(*shared):
-            if (values[owner], values["period"]) in replaced:
-                replaced.discard((values[owner], values["period"]))  # one version per key
-                rows.append(model(**values))
-        model.objects.bulk_create(rows, batch_size=CHUNK)
+        # The latest entered of a key's versions valid then, as the engine reads them
+        # (fourfold/scoring/data.py).
+        rows: dict[tuple[Any, str], Any] = {}
+        for values in stood.order_by(at, "pk").values(*shared):
+            key_of = (values[owner], values["period"])
+            if key_of in replaced:
+                rows[key_of] = model(**values)
+        model.objects.bulk_create(list(rows.values()), batch_size=CHUNK)
 
 
 def _written_since(moment: dt.datetime) -> None:
-    """Commentary and status notes are not versioned: those written since are taken out."""
+    """What is kept by date, not by version: commentary, status notes, action items and
+    values waiting for approval written since are taken out; action items closed and values
+    decided since are open and waiting again."""
     from fourfold.initiatives.models import StatusNote
-    from fourfold.reviews.models import Comment
+    from fourfold.intake.models import PendingValue
+    from fourfold.reviews.models import ActionItem, Comment
 
-    for model in (Comment, StatusNote):
-        _delete(model, model.objects.filter(created_at__gt=moment).values_list("pk", flat=True))
+    for model, at in (
+        (Comment, "created_at"),
+        (StatusNote, "created_at"),
+        (ActionItem, "created_at"),
+        (PendingValue, "entered_at"),
+    ):
+        since = model.objects.filter(**{f"{at}__gt": moment})
+        _delete(model, since.values_list("pk", flat=True))
+    ActionItem.objects.filter(closed_at__gt=moment).update(
+        status=ActionItem.Status.OPEN, closed_at=None
+    )
+    PendingValue.objects.filter(decided_at__gt=moment).update(
+        status=PendingValue.Status.PENDING, decided_by=None, decided_at=None, note=""
+    )

@@ -4,9 +4,12 @@ says it shows now; a write under `?as_of=` is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from fourfold.files.load import load
@@ -142,3 +145,29 @@ def test_a_page_as_it_stood_reads_in_fixed_queries_whatever_changed_since(
     with django_assert_num_queries(QUERIES):
         again = client.get(address).content
     assert kpi_rows(again) == kpi_rows(first) == ["A", "B"]
+
+
+def test_action_items_and_commentary_as_they_stood(client: Client, root: User) -> None:
+    from fourfold.reviews.models import ActionItem, Comment
+    from fourfold.revisions.models import NamedRevision
+
+    then = NamedRevision.objects.get(name="before").at
+    grow, acme = Objective.objects.get(code="grow"), Unit.objects.get(code="acme")
+    earlier = then - dt.timedelta(hours=1)
+    ActionItem.objects.create(
+        unit=acme,
+        objective=grow,
+        title="Call the distributors",
+        created_at=earlier,
+        status=ActionItem.Status.DONE,
+        closed_at=timezone.now(),
+    )
+    ActionItem.objects.create(unit=acme, objective=grow, title="Hire two sellers")
+    Comment.objects.create(objective=grow, text="A word written later", period="2026-01")
+    address = "/units/acme/objectives/grow/?period=2026-01"
+    now, past = page(client, address), page(client, f"{address}&as_of=before")
+    assert "Call the distributors" not in now and "Hire two sellers" in now
+    assert "A word written later" in now
+    assert "Call the distributors" in past and "Hire two sellers" not in past
+    assert "A word written later" not in past
+    assert ActionItem.objects.get(title="Call the distributors").status == ActionItem.Status.DONE
