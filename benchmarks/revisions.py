@@ -82,3 +82,36 @@ def time_past(report: Any, progress: Any) -> None:
     report.timing(f"as_it_stood, {moved:,} values entered since, median", best, GOAL_PAST_S)
     if best > GOAL_PAST_S:
         report.failed = True
+    time_past_page(report, progress, moment, latest)
+
+
+def time_past_page(report: Any, progress: Any, moment: Any, month: str) -> None:
+    """One request of the top unit's scorecard as it stood (the scores are never cached for a
+    moment, so one request says what each costs): with nothing changed since, and with the
+    latest month's values entered since."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from fourfold.measures.models import Measurement
+    from fourfold.strategy.models import Unit
+
+    from .pages import page_client, quiet
+
+    top = Unit.objects.filter(parent=None).order_by("order", "code").first()
+    if top is None:
+        return
+    client = page_client()
+    address = f"/units/{top.code}/?period={month}&as_of={moment.isoformat()}"
+    for label, changed in (("nothing changed since", False), ("its values entered since", True)):
+        progress(f"GET {address} ({label})")
+        with quiet(), transaction.atomic():
+            if changed:
+                since = moment + dt.timedelta(seconds=1)
+                Measurement.objects.filter(period=month).update(entered_at=since)
+            start = time.perf_counter()
+            answer = client.get(address)
+            seconds = time.perf_counter() - start
+            transaction.set_rollback(True)
+        status = "" if answer.status_code == 200 else f" (status {answer.status_code})"
+        report.timing(f"GET /units/{top.code}/ as it stood, {label}{status}", seconds)

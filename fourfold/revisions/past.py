@@ -160,27 +160,39 @@ def _kept() -> list[tuple[Any, Any, str, str]]:
 
 
 def _kept_since(moment: dt.datetime) -> None:
-    """Values, targets and progress: the rows that stood at the moment."""
+    """Values, targets and progress: the rows that stood at the moment. The rows written
+    since go in one statement each table (which says what it took out); the versions that
+    stood then are looked up by the keys taken out only."""
+    stamp = connection.ops.adapt_datetimefield_value(moment)
     for model, version, at, owner in _kept():
-        key = (owner, "period")
-        since = model.objects.filter(**{f"{at}__gt": moment})
-        replaced = set(since.values_list(*key))
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(at)} > %s "  # noqa: S608
+                f"RETURNING {quote(owner)}, {quote('period')}",
+                [stamp],
+            )
+            replaced = {(row[0], row[1]) for row in cursor.fetchall()}
         if not replaced:
             continue
-        _delete(model, since.values_list("pk", flat=True))
         shared = [
             f.attname
             for f in version._meta.concrete_fields
             if not f.primary_key and f.attname in {g.attname for g in model._meta.concrete_fields}
         ]
-        stood = version.objects.filter(**{f"{at}__lte": moment, "superseded_at__gt": moment})
+        owners = sorted({key[0] for key in replaced})
         # The latest entered of a key's versions valid then, as the engine reads them
         # (fourfold/scoring/data.py).
         rows: dict[tuple[Any, str], Any] = {}
-        for values in stood.order_by(at, "pk").values(*shared):
-            key_of = (values[owner], values["period"])
-            if key_of in replaced:
-                rows[key_of] = model(**values)
+        for i in range(0, len(owners), BATCH):
+            stood = version.objects.filter(
+                **{f"{owner}__in": owners[i : i + BATCH], f"{at}__lte": moment},
+                superseded_at__gt=moment,
+            )
+            for values in stood.order_by(at, "pk").values(*shared):
+                key_of = (values[owner], values["period"])
+                if key_of in replaced:
+                    rows[key_of] = model(**values)
         model.objects.bulk_create(list(rows.values()), batch_size=CHUNK)
 
 

@@ -21,7 +21,7 @@ from tests.web.test_scorecard import kpi_rows, text_of
 from .past import load_both, scorecard
 
 # An as-of scorecard: the page's own queries and a fixed number to put the tables back.
-QUERIES = 63
+QUERIES = 61
 
 pytestmark = pytest.mark.django_db
 
