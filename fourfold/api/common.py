@@ -114,6 +114,7 @@ def at_moment(view: View) -> View:
             return view(request, *args, **kwargs)
         moment = as_of_moment(text)
         assert moment is not None
+        request.read_as_of = True  # type: ignore[attr-defined]  # (fourfold.revisions.moment)
         try:
             with _as_it_stood(moment):
                 return view(request, *args, **kwargs)

@@ -47,6 +47,7 @@ SHOWN = frozenset(
         "initiative",
     }
 )
+API_NOT_AS_OF = "This read cannot answer as it stood: send it without as_of."
 API_READ_ONLY = "The past is read only: as_of is for reads, send the write without it."
 READ_ONLY = (
     "The past is read only: this address shows how things stood on {label}; "
@@ -75,12 +76,17 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
         if request.path.startswith("/api/"):
             # The API's reads take `as_of` themselves (fourfold/api/common.py); its writes
             # never write the past.
-            if request.method in ("GET", "HEAD", "OPTIONS"):
-                return get_response(request)
             from fourfold.api import errors
 
-            reason = "is for reads only: the past is read only"
-            return errors.response(422, API_READ_ONLY, [{"field": "as_of", "reason": reason}])
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                reason = "is for reads only: the past is read only"
+                return errors.response(422, API_READ_ONLY, [{"field": "as_of", "reason": reason}])
+            response = get_response(request)
+            if response.status_code < 300 and not getattr(request, "read_as_of", False):
+                # A read that cannot answer as it stood says so rather than answer now.
+                reason = "is not taken by this read"
+                return errors.response(422, API_NOT_AS_OF, [{"field": "as_of", "reason": reason}])
+            return response
         try:
             label, moment = named.resolve(text, "the as_of")
         except named.Unknown as exc:

@@ -155,3 +155,13 @@ def test_a_write_with_as_of_is_refused_and_writes_nothing(api: Api) -> None:
     )
     assert answer.json()["error"]["details"][0]["field"] == "as_of"
     assert api.get("measurements/a/2026-02").json()["actual"] == 650
+
+
+def test_a_read_that_cannot_answer_as_it_stood_says_so(api: Api) -> None:
+    answer = api.get("reviews?as_of=before")
+    assert answer.status_code == 422
+    assert answer.json()["error"]["message"] == (
+        "This read cannot answer as it stood: send it without as_of."
+    )
+    assert api.get("reviews").status_code == 200
+    assert api.get("scores?unit=acme&period=2026-01&as_of=before").status_code == 200
