@@ -90,6 +90,7 @@ def time_past_page(report: Any, progress: Any, moment: Any, month: str) -> None:
     moment, so one request says what each costs): with nothing changed since, and with the
     latest month's values entered since."""
     import datetime as dt
+    import urllib.parse
 
     from django.db import transaction
 
@@ -102,8 +103,9 @@ def time_past_page(report: Any, progress: Any, moment: Any, month: str) -> None:
     if top is None:
         return
     client = page_client()
-    address = f"/units/{top.code}/?period={month}&as_of={moment.isoformat()}"
-    for label, changed in (("nothing changed since", False), ("its values entered since", True)):
+    query = urllib.parse.urlencode({"period": month, "as_of": moment.isoformat()})
+    address = f"/units/{top.code}/?{query}"
+    for label, changed in (("nothing since", False), (f"{month} entered since", True)):
         progress(f"GET {address} ({label})")
         with quiet(), transaction.atomic():
             if changed:

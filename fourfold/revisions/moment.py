@@ -16,7 +16,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.http import (
@@ -55,11 +55,27 @@ READ_ONLY = (
 )
 
 _moment: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
+# The scores of the moment a request asked for, by unit: computed once per request (a page
+# asks for them more than once: its scores, its forecasts), never kept beyond it.
+T = TypeVar("T")
+_scored: contextvars.ContextVar[dict[str | None, Any] | None] = contextvars.ContextVar(
+    "as_of_scores", default=None
+)
 
 
 def requested() -> dt.datetime | None:
     """The moment the current request asks about, None for now."""
     return _moment.get()
+
+
+def scored(unit: str | None, compute: Callable[[], T]) -> T:
+    """The scores of the moment asked for, of `unit`: `compute()` once per request."""
+    found = _scored.get()
+    if found is None:
+        return compute()
+    if unit not in found:
+        found[unit] = compute()
+    return found[unit]  # type: ignore[no-any-return]
 
 
 def today() -> dt.date:
@@ -107,14 +123,15 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
         request.GET = query  # type: ignore[assignment]
         request.META["QUERY_STRING"] = query.urlencode()  # get_full_path() without it too
         if shown:
-            token = _moment.set(moment)
+            tokens = (_moment.set(moment), _scored.set({}))
             try:
                 with past.as_it_stood(moment):
                     # Rendered within: Django renders a template response before the
                     # middleware sees it.
                     response = get_response(request)
             finally:
-                _moment.reset(token)
+                _moment.reset(tokens[0])
+                _scored.reset(tokens[1])
         else:
             response = get_response(request)
         if shown and response.status_code == 200:
