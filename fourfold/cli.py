@@ -220,8 +220,8 @@ def load(file: Path, check: bool, as_user: str | None) -> None:
 @click.option(
     "--as-of",
     metavar="MOMENT|NAME",
-    help="Write the definition, targets and values as they stood at this date or time, or "
-    "as a named revision holds them (initiatives are left out).",
+    help="Write the definition, initiatives, targets and values as they stood at this date "
+    "or time, or as a named revision holds them.",
 )
 @with_django
 def dump(output: Path | None, no_values: bool, as_of: str | None) -> None:
@@ -237,13 +237,14 @@ def dump(output: Path | None, no_values: bool, as_of: str | None) -> None:
     """
     from fourfold.files.dump import dump as dumping
 
-    source = None
-    if as_of is not None:
+    if as_of is None:
+        text = dumping(values=not no_values)
+    else:
         from fourfold.cli_revisions import moment_or_revision
-        from fourfold.revisions.dumped import AsOf
+        from fourfold.revisions.past import as_it_stood
 
-        source = AsOf(moment_or_revision(as_of, "--as-of"))
-    text = dumping(values=not no_values, source=source)
+        with as_it_stood(moment_or_revision(as_of, "--as-of")):
+            text = dumping(values=not no_values)
     if output is None:
         click.echo(text, nl=False)
     else:

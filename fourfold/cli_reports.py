@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from fourfold.cli import Failure, acting_user, cli, parse_when, with_django
+from fourfold.cli import Failure, acting_user, cli, with_django
 
 
 @cli.command(short_help="Write a unit's briefing book for a period (PDF, XLSX or PPTX).")
@@ -39,8 +39,9 @@ from fourfold.cli import Failure, acting_user, cli, parse_when, with_django
 @click.option(
     "--as-of",
     metavar="MOMENT",
-    help="Read the numbers as they stood at this date (2026-10-31) or time "
-    "(2026-11-02T09:30:00+00:00, as printed on a book's cover): the same book again.",
+    help="Make the book as it stood at this date (2026-10-31), time "
+    "(2026-11-02T09:30:00+00:00, as printed when a book is made) or named revision: its "
+    "numbers, definitions, initiatives and milestones of then; the same book again.",
 )
 @click.option(
     "--section",
@@ -79,7 +80,9 @@ def report(
     if fmt not in books.FORMATS:
         raise Failure(f"{output} has no extension of a briefing book: name it .pdf, .xlsx or .pptx")
     user = acting_user(as_user) if as_user else None
-    moment = parse_when(as_of, "--as-of")
+    from fourfold.cli_revisions import moment_or_revision
+
+    moment = None if as_of is None else moment_or_revision(as_of, "--as-of")
     if period is None:
         found = Unit.objects.filter(code=unit).first()
         if found is None:
@@ -93,7 +96,7 @@ def report(
     write_atomically(output, made.content)
     click.echo(
         f"Wrote the briefing book of {unit} for {period} to {output} "
-        f"(numbers as read at {made.read_at.isoformat(timespec='seconds')})."
+        f"(numbers as read at {made.read_at.isoformat()})."
     )
 
 

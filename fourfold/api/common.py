@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from fourfold.strategy.models import Organization
 
 from .auth import access_of
 from .errors import ApiError, Error
+from .schemas import AsOf
 
 # Querysets of rows as dicts, from .values().
 Rows = QuerySet[Any, Any]
@@ -35,26 +37,101 @@ def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
     return {status: ok, **dict.fromkeys(errors, Error)}
 
 
+AS_OF = (
+    "A date or time (ISO 8601: 2026-03-31 means its end), `now`, or a named revision: the "
+    "answer as it stood then, with the definitions, initiatives, targets and values of that "
+    "moment; what did not exist then is a 404."
+)
+AS_OF_NOTE = (
+    " With `?as_of=` (a date, a time or a named revision), as it stood then: the "
+    "definitions, initiatives, targets and values of that moment; what did not exist then is "
+    "a 404."
+)
+
+
+class At(Schema):
+    """`?as_of=` of a read (taken by `at_moment`, which runs the read as it stood)."""
+
+    as_of: AsOf | None = Field(None, description=AS_OF)
+
+
 def listing(
-    router: Router, path: str, response: Any, summary: str, description: str
+    router: Router,
+    path: str,
+    response: Any,
+    summary: str,
+    description: str,
+    *,
+    as_of: bool = False,
 ) -> Callable[[View], View]:
-    """A paged GET of many rows (`?limit=`, `?offset=`) that documents the read errors."""
+    """A paged GET of many rows (`?limit=`, `?offset=`) that documents the read errors; with
+    `as_of`, read as it stood at `?as_of=` when asked (its filters declare `At`'s field)."""
 
     def decorate(view: View) -> View:
         operation = router.get(
             path,
             response=responses(response, *READ_ERRORS),
             summary=summary,
-            description=description,
+            description=description + (AS_OF_NOTE if as_of else ""),
         )
-        return operation(paginate(Page)(view))  # type: ignore[no-any-return]
+        paged = paginate(Page)(view)
+        return operation(at_moment(paged) if as_of else paged)  # type: ignore[no-any-return]
 
     return decorate
 
 
-def detail(router: Router, path: str, response: Any, summary: str) -> Callable[[View], View]:
-    """A GET of one row that documents the read errors."""
-    return router.get(path, response=responses(response, *READ_ERRORS), summary=summary)
+def detail(
+    router: Router,
+    path: str,
+    response: Any,
+    summary: str,
+    description: str = "",
+    errors: tuple[int, ...] = READ_ERRORS,
+) -> Callable[[View], View]:
+    """A GET of one row, as it stood at `?as_of=` when asked (the view takes `At`), that
+    documents the read errors."""
+
+    def decorate(view: View) -> View:
+        operation = router.get(
+            path,
+            response=responses(response, *errors),
+            summary=summary,
+            description=(description + AS_OF_NOTE).strip(),
+        )
+        return operation(at_moment(view))
+
+    return decorate
+
+
+def at_moment(view: View) -> View:
+    """The read as it stood at `?as_of=` (fourfold.revisions.past): every query of the view,
+    and of the paginator around it, finds the tables as they stood; a 404 says of when."""
+
+    @functools.wraps(view)
+    def read(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        text = request.GET.get("as_of")
+        if text is None:
+            return view(request, *args, **kwargs)
+        moment = as_of_moment(text)
+        assert moment is not None
+        request.read_as_of = True  # type: ignore[attr-defined]  # (fourfold.revisions.moment)
+        try:
+            with _as_it_stood(moment):
+                return view(request, *args, **kwargs)
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+            message = exc.message
+            said = message if message[1:2].isupper() else message[0].lower() + message[1:]
+            raise ApiError(404, f"As of {text}, {said}", exc.details) from None
+
+    return read  # type: ignore[return-value]
+
+
+def _as_it_stood(moment: dt.datetime) -> Any:
+    from fourfold.revisions import past
+
+    return past.as_it_stood(moment)
 
 
 class Page(LimitOffsetPagination):

@@ -43,8 +43,8 @@ def _scheme(scheme: Scheme) -> dict[str, Any]:
 
 
 class Tables:
-    """What a dump reads, as the tables hold it now; fourfold.revisions.dumped.AsOf reads the
-    same as it stood at a moment."""
+    """What a dump reads, as the tables hold it (as they stood at a moment within
+    fourfold.revisions.past.as_it_stood, for `dump --as-of`)."""
 
     initiatives = True
 

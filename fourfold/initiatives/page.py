@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -22,6 +21,7 @@ from fourfold.accounts.access import Access, access_for
 from fourfold.core import gantt, periods
 from fourfold.core import initiatives as rule
 from fourfold.measures.models import KPI
+from fourfold.revisions import moment
 from fourfold.scoring import engine
 from fourfold.scoring.cache import scores as compute
 from fourfold.strategy.models import Objective, Organization, Unit
@@ -187,7 +187,7 @@ def initiative(request: HttpRequest, unit: str, code: str) -> HttpResponse:
         raise Http404(f"There is no initiative '{code}' of unit '{unit}'.")
     node = found.unit
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     period = pages.requested_period(request, organization.fiscal_year_start, today)
     page = build(access, loaded[0], period, today)
     fs = organization.fiscal_year_start

@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from fourfold.accounts.access import Access, access_for
 from fourfold.core import gantt, periods
 from fourfold.core.hierarchy import Hierarchy
+from fourfold.revisions import moment
 from fourfold.strategy.models import Organization, Unit
 from fourfold.web import periods as choose
 
@@ -128,7 +128,7 @@ def initiatives(request: HttpRequest, unit: str) -> HttpResponse:
     access = access_for(request)
     node = access.unit_or_404(unit)
     organization = Organization.get()
-    today = timezone.localdate()
+    today = moment.today()  # the day of ?as_of= when asked
     period = requested_period(request, organization.fiscal_year_start, today)
     filters = Filters.of(request)
     every = unit_lines(access, node, period, today, filters.below)

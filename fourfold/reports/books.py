@@ -8,6 +8,7 @@ that `BookSpec(as_of=that moment)` makes the same book again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ def render(spec: BookSpec, fmt: str, *, user: Any | None) -> Rendered:
     `user` may see (None: everything). Raises ReportError for an unknown unit, period,
     section or format, or a unit the user may not see."""
     from fourfold.accounts.access import Access
+    from fourfold.revisions import past
 
     from . import gather
 
@@ -94,7 +96,10 @@ def render(spec: BookSpec, fmt: str, *, user: Any | None) -> Rendered:
     read_at = spec.as_of or timezone.now()
     if timezone.is_naive(read_at):
         read_at = timezone.make_aware(read_at)
-    book = gather.book(spec.unit, spec.period, sections, read_at, access)
     writer = importlib.import_module(f"fourfold.reports.as_{fmt}")
-    content: bytes = writer.write(book)
+    # A book of a past moment reads the definitions, initiatives and milestones of then too,
+    # through the same queries (fourfold.revisions.past): made again, it is the same book.
+    with past.as_it_stood(spec.as_of) if spec.as_of else contextlib.nullcontext():
+        book = gather.book(spec.unit, spec.period, sections, read_at, access)
+        content: bytes = writer.write(book)
     return Rendered(content, f"{book.unit_code}-{book.period}.{fmt}", FORMATS[fmt], read_at)

@@ -34,7 +34,7 @@ SEGMENTED = frozenset({"unit", "scorecard", "perspective", "objective", "alignme
 
 def kinds() -> dict[str, type[models.Model]]:
     """Every kind of definition kept, by name, in the order the engine reads them."""
-    from fourfold.initiatives.models import Initiative
+    from fourfold.initiatives.models import Initiative, Milestone
     from fourfold.measures.models import KPI, Scheme
     from fourfold.strategy import models as strategy
 
@@ -49,6 +49,9 @@ def kinds() -> dict[str, type[models.Model]]:
         "link": strategy.Link,
         "kpi": KPI,
         "initiative": Initiative,
+        "milestone": Milestone,
+        # A milestone's finish-to-start dependencies (its `depends_on`).
+        "dependency": Milestone.depends_on.through,
     }
 
 
@@ -233,6 +236,8 @@ ALL = (
     "link",
     "kpi",
     "initiative",
+    "milestone",
+    "dependency",
 )
 # The kinds each audited action may change; actions not listed change no definition.
 BY_PREFIX = {
@@ -244,7 +249,8 @@ BY_PREFIX = {
     "perspective.": ("perspective",),
     "objective.": ("objective", "alignment", "link"),
     "kpi.": ("kpi",),
-    "initiative.": ("initiative",),
+    "initiative.": ("initiative", "milestone", "dependency"),
+    "milestone.": ("milestone", "dependency"),
     "settings.": ("organization", "scheme"),
     "scheme.": ("scheme",),
 }

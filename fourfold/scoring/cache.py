@@ -167,7 +167,9 @@ def scores(*, unit: str | None = None, today: dt.date | None = None) -> engine.S
     from fourfold.revisions import moment
 
     if (as_of := moment.requested()) is not None:
-        return engine.compute(unit=unit, today=as_of.date(), as_of=as_of)
+        return moment.scored(
+            unit, lambda: engine.compute(unit=unit, today=as_of.date(), as_of=as_of)
+        )
     today = today or timezone.localdate()
     if connection.in_atomic_block:
         return engine.compute(unit=unit, today=today)

@@ -12,6 +12,7 @@ from pytest_django import DjangoDbBlocker
 
 from tests.conftest import Run, command_line, fresh_database, query, score_lines
 
+from .past import scorecard
 from .scorecards import C_KPI, card, weight
 
 
@@ -138,6 +139,22 @@ def test_a_revision_dumped_loads_into_a_fresh_database_to_the_scores_it_had(
         then = fourfold("scores", "--as-of", "v1", "--period", period, "--json").stdout
         assert other("scores", "--period", period, "--json").stdout == then
     assert objective(other, "2026-01") == 6.67
+
+
+def test_a_revision_dumped_holds_its_initiatives_and_their_milestones_of_then(
+    fourfold: Run, other: Run, tmp_path: Path
+) -> None:
+    fourfold("load", write(tmp_path, "v1.yaml", scorecard(False)))
+    fourfold("revision", "save", "v1")
+    fourfold("load", write(tmp_path, "v2.yaml", scorecard(True)))
+    fourfold("dump", "--as-of", "v1", "-o", str(tmp_path / "then.yaml"))
+    fourfold("dump", "-o", str(tmp_path / "now.yaml"))
+    then, now = ((tmp_path / f"{n}.yaml").read_text() for n in ("then", "now"))
+    assert "name: Roll out the new CRM\n" in then and "Training" not in then
+    assert "Roll out the new CRM everywhere" in now and "Training" in now
+    assert "A renamed" not in then and "name: Grow\n" in then
+    other("load", str(tmp_path / "then.yaml"))
+    assert other("dump").stdout == fourfold("dump", "--as-of", "v1").stdout
 
 
 def test_audit_verify_names_the_entry_altered_in_the_database(

@@ -58,7 +58,7 @@ def test_a_page_as_it_stood_says_so_and_links_back_to_now(
     assert then.status_code == 200
     html = then.content.decode()
     assert 'class="as-of-banner"' in html
-    assert '<a href="/units/acme/?period=2026-01">Back to now</a>' in html
+    assert '<a href="/units/acme/?period=2026-01" data-now>Back to now</a>' in html
     assert "(before)" in text_of(then.content)
     # The objective as it was scored before the change: 6.67, not 5.56.
     assert "6.67" in text_of(then.content) and "5.56" not in text_of(then.content)

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 
 from fourfold.accounts.access import Access
 from fourfold.editing.checks import Invalid
@@ -16,7 +16,7 @@ from fourfold.initiatives import services
 from fourfold.initiatives.models import Initiative, Milestone, Progress, StatusNote
 
 from ..auth import access_of, require_write
-from ..common import WRITE_ERRORS, Mapped, listing, period_key, responses, unit_id
+from ..common import WRITE_ERRORS, At, Mapped, detail, listing, period_key, responses, unit_id
 from ..errors import ApiError
 from ..schemas import Code, PeriodKey
 from ..schemas_initiatives import (
@@ -36,7 +36,7 @@ router = Router(tags=["initiatives"])
 DELETED = {204: None}
 
 
-class InitiativeFilter(Schema):
+class InitiativeFilter(At):
     unit: Code | None = None
     objective: Code | None = None
 
@@ -129,6 +129,7 @@ def _visible_codes(access: Access, data: dict[str, Any]) -> None:
     description="The initiatives the token's user may see (of the units they see, and those "
     "they own), archived ones included, with their milestones; `?unit=` keeps one unit's, "
     "`?objective=` those that serve an objective.",
+    as_of=True,
 )
 def list_initiatives(request: HttpRequest, filters: Query[InitiativeFilter]) -> Any:
     access = access_of(request)
@@ -140,12 +141,14 @@ def list_initiatives(request: HttpRequest, filters: Query[InitiativeFilter]) -> 
     return Mapped(rows.with_parts(), _out)  # type: ignore[arg-type]
 
 
-@router.get(
+@detail(
+    router,
     "/initiatives/{code}",
-    response=responses(InitiativeOut, 401, 404, 422, 500),
+    InitiativeOut,
     summary="Read one initiative",
+    errors=(401, 404, 422, 500),
 )
-def get_initiative(request: HttpRequest, code: Path[Code]) -> Any:
+def get_initiative(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     return _out(_found(access_of(request), code))
 
 
@@ -290,8 +293,9 @@ def _progress_out(p: Progress, code: str) -> dict[str, Any]:
     summary="List the progress of an initiative",
     description="One entry per period (month, quarter or year): percent complete and amount "
     "spent. Earlier versions of an entry are kept in the history.",
+    as_of=True,
 )
-def list_progress(request: HttpRequest, code: Path[Code]) -> Any:
+def list_progress(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     found = _found(access_of(request), code)
     rows = Progress.objects.filter(initiative=found).select_related("entered_by")
     return Mapped(rows.order_by("period"), lambda p: _progress_out(p, code))  # type: ignore[arg-type]
@@ -354,8 +358,9 @@ def _note_out(n: StatusNote, code: str) -> dict[str, Any]:
     list[NoteOut],
     summary="List the status notes of an initiative",
     description="Newest first.",
+    as_of=True,
 )
-def list_notes(request: HttpRequest, code: Path[Code]) -> Any:
+def list_notes(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     found = _found(access_of(request), code)
     rows = StatusNote.objects.filter(initiative=found).select_related("author")
     return Mapped(rows, lambda n: _note_out(n, code))  # type: ignore[arg-type]

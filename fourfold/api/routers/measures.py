@@ -4,15 +4,15 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Body, BodyEx, P, Path, Query, Router, Schema, Status
+from ninja import Body, BodyEx, P, Path, Query, Router, Status
 
 from fourfold.measures.models import KPI, Measurement, Target
 
 from .. import feasibility, services
 from ..auth import access_of, require_write
 from ..common import (
-    READ_ERRORS,
     WRITE_ERRORS,
+    At,
     Resource,
     Rows,
     detail,
@@ -44,12 +44,12 @@ ROW_UNIT = "kpi__" + KPI_UNIT
 BULK_LIMIT = 10_000
 
 
-class KpiFilter(Schema):
+class KpiFilter(At):
     unit: Code | None = None
     objective: Code | None = None
 
 
-class RowFilter(Schema):
+class RowFilter(At):
     unit: Code | None = None
     kpi: Code | None = None
     period: PeriodKey | None = None
@@ -102,13 +102,14 @@ KPIS = Resource(
     summary="List the KPIs",
     description="The KPIs of the units the token's user may see, archived ones included; "
     "`?unit=` and `?objective=` narrow it.",
+    as_of=True,
 )
 def list_kpis(request: HttpRequest, filters: Query[KpiFilter]) -> Any:
     return KPIS.page(request, filters.unit, objective__code=filters.objective)
 
 
 @detail(router, "/kpis/{code}", KpiOut, summary="Read one KPI")
-def get_kpi(request: HttpRequest, code: Path[Code]) -> Any:
+def get_kpi(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     return KPIS.one(request, code=code)
 
 
@@ -179,19 +180,23 @@ TARGETS = Resource(
     summary="List the targets",
     description="Targets of the KPIs the token's user may see, by KPI and period; "
     "`?unit=`, `?kpi=` and `?period=` narrow it.",
+    as_of=True,
 )
 def list_targets(request: HttpRequest, filters: Query[RowFilter]) -> Any:
     return TARGETS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
 
 
-@router.get(
+@detail(
+    router,
     "/targets/{kpi}/{period}",
-    response=responses(TargetAnswer, *READ_ERRORS),
+    TargetAnswer,
     summary="Read the target of a KPI for a period",
     description="With its `feasibility`: how demanding it is against the KPI's own history "
     "and its forecast.",
 )
-def get_target(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
+def get_target(
+    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], at: Query[At]
+) -> Any:
     return feasibility.added(TARGETS.one(request, kpi__code=kpi, period=period))
 
 
@@ -248,6 +253,7 @@ MEASUREMENTS = Resource(
     summary="List the measurements",
     description="Actual values of the KPIs the token's user may see, by KPI and period; "
     "`?unit=`, `?kpi=` and `?period=` narrow it.",
+    as_of=True,
 )
 def list_measurements(request: HttpRequest, filters: Query[RowFilter]) -> Any:
     return MEASUREMENTS.page(request, filters.unit, period=filters.period, kpi__code=filters.kpi)
@@ -259,7 +265,9 @@ def list_measurements(request: HttpRequest, filters: Query[RowFilter]) -> Any:
     MeasurementOut,
     summary="Read the value of a KPI for a period",
 )
-def get_measurement(request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey]) -> Any:
+def get_measurement(
+    request: HttpRequest, kpi: Path[Code], period: Path[PeriodKey], at: Query[At]
+) -> Any:
     return MEASUREMENTS.one(request, kpi__code=kpi, period=period)
 
 

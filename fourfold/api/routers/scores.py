@@ -40,6 +40,7 @@ class ScoreFilter(Schema):
 def list_scores(request: HttpRequest, filters: Query[ScoreFilter]) -> Any:
     unit_id(access_of(request), filters.unit)
     moment = as_of_moment(filters.as_of)
+    request.read_as_of = True  # type: ignore[attr-defined]  # it answers as it stood
     today = moment.date() if moment else timezone.localdate()
     key = period_key(filters.period or periods.month_key(periods.month_of(today) - 1))
     if moment is None:

@@ -4,29 +4,29 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
 
 from fourfold.accounts.access import Access
 from fourfold.core.hierarchy import Hierarchy
 from fourfold.strategy.models import Alignment, Link, Objective, Perspective, Scorecard, Unit
 
 from ..auth import access_of
-from ..common import Resource, Rows, detail, listing, unit_id
+from ..common import At, Resource, Rows, detail, listing, unit_id
 from ..schemas import Code, LinkOut, ObjectiveOut, PerspectiveOut, ScorecardOut, UnitOut
 
 router = Router(tags=["strategy"])
 
 
-class UnitFilter(Schema):
+class UnitFilter(At):
     unit: Code | None = None
     parent: Code | None = None
 
 
-class ByUnit(Schema):
+class ByUnit(At):
     unit: Code | None = None
 
 
-class ObjectiveFilter(Schema):
+class ObjectiveFilter(At):
     unit: Code | None = None
     perspective: Code | None = None
 
@@ -52,6 +52,7 @@ UNITS = Resource(
     summary="List the units",
     description="The units the token's user may see, in the order of the organization tree; "
     "`?unit=` keeps one unit and the units below it, `?parent=` the children of one unit.",
+    as_of=True,
 )
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     access = access_of(request)
@@ -65,7 +66,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 
 
 @detail(router, "/units/{code}", UnitOut, summary="Read one unit")
-def get_unit(request: HttpRequest, code: Path[Code]) -> Any:
+def get_unit(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     return UNITS.one(request, unit=code)
 
 
@@ -97,13 +98,14 @@ SCORECARDS = Resource(
     list[ScorecardOut],
     summary="List the scorecards",
     description="One scorecard per unit the token's user may see; `?unit=` keeps one.",
+    as_of=True,
 )
 def list_scorecards(request: HttpRequest, filters: Query[ByUnit]) -> Any:
     return SCORECARDS.page(request, filters.unit)
 
 
 @detail(router, "/scorecards/{unit}", ScorecardOut, summary="Read the scorecard of a unit")
-def get_scorecard(request: HttpRequest, unit: Path[Code]) -> Any:
+def get_scorecard(request: HttpRequest, unit: Path[Code], at: Query[At]) -> Any:
     return SCORECARDS.one(request, unit=unit)
 
 
@@ -137,6 +139,7 @@ PERSPECTIVES = Resource(
     summary="List the perspectives",
     description="The perspectives of the scorecards the token's user may see; `?unit=` keeps "
     "one unit's. Perspective codes are unique within a unit.",
+    as_of=True,
 )
 def list_perspectives(request: HttpRequest, filters: Query[ByUnit]) -> Any:
     return PERSPECTIVES.page(request, filters.unit)
@@ -145,7 +148,7 @@ def list_perspectives(request: HttpRequest, filters: Query[ByUnit]) -> Any:
 @detail(
     router, "/perspectives/{unit}/{code}", PerspectiveOut, summary="Read one perspective of a unit"
 )
-def get_perspective(request: HttpRequest, unit: Path[Code], code: Path[Code]) -> Any:
+def get_perspective(request: HttpRequest, unit: Path[Code], code: Path[Code], at: Query[At]) -> Any:
     return PERSPECTIVES.one(request, unit=unit, code=code)
 
 
@@ -214,13 +217,14 @@ OBJECTIVES = Resource(
     summary="List the objectives",
     description="The objectives the token's user may see; `?unit=` and `?perspective=` "
     "(a perspective code, with or without a unit) narrow it.",
+    as_of=True,
 )
 def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilter]) -> Any:
     return OBJECTIVES.page(request, filters.unit, perspective__code=filters.perspective)
 
 
 @detail(router, "/objectives/{code}", ObjectiveOut, summary="Read one objective")
-def get_objective(request: HttpRequest, code: Path[Code]) -> Any:
+def get_objective(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any:
     return OBJECTIVES.one(request, code=code)
 
 
@@ -248,6 +252,7 @@ LINKS = Resource(
     summary="List the cause-effect links",
     description="The links of the strategy map between objectives the token's user may see; "
     "`?unit=` keeps the links whose cause is in that unit.",
+    as_of=True,
 )
 def list_links(request: HttpRequest, filters: Query[ByUnit]) -> Any:
     return LINKS.page(request, filters.unit)
