@@ -8,6 +8,7 @@ what a later re-read of a few KPIs needs to place its rows on the same grid (`Gr
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
@@ -55,10 +56,16 @@ def grid_years(months: Iterable[int], fiscal_start: int) -> list[int]:
 
 
 class Codes(dict[str, int]):
-    """A number for each period text, in the order first met."""
+    """A number for each period text, in the order first met. Codes only grow, and may be
+    shared by threads (the rows kept between computations, fourfold/scoring/kept.py)."""
+
+    _lock = threading.Lock()
 
     def __missing__(self, text: str) -> int:
-        self[text] = code = len(self)
+        with self._lock:
+            code = self.get(text)
+            if code is None:
+                self[text] = code = len(self)
         return code
 
 

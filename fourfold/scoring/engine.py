@@ -18,7 +18,7 @@ from fourfold.measures.models import (
     KPI,
 )
 from fourfold.memory import gc_paused
-from fourfold.scoring import data
+from fourfold.scoring import data, kept
 from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
@@ -64,6 +64,8 @@ class Basis:
     grid: data.Grid
     # The calculated KPIs reading each KPI row, worked out when first needed.
     reading: dict[int, list[int]] | None = None
+    # The values and targets in each year of the grid, counted when first needed.
+    year_rows: evaluate.Ints | None = None
 
 
 @dataclass
@@ -187,7 +189,12 @@ def _definition_rows(subtree: set[int] | None, n_units: int) -> Definition:
 
 
 def compute(
-    *, today: dt.date | None = None, as_of: dt.datetime | None = None, unit: str | None = None
+    *,
+    today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+    unit: str | None = None,
+    organization: Organization | None = None,
+    revision: tuple[int, int] | None = None,
 ) -> Scores:
     """Score every node for every period, from the database as it stands (or stood).
 
@@ -196,23 +203,34 @@ def compute(
     in the middle of them would go through them all (tens of ms on a page). A moment in the
     past, or definitions that change from some period on, are scored by
     fourfold.revisions.through_time with the definitions as they stood then.
+
+    `organization` is the row as the caller read it (else read here); `revision`, the
+    counter as the caller read it before anything else (else read here when needed).
     """
     with gc_paused():
-        org = Organization.get()
+        org = organization or Organization.get()
         if as_of is not None or org.definitions_split:
             from fourfold.revisions import through_time
 
             return through_time.compute(today=today, as_of=as_of, unit=unit)
         from .live import Live
 
-        return compute_with(Live(org.fiscal_year_start), today=today, as_of=None, unit=unit)
+        return compute_with(
+            Live(org.fiscal_year_start), today=today, as_of=None, unit=unit, revision=revision
+        )
 
 
 def compute_with(
-    source: Any, *, today: dt.date | None, as_of: dt.datetime | None, unit: str | None
+    source: Any,
+    *,
+    today: dt.date | None,
+    as_of: dt.datetime | None,
+    unit: str | None,
+    revision: tuple[int, int] | None = None,
 ) -> Scores:
     """Scores with the definition that `source` reads (see `live.Live`), and the values and
-    targets as they stood at `as_of` (None: as they stand)."""
+    targets as they stood at `as_of` (None: as they stand), read after `revision` (see
+    `compute`)."""
     today = today or (as_of.date() if as_of else timezone.localdate())
     fs = source.fiscal_start
     schemes = source.schemes()
@@ -257,9 +275,9 @@ def compute_with(
             return scheme_pos[scheme_id]
         return share_pos if rollup == "share_met" else default_pos
 
-    only = "" if subtree is None else data.only_kpis(k[0] for k in kpis)
-    codes = data.Codes()
-    values, targets = data.read(codes, only=only, as_of=as_of)
+    codes, values, targets = kept.rows(
+        None if subtree is None else [k[0] for k in kpis], as_of=as_of, revision_now=revision
+    )
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
     kpi_ids = np.array([k[0] for k in kpis], dtype=np.int64)
     kpi_table = np.full(int(kpi_ids.max(initial=0)) + 1, -1, dtype=np.int64)

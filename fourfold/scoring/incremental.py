@@ -27,12 +27,15 @@ from .engine import Basis, Scores
 MOST = 0.05
 
 
-def update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
+def update(old: Scores, kpi_ids: Collection[int], *, in_place: bool = False) -> Scores | None:
+    """With `in_place`, the caller holds the only reference to `old`, whose result's arrays
+    are then updated where they are (see fourfold.core.partial) and `old` is not to be used
+    again; else `old` is left as it was."""
     with gc_paused():
-        return _update(old, kpi_ids)
+        return _update(old, kpi_ids, in_place)
 
 
-def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
+def _update(old: Scores, kpi_ids: Collection[int], in_place: bool) -> Scores | None:
     basis = old.basis
     if basis is None:
         return None
@@ -67,7 +70,23 @@ def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
     target_kpi = np.concatenate([inp.target_kpi[keep_t], cells.target_kpi])
     target_level = np.concatenate([inp.target_level[keep_t], cells.target_level])
     target_slot = np.concatenate([inp.target_slot[keep_t], cells.target_slot])
-    if not _same_years(inp, grid, value_kpi, value_slot, target_level, target_slot):
+    if basis.year_rows is None:
+        basis.year_rows = _year_rows(
+            inp, inp.value_kpi, inp.value_slot, inp.target_level, inp.target_slot
+        )
+    gone_v, gone_t = ~keep_v, ~keep_t
+    year_rows = (
+        basis.year_rows
+        - _year_rows(
+            inp,
+            inp.value_kpi[gone_v],
+            inp.value_slot[gone_v],
+            inp.target_level[gone_t],
+            inp.target_slot[gone_t],
+        )
+        + _year_rows(inp, cells.value_kpi, cells.value_slot, cells.target_level, cells.target_slot)
+    )
+    if not _same_years(inp, grid, year_rows):
         return None
     numbers = cells.target_numbers
     new = dataclasses.replace(
@@ -88,28 +107,25 @@ def _update(old: Scores, kpi_ids: Collection[int]) -> Scores | None:
     else:
         if basis.reading is None:
             basis.reading = partial.dependents(inp)
-        result = partial.reevaluate(new, old.result, rows, basis.reading)
-    kept = Basis(basis.kpi_ids, table, grid, basis.reading)
+        result = partial.reevaluate(new, old.result, rows, basis.reading, in_place=in_place)
+    kept = Basis(basis.kpi_ids, table, grid, basis.reading, year_rows)
     return Scores(new, old.index, result, old.fiscal_start, kept)
 
 
-def _same_years(
-    inp: Inputs,
-    grid: data.Grid,
-    value_kpi: Ints,
-    value_slot: Ints,
-    target_level: Ints,
-    target_slot: Ints,
-) -> bool:
-    """Whether the years with a value or a target kept make the same grid as before."""
-    frequency = inp.kpi_frequency
+def _year_rows(
+    inp: Inputs, value_kpi: Ints, value_slot: Ints, target_level: Ints, target_slot: Ints
+) -> Ints:
+    """How many of these values and targets fall in each year of the grid."""
     per_year = np.array(SLOTS_PER_YEAR, dtype=np.int64)
-    n = len(grid.year_starts)
-    used = np.zeros(n, dtype=bool)
-    if len(value_slot):
-        used[value_slot // per_year[frequency[value_kpi]]] = True
-    if len(target_slot):
-        used[target_slot // per_year[target_level]] = True
+    n = inp.n_years
+    values = np.bincount(value_slot // per_year[inp.kpi_frequency[value_kpi]], minlength=n)
+    targets = np.bincount(target_slot // per_year[target_level], minlength=n)
+    return np.asarray(values + targets, dtype=np.int64)
+
+
+def _same_years(inp: Inputs, grid: data.Grid, year_rows: Ints) -> bool:
+    """Whether the years with a value or a target kept make the same grid as before."""
+    used = year_rows > 0
     months = [s for s, u in zip(grid.year_starts, used.tolist(), strict=True) if u]
     months.append(periods.month_ordinal(f"{inp.today:%Y-%m}"))
     return data.grid_years(months, grid.fiscal_start) == grid.year_starts
