@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings
 
 from fourfold.measures.models import KPI, Measurement
 from fourfold.measures.services import ValueEntry, record_values
-from fourfold.scoring import cache, engine, incremental, kept
+from fourfold.scoring import cache, engine, incremental, kept, revision
 from tests.scoring.test_incremental import assert_same
 from tests.web import cards
 
@@ -95,7 +95,7 @@ def test_rows_written_without_their_kpis_named_are_read_afresh() -> None:
 def test_a_unit_asked_for_is_picked_from_the_rows_kept() -> None:
     engine.compute()
     enter(321.0)
-    now = cache.revision.current()
+    now = revision.current()
     engine.compute(revision=now)  # the rows brought up to date
     assert_same(engine.compute(unit="acme", revision=now), from_nothing("acme"))
 
