@@ -236,10 +236,16 @@ def scores(
             if found.number >= now[0]:
                 return found.scores
             if revision.can_follow(found.number, now):
-                changed = revision.changed_since(found.number)
+                changed, keys = revision.changes_since(found.number)
                 # Scores no request is reading are updated where they are, not copied.
                 alone = isinstance(cache, ObjectCache) and cache.take(key, found)
-                updated = incremental.update(found.scores, changed, in_place=alone)
+                updated = incremental.update(
+                    found.scores,
+                    changed,
+                    # By KPI and period when every change named its period.
+                    keys=keys if changed <= {k for k, _ in keys} else None,
+                    in_place=alone,
+                )
                 if updated is not None:
                     cache.set(key, Kept(now[0], updated), None)
                     return updated

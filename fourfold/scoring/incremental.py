@@ -27,15 +27,28 @@ from .engine import Basis, Scores
 MOST = 0.05
 
 
-def update(old: Scores, kpi_ids: Collection[int], *, in_place: bool = False) -> Scores | None:
-    """With `in_place`, the caller holds the only reference to `old`, whose result's arrays
-    are then updated where they are (see fourfold.core.partial) and `old` is not to be used
-    again; else `old` is left as it was."""
+def update(
+    old: Scores,
+    kpi_ids: Collection[int],
+    *,
+    keys: Collection[tuple[int, str]] | None = None,
+    in_place: bool = False,
+) -> Scores | None:
+    """With `keys`, (KPI id, period), only the values and targets of those periods of the
+    KPIs changed (none was deleted): only they are read again. With `in_place`, the caller
+    holds the only reference to `old`, whose result's arrays are then updated where they
+    are (see fourfold.core.partial) and `old` is not to be used again; else `old` is left
+    as it was."""
     with gc_paused():
-        return _update(old, kpi_ids, in_place)
+        return _update(old, kpi_ids, keys, in_place)
 
 
-def _update(old: Scores, kpi_ids: Collection[int], in_place: bool) -> Scores | None:
+def _update(
+    old: Scores,
+    kpi_ids: Collection[int],
+    keys: Collection[tuple[int, str]] | None,
+    in_place: bool,
+) -> Scores | None:
     basis = old.basis
     if basis is None:
         return None
@@ -48,7 +61,15 @@ def _update(old: Scores, kpi_ids: Collection[int], in_place: bool) -> Scores | N
     if len(rows) == 0:
         return old  # none of the KPIs scored here
     n_k = len(inp.kpi_frequency)
-    values, targets = data.read(basis.grid.codes, only=data.only_kpis(basis.kpi_ids[rows]))
+    codes = basis.grid.codes
+    scored = set(basis.kpi_ids[rows].tolist())
+    if keys is not None:
+        keys = [(k, p) for k, p in keys if k in scored]
+    read = data.read_keys(codes, keys) if keys is not None else None
+    if read is None:
+        keys = None
+        read = data.read(codes, only=data.only_kpis(basis.kpi_ids[rows]))
+    values, targets = read
     placed = data.place(
         values,
         targets,
@@ -63,8 +84,11 @@ def _update(old: Scores, kpi_ids: Collection[int], in_place: bool) -> Scores | N
     cells, grid = placed
     changed = np.zeros(n_k, dtype=bool)
     changed[rows] = True
-    keep_v = ~changed[inp.value_kpi]
-    keep_t = ~changed[inp.target_kpi]
+    if keys is None:  # every row of the changed KPIs read again
+        keep_v = ~changed[inp.value_kpi]
+        keep_t = ~changed[inp.target_kpi]
+    else:
+        keep_v, keep_t = _kept_rows(inp, grid, table, changed, keys)
     value_kpi = np.concatenate([inp.value_kpi[keep_v], cells.value_kpi])
     value_slot = np.concatenate([inp.value_slot[keep_v], cells.value_slot])
     target_kpi = np.concatenate([inp.target_kpi[keep_t], cells.target_kpi])
@@ -110,6 +134,38 @@ def _update(old: Scores, kpi_ids: Collection[int], in_place: bool) -> Scores | N
         result = partial.reevaluate(new, old.result, rows, basis.reading, in_place=in_place)
     kept = Basis(basis.kpi_ids, table, grid, basis.reading, year_rows)
     return Scores(new, old.index, result, old.fiscal_start, kept)
+
+
+def _kept_rows(
+    inp: Inputs,
+    grid: data.Grid,
+    table: Ints,
+    changed: np.ndarray,
+    keys: Collection[tuple[int, str]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The value and target rows kept: all but those of the (KPI, period) read again."""
+    span = 12 * inp.n_years  # more slots than any level has
+
+    def key(kpi: Ints, level: Ints, slot: Ints) -> Ints:
+        return (kpi * 3 + level) * span + slot
+
+    ids = np.array([k for k, _ in keys], dtype=np.int64)
+    code = np.array([grid.codes[p] for _, p in keys], dtype=np.int64)
+    grid = grid.extended()
+    kpi, level, slot = table[ids], grid.level[code], grid.slot[code]
+    ok = (kpi >= 0) & (level >= 0) & (slot >= 0)
+    wanted = key(kpi[ok], level[ok], slot[ok])
+    out = []
+    for kpis, levels, slots in (
+        (inp.value_kpi, None, inp.value_slot),
+        (inp.target_kpi, inp.target_level, inp.target_slot),
+    ):
+        near = np.flatnonzero(changed[kpis])  # the rows of the changed KPIs
+        rows_level = inp.kpi_frequency[kpis[near]] if levels is None else levels[near]
+        keep = np.ones(len(kpis), dtype=bool)
+        keep[near] = ~np.isin(key(kpis[near], rows_level, slots[near]), wanted)
+        out.append(keep)
+    return out[0], out[1]
 
 
 def _year_rows(
