@@ -78,8 +78,8 @@ def cells(inputs: Any) -> tuple[np.ndarray, np.ndarray]:
 def assert_same(got: engine.Scores, want: engine.Scores) -> None:
     assert got.index == want.index
     assert got.inputs.year_starts == want.inputs.year_starts
-    for mine, theirs in zip(cells(got.inputs), cells(want.inputs), strict=True):
-        np.testing.assert_array_equal(mine, theirs)
+    for have, wanted in zip(cells(got.inputs), cells(want.inputs), strict=True):
+        np.testing.assert_array_equal(have, wanted)
     assert got.result.views.keys() == want.result.views.keys()
     for name, view in want.result.views.items():
         mine = got.result.views[name]
