@@ -1,9 +1,12 @@
 """Scores at scale (issue 15, part 2): each figure beside its goal, wall time and CPU time.
 
 Called by benchmarks.run on the benchmark's database; also on its own, on a database kept
-by `benchmarks.run --keep DIR` (migrated first):
+by `benchmarks.run --keep DIR` (migrated first; it writes values into it, so run it on a
+copy), or on a PostgreSQL database into which the same files were loaded and imported
+(`fourfold load DIR/scorecard.yaml`, `fourfold import DIR/values.csv`, then targets.csv):
 
-    .venv/bin/python -m benchmarks.scale DIR/bench.sqlite3 [--postgres URL]
+    .venv/bin/python -m benchmarks.scale DIR/copy.sqlite3
+    .venv/bin/python -m benchmarks.scale --postgres postgres://USER:PASSWORD@HOST:PORT/DB
 
 The machine may be shared: CPU time (time.process_time) is given beside wall time.
 """
@@ -191,9 +194,16 @@ def figures(report: Any, backend: str, month: str | None = None) -> None:
 
     top = str(Unit.objects.filter(parent=None).order_by("pk").values_list("code", flat=True)[0])
     time_compute(report, backend)
-    time_incremental(report, page_client(), top, month or time.strftime("%Y-%m"))
+    time_incremental(report, page_client(), top, month or _last_month())
     cache_size(report)
     time_scores_leaf(report, fourfold_command(), leaf_unit())
+
+
+def _last_month() -> str:
+    """The month before this one: the last the benchmark's organization has values for."""
+    from fourfold.core import periods
+
+    return periods.month_key(periods.month_ordinal(time.strftime("%Y-%m")) - 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         help="a PostgreSQL database holding the benchmark's organization instead (the files "
         "of benchmarks.run --keep loaded and imported into it with the command line)",
     )
-    parser.add_argument("--month", default=None, help="the month the pages show")
+    parser.add_argument(
+        "--month", default=None, help="the month the pages show (default: the last one)"
+    )
     args = parser.parse_args(argv)
     if (args.database is None) == (args.postgres is None):
         parser.error("give either a SQLite database or --postgres URL")
