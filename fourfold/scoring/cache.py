@@ -200,10 +200,10 @@ def _once(item: Any) -> bool:
 
 # One computation or update of an entry at a time: a request that finds its entry being
 # brought up to date waits for it rather than computing the same scores again.
-_LOCKS = [threading.Lock() for _ in range(64)]
+_LOCKS = [threading.RLock() for _ in range(64)]
 
 
-def _lock(key: str) -> threading.Lock:
+def _lock(key: str) -> threading.RLock:
     return _LOCKS[zlib.crc32(key.encode()) % len(_LOCKS)]
 
 

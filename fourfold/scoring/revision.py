@@ -4,9 +4,11 @@ Scores are a function of the rows of SCORED_MODELS. The counter (`scoring.Revisi
 row) moves with every write of them, two ways, so that no writer can forget it:
 
 - the storage writers of values and targets (`record_values`, `set_targets` in
-  fourfold/measures/services.py) call `moved(kpi_ids)` with the KPIs whose values or targets
-  they created or changed: the change is kept (`scoring.ScoreChange`), so that a process
-  holding the scores of an earlier revision re-scores only those KPIs (fourfold/scoring/cache.py);
+  fourfold/measures/services.py) call `moved(keys=...)` with the (KPI, period) of the values
+  or targets they created or changed (they delete none): the change is kept
+  (`scoring.ScoreChange`, by KPI alone for very large writes), so that a process holding the
+  scores of an earlier revision reads again only those rows and re-scores only those KPIs
+  (fourfold/scoring/cache.py);
 - every other statement that writes one of those tables (a definition saved by a form, the
   loader, the API, the admin, a bulk update, a deletion, a restore; a value written through
   the ORM) is seen by a database execute wrapper on every connection, which moves the counter
