@@ -179,10 +179,15 @@ class ObjectCache(LocMemCache):
 
 
 def _alone(scores: engine.Scores) -> bool:
-    """Whether nothing but their one holder refers to the scores, their result, its views
-    and their arrays (counted as CPython counts references: each object's holder, this
-    function's parameter or loop variable, and getrefcount's own argument)."""
+    """Whether nothing but their one holder refers to the scores, their inputs and the
+    numbers of their rows, their result, its views and their arrays (counted as CPython
+    counts references: each object's holder, this function's parameter or loop variable,
+    and getrefcount's own argument)."""
     if sys.getrefcount(scores) > 3 or not _once(scores.result) or not _once(scores.result.views):
+        return False
+    if not _once(scores.inputs) or not all(
+        _once(getattr(scores.inputs, name)) for name in incremental.NUMBERS
+    ):
         return False
     for view in list(scores.result.views.values()):
         # The dictionary, the list, the loop variable and getrefcount's argument.

@@ -16,7 +16,7 @@ from collections.abc import Collection
 import numpy as np
 
 from fourfold.core import evaluate, partial, periods
-from fourfold.core.evaluate import SLOTS_PER_YEAR, Inputs, Ints
+from fourfold.core.evaluate import SLOTS_PER_YEAR, B, Inputs, Ints
 from fourfold.memory import gc_paused
 
 from . import data
@@ -91,6 +91,9 @@ def _update(
         keep_t = ~changed[inp.target_kpi]
     else:
         keep_v, keep_t = _kept_rows(inp, grid, table, changed, keys)
+        if in_place and (same := _overwritten(inp, cells, keep_v, keep_t)) is not None:
+            # Values and targets changed, none added: the years are those they were.
+            return _rescored(old, same, rows, grid, basis.year_rows, in_place)
     value_kpi = np.concatenate([inp.value_kpi[keep_v], cells.value_kpi])
     value_slot = np.concatenate([inp.value_slot[keep_v], cells.value_slot])
     target_kpi = np.concatenate([inp.target_kpi[keep_t], cells.target_kpi])
@@ -128,14 +131,46 @@ def _update(
         low=np.concatenate([inp.low[keep_t], numbers[:, 2]]),
         high=np.concatenate([inp.high[keep_t], numbers[:, 3]]),
     )
-    if len(rows) > MOST * n_k:
+    return _rescored(old, new, rows, grid, year_rows, in_place)
+
+
+def _rescored(
+    old: Scores, new: Inputs, rows: Ints, grid: data.Grid, year_rows: Ints | None, in_place: bool
+) -> Scores:
+    basis = old.basis
+    assert basis is not None
+    if len(rows) > MOST * len(new.kpi_frequency):
         result = evaluate.evaluate(new)
     else:
         if basis.reading is None:
-            basis.reading = partial.dependents(inp)
+            basis.reading = partial.dependents(old.inputs)
         result = partial.reevaluate(new, old.result, rows, basis.reading, in_place=in_place)
-    kept = Basis(basis.kpi_ids, table, grid, basis.reading, year_rows)
+    kept = Basis(basis.kpi_ids, basis.kpi_table, grid, basis.reading, year_rows)
     return Scores(new, old.index, result, old.fiscal_start, kept)
+
+
+# The numbers of the inputs' rows that a value or target written changes.
+NUMBERS = ("value", "target", "red_flag", "low", "high")
+
+
+def _overwritten(inp: Inputs, cells: data.Placed, keep_v: B, keep_t: B) -> Inputs | None:
+    """The inputs with each row read again written over the one it replaces, where it is
+    (the caller holds the only reference to them), when each replaces one; else None."""
+    gone_v, gone_t = np.flatnonzero(~keep_v), np.flatnonzero(~keep_t)
+    if len(gone_v) != len(cells.value_kpi) or len(gone_t) != len(cells.target_kpi):
+        return None
+    span = 12 * inp.n_years  # more slots than any level has
+    old_v = inp.value_kpi[gone_v] * span + inp.value_slot[gone_v]
+    new_v = cells.value_kpi * span + cells.value_slot
+    old_t = (inp.target_kpi[gone_t] * 3 + inp.target_level[gone_t]) * span + inp.target_slot[gone_t]
+    new_t = (cells.target_kpi * 3 + cells.target_level) * span + cells.target_slot
+    ov, nv, ot, nt = (np.argsort(k, kind="stable") for k in (old_v, new_v, old_t, new_t))
+    if not (np.array_equal(old_v[ov], new_v[nv]) and np.array_equal(old_t[ot], new_t[nt])):
+        return None
+    inp.value[gone_v[ov]] = cells.value[nv]
+    for i, name in enumerate(NUMBERS[1:]):
+        getattr(inp, name)[gone_t[ot]] = cells.target_numbers[nt, i]
+    return inp
 
 
 def _kept_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -144,17 +145,20 @@ def test_scores_updated_kpi_by_kpi_equal_scores_computed_afresh(
         for batch in batches:
             changed, keys = apply(kpis, batch)
             fresh = engine.compute(today=TODAY, unit=unit)
-            by_key = None
+            by_key = mine = None
             if keys is not None:  # only some periods read again: the rest kept
                 by_key = incremental.update(scores, changed, keys=keys)
+                # As scores no request reads are updated: where they are (on a copy here).
+                mine = incremental.update(copy.deepcopy(scores), changed, keys=keys, in_place=True)
             updated = incremental.update(scores, changed)
             if updated is None:  # a new year of data: the grid changed
                 assert fresh.inputs.year_starts != scores.inputs.year_starts
-                assert by_key is None
+                assert by_key is None and mine is None
                 updated = fresh
             elif keys is not None:
-                assert by_key is not None
+                assert by_key is not None and mine is not None
                 assert_same(by_key, fresh)
+                assert_same(mine, fresh)
             assert_same(updated, fresh)
             scores = updated
 
