@@ -14,12 +14,9 @@ from django.utils import timezone
 
 from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.core.hierarchy import Hierarchy
-from fourfold.measures.models import (
-    KPI,
-)
 from fourfold.memory import gc_paused
 from fourfold.scoring import data, kept
-from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
+from fourfold.strategy.models import Organization
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
 DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
@@ -118,11 +115,6 @@ class Scores:
 _column = data.column
 
 
-# A subtree of at most this many units is selected in SQL by its unit ids; a larger one (most
-# of the organization) is read whole and kept in Python, as SQLite limits a query's parameters.
-MAX_SUBTREE_IN_SQL = 900
-
-
 @dataclass
 class Definition:
     cards: list[tuple[Any, ...]]
@@ -131,61 +123,6 @@ class Definition:
     kpis: list[tuple[Any, ...]]
     # Contributing alignments: (objective below, objective above, weight or None: its own).
     alignments: list[tuple[int, int, float | None]]
-
-
-def _definition_rows(subtree: set[int] | None, n_units: int) -> Definition:
-    """The scorecards, perspectives, objectives and KPIs to score, in order, one query each.
-
-    With a subtree, only the rows of its units are read, so that one unit's page does not
-    read the whole organization; the caller still keeps only rows whose parent it kept.
-    """
-    ids: list[int] | None = None
-    if subtree is not None and len(subtree) < n_units and len(subtree) <= MAX_SUBTREE_IN_SQL:
-        ids = sorted(subtree)
-
-    def where(path: str) -> dict[str, list[int]]:
-        return {} if ids is None else {f"{path}unit_id__in": ids}
-
-    cards = Scorecard.objects.filter(**where("")).values_list(
-        "pk", "unit_id", "rollup", "scheme_id"
-    )
-    persps = Perspective.objects.filter(archived=False, **where("scorecard__")).values_list(
-        "pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order"
-    )
-    objs = Objective.objects.filter(
-        archived=False, **where("perspective__scorecard__")
-    ).values_list(
-        "pk",
-        "perspective_id",
-        "code",
-        "name",
-        "weight",
-        "rollup",
-        "scheme_id",
-        "serves__parent_id",
-        "serves__contributes",
-        "perspective__scorecard__unit_id",
-        "order",
-        "serves__weight",
-    )
-    kpis = KPI.objects.filter(
-        archived=False, **where("objective__perspective__scorecard__")
-    ).values_list(*KPI_FIELDS)
-    # The alignments come in the objectives' query (a row per alignment), not in one more.
-    objectives: list[tuple[Any, ...]] = []
-    alignments: list[tuple[int, int, float | None]] = []
-    for row in objs.order_by("perspective_id", "order", "pk", "serves__order", "serves__pk"):
-        if not objectives or objectives[-1][0] != row[0]:
-            objectives.append(row)
-        if row[7] is not None and row[8]:
-            alignments.append((row[0], row[7], row[11]))
-    return Definition(
-        list(cards.order_by("pk")),
-        list(persps.order_by("scorecard_id", "order", "pk")),
-        objectives,
-        list(kpis.order_by("objective_id", "order", "pk")),
-        alignments,
-    )
 
 
 def compute(
