@@ -203,6 +203,23 @@ def _once(item: Any) -> bool:
     return sys.getrefcount(item) <= 3
 
 
+def _counted_as_expected() -> bool:
+    """Whether this interpreter counts references as `_alone` expects (CPython 3.11 does);
+    where it does not, scores are never updated in place."""
+
+    class Box:
+        item: object
+
+    box = Box()
+    box.item = object()
+    alone = _once(box.item)
+    other = box.item  # a second holder, as a request reading them would be
+    return alone and not _once(box.item) and other is box.item
+
+
+IN_PLACE = _counted_as_expected()
+
+
 # One computation or update of an entry at a time: a request that finds its entry being
 # brought up to date waits for it rather than computing the same scores again.
 _LOCKS = [threading.RLock() for _ in range(64)]
@@ -243,7 +260,7 @@ def scores(
             if revision.can_follow(found.number, now):
                 changed, keys = revision.changes_since(found.number)
                 # Scores no request is reading are updated where they are, not copied.
-                alone = isinstance(cache, ObjectCache) and cache.take(key, found)
+                alone = IN_PLACE and isinstance(cache, ObjectCache) and cache.take(key, found)
                 updated = incremental.update(
                     found.scores,
                     changed,

@@ -106,6 +106,10 @@ def test_nothing_is_kept_inside_a_transaction() -> None:
         assert rows_kept() is None
 
 
+def test_this_interpreter_counts_references_as_the_cache_expects() -> None:
+    assert cache.IN_PLACE
+
+
 def test_scores_no_request_reads_are_updated_where_they_are(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
