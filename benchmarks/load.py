@@ -6,6 +6,7 @@ the lost updates: every write the server accepted must be a version in the histo
     python -m benchmarks.load                       fourfold serve, as shipped
     python -m benchmarks.load --server waitress     or gunicorn / granian, to compare
     python -m benchmarks.load --users 50 --seconds 120 --processes 3
+    python -m benchmarks.load --database postgres://… --port 8301   a server and port given
 
 Without --database it starts a PostgreSQL server of its own, as scripts/test.sh does (as root).
 """
@@ -465,6 +466,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
                         help="seconds a user waits between two requests")  # fmt: skip
     parser.add_argument("--database", help="a postgres:// URL; default: a server of its own")
+    parser.add_argument(
+        "--port", type=int, default=None, help="the application server's port; default: a free one"
+    )
     args = parser.parse_args(argv)
     if args.writers is None:
         args.writers = args.users // 5
@@ -484,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
         setup()
         print("loading the demo and the users …", flush=True)
         plan = prepare(args.users, args.writers)
-        port = free_port()
+        port = args.port or free_port()
         command = server_command(args.server, port, args.processes, args.threads)
         stack.enter_context(serving(command, env, port))
         from django.db import connections

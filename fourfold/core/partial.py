@@ -6,7 +6,10 @@ the inputs `old` was evaluated from only in the values and targets of the KPI ro
 on them, directly or not, are evaluated on their own (with the inputs of their formulas);
 then each wave of the tree rolls up only the parents with a child re-scored, reading the
 other children's rows from `old`, so that every sum adds the same numbers in the same order.
-The old result is left as it was: its arrays are copied, as other readers may hold it.
+The old result is left as it was (its arrays are copied, as other readers may hold it),
+unless `in_place`: then the caller holds the only reference to it, and its arrays are
+updated where they are and handed on to the new result (a whole organization's views are
+hundreds of MB, which a copy would go through at each value entered).
 """
 
 from __future__ import annotations
@@ -56,18 +59,28 @@ def affected(inp: Inputs, rows: Ints, reading: dict[int, list[int]]) -> Ints:
 
 
 def reevaluate(
-    inp: Inputs, old: evaluate.Result, rows: Ints, reading: dict[int, list[int]] | None = None
+    inp: Inputs,
+    old: evaluate.Result,
+    rows: Ints,
+    reading: dict[int, list[int]] | None = None,
+    *,
+    in_place: bool = False,
 ) -> evaluate.Result:
     if old.layout is None:
         return evaluate.evaluate(inp)
     with np.errstate(over="ignore"):
         return _reevaluate(
-            inp, old, old.layout, rows, dependents(inp) if reading is None else reading
+            inp, old, old.layout, rows, dependents(inp) if reading is None else reading, in_place
         )
 
 
 def _reevaluate(
-    inp: Inputs, old: evaluate.Result, layout: Tree, rows: Ints, reading: dict[int, list[int]]
+    inp: Inputs,
+    old: evaluate.Result,
+    layout: Tree,
+    rows: Ints,
+    reading: dict[int, list[int]],
+    in_place: bool,
 ) -> evaluate.Result:
     n_k = len(inp.kpi_frequency)
     hit = affected(inp, rows, reading)
@@ -80,9 +93,10 @@ def _reevaluate(
     for view in VIEWS:
         kpis = evaluate.kpi_view(sub, prepared, view)
         was = old.views[view]
-        now = dataclasses.replace(
-            was, **{name: getattr(was, name).copy() for name in _ARRAYS}, keys=was.keys
-        )
+        arrays = {name: getattr(was, name) for name in ARRAYS}
+        if not in_place:
+            arrays = {name: array.copy() for name, array in arrays.items()}
+        now = dataclasses.replace(was, **arrays, keys=was.keys)
         now.actual[hit] = kpis.actual[mine]
         for name in ("target", "red_flag", "low", "high"):
             getattr(now, name)[hit] = kpis.targets[name][mine]
@@ -99,7 +113,8 @@ def _reevaluate(
     return result
 
 
-_ARRAYS = (
+# The arrays of a view that a re-scoring writes.
+ARRAYS = (
     "actual",
     "target",
     "red_flag",

@@ -67,7 +67,7 @@ class WriteCount:
 def _moved(new_rows: list[tuple[Any, ...]], updated: list[tuple[int, str]]) -> None:
     """Move the revision counter, in the write's transaction, for the KPIs it changed."""
     if new_rows or updated:
-        revision.moved({row[0] for row in new_rows} | {kpi for kpi, _ in updated})
+        revision.moved((), keys=[(row[0], row[1]) for row in new_rows] + updated)
 
 
 def _user_id(actor: AbstractBaseUser | None) -> int | None:

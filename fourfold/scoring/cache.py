@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
+import threading
 import time
+import zlib
 from typing import Any
 
 import numpy as np
@@ -38,7 +41,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.utils import timezone
 
+from fourfold.core import partial
 from fourfold.scoring import engine, incremental, revision
+from fourfold.strategy.models import Organization
 
 ALIAS = "scores"
 MB = 2**20
@@ -54,6 +59,8 @@ class Kept:
 
 def footprint(value: Any) -> int:
     """The bytes a kept value holds: its arrays, and its index's entries roughly."""
+    if callable(own := getattr(value, "footprint", None)):  # kept rows (scoring/kept.py)
+        return int(own())
     scores = value.scores if isinstance(value, Kept) else value
     if not isinstance(scores, engine.Scores):
         return 0
@@ -144,6 +151,17 @@ class ObjectCache(LocMemCache):
                 total -= self.sizes.pop(key, 0)
                 this._delete(key)
 
+    def take(self, key: str, kept: Kept) -> bool:
+        """Remove the entry `kept` when nothing but it refers to its scores (no request is
+        reading them), so that the caller may update them where they are; else leave it."""
+        key = self.make_and_validate_key(key)
+        this: Any = self
+        with this._lock:  # no other thread gets the entry meanwhile
+            if this._cache.get(key) is not kept or not _alone(kept.scores):
+                return False
+            this._delete(key)
+            return True
+
     def add(
         self,
         key: str,
@@ -160,33 +178,106 @@ class ObjectCache(LocMemCache):
             return False
 
 
-def scores(*, unit: str | None = None, today: dt.date | None = None) -> engine.Scores:
+def _alone(scores: engine.Scores) -> bool:
+    """Whether nothing but their one holder refers to the scores, their inputs and the
+    numbers of their rows, their result, its views and their arrays (counted as CPython
+    counts references: each object's holder, this function's parameter or loop variable,
+    and getrefcount's own argument)."""
+    if sys.getrefcount(scores) > 3 or not _once(scores.result) or not _once(scores.result.views):
+        return False
+    if not _once(scores.inputs) or not all(
+        _once(getattr(scores.inputs, name)) for name in incremental.NUMBERS
+    ):
+        return False
+    for view in list(scores.result.views.values()):
+        # The dictionary, the list, the loop variable and getrefcount's argument.
+        if sys.getrefcount(view) > 4:
+            return False
+        if not all(_once(getattr(view, name)) for name in partial.ARRAYS):
+            return False
+    return True
+
+
+def _once(item: Any) -> bool:
+    # Its holder, this function's parameter and getrefcount's argument.
+    return sys.getrefcount(item) <= 3
+
+
+def _counted_as_expected() -> bool:
+    """Whether this interpreter counts references as `_alone` expects (CPython 3.11 does);
+    where it does not, scores are never updated in place."""
+
+    class Box:
+        item: object
+
+    box = Box()
+    box.item = object()
+    alone = _once(box.item)
+    other = box.item  # a second holder, as a request reading them would be
+    return alone and not _once(box.item) and other is box.item
+
+
+IN_PLACE = _counted_as_expected()
+
+
+# One computation or update of an entry at a time: a request that finds its entry being
+# brought up to date waits for it rather than computing the same scores again.
+_LOCKS = [threading.RLock() for _ in range(64)]
+
+
+def _lock(key: str) -> threading.RLock:
+    return _LOCKS[zlib.crc32(key.encode()) % len(_LOCKS)]
+
+
+def scores(
+    *,
+    unit: str | None = None,
+    today: dt.date | None = None,
+    organization: Organization | None = None,
+) -> engine.Scores:
     """What `engine.compute(unit=unit, today=today)` returns, computed once per revision.
 
-    A page asked `?as_of=` (fourfold.revisions.moment) is scored as it stood, not cached."""
+    A page asked `?as_of=` (fourfold.revisions.moment) is scored as it stood, not cached.
+    `organization`: the row as the caller read it in this request, not read again."""
     from fourfold.revisions import moment
 
     if (as_of := moment.requested()) is not None:
         return moment.scored(
-            unit, lambda: engine.compute(unit=unit, today=as_of.date(), as_of=as_of)
+            unit,
+            lambda: engine.compute(
+                unit=unit, today=as_of.date(), as_of=as_of, organization=organization
+            ),
         )
     today = today or timezone.localdate()
     if connection.in_atomic_block:
-        return engine.compute(unit=unit, today=today)
+        return engine.compute(unit=unit, today=today, organization=organization)
     cache: Any = caches[ALIAS]
     now = revision.current()
     key = f"scores:{today.isoformat()}:{unit or ''}"
     found = cache.get(key)
-    if isinstance(found, Kept):
-        if found.number >= now[0]:
-            return found.scores
-        if revision.can_follow(found.number, now):
-            updated = incremental.update(found.scores, revision.changed_since(found.number))
-            if updated is not None:
-                cache.set(key, Kept(now[0], updated), None)
-                return updated
-    start = time.process_time()
-    result = engine.compute(unit=unit, today=today)
-    if time.process_time() - start >= getattr(cache, "min_seconds", 0):
-        cache.set(key, Kept(now[0], result), None)
-    return result
+    if isinstance(found, Kept) and found.number >= now[0]:
+        return found.scores
+    with _lock(key):
+        found = cache.get(key)  # again: another request may have brought it up to date
+        if isinstance(found, Kept):
+            if found.number >= now[0]:
+                return found.scores
+            if revision.can_follow(found.number, now):
+                changed, keys = revision.changes_since(found.number)
+                # Scores no request is reading are updated where they are, not copied.
+                alone = IN_PLACE and isinstance(cache, ObjectCache) and cache.take(key, found)
+                updated = incremental.update(
+                    found.scores,
+                    changed,
+                    # By KPI and period when every change named its period.
+                    keys=keys if changed <= {k for k, _ in keys} else None,
+                    in_place=alone,
+                )
+                if updated is not None:
+                    cache.set(key, Kept(now[0], updated), None)
+                    return updated
+        start = time.process_time()
+        result = engine.compute(unit=unit, today=today, organization=organization, revision=now)
+        if time.process_time() - start >= getattr(cache, "min_seconds", 0):
+            cache.set(key, Kept(now[0], result), None)
+        return result

@@ -8,7 +8,8 @@ what a later re-read of a few KPIs needs to place its rows on the same grid (`Gr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -55,10 +56,16 @@ def grid_years(months: Iterable[int], fiscal_start: int) -> list[int]:
 
 
 class Codes(dict[str, int]):
-    """A number for each period text, in the order first met."""
+    """A number for each period text, in the order first met. Codes only grow, and may be
+    shared by threads (the rows kept between computations, fourfold/scoring/kept.py)."""
+
+    _lock = threading.Lock()
 
     def __missing__(self, text: str) -> int:
-        self[text] = code = len(self)
+        with self._lock:
+            code = self.get(text)
+            if code is None:
+                self[text] = code = len(self)
         return code
 
 
@@ -127,7 +134,41 @@ def only_kpis(ids: Iterable[int]) -> str:
     return f" AND kpi_id IN ({','.join(str(int(k)) for k in ids) or 0})"
 
 
-def read(codes: Codes, *, only: str = "", as_of: dt.datetime | None = None) -> tuple[Read, Read]:
+# Periods of the (KPI, period) asked for beyond which their KPIs' rows are read whole.
+MOST_PERIODS = 200
+
+
+def read_keys(codes: Codes, keys: Collection[tuple[int, str]]) -> tuple[Read, Read] | None:
+    """The values and targets of these (KPI id, period) (those there are), or None when they
+    name too many periods to be asked for at once."""
+    periods_asked = sorted({p for _, p in keys})
+    if len(periods_asked) > MOST_PERIODS:
+        return None
+    marks = ", ".join(["%s"] * len(periods_asked))
+    only = f"{only_kpis(k for k, _ in keys)} AND period IN ({marks})"
+    values, targets = read(codes, only=only, params=periods_asked)
+    # The KPIs and the periods asked for hold more than these keys when both are many.
+    wanted = np.array([k * KEY_SPAN + codes[p] for k, p in keys], dtype=np.int64)
+    return _among(values, wanted), _among(targets, wanted)
+
+
+KEY_SPAN = 2**24  # more period texts than a database holds
+
+
+def _among(rows: Read, wanted: evaluate.Ints) -> Read:
+    keep = np.isin(rows.kpi_id * KEY_SPAN + rows.period, wanted)
+    if keep.all():
+        return rows
+    return Read(rows.kpi_id[keep], rows.period[keep], [n[keep] for n in rows.numbers])
+
+
+def read(
+    codes: Codes,
+    *,
+    only: str = "",
+    as_of: dt.datetime | None = None,
+    params: list[Any] | None = None,
+) -> tuple[Read, Read]:
     """The values and the targets, of the KPIs `only` names (all when empty)."""
     if as_of is not None:
         return (
@@ -143,14 +184,18 @@ def read(codes: Codes, *, only: str = "", as_of: dt.datetime | None = None) -> t
             ),
         )
     values = _columns(
-        _chunks(f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}"),  # noqa: S608
+        _chunks(
+            f"SELECT kpi_id, period, value FROM {Measurement._meta.db_table} WHERE 1=1{only}",  # noqa: S608
+            params,
+        ),
         3,
         codes,
     )
     targets = _columns(
         _chunks(
             f"SELECT kpi_id, period, {TARGET_COLUMNS} "  # noqa: S608
-            f"FROM {Target._meta.db_table} WHERE 1=1{only}"
+            f"FROM {Target._meta.db_table} WHERE 1=1{only}",
+            params,
         ),
         6,
         codes,

@@ -14,12 +14,9 @@ from django.utils import timezone
 
 from fourfold.core import evaluate, formulas, periods, scoring
 from fourfold.core.hierarchy import Hierarchy
-from fourfold.measures.models import (
-    KPI,
-)
 from fourfold.memory import gc_paused
-from fourfold.scoring import data
-from fourfold.strategy.models import Objective, Organization, Perspective, Scorecard
+from fourfold.scoring import data, kept
+from fourfold.strategy.models import Organization
 
 FREQ = {"monthly": 0, "quarterly": 1, "yearly": 2}
 DIRECTION = {"increase": 0, "decrease": 1, "range": 2}
@@ -64,6 +61,8 @@ class Basis:
     grid: data.Grid
     # The calculated KPIs reading each KPI row, worked out when first needed.
     reading: dict[int, list[int]] | None = None
+    # The values and targets in each year of the grid, counted when first needed.
+    year_rows: evaluate.Ints | None = None
 
 
 @dataclass
@@ -116,11 +115,6 @@ class Scores:
 _column = data.column
 
 
-# A subtree of at most this many units is selected in SQL by its unit ids; a larger one (most
-# of the organization) is read whole and kept in Python, as SQLite limits a query's parameters.
-MAX_SUBTREE_IN_SQL = 900
-
-
 @dataclass
 class Definition:
     cards: list[tuple[Any, ...]]
@@ -131,63 +125,13 @@ class Definition:
     alignments: list[tuple[int, int, float | None]]
 
 
-def _definition_rows(subtree: set[int] | None, n_units: int) -> Definition:
-    """The scorecards, perspectives, objectives and KPIs to score, in order, one query each.
-
-    With a subtree, only the rows of its units are read, so that one unit's page does not
-    read the whole organization; the caller still keeps only rows whose parent it kept.
-    """
-    ids: list[int] | None = None
-    if subtree is not None and len(subtree) < n_units and len(subtree) <= MAX_SUBTREE_IN_SQL:
-        ids = sorted(subtree)
-
-    def where(path: str) -> dict[str, list[int]]:
-        return {} if ids is None else {f"{path}unit_id__in": ids}
-
-    cards = Scorecard.objects.filter(**where("")).values_list(
-        "pk", "unit_id", "rollup", "scheme_id"
-    )
-    persps = Perspective.objects.filter(archived=False, **where("scorecard__")).values_list(
-        "pk", "scorecard_id", "code", "name", "weight", "rollup", "scheme_id", "order"
-    )
-    objs = Objective.objects.filter(
-        archived=False, **where("perspective__scorecard__")
-    ).values_list(
-        "pk",
-        "perspective_id",
-        "code",
-        "name",
-        "weight",
-        "rollup",
-        "scheme_id",
-        "serves__parent_id",
-        "serves__contributes",
-        "perspective__scorecard__unit_id",
-        "order",
-        "serves__weight",
-    )
-    kpis = KPI.objects.filter(
-        archived=False, **where("objective__perspective__scorecard__")
-    ).values_list(*KPI_FIELDS)
-    # The alignments come in the objectives' query (a row per alignment), not in one more.
-    objectives: list[tuple[Any, ...]] = []
-    alignments: list[tuple[int, int, float | None]] = []
-    for row in objs.order_by("perspective_id", "order", "pk", "serves__order", "serves__pk"):
-        if not objectives or objectives[-1][0] != row[0]:
-            objectives.append(row)
-        if row[7] is not None and row[8]:
-            alignments.append((row[0], row[7], row[11]))
-    return Definition(
-        list(cards.order_by("pk")),
-        list(persps.order_by("scorecard_id", "order", "pk")),
-        objectives,
-        list(kpis.order_by("objective_id", "order", "pk")),
-        alignments,
-    )
-
-
 def compute(
-    *, today: dt.date | None = None, as_of: dt.datetime | None = None, unit: str | None = None
+    *,
+    today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+    unit: str | None = None,
+    organization: Organization | None = None,
+    revision: tuple[int, int] | None = None,
 ) -> Scores:
     """Score every node for every period, from the database as it stands (or stood).
 
@@ -196,23 +140,34 @@ def compute(
     in the middle of them would go through them all (tens of ms on a page). A moment in the
     past, or definitions that change from some period on, are scored by
     fourfold.revisions.through_time with the definitions as they stood then.
+
+    `organization` is the row as the caller read it (else read here); `revision`, the
+    counter as the caller read it before anything else (else read here when needed).
     """
     with gc_paused():
-        org = Organization.get()
+        org = organization or Organization.get()
         if as_of is not None or org.definitions_split:
             from fourfold.revisions import through_time
 
             return through_time.compute(today=today, as_of=as_of, unit=unit)
         from .live import Live
 
-        return compute_with(Live(org.fiscal_year_start), today=today, as_of=None, unit=unit)
+        return compute_with(
+            Live(org.fiscal_year_start), today=today, as_of=None, unit=unit, revision=revision
+        )
 
 
 def compute_with(
-    source: Any, *, today: dt.date | None, as_of: dt.datetime | None, unit: str | None
+    source: Any,
+    *,
+    today: dt.date | None,
+    as_of: dt.datetime | None,
+    unit: str | None,
+    revision: tuple[int, int] | None = None,
 ) -> Scores:
     """Scores with the definition that `source` reads (see `live.Live`), and the values and
-    targets as they stood at `as_of` (None: as they stand)."""
+    targets as they stood at `as_of` (None: as they stand), read after `revision` (see
+    `compute`)."""
     today = today or (as_of.date() if as_of else timezone.localdate())
     fs = source.fiscal_start
     schemes = source.schemes()
@@ -257,9 +212,9 @@ def compute_with(
             return scheme_pos[scheme_id]
         return share_pos if rollup == "share_met" else default_pos
 
-    only = "" if subtree is None else data.only_kpis(k[0] for k in kpis)
-    codes = data.Codes()
-    values, targets = data.read(codes, only=only, as_of=as_of)
+    codes, values, targets = kept.rows(
+        None if subtree is None else [k[0] for k in kpis], as_of=as_of, revision_now=revision
+    )
     kpi_freq = np.array([FREQ[k[4]] for k in kpis], dtype=np.int64)
     kpi_ids = np.array([k[0] for k in kpis], dtype=np.int64)
     kpi_table = np.full(int(kpi_ids.max(initial=0)) + 1, -1, dtype=np.int64)

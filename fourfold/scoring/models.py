@@ -18,10 +18,13 @@ class Revision(models.Model):
 
 
 class ScoreChange(models.Model):
-    """A KPI whose values or targets the write numbered `revision` changed."""
+    """A KPI whose values or targets the write numbered `revision` changed: its value or
+    target of `period`, or any of them when blank."""
 
     revision = models.BigIntegerField(db_index=True)
     kpi_id = models.BigIntegerField()
+    period = models.CharField(max_length=20, blank=True, default="")
 
     def __str__(self) -> str:
-        return f"KPI {self.kpi_id} at revision {self.revision}"
+        what = f"{self.period} of KPI {self.kpi_id}" if self.period else f"KPI {self.kpi_id}"
+        return f"{what} at revision {self.revision}"

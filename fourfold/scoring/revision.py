@@ -4,9 +4,11 @@ Scores are a function of the rows of SCORED_MODELS. The counter (`scoring.Revisi
 row) moves with every write of them, two ways, so that no writer can forget it:
 
 - the storage writers of values and targets (`record_values`, `set_targets` in
-  fourfold/measures/services.py) call `moved(kpi_ids)` with the KPIs whose values or targets
-  they created or changed: the change is kept (`scoring.ScoreChange`), so that a process
-  holding the scores of an earlier revision re-scores only those KPIs (fourfold/scoring/cache.py);
+  fourfold/measures/services.py) call `moved(keys=...)` with the (KPI, period) of the values
+  or targets they created or changed (they delete none): the change is kept
+  (`scoring.ScoreChange`, by KPI alone for very large writes), so that a process holding the
+  scores of an earlier revision reads again only those rows and re-scores only those KPIs
+  (fourfold/scoring/cache.py);
 - every other statement that writes one of those tables (a definition saved by a form, the
   loader, the API, the admin, a bulk update, a deletion, a restore; a value written through
   the ORM) is seen by a database execute wrapper on every connection, which moves the counter
@@ -62,6 +64,8 @@ KEEP = 10_000
 PRUNE_EVERY = 100
 # A write of more KPIs than this is scored afresh rather than KPI by KPI.
 MOST_KPIS = 20_000
+# A write of more values and targets than this is kept by KPI, not by KPI and period.
+MOST_KEYS = 50_000
 
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?',
@@ -109,6 +113,23 @@ def changed_since(number: int, connection: Any = None) -> set[int]:
         return {int(row[0]) for row in cursor.fetchall()}
 
 
+def changes_since(number: int, connection: Any = None) -> tuple[set[int], set[tuple[int, str]]]:
+    """The KPIs whose values or targets changed after revision `number`, and the (KPI,
+    period) of each value or target changed, when every change of those KPIs names its
+    period (else the KPIs is all that is known)."""
+    connection = connection or _default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT kpi_id, period FROM {ScoreChange._meta.db_table} "  # noqa: S608
+            "WHERE revision > %s",
+            [number],
+        )
+        found = [(int(row[0]), str(row[1])) for row in cursor.fetchall()]
+    kpis = {kpi for kpi, _ in found}
+    whole = {kpi for kpi, period in found if not period}
+    return kpis, {(kpi, period) for kpi, period in found if kpi not in whole}
+
+
 def can_follow(base: int, now: tuple[int, int]) -> bool:
     """Whether the changes from revision `base` to `now` are all kept, and all of values or
     targets of known KPIs (else scores are computed afresh)."""
@@ -116,19 +137,29 @@ def can_follow(base: int, now: tuple[int, int]) -> bool:
     return definitions <= base <= number and number - base <= KEEP - PRUNE_EVERY
 
 
-def moved(kpi_ids: Collection[int], connection: Any = None) -> int:
-    """Move the counter for a write of these KPIs' values or targets; the new number."""
+def moved(
+    kpi_ids: Collection[int],
+    connection: Any = None,
+    *,
+    keys: Collection[tuple[int, str]] | None = None,
+) -> int:
+    """Move the counter for a write of these KPIs' values or targets (or of those `keys`,
+    (KPI id, period), named when there are not too many of them); the new number."""
     connection = connection or _default()
-    ids = sorted(set(kpi_ids))
+    ids = sorted(set(kpi_ids) | ({k for k, _ in keys} if keys is not None else set()))
     if len(ids) > MOST_KPIS:
         return _move(connection, definitions=True)
     number = _move(connection, definitions=False)
     table = ScoreChange._meta.db_table
+    if keys is not None and len(keys) <= MOST_KEYS and set(kpi_ids) <= {k for k, _ in keys}:
+        rows = [(number, k, p) for k, p in sorted(set(keys))]
+    else:
+        rows = [(number, k, "") for k in ids]
     with connection.cursor() as cursor:
-        if ids:
+        if rows:
             cursor.executemany(
-                f"INSERT INTO {table} (revision, kpi_id) VALUES (%s, %s)",  # noqa: S608
-                [(number, k) for k in ids],
+                f"INSERT INTO {table} (revision, kpi_id, period) VALUES (%s, %s, %s)",  # noqa: S608
+                rows,
             )
         if number % PRUNE_EVERY == 0:
             cursor.execute(f"DELETE FROM {table} WHERE revision <= %s", [number - KEEP])  # noqa: S608

@@ -201,7 +201,7 @@ def picked_period(
     period = _period(request, organization, today)
     if request.GET.get("kind") and period.key != request.GET.get("period"):
         return redirect(f"{url}?{urlencode({'period': period.key})}")
-    scores = compute(today=today)
+    scores = compute(today=today, organization=organization)
     keys = scores.result.views[period.kind].keys
     return (
         period,

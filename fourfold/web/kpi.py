@@ -444,7 +444,7 @@ def _render(
     kind = VIEW_OF[kpi.frequency]
     period = periods.parse_period(choose.in_kind(period, kind), period.fiscal_start)
     until = request.GET.get("until", "") if request.method == "GET" else ""
-    scores = cache.scores(unit=unit.code, today=today)
+    scores = cache.scores(unit=unit.code, today=today, organization=organization)
     page = build(scores, unit, kpi, period, today, until)
     choices = [(r.key, r.label) for r in page.rows] or [(period.key, page.period_label)]
     if form is None:

@@ -312,7 +312,8 @@ def _render(
     organization = Organization.get()
     today = moment.today()  # the day of ?as_of= when asked
     period, error = requested_period(key, organization, today)
-    page = build(cache.scores(unit=unit.code, today=today), unit, objective, period)
+    scores = cache.scores(unit=unit.code, today=today, organization=organization)
+    page = build(scores, unit, objective, period)
     # Objectives of units the reader may not see are named no more than their units are.
     page.aligned = [a for a in page.aligned if a.unit is not None and access.can_view(a.unit.pk)]
     page.serves = [a for a in page.serves if a.unit is not None and access.can_view(a.unit.pk)]

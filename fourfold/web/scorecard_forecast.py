@@ -25,5 +25,6 @@ def of(scores: engine.Scores, unit: str, period: periods.Period, today: dt.date)
     if unit not in scores.index.unit_codes:
         return Forecasts(choose.label(year), {})
     return Forecasts(
-        choose.label(year), forecasting.forecast(None, year.key, today=today, unit=unit, fan=False)
+        choose.label(year),
+        forecasting.forecast(None, year.key, today=today, unit=unit, fan=False, scores=scores),
     )

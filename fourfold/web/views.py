@@ -79,7 +79,7 @@ def unit_scorecard(request: HtmxHttpRequest, code: str) -> HttpResponse:
     wanted = {"period": period.key, **filters.query()}
     if error is None and not partial and request.GET.dict() != wanted:
         return redirect(canonical)
-    scores = compute(unit=code, today=today)
+    scores = compute(unit=code, today=today, organization=organization)
     forecasts = scorecard_forecast.of(scores, code, period, today)
     named = scorecard.owners(code)
     acted = scorecard.acted_on(code)

@@ -92,13 +92,13 @@ def test_it_computes_a_repeat_request_not_again(
     browser: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # Session and user (2), an administrator's units and KPIs (2), the unit tree (1), the
-    # organization (1), the fingerprint (1), the engine's nine, the owners for the filter (2);
-    # the forecast column (2); the KPIs an open action is about (1), the unit's restated
-    # scores (1), and the organization read again by the engine for its definitions (1).
-    with django_assert_num_queries(23):
+    # organization (1), the revision (1), the engine's eight (it is given the organization
+    # the page read), the owners for the filter (2); the forecast column's unit (1, it reads
+    # the page's scores); the KPIs an open action is about (1), the unit's restated scores (1).
+    with django_assert_num_queries(20):
         first = text_of(browser)
-    # The same less the engine's nine.
-    with django_assert_num_queries(14):
+    # The same less the engine's eight.
+    with django_assert_num_queries(12):
         assert text_of(browser) == first
 
 
@@ -106,7 +106,7 @@ def test_it_computes_the_home_page_once(
     browser: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     # As tests/web/test_home.py counts them; the attention panel reads My KPIs (6 more).
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         first = text_of(browser, "/?period=2026-02")
     with django_assert_num_queries(17):
         assert text_of(browser, "/?period=2026-02") == first

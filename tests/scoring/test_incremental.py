@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -64,9 +65,22 @@ def organization_text() -> str:
     return text
 
 
+def cells(inputs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The value and target cells of the inputs, in one order whatever order they came in."""
+    values = np.stack([inputs.value_kpi, inputs.value_slot, inputs.value])
+    names = ("target_kpi", "target_level", "target_slot", "target", "red_flag", "low", "high")
+    targets = np.stack([getattr(inputs, n) for n in names])
+    return (
+        values[:, np.lexsort(values[::-1])],
+        targets[:, np.lexsort(targets[:3][::-1])],
+    )
+
+
 def assert_same(got: engine.Scores, want: engine.Scores) -> None:
     assert got.index == want.index
     assert got.inputs.year_starts == want.inputs.year_starts
+    for have, wanted in zip(cells(got.inputs), cells(want.inputs), strict=True):
+        np.testing.assert_array_equal(have, wanted)
     assert got.result.views.keys() == want.result.views.keys()
     for name, view in want.result.views.items():
         mine = got.result.views[name]
@@ -90,11 +104,15 @@ edits = st.lists(
 )
 
 
-def apply(kpis: list[Any], batch: list[Edit]) -> set[int]:
+def apply(kpis: list[Any], batch: list[Edit]) -> tuple[set[int], set[tuple[int, str]] | None]:
+    """The KPIs changed, and the (KPI, period) written when nothing was deleted."""
     changed = set()
+    keys: set[tuple[int, str]] | None = set()
     for which, period, what, number in batch:
         kpi = kpis[which % len(kpis)]
         changed.add(kpi.pk)
+        if keys is not None:
+            keys.add((kpi.pk, period))
         if what == "value":
             record_values([ValueEntry(kpi.pk, period, number)], actor=None, source="manual")
         elif what == "target":
@@ -102,9 +120,11 @@ def apply(kpis: list[Any], batch: list[Edit]) -> set[int]:
             set_targets([entry], actor=None, source="manual")
         elif what == "delete value":
             Measurement.objects.filter(kpi=kpi, period=period).delete()
+            keys = None
         else:
             Target.objects.filter(kpi=kpi, period=period).delete()
-    return changed
+            keys = None
+    return changed, keys
 
 
 @pytest.mark.django_db
@@ -123,12 +143,22 @@ def test_scores_updated_kpi_by_kpi_equal_scores_computed_afresh(
         monkeypatch.setattr(incremental, "MOST", most)
         scores = engine.compute(today=TODAY, unit=unit)
         for batch in batches:
-            changed = apply(kpis, batch)
+            changed, keys = apply(kpis, batch)
             fresh = engine.compute(today=TODAY, unit=unit)
+            by_key = mine = None
+            if keys is not None:  # only some periods read again: the rest kept
+                by_key = incremental.update(scores, changed, keys=keys)
+                # As scores no request reads are updated: where they are (on a copy here).
+                mine = incremental.update(copy.deepcopy(scores), changed, keys=keys, in_place=True)
             updated = incremental.update(scores, changed)
             if updated is None:  # a new year of data: the grid changed
                 assert fresh.inputs.year_starts != scores.inputs.year_starts
+                assert by_key is None and mine is None
                 updated = fresh
+            elif keys is not None:
+                assert by_key is not None and mine is not None
+                assert_same(by_key, fresh)
+                assert_same(mine, fresh)
             assert_same(updated, fresh)
             scores = updated
 

@@ -96,9 +96,27 @@ def test_values_and_targets_written_by_the_services_move_it_with_their_kpis() ->
     assert now[1] == before[1]  # definitions unchanged
     assert revision.can_follow(before[0], now)
     assert revision.changed_since(before[0]) == {kpi.pk, other.pk}
+    # Each with the period written, so that only those rows are read again.
+    assert revision.changes_since(before[0]) == (
+        {kpi.pk, other.pk},
+        {(kpi.pk, "2026-03"), (other.pk, "2026-03")},
+    )
     # Written again unchanged: nothing to move.
     record_values([ValueEntry(kpi.pk, "2026-03", 5.0)], actor=None, source="manual")
     assert revision.current() == now
+
+
+def test_a_write_of_very_many_values_is_kept_by_kpi(monkeypatch: pytest.MonkeyPatch) -> None:
+    organization()
+    kpi = KPI.objects.get(code="child0.sales")
+    other = KPI.objects.get(code="top-k000")
+    monkeypatch.setattr(revision, "MOST_KEYS", 2)
+    before = revision.current()
+    months = ("2026-01", "2026-02", "2026-03")
+    record_values([ValueEntry(kpi.pk, m, 7.0) for m in months], actor=None, source="file")
+    record_values([ValueEntry(other.pk, "2026-03", 8.0)], actor=None, source="manual")
+    # The first write's KPI is known with none of its periods: all its rows are read again.
+    assert revision.changes_since(before[0]) == ({kpi.pk, other.pk}, {(other.pk, "2026-03")})
 
 
 def test_a_process_too_far_behind_scores_afresh() -> None:

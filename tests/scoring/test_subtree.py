@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from fourfold.files.load import load
-from fourfold.scoring import engine
+from fourfold.scoring import engine, live
 from fourfold.scoring.readout import unit_rows
 from tests.web import cards
 
@@ -43,13 +43,13 @@ def every_row(scores: engine.Scores, unit: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("most", [engine.MAX_SUBTREE_IN_SQL, 0], ids=["in SQL", "in Python"])
+@pytest.mark.parametrize("most", [live.MAX_SUBTREE_IN_SQL, 0], ids=["in SQL", "in Python"])
 def test_a_subtree_is_scored_as_the_whole_organization_scores_it(
     monkeypatch: pytest.MonkeyPatch, most: int
 ) -> None:
     organization()
     # 0: every subtree is too large for SQL, and is read whole and kept in Python instead.
-    monkeypatch.setattr(engine, "MAX_SUBTREE_IN_SQL", most)
+    monkeypatch.setattr(live, "MAX_SUBTREE_IN_SQL", most)
     whole = engine.compute(today=TODAY)
     for unit in UNITS:
         alone = engine.compute(unit=unit, today=TODAY)
@@ -65,7 +65,7 @@ def test_a_subtree_is_scored_as_the_whole_organization_scores_it(
 @pytest.mark.django_db
 def test_a_subtree_reads_only_its_own_definition_rows() -> None:
     organization()
-    rows = engine._definition_rows({engine_unit("child1")}, n_units=3)
+    rows = live.definition_rows({engine_unit("child1")}, n_units=3)
     assert len(rows.cards) == 1
     assert {k[2] for k in rows.kpis} == {"child1-k000", "child1.sales", "child1-half"}
 

@@ -88,7 +88,7 @@ def test_the_kpi_page_costs_the_same_queries_with_its_forecast(
     signed_in: Client, card: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     signed_in.get(KPI_URL)  # the scores cached, as for any page after the first
-    with django_assert_num_queries(26):  # as tests/web/test_kpi_page.py locks it
+    with django_assert_num_queries(25):  # as tests/web/test_kpi_page.py locks it
         assert signed_in.get(KPI_URL).status_code == 200
 
 
@@ -99,10 +99,10 @@ def test_the_scorecards_forecasts_cost_no_query_per_kpi(
     load(forecast_card.text(more=more), actor=None, source_name="forecast.yaml")
     url = f"/units/acme/?period={periods.month_key(forecast_card.month_now() - 1)}"
     signed_in.get(url)
-    # The scores are computed twice in a test's transaction (cached between requests); the
-    # unit's restated past scores (fourfold.revisions) take one more, and the KPIs an open
-    # action item is about (for the mark on a red KPI without one) one more.
-    with django_assert_num_queries(30):
+    # As tests/web/test_scorecard.py counts them: the forecasts are made from the page's
+    # scores; the unit's restated past scores (fourfold.revisions) take one more, and the
+    # KPIs an open action item is about (for the mark on a red KPI without one) one more.
+    with django_assert_num_queries(19):
         response = signed_in.get(url)
     html = response.content.decode()
     assert f"Forecast {forecast_card.year_now()}" in text_of(response.content)

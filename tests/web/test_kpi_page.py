@@ -261,12 +261,13 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     for k in keys[:2]:
         Comment.objects.create(kpi=kpi, period=k, text="Noted")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the KPI (1), the
-    # organization (1), the engine's nine, the values, targets, their two histories and
+    # organization (1), the engine's eight (given the organization), the values, targets,
+    # their two histories and
     # the comments (5), the SMART panel's units, KPI owners and links to fix (3). The
     # navigation reuses the roles read for the page. The forecast of the KPI's year is made
     # once from the page's scores, for the forecast panel and the SMART panel's chance alike;
     # it reads only the kept forecasts to grade (1).
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
 
@@ -287,7 +288,7 @@ def test_a_century_of_months_is_shown_a_window_at_a_time_in_the_same_queries(
             source="file",
         )
     Comment.objects.create(kpi=kpi, period="1901-01", text="Long ago")
-    with django_assert_num_queries(26) as seen:
+    with django_assert_num_queries(25) as seen:
         response = signed_in.get(URL, {"period": "2026-01"})
     assert response.status_code == 200
     page = response.content.decode()

@@ -209,10 +209,11 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     Comment.objects.create(objective=top, text="Noted")
     ActionItem.objects.create(unit=Unit.objects.get(code="top"), objective=top, title="Act")
     # Session and user (2), roles, units and KPIs (3), the unit (1), the objective (1), the
-    # organization (1), the engine's nine, KPIs, objectives served and serving, links,
+    # organization (1), the engine's eight (given the organization), KPIs, objectives served
+    # and serving, links,
     # comments and actions (6), the initiatives serving it with their milestones,
     # dependencies and progress (4). The navigation reuses the roles read for the page.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(26):
         response = signed_in.get("/units/top/objectives/top-o00/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b"/units/top/kpis/") == kpis
@@ -324,6 +325,6 @@ def test_it_reads_the_page_with_latest_periods_in_the_same_number_of_queries(
     signed_in: Client, django_assert_num_queries: DjangoAssertNumQueries, coarser: None
 ) -> None:
     # As the test above counts: the latest periods are read from the scores already there.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(26):
         response = signed_in.get(DELIGHT, {"period": "2026-10"})
     assert response.content.count(b'<tr class="kpi--latest">') == 2

@@ -139,9 +139,9 @@ def test_a_person_page_lists_objectives_kpis_and_open_actions(
         unit=sales, title="Done already", owner=priya, status=ActionItem.Status.DONE
     )
     # Session and user (2), the reader's roles, the unit tree and KPIs' units (3), the person
-    # (1), the organization (2), the scores (9); the objectives, KPIs and action items they
+    # (1), the organization (1), the scores (9); the objectives, KPIs and action items they
     # own (3), and the initiatives (1: they own none).
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         response = signed_in.get(f"/people/{priya.pk}/?period=2026-02")
     text = text_of(response.content)
     assert (
@@ -158,10 +158,10 @@ def test_the_people_page_reads_a_fixed_number_of_queries(
     # As a person's page, with the units of the picker instead of the person, and then the
     # owners of what they own, at once; the initiatives, their overdue milestones, and their
     # progress for the scores (4).
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         signed_in.get("/people/?period=2026-02")
     more = ORG.replace("owner: tom@acme.example", "owner: ann@acme.example")
     load(more + cards.unit("more", "More", "acme", 2, 3, 4), actor=None, source_name="more.yaml")
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         text = text_of(signed_in.get("/people/?period=2026-02").content)
     assert "People (2)" in text and "ann@acme.example 0 1 1 0 2 ! 1" in text

@@ -175,14 +175,14 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     cards.load_sized(*SIZES[size])
     # Session and user (2), the user's roles, units and KPIs (3), the unit tree (1), the
     # organization (1), and the scoring engine's
-    # nine: organization, schemes, units, scorecards, perspectives, objectives, KPIs, values
-    # and targets, each read in one query however many there are; the owners of objectives
-    # and of KPIs for the owner filter (2). The navigation reuses the roles read for the page.
-    # The forecast column: the organization and the engine's nine again for the forecasting
-    # service, once for all KPIs (a test's transaction caches no scores; requests do). The
-    # KPIs an open action item is about, for the mark on red KPIs without one (1).
-    # And the unit's restated past scores (fourfold.revisions), one query.
-    with django_assert_num_queries(30):
+    # eight: schemes, units, scorecards, perspectives, objectives, KPIs, values and targets,
+    # each read in one query however many there are (it is given the organization the page
+    # read); the owners of objectives and of KPIs for the owner filter (2). The navigation
+    # reuses the roles read for the page. The forecast column is made from the page's scores,
+    # once for all KPIs: it reads the unit (1). The KPIs an open action item is about, for
+    # the mark on red KPIs without one (1). And the unit's restated past scores
+    # (fourfold.revisions), one query.
+    with django_assert_num_queries(19):
         response = signed_in.get("/units/top/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
