@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -18,6 +20,14 @@ def neutral(value: Any) -> Any:
     """The value as a CSV cell may hold it: text that a spreadsheet would run, prefixed."""
     if isinstance(value, str) and value.startswith(TRIGGERS):
         return "'" + value
+    return value
+
+
+def printable(value: Any) -> Any:
+    """Text as a worksheet may hold it: the control characters XML 1.0 has no place for (text
+    pasted or sent through the API may hold them) dropped; anything else as it is."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -11,7 +11,7 @@ from fourfold.core import periods
 from fourfold.measures.models import KPI, KPI_ORDER, Measurement, Target
 from fourfold.strategy.models import Organization
 
-from .cells import neutral
+from .cells import neutral, printable
 from .values import ImportFileError
 
 LAYOUTS = ("long", "wide")
@@ -146,6 +146,7 @@ def to_xlsx(data: Table) -> bytes:
 
     sheet.append(data.header)
     for row in data.rows:
+        row = [printable(c) for c in row]
         if any(isinstance(c, str) and c.startswith("=") for c in row):
             row = [text(c) if isinstance(c, str) and c.startswith("=") else c for c in row]
         sheet.append(row)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fourfold.files.cells import neutral, printable
 from fourfold.web.templatetags.fourfold import status_color
 
 from .gather import Book, Section
@@ -38,15 +39,12 @@ SCORE_COLUMNS = (
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="E9EEF3")
 _NOT_IN_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
 # Text a user wrote that a spreadsheet would take for a formula (DESIGN.md, Periods).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe(text: Any) -> Any:
-    """Text a user wrote, made inert: a leading '=', '+', '-', '@', tab or CR gets a quote."""
-    if isinstance(text, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    """Text a user wrote, made inert (DESIGN's rule for formulas) and fit for a worksheet."""
+    return neutral(printable(text))
 
 
 def number(value: float | None) -> float | None:
@@ -116,7 +114,7 @@ def scorecard(sheet: Worksheet, book: Book) -> None:
 def sheet_name(name: str, taken: set[str]) -> str:
     """A sheet's name from an objective's: at most 31 characters, none that Excel refuses,
     unique in the workbook."""
-    base = _NOT_IN_NAME.sub(" ", name).strip().strip("'") or "Objective"
+    base = _NOT_IN_NAME.sub(" ", printable(name)).strip().strip("'") or "Objective"
     candidate = base[:31]
     n = 2
     while candidate.casefold() in taken:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from fourfold.audit.models import record
 from fourfold.core import periods
 from fourfold.freshness.services import base_url
 from fourfold.reports.books import BookSpec, ReportError, render
+from fourfold.reports.models import BookTemplate
 from fourfold.strategy.models import Organization
 from fourfold.web.periods import label
 
@@ -39,6 +40,10 @@ MAX_RECIPIENTS = 200
 
 class SharingError(ValueError):
     """A schedule or link that cannot be saved or used, in one sentence."""
+
+
+class ScheduleGone(SharingError):
+    """The schedule was removed while its book was being made or mailed."""
 
 
 def refusal(person: Any, unit: Any) -> str | None:
@@ -86,19 +91,31 @@ def save(schedule: BookSchedule, recipients: Iterable[Any], *, actor: Any) -> Bo
     if found:
         raise SharingError(found[0][0].upper() + found[0][1:] + ".")
     created = schedule.pk is None
-    with transaction.atomic():
-        schedule.changed_at = timezone.now()
-        schedule.next_run = first_run(schedule, timezone.now())
-        schedule.save()
-        schedule.recipients.set(people)
-        record(
-            actor,
-            "book_schedule.create" if created else "book_schedule.update",
-            f"{'Added' if created else 'Changed'} the schedule of {schedule.template} "
-            f"({schedule.when_text()})",
-            schedule=schedule.pk,
-            recipients=sorted(p.get_username() for p in people),
-        )
+    try:
+        with transaction.atomic():
+            schedule.changed_at = timezone.now()
+            schedule.next_run = first_run(schedule, timezone.now())
+            schedule.save(force_update=not created)  # never brought back once removed
+            schedule.recipients.set(people)
+            record(
+                actor,
+                "book_schedule.create" if created else "book_schedule.update",
+                f"{'Added' if created else 'Changed'} the schedule of {schedule.template} "
+                f"({schedule.when_text()})",
+                schedule=schedule.pk,
+                recipients=sorted(p.get_username() for p in people),
+            )
+    except DatabaseError:
+        # Its book template (or the schedule itself) removed by someone else meanwhile.
+        if not BookTemplate.objects.filter(pk=schedule.template_id).exists():
+            raise SharingError(
+                f"The book template {schedule.template} was removed meanwhile: nothing was saved."
+            ) from None
+        if not created and not BookSchedule.objects.filter(pk=schedule.pk).exists():
+            raise ScheduleGone(
+                f"The schedule of {schedule.template} was removed meanwhile: nothing was saved."
+            ) from None
+        raise
     return schedule
 
 
@@ -164,7 +181,16 @@ def _one(
     entry.status = Delivery.Status.FAILED if why else Delivery.Status.SENT
     entry.error = why[0].upper() + why[1:] + "." if why else ""
     entry.at = timezone.now()
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # Removed meanwhile (making a book takes seconds): its log went with it.
+        if BookSchedule.objects.filter(pk=schedule.pk).exists():
+            raise
+        raise ScheduleGone(
+            f"The schedule of {schedule.template} was removed while its book was being sent."
+        ) from None
     return entry
 
 
@@ -214,4 +240,10 @@ def send(
 def run_due(now: dt.datetime | None = None) -> list[tuple[BookSchedule, list[Delivery]]]:
     """Send every schedule due at `now` (the worker's task, and `fourfold schedules run`)."""
     moment = now or timezone.now()
-    return [(d.schedule, send(d.schedule, d.period)) for d in claim(moment)]
+    sent = []
+    for due in claim(moment):
+        try:
+            sent.append((due.schedule, send(due.schedule, due.period)))
+        except ScheduleGone:
+            log.info("schedule %s was removed while it was being sent", due.schedule.pk)
+    return sent

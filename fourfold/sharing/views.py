@@ -118,7 +118,11 @@ def schedule_test(request: HttpRequest, unit: str, pk: int) -> HttpResponse:
     """Send the book now to the schedule's owner only, made with the owner's permissions."""
     found = _unit(request, unit)
     schedule = _schedule(found, pk)
-    (done,) = services.send(schedule, test=True, actor=request.user)
+    try:
+        (done,) = services.send(schedule, test=True, actor=request.user)
+    except services.ScheduleGone as exc:
+        messages.error(request, str(exc))
+        return redirect("book-schedules", unit=found.code)
     if done.status == Delivery.Status.SENT:
         messages.success(request, f"A test was sent to {done.address}.")
     else:

@@ -43,6 +43,25 @@ def test_it_follows_changes_and_unfollows(org: Org) -> None:
     assert not Subscription.objects.exists()
 
 
+def test_a_null_field_leaves_it_as_it_is_and_a_null_threshold_clears_it(org: Org) -> None:
+    # `conditions: null` gave a server error (the fuzzer found it): null means "leave it".
+    status, made = call(org.ed, "post", "alerts/subscriptions", {"kind": "kpi", "code": "a-rev"})
+    pk = made["id"]
+    status, changed = call(
+        org.ed, "patch", f"alerts/subscriptions/{pk}", {"conditions": ["below"], "below": 500}
+    )
+    assert status == 200
+    status, again = call(
+        org.ed,
+        "patch",
+        f"alerts/subscriptions/{pk}",
+        {"conditions": None, "periods": None, "frequency": None, "probability": None},
+    )
+    assert (status, again) == (200, changed)
+    status, cleared = call(org.ed, "patch", f"alerts/subscriptions/{pk}", {"above": None})
+    assert status == 200 and cleared["above"] is None and cleared["conditions"] == ["below"]
+
+
 def test_bad_input_is_refused_in_one_sentence_and_nothing_is_written(org: Org) -> None:
     status, answer = call(
         org.root,

@@ -50,6 +50,22 @@ values = ["grow-revenue", "delight-customers", "lean-operations", "mfg-zero-defe
 [dictionaries.people]
 values = ["sofia.lindqvist@northwind.example", "marcus.feld@northwind.example",
           "daniel.okafor@northwind.example", "anna.kowalski@northwind.example"]
+# A book template of each unit above ("Board pack", made below), timetables and zones that are
+# ones, conditions that need no threshold: the values a schedule or a subscription is made of.
+[dictionaries.templates]
+values = ["Board pack"]
+[dictionaries.crons]
+values = ["0 7 1 * *", "30 6 * * 1", "0 8 * * 1-5"]
+[dictionaries.zones]
+values = ["UTC", "Europe/Paris", "America/New_York"]
+# People who may read every unit's book (made below), as a schedule's recipients must.
+[dictionaries.readers]
+values = ["fuzz-viewer@example.com", "fuzz-admin@example.com", "fuzz"]
+# Ids of the book templates and of the subscriptions made below.
+[dictionaries.ids]
+values = [1, 2, 3, 4, 5, 6]
+[dictionaries.conditions]
+values = ["red", "worse", "overdue", "unlikely", "comment"]
 # `{code}` names a unit, an objective, a KPI or an initiative, as the path says.
 [dictionaries.codes]
 values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "revenue", "otif",
@@ -73,6 +89,13 @@ values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "reve
 "body.collaborators.[*]" = { dictionary = "people", probability = 0.8 }
 "body.serves.[*]" = { dictionary = "objectives", probability = 0.8 }
 "body.moves.[*]" = { dictionary = "kpis", probability = 0.8 }
+"body.template" = { dictionary = "templates", probability = 0.8 }
+"body.cron" = { dictionary = "crons", probability = 0.8 }
+"body.timezone" = { dictionary = "zones", probability = 0.8 }
+"body.recipients.[*]" = { dictionary = "readers", probability = 0.9 }
+"body.conditions.[*]" = { dictionary = "conditions", probability = 0.8 }
+"body.code" = { dictionary = "codes", probability = 0.6 }
+"path.pk" = { dictionary = "ids", probability = 0.8 }
 
 # A target is for a period of its KPI's frequency: a monthly KPI's months, most of the time, so
 # that the bodies the schema allows reach the rules behind the period.
@@ -132,6 +155,16 @@ for name, kind, unit, scope in {people!r}:
     user = User.objects.create_user(name, email=name + "@example.com")
     Role.objects.create(user=user, kind=kind, unit=Unit.objects.filter(code=unit).first())
     print(ApiToken.issue(user, "fuzzing", scope)[1])
+from fourfold.accounts.access import Access
+from fourfold.alerts import services as alerts
+from fourfold.reports.models import BookTemplate
+for unit in Unit.objects.filter(code__in=["northwind", "manufacturing", "assembly", "finance"]):
+    BookTemplate.objects.create(name="Board pack", unit=unit)
+# Each person follows their first unit: what they may change or stop following (ids 1 to 6).
+for user in User.objects.filter(username__startswith="fuzz").order_by("pk"):
+    access = Access.of(user)
+    unit = access.units().order_by("pk")[0]
+    alerts.follow(user, access, alerts.subject(access, "unit", unit.code))
 """
 
 

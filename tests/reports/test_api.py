@@ -100,3 +100,26 @@ def test_a_name_taken_in_the_unit_is_refused_and_nothing_written(call: Any) -> N
     assert error["message"] == "Unit acme already has a book template named 'Board'."
     assert [d["field"] for d in error["details"]] == ["name"]
     assert BookTemplate.objects.count() == 1
+
+
+def test_text_a_worksheet_cannot_hold_is_dropped_and_a_formula_stays_text(call: Any) -> None:
+    """The fuzzer wrote control characters into names through the API; the workbook then
+    failed to be made (openpyxl refuses them), a server error and a schedule that never sent."""
+    from fourfold.measures.models import KPI
+    from fourfold.revisions.capture import capture
+    from fourfold.strategy.models import Objective
+
+    objective = Objective.objects.get(name="Grow revenue")
+    objective.name = "Grow\x12 profit\x0bably"
+    objective.save()
+    kpi = KPI.objects.filter(objective=objective).order_by("pk")[0]
+    kpi.name = '=HYPERLINK("x")\x1f'
+    kpi.save()
+    capture(["objective", "kpi"])  # as the services do: a book reads the versions
+    book = call("get", "books?unit=acme&period=2026-01&fmt=xlsx")
+    assert book.status_code == 200, book.content
+    workbook = openpyxl.load_workbook(io.BytesIO(book.content))
+    assert "Grow profitably" in workbook.sheetnames
+    texts = {c.value for s in workbook for row in s.iter_rows() for c in row if c.value}
+    assert '\'=HYPERLINK("x")' in texts
+    assert not any(isinstance(t, str) and ("\x12" in t or "\x1f" in t) for t in texts)

@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
 
 from fourfold.accounts.models import Role
 from fourfold.files.load import load
+from fourfold.reports.models import BookTemplate
 from fourfold.sharing import services
 from fourfold.sharing.due import claim, complete, last_ended
 from fourfold.sharing.models import BookSchedule, Delivery
 
+from .backends import MeanwhileBackend
 from .conftest import CARD, NOW, Org
 
 
@@ -157,5 +160,51 @@ def test_a_recipient_who_may_not_see_the_unit_is_refused(org: Org) -> None:
         org.schedule(org.admin, org.wes)
     assert (
         str(refused.value) == "Wes may not see Acme Corp: a book goes only to its unit's readers."
+    )
+    assert not BookSchedule.objects.exists()
+
+
+@pytest.mark.parametrize("test", [True, False], ids=["test send", "scheduled send"])
+def test_a_schedule_removed_while_its_book_is_sent_is_told_and_nothing_breaks(
+    org: Org, transactional_db: None, settings: Any, test: bool
+) -> None:
+    """Making a book takes seconds: an editor may remove its schedule meanwhile (the API fuzzer
+    did, and the log of the copy then failed on the missing schedule with a server error)."""
+    schedule = org.schedule(org.admin, org.vic)
+    settings.EMAIL_BACKEND = "tests.sharing.backends.MeanwhileBackend"
+    MeanwhileBackend.meanwhile = lambda: BookSchedule.objects.filter(pk=schedule.pk).delete()
+    try:
+        if test:
+            with pytest.raises(services.ScheduleGone) as gone:
+                services.send(schedule, test=True)
+            assert str(gone.value) == (
+                f"The schedule of {schedule.template} was removed while its book was being sent."
+            )
+        else:
+            BookSchedule.objects.filter(pk=schedule.pk).update(next_run=NOW - dt.timedelta(1))
+            assert services.run_due(NOW) == []
+    finally:
+        MeanwhileBackend.meanwhile = None
+    assert not BookSchedule.objects.exists() and not Delivery.objects.exists()
+
+
+def test_a_schedule_saved_after_its_template_or_itself_was_removed_is_refused(org: Org) -> None:
+    """Two people at once (the fuzzer's two workers): one removes, the other saves."""
+    schedule = org.schedule(org.admin, org.vic)
+    template = schedule.template
+    gone = BookSchedule.objects.get(pk=schedule.pk)
+    BookSchedule.objects.filter(pk=schedule.pk).delete()
+    with pytest.raises(services.ScheduleGone) as refused:
+        services.save(gone, [org.vic], actor=org.admin)
+    assert str(refused.value) == (
+        f"The schedule of {template} was removed meanwhile: nothing was saved."
+    )
+    assert not BookSchedule.objects.exists()  # not brought back
+    again = org.schedule(org.admin, org.vic)
+    BookTemplate.objects.filter(pk=template.pk).delete()  # its schedules go with it
+    with pytest.raises(services.SharingError) as refusal:
+        services.save(again, [org.vic], actor=org.admin)
+    assert str(refusal.value) == (
+        f"The book template {template} was removed meanwhile: nothing was saved."
     )
     assert not BookSchedule.objects.exists()

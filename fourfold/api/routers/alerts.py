@@ -187,7 +187,12 @@ def _own(request: HttpRequest, pk: int) -> Subscription:
 def change(request: HttpRequest, pk: Path[int], data: SubscriptionPatch) -> Any:
     token = require_write(request)
     sub = _own(request, pk)
-    fields = data.dict(exclude_unset=True)
+    # A null threshold or channel clears it; any other null field is left as it is.
+    fields = {
+        name: value
+        for name, value in data.dict(exclude_unset=True).items()
+        if value is not None or name in ("above", "below", "channel")
+    }
     try:
         services.change(token.user, access_of(request), sub, **fields)
     except services.AlertError as exc:

@@ -109,6 +109,8 @@ def _people(names: list[str]) -> list[Any]:
 def _saved(schedule: BookSchedule, people: list[Any], actor: Any) -> BookSchedule:
     try:
         return services.save(schedule, people, actor=actor)
+    except services.ScheduleGone as exc:
+        raise ApiError(409, str(exc)) from None
     except services.SharingError as exc:
         raise ApiError(422, str(exc), [{"field": "schedule", "reason": str(exc)}]) from None
 
@@ -167,7 +169,7 @@ def get_schedule(request: HttpRequest, schedule: Path[int]) -> Any:
 
 @router.patch(
     "/schedules/{schedule}",
-    response=responses(ScheduleOut, *WRITE_ERRORS),
+    response=responses(ScheduleOut, *WRITE_ERRORS, 409),
     summary="Change a scheduled book",
 )
 def update_schedule(request: HttpRequest, schedule: Path[int], data: SchedulePatch) -> Any:
@@ -200,14 +202,17 @@ def delete_schedule(request: HttpRequest, schedule: Path[int]) -> Any:
 
 @router.post(
     "/schedules/{schedule}/test",
-    response=responses(DeliveryOut, *WRITE_ERRORS),
+    response=responses(DeliveryOut, *WRITE_ERRORS, 409),
     summary="Send a scheduled book now to its owner only",
     description="The copy is made with the owner's permissions and logged as a test; its "
     "`status` says whether it was sent.",
 )
 def test_schedule(request: HttpRequest, schedule: Path[int]) -> Any:
     token = require_write(request)
-    (done,) = services.send(_schedule(request, schedule), test=True, actor=token.user)
+    try:
+        (done,) = services.send(_schedule(request, schedule), test=True, actor=token.user)
+    except services.ScheduleGone as exc:
+        raise ApiError(409, str(exc)) from None
     return _delivery_out(done)
 
 
