@@ -22,7 +22,7 @@ from .past import load_both, scorecard
 
 # An as-of scorecard: the page's own queries, its scores computed once (for the page and its
 # forecasts), and a fixed number to put the tables back.
-QUERIES = 55
+QUERIES = 53
 
 pytestmark = pytest.mark.django_db
 
