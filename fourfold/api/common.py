@@ -15,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from fourfold.accounts.access import Access
 from fourfold.core import periods
-from fourfold.strategy.models import Organization
+from fourfold.strategy.models import Organization, Unit
 
 from .auth import access_of
 from .errors import ApiError, Error
@@ -161,6 +161,19 @@ def unit_id(access: Access, code: str) -> int:
     except Http404:
         raise ApiError(404, f"There is no unit '{code}' that this token may see.") from None
     return found.pk
+
+
+def body_unit(access: Access, code: str) -> Unit:
+    """A unit named in a request's body that the caller may see; any other code is a 422 that
+    names the field (the request was understood, its `unit` is not one)."""
+    try:
+        return access.unit_or_404(code)
+    except Http404:
+        raise ApiError(
+            422,
+            f"There is no unit '{code}' that this token may see.",
+            [{"field": "unit", "reason": f"there is no unit '{code}'"}],
+        ) from None
 
 
 def period_key(text: str) -> str:

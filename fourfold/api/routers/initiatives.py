@@ -7,7 +7,7 @@ access policy's (`Access.can_see_initiative`, `can_edit_initiatives`, `can_enter
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from fourfold.accounts.access import Access
@@ -16,7 +16,17 @@ from fourfold.initiatives import services
 from fourfold.initiatives.models import Initiative, Milestone, Progress, StatusNote
 
 from ..auth import access_of, require_write
-from ..common import WRITE_ERRORS, At, Mapped, detail, listing, period_key, responses, unit_id
+from ..common import (
+    WRITE_ERRORS,
+    At,
+    Mapped,
+    body_unit,
+    detail,
+    listing,
+    period_key,
+    responses,
+    unit_id,
+)
 from ..errors import ApiError
 from ..schemas import Code, PeriodKey
 from ..schemas_initiatives import (
@@ -163,14 +173,7 @@ def get_initiative(request: HttpRequest, code: Path[Code], at: Query[At]) -> Any
 def create_initiative(request: HttpRequest, data: InitiativeIn) -> Any:
     require_write(request)
     access = access_of(request)
-    try:
-        unit = access.unit_or_404(data.unit)
-    except Http404:
-        raise ApiError(
-            422,
-            f"There is no unit '{data.unit}' that this token may see.",
-            [{"field": "unit", "reason": f"there is no unit '{data.unit}'"}],
-        ) from None
+    unit = body_unit(access, data.unit)
     if not access.can_edit_initiatives(unit.pk):
         raise ApiError(403, f"You may see unit {unit.code} but not add initiatives to it.")
     fields = data.model_dump()

@@ -8,7 +8,7 @@ only what that user may see. Who may save and change templates is the access pol
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 
 from fourfold.accounts.access import Access
@@ -16,7 +16,16 @@ from fourfold.reports import books, services
 from fourfold.reports.models import BookTemplate
 
 from ..auth import access_of, require_write
-from ..common import READ_ERRORS, WRITE_ERRORS, Mapped, listing, period_key, responses, unit_id
+from ..common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Mapped,
+    body_unit,
+    listing,
+    period_key,
+    responses,
+    unit_id,
+)
 from ..errors import ApiError
 from ..schemas import Code, Name, PeriodKey
 
@@ -169,14 +178,7 @@ def get_template(request: HttpRequest, pk: Path[int]) -> Any:
 def create_template(request: HttpRequest, data: TemplateIn) -> Any:
     require_write(request)
     access = access_of(request)
-    try:
-        unit = access.unit_or_404(data.unit)
-    except Http404:
-        raise ApiError(
-            422,
-            f"There is no unit '{data.unit}' that this token may see.",
-            [{"field": "unit", "reason": f"there is no unit '{data.unit}'"}],
-        ) from None
+    unit = body_unit(access, data.unit)
     if not access.can_save_book(unit.pk):
         raise ApiError(403, f"You may not save book templates of unit {unit.code}.")
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 
@@ -22,7 +22,16 @@ from fourfold.reviews.models import ActionItem, Comment, Decision, Review, Revie
 from fourfold.strategy.models import Objective, Unit
 
 from ..auth import access_of, require_write
-from ..common import READ_ERRORS, WRITE_ERRORS, Mapped, listing, period_key, responses, unit_id
+from ..common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Mapped,
+    body_unit,
+    listing,
+    period_key,
+    responses,
+    unit_id,
+)
 from ..errors import ApiError
 from ..schemas import Code, PeriodKey
 from ..schemas_reviews import (
@@ -93,14 +102,7 @@ def _refused(exc: services.ReviewError, field: str) -> ApiError:
 def _unit_to_run(request: HttpRequest, code: str) -> Unit:
     require_write(request)
     access = access_of(request)
-    try:
-        unit = access.unit_or_404(code)
-    except Http404:
-        raise ApiError(
-            422,
-            f"There is no unit '{code}' that this token may see.",
-            [{"field": "unit", "reason": f"there is no unit '{code}'"}],
-        ) from None
+    unit = body_unit(access, code)
     if not access.can_run_review(unit.pk):
         raise ApiError(403, f"You may see unit {unit.code} but not run its reviews.")
     return unit
