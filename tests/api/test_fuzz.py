@@ -96,6 +96,7 @@ values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "reve
 "body.conditions.[*]" = { dictionary = "conditions", probability = 0.8 }
 "body.code" = { dictionary = "codes", probability = 0.6 }
 "path.pk" = { dictionary = "ids", probability = 0.8 }
+"query.as_of" = { dictionary = "moments", probability = 0.7 }
 
 # A target is for a period of its KPI's frequency: a monthly KPI's months, most of the time, so
 # that the bodies the schema allows reach the rules behind the period.
@@ -103,6 +104,33 @@ values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "reve
 values = ["revenue"]
 [dictionaries.months]
 values = ["2026-03", "2025-12", "2026-05", "2024-07"]
+
+# A moment to read as it stood: a date, a time or "now" (any other text names a revision).
+[dictionaries.moments]
+values = ["2026-06-30", "now", "2026-11-15T12:00:00Z", "2025-12-31"]
+[dictionaries.perspectives]
+values = ["financial", "customer", "internal", "learning"]
+[dictionaries.subjects]
+values = ["{organization}: {unit}, {period}", "Board pack {period}"]
+
+[[operations]]
+include-path-regex = "/perspectives/[{]unit[}]/[{]code[}]$"
+[operations.parameters]
+"path.unit" = { dictionary = "units", probability = 0.8 }
+"path.code" = { dictionary = "perspectives", probability = 0.8 }
+
+# A schedule is made of a template of its unit, a timetable, a zone and readers of the unit:
+# each of them offered nearly always, so that some of the 50 bodies are schedules.
+[[operations]]
+include-path-regex = "/schedules$"
+include-method = "POST"
+[operations.parameters]
+"body.unit" = { dictionary = "units", probability = 0.9 }
+"body.template" = { dictionary = "templates", probability = 0.95 }
+"body.cron" = { dictionary = "crons", probability = 0.95 }
+"body.timezone" = { dictionary = "zones", probability = 0.95 }
+"body.recipients.[*]" = { dictionary = "readers", probability = 0.95 }
+"body.subject" = { dictionary = "subjects", probability = 0.8 }
 
 [[operations]]
 include-path-regex = "/targets/[{]kpi[}]/[{]period[}]$"
