@@ -81,6 +81,9 @@ def serve(listener: socket.socket, processes: int, threads: int) -> None:
         "timeout": 120,
         "graceful_timeout": 20,
         "keepalive": 5,
+        # The longest request line gunicorn takes (its default is half): a long filter of a
+        # list fits, as behind the usual proxies (nginx's buffers are 8 KB too).
+        "limit_request_line": 8190,
         "preload_app": True,  # loaded once, shared by the processes; an error shows once
         "loglevel": "warning",
         "accesslog": None,

@@ -50,8 +50,9 @@ echo "== tests on SQLite"
 # documentation, the demo (always an embedded SQLite file), the browser walks, the access
 # matrix (the policy's answers, the same on any engine; the writes it makes are tested on
 # PostgreSQL by their own tests) and the scan of the sources for audit codes.
+# Three workers on the two cores: these tests wait on the server a good part of their time.
 echo "== tests on PostgreSQL"
-FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider -n 2 \
+FOURFOLD_DATABASE_URL="$FOURFOLD_TEST_POSTGRES/fourfold" .venv/bin/pytest -p no:cacheprovider -n 3 \
   -m "not browser" --ignore=tests/core --ignore=tests/demo --ignore=tests/test_documentation.py \
   --ignore=tests/accounts/test_matrix.py --ignore=tests/history/test_actions.py \
   --ignore=tests/api/test_fuzz.py "$@"
