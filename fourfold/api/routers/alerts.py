@@ -54,7 +54,9 @@ class SubscriptionOut(Schema):
 class SubscriptionIn(Schema):
     kind: Kind
     code: Code
-    conditions: list[Condition] | None = Field(None, description="Default: the kind's usual ones")
+    conditions: list[Condition] | None = Field(
+        None, min_length=1, description="Default: the kind's usual ones"
+    )
     periods: int = Field(1, ge=1, le=12, strict=True)
     above: float | None = None
     below: float | None = None
@@ -64,7 +66,7 @@ class SubscriptionIn(Schema):
 
 
 class SubscriptionPatch(Schema):
-    conditions: list[Condition] | None = None
+    conditions: list[Condition] | None = Field(None, min_length=1)
     periods: int | None = Field(None, ge=1, le=12, strict=True)
     above: float | None = None
     below: float | None = None
