@@ -24,6 +24,7 @@ from fourfold.audit.models import record
 from fourfold.core import entries as rules
 from fourfold.core import periods
 from fourfold.core.entries import KpiFacts, Problem
+from fourfold.retry import atomically
 from fourfold.strategy.models import Organization
 
 from .models import KPI, Measurement, Scheme, Source, Target
@@ -274,7 +275,8 @@ def submit_values(
     direct = [e for e in entries if e.kpi_id not in held_ids] if held_ids else entries
     later = [e for e in entries if e.kpi_id in held_ids]
     source = source or CHANNELS[channel]
-    with transaction.atomic():
+
+    def write() -> Submitted:
         written = record_values(
             direct, actor=actor, source=source, source_detail=detail[:300], reason=reason
         )
@@ -298,7 +300,10 @@ def submit_values(
             transaction.on_commit(
                 lambda: values_changed.send(Changed, changed=changed, channel=channel)
             )
-    return Submitted(written, held, waiting)
+        return Submitted(written, held, waiting)
+
+    # Two people writing values of the same KPIs at once may deadlock on PostgreSQL.
+    return atomically(write)
 
 
 def _hold(

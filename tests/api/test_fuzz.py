@@ -95,6 +95,9 @@ values = ["northwind", "manufacturing", "grow-revenue", "lean-operations", "reve
 "body.code" = { dictionary = "codes", probability = 0.6 }
 "path.pk" = { dictionary = "ids", probability = 0.8 }
 "query.as_of" = { dictionary = "moments", probability = 0.7 }
+# Books are asked mostly as workbooks and decks (a tenth of a second) and now and then as PDF
+# (a second or more each): every format is tried, in a budget the test command can keep.
+"query.fmt" = { dictionary = "quick", probability = 0.7 }
 
 # A target is for a period of its KPI's frequency: a monthly KPI's months, most of the time, so
 # that the bodies the schema allows reach the rules behind the period.
@@ -108,6 +111,8 @@ values = ["2026-03", "2025-12", "2026-05", "2024-07"]
 values = ["2026-06-30", "now", "2026-11-15T12:00:00Z", "2025-12-31"]
 [dictionaries.perspectives]
 values = ["financial", "customer", "internal", "learning"]
+[dictionaries.quick]
+values = ["xlsx", "pptx"]
 [dictionaries.subjects]
 values = ["{organization}: {unit}, {period}", "Board pack {period}"]
 
@@ -152,6 +157,7 @@ include-method = "POST"
 "body.timezone" = { dictionary = "zones", probability = 0.95 }
 "body.recipients.[*]" = { dictionary = "readers", probability = 0.95 }
 "body.subject" = { dictionary = "subjects", probability = 0.8 }
+"body.format" = { dictionary = "quick", probability = 0.7 }
 
 [[operations]]
 include-path-regex = "/targets/[{]kpi[}]/[{]period[}]$"
