@@ -61,23 +61,17 @@ def test_a_bad_database_url_is_one_sentence(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.sqlite
 @pytest.mark.installed
-def test_the_first_command_creates_a_database_that_does_not_exist_yet(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "fourfold.sqlite3"
-    path.parent.mkdir()
+def test_the_first_command_creates_a_database_in_a_folder_that_does_not_exist_yet(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "not" / "yet" / "fourfold.sqlite3"
     env = dict(os.environ, FOURFOLD_DATABASE_URL=f"sqlite:///{path}", FOURFOLD_HOME=str(tmp_path))
     done = subprocess.run([INSTALLED, "dump"], env=env, capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "")
     assert "units: []" in done.stdout
     assert path.stat().st_size > 0
-
-
-@pytest.mark.installed
-def test_the_demo_loads_a_realistic_organization(installed: Run, tmp_path: Path) -> None:
-    """`demo` points the process at a database of its own: only a new process tells."""
-    done = installed("demo", "--no-serve")
-    assert "Sign in as demo with the password demo" in done.stdout
-    assert f"Demo database: {tmp_path / 'demo.sqlite3'}" in done.stdout
 
 
 def test_the_demo_scorecard_has_every_kind_of_node_and_overdue_data(fourfold: Run) -> None:

@@ -378,16 +378,6 @@ def run_with(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run([exe, *args], env=full, capture_output=True, text=True, timeout=120)
 
 
-def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(
-    tmp_path: Path, django_db_blocker: DjangoDbBlocker
-) -> None:
-    path = tmp_path / "not" / "yet" / "fourfold.sqlite3"
-    run = command_line(f"sqlite:///{path}", tmp_path / "home", django_db_blocker, cwd=tmp_path)
-    done = run("scores", "--json", check=False)
-    assert (done.returncode, done.stderr, done.stdout) == (0, "", "")
-    assert path.stat().st_size > 0
-
-
 @pytest.mark.parametrize(
     ("url", "message"),
     [

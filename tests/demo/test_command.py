@@ -20,7 +20,9 @@ EXE = Path(sys.executable).with_name("fourfold")
 @pytest.mark.slow
 def test_fourfold_demo_makes_a_database_scored_in_last_month(tmp_path: Path) -> None:
     env = dict(os.environ, FOURFOLD_HOME=str(tmp_path))
-    env.pop("FOURFOLD_DATABASE_URL", None)  # the demo has its own database whatever this says
+    # The demo has a database of its own, whatever this says: only a new process tells.
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    env["FOURFOLD_DATABASE_URL"] = f"sqlite:///{elsewhere}"
     today = dt.date.today()  # the real one: TIME_ZONE is UTC, as the command's
     done = subprocess.run(
         [str(EXE), "demo", "--no-serve"], capture_output=True, text=True, env=env, timeout=300
@@ -33,6 +35,7 @@ def test_fourfold_demo_makes_a_database_scored_in_last_month(tmp_path: Path) -> 
         f"Demo database: {database} (values to {label})",
         "Sign in as demo with the password demo",
     ]
+    assert not elsewhere.exists()
 
     env["FOURFOLD_DATABASE_URL"] = f"sqlite:///{database}"
     scores = subprocess.run(
