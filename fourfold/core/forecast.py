@@ -3,14 +3,15 @@
 For each KPI: its history at its own frequency (gaps allowed), the steps from the end of the
 history to the end of the period, which of them are months (or quarters, years) of the
 period without a value, and the values the period already has. Every candidate model
-(fourfold.core.forecast_models) is fitted, the one with the smallest error in a
-rolling-origin backtest is kept, and paths of the future are drawn by a residual bootstrap:
+(fourfold.core.forecast_models) is fitted, to a series of positive values on the log scale
+too, and the one with the smallest error in a rolling-origin backtest is kept
+(fourfold.core.forecast_choice), and paths of the future are drawn by a residual bootstrap:
 the period's value on each path is the KPI's aggregation of the reported values and the
 path's values, so an interval of a total is never a sum of monthly intervals. The spread
 of the paths is calibrated by the backtest: over as many steps as the period has left, the
 total of the backtest's errors from each origin against the total the residuals imply
-(`_calibration`), since in-sample residuals flatter a model fitted to them. Series are
-grouped by length and season and fitted together, a few hundred at a time. The draws are
+(`forecast_choice.calibration`), since in-sample residuals flatter a model fitted to them.
+Series are grouped by length and season and fitted together, a few hundred at a time. The draws are
 the same for every KPI (common random numbers from a fixed seed), so a KPI's forecast does
 not depend on which other KPIs it was computed with.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from . import forecast_choice as choice_
 from . import forecast_models as fm
 from . import forecast_paths as paths_
 
@@ -51,10 +53,8 @@ INSUFFICIENT, REPORTED = -1, -2
 METHOD_NAMES = {INSUFFICIENT: "insufficient history", REPORTED: "actual"} | dict(
     enumerate(fm.METHODS)
 )
-PREFER_COMBINATION = 0.8
-Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 # Part of every case's basis: a change of the method makes every kept forecast stale.
-VERSION = "2026-12-02.2"
+VERSION = "2026-12-02.3"
 
 
 @dataclass
@@ -175,7 +175,8 @@ def forecast(
     cases: Sequence[Case], paths: int = PATHS, method: int | None = None, fan: bool = True
 ) -> Answer:
     """Forecast every case (see the module's docstring); `method` forces one of
-    forecast_models.METHODS instead of the backtest's choice (for benchmarks); without
+    forecast_models.METHODS, on the KPI's own scale, instead of the backtest's choice (for
+    benchmarks); without
     `fan`, the percentiles of each step are not worked out (they are for charts)."""
     n = len(cases)
     out = Answer(
@@ -242,13 +243,14 @@ def _solve(
     scale = np.abs(raw).mean(axis=1)
     scale = np.where(scale > 0, scale, 1.0)
     y = raw / scale[:, None]
-    fitted, method, spread = _select(y, season, horizon, forced)
-    draws = paths_.paths(fitted, horizon, paths)  # (n, h, paths)
+    kept = choice_.choose(y, season, horizon, forced)
+    fitted, logged = kept.fitted, kept.logged
+    draws = paths_.paths(fitted, horizon, paths)  # (n, h, paths), on the model's scale
     # Each row's deviations widened by the calibration at the number of steps in its period.
     left = np.array([max(1, int(m.steps.sum())) for m in members], dtype=np.int64)
-    wider = spread[np.arange(len(members)), np.minimum(left, spread.shape[1]) - 1]
+    wider = kept.spread[np.arange(len(members)), np.minimum(left, kept.spread.shape[1]) - 1]
     point = fitted.point[:, :, None]
-    draws = (point + wider[:, None, None] * (draws - point)) * scale[:, None, None]
+    draws = _own_scale(point + wider[:, None, None] * (draws - point), y, logged, scale)
     chunk = [cases[i] for i in rows]
     known = [m.known for m in members]
     spans = np.array([max(1, len(m.steps)) for m in members], dtype=np.int64)
@@ -256,12 +258,16 @@ def _solve(
     # estimate plus a drawn residual: steps put before the others, so the last stays last.
     g = max(len(m.gaps) for m in members)
     if g:
-        estimate = np.zeros((len(members), g))
+        estimate = np.ones((len(members), g))
         inside = np.zeros((len(members), g), dtype=bool)
         for r, m in enumerate(members):
             estimate[r, : len(m.gaps)], inside[r, : len(m.gaps)] = m.gaps, True
-        noise = paths_.shocks(fitted.residuals, g, paths, paths_.GAP_BLOCK) * scale[:, None, None]
-        every = np.concatenate([estimate[:, :, None] + noise, draws], axis=1)
+        estimate /= scale[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimate[logged] = np.log(estimate[logged])  # the lines of positive values: > 0
+        noise = paths_.shocks(fitted.residuals, g, paths, paths_.GAP_BLOCK)
+        gaps = _own_scale(estimate[:, :, None] + noise, y, logged, scale)
+        every = np.concatenate([gaps, draws], axis=1)
         value = paths_.period_values(
             every,
             np.concatenate([inside, steps], axis=1),
@@ -276,7 +282,7 @@ def _solve(
     q = paths_.sorted_quantiles(value, QUANTILES)
     ok &= np.isfinite(q).all(axis=1)
     take = rows[ok]
-    out.method[take] = method[ok]
+    out.method[take] = kept.method[ok]
     out.quantiles[take] = q[ok]
     out.low[take], out.high[take] = q[ok, 10], q[ok, 90]
     out.forecast[take] = np.clip(value[ok].mean(axis=1), q[ok, 10], q[ok, 90])
@@ -305,75 +311,14 @@ def _meet_share(value: F, chunk: list[Case]) -> F:
     return out
 
 
-def _select(y: F, season: int, horizon: int, forced: int | None) -> tuple[fm.Fitted, Ints, F]:
-    """Fit every model and keep, per series, the one with the least backtest error; with the
-    calibration of its spread (`_calibration`)."""
-    n, t = y.shape
-    origin_list, hb = fm.origins(t, season)
-    models = [
-        fm.seasonal_naive(y, season, horizon, origin_list, hb),
-        fm.damped(y, season, horizon, origin_list, hb),
-        fm.theta(y, season, horizon, origin_list, hb),
-    ]
-    models.append(fm.combine(models[1], models[2]))
-    actual = np.stack([_window(y, o, hb) for o in origin_list], axis=1)  # (n, origins, hb)
-    errors = np.stack(
-        [np.nanmean(np.abs(m.backtest - actual), axis=(1, 2)) for m in models], axis=1
-    )
-    errors = np.where(np.isfinite(errors), errors, np.inf)
-    # The combination is kept unless another does clearly better: a short backtest is noisy.
-    errors[:, fm.COMBINATION] *= PREFER_COMBINATION
-    best = np.argmin(errors, axis=1) if forced is None else np.full(n, forced)
-    pick = np.arange(n)
-    chosen = fm.Fitted(
-        point=np.stack([m.point for m in models], axis=1)[pick, best],
-        residuals=np.stack([m.residuals for m in models], axis=1)[pick, best],
-        impulse=np.stack([m.impulse for m in models], axis=1)[pick, best],
-        backtest=np.stack([m.backtest for m in models], axis=1)[pick, best],
-    )
-    return chosen, best.astype(np.int64), _calibration(chosen, actual)
-
-
-def _window(y: F, origin: int, hb: int) -> F:
-    """The values just after an origin, NaN past the end."""
-    out = np.full((len(y), hb), np.nan)
-    part = y[:, origin : origin + hb]
-    out[:, : part.shape[1]] = part
-    return out
-
-
-def _calibration(chosen: fm.Fitted, actual: F) -> F:
-    """For each number of steps H (1..the backtest's horizon), how much wider than the residuals
-    imply the paths' deviations must be (at least 1): the root mean square, over the backtest's
-    origins, of the total of the first H errors, against the standard deviation of that total
-    the residuals and the impulse response imply; times Student's t over the normal at the
-    90th percentile, for a spread estimated from few origins."""
-    r = chosen.residuals
-    n, hb = len(r), actual.shape[2]
-    with np.errstate(invalid="ignore"):
-        var = np.nanmean(r**2, axis=1) if np.isfinite(r).any() else np.zeros(n)
-    c = chosen.impulse[:, :hb] if chosen.impulse.shape[1] >= hb else np.ones((n, hb))
-    # A shock i steps before step H moves the total of steps ..H by the sum of c[0..H-1-i].
-    implied = var[:, None] * np.cumsum(np.cumsum(c, axis=1) ** 2, axis=1)  # (n, hb)
-    total = np.cumsum(actual - chosen.backtest, axis=2)  # (n, origins, hb), NaN past the end
-    seen = np.isfinite(total)
-    count = seen.sum(axis=1)
-    squares = np.where(seen, total, 0.0) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.sqrt(squares.sum(axis=1) / count / implied)
-    ratio = np.where(np.isfinite(ratio), ratio, 1.0)
-    out: F = np.maximum(ratio, 1.0) * _t90(np.maximum(count - 1, 1)) / Z90
-    return out
-
-
-def _t90(dof: Ints) -> F:
-    """Student's t 90th percentile for these degrees of freedom (Cornish-Fisher: within 0.3 %
-    from 2 on, 4 % low for 1)."""
-    z, v = Z90, dof.astype(np.float64)
-    out: F = (
-        z
-        + (z**3 + z) / (4 * v)
-        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
-        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3)
-    )
-    return out
+def _own_scale(x: F, y: F, logged: B, scale: F) -> F:
+    """Paths (n, steps, paths) on the models' scale back on the KPI's: the rows of a model of
+    the logarithm exponentiated, within a tenth of the history's smallest value and ten times
+    its largest (a trend of the logarithm grows without bound), then all times their scale."""
+    if logged.any():
+        lows = np.log(y[logged].min(axis=1) / 10)[:, None, None]
+        highs = np.log(y[logged].max(axis=1) * 10)[:, None, None]
+        x = x.copy()
+        x[logged] = np.exp(np.clip(x[logged], lows, highs))
+    result: F = x * scale[:, None, None]
+    return result

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from fourfold.core import forecast as fc
+from fourfold.core import forecast_choice as choice
 from fourfold.core import forecast_models as fm
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -48,6 +49,18 @@ def test_a_constant_has_no_spread() -> None:
     found = one(case([4.0] * 24, 6, [4.0] * 6, target=48.0))
     assert found["forecast"] == found["low"] == found["high"] == pytest.approx(48.0)
     assert found["probability"] == 1.0
+
+
+def test_a_season_that_grows_with_the_level_is_forecast_as_it_grows() -> None:
+    # Sales-like: 15 % a year more, each month the same share of its year (a season additive
+    # on the log scale, and widening every year on the series' own, where the year's total
+    # came out 10 % short before the log scale was a candidate).
+    share = np.array([0.8, 0.85, 1.0, 1.0, 1.05, 1.2, 1.35, 1.35, 1.15, 0.95, 0.8, 0.9])
+    t = np.arange(84)
+    for seed in range(3):
+        noise = 1 + 0.01 * np.random.default_rng(seed).standard_normal(84)
+        y = 100 * 1.012**t * share[t % 12] * noise
+        assert one(case(y[:72], 12))["forecast"] == pytest.approx(y[72:].sum(), rel=0.03)
 
 
 def test_the_reported_months_keep_their_values() -> None:
@@ -131,9 +144,9 @@ def test_the_spread_is_widened_by_the_backtests_errors_of_the_total_never_narrow
     actual = np.zeros((2, origins, 2))
     backtest = np.stack([np.full((origins, 2), -3.0), np.full((origins, 2), -0.1)])
     chosen = fm.Fitted(np.zeros((2, 2)), residuals, impulse, backtest)
-    t = fc._t90(np.array([origins - 1]))[0] / fc.Z90
+    t = choice.t90(np.array([origins - 1]))[0] / choice.Z90
     assert 1.04 < t < 1.05  # Student's t with 15 degrees of freedom over the normal
-    wider = fc._calibration(chosen, actual)
+    wider = choice.calibration(chosen, actual)
     # Errors of 3 a step: totals of 3 and 6 against standard deviations of 1 and √5.
     assert wider[0] == pytest.approx([3 * t, 6 / np.sqrt(5) * t])
     assert wider[1] == pytest.approx([t, t])  # errors smaller than the residuals: kept at 1

@@ -73,3 +73,21 @@ def test_a_forecast_is_the_same_every_time(case: fc.Case) -> None:
     first, again = fc.forecast([case], paths=100), fc.forecast([case], paths=100)
     assert np.array_equal(first.forecast, again.forecast, equal_nan=True)
     assert np.array_equal(first.probability, again.probability, equal_nan=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(1e-300, 1e300, allow_subnormal=False), min_size=12, max_size=40),
+    st.integers(1, 30),
+)
+def test_a_series_of_positive_values_however_spread_gets_a_finite_forecast(
+    history: list[float], steps: int
+) -> None:
+    # Such a series may be modelled on the log scale, whose paths must come back finite.
+    found = fc.forecast(
+        [fc.Case(np.array(history), 12, np.ones(steps, dtype=bool), np.zeros(0), fc.SUM, 0, 1.0)],
+        paths=100,
+    )
+    assert found.method[0] != fc.INSUFFICIENT
+    assert np.isfinite([found.forecast[0], found.low[0], found.high[0]]).all()
+    assert found.low[0] <= found.forecast[0] <= found.high[0]
