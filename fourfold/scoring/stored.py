@@ -26,6 +26,7 @@ written go first).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import mmap
@@ -114,8 +115,13 @@ def save(number: int, codes: data.Codes, values: data.Read, targets: data.Read) 
         }
     ).encode()
     start = _padded(len(MAGIC) + 8 + len(header))
-    where.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{where.name}.", suffix=".tmp", dir=where.parent)
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{where.name}.", suffix=".tmp", dir=where.parent
+        )
+    except OSError:  # a folder that cannot be written: no file, the rows are read each time
+        return False
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(MAGIC + struct.pack("<Q", len(header)) + header)
@@ -127,7 +133,8 @@ def save(number: int, codes: data.Codes, values: data.Read, targets: data.Read) 
     except OSError:
         Path(temporary).unlink(missing_ok=True)
         return False
-    _prune(where.parent, keep=where)
+    with contextlib.suppress(OSError):
+        _prune(where.parent, keep=where)
     return True
 
 
@@ -178,7 +185,8 @@ def load(now: tuple[int, int]) -> Stored | None:
             return None
         return number, *_rows(mapped, header, start)
     except (Unusable, KeyError, TypeError, ValueError, OverflowError, struct.error):
-        where.unlink(missing_ok=True)  # written again by the next computation reading all
+        with contextlib.suppress(OSError):  # written again by the next computation reading all
+            where.unlink(missing_ok=True)
         return None
 
 

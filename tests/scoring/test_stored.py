@@ -130,3 +130,13 @@ def test_at_most_a_few_files_are_kept(tmp_path: Path) -> None:
     new_process()
     assert len(list(tmp_path.glob("rows-*.bin"))) == stored.MAX_FILES
     assert stored.path() in list(tmp_path.glob("rows-*.bin"))
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_rows_read_each_time(
+    settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "a file").write_text("not a folder")
+    settings.ROWS_FILE_DIR = tmp_path / "a file" / "cache"
+    organization()
+    assert_same(new_process(), every_row_read())
+    assert rows_kept().saved == -1
