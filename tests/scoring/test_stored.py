@@ -140,3 +140,20 @@ def test_a_folder_that_cannot_be_written_leaves_the_rows_read_each_time(
     organization()
     assert_same(new_process(), every_row_read())
     assert rows_kept().saved == -1
+
+
+def test_rows_followed_far_from_their_file_are_written_to_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    organization()
+    new_process()
+    written_at = file_revision()
+    kpi = KPI.objects.filter(formula="").order_by("code")[0]
+    apply([kpi], [(0, "2026-02", "value", 12.5)])
+    new_process()
+    assert rows_kept().saved == written_at  # one KPI read again: the file is kept as it is
+    monkeypatch.setattr(kept, "RESAVE_KPIS", 1)
+    apply([kpi], [(0, "2026-03", "value", 13.5)])
+    new_process()
+    assert rows_kept().saved == file_revision() == revision.current()[0] > written_at
+    assert_same(new_process(), every_row_read())
