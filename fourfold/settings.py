@@ -80,6 +80,11 @@ CACHES = {
         },
     },
 }
+# The rows of values and targets read for a whole organization's scores, kept in a file for
+# the first computation of later processes (fourfold/scoring/stored.py), when at least this many.
+ROWS_FILE = env_bool("FOURFOLD_ROWS_FILE", True)
+ROWS_FILE_DIR = home() / "cache"
+ROWS_FILE_MIN_ROWS = env_int("FOURFOLD_ROWS_FILE_MIN_ROWS", 100_000, least=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,6 +14,11 @@ else). Later:
 - else (a definition changed, a write of rows not accounted KPI by KPI, too old) the rows
   are read afresh.
 
+The first computation of a process takes the rows from the file a process wrote before
+(fourfold/scoring/stored.py), when it holds this database's rows at a revision that can be
+followed so, rather than reading them all; rows read all are written to that file, and so
+are rows followed far from it (RESAVE_KPIS KPIs read again, or RESAVE_REVISIONS writes).
+
 A few KPIs (one unit's page) are read by their ids instead, unless the rows are kept at the
 very revision. Nothing is kept or served inside a transaction or as of a past moment.
 The arrays kept are read-only: whoever needs to change one copies it (as `data.place` does).
@@ -31,12 +36,15 @@ from django.db import connection
 
 from fourfold.core.evaluate import Ints
 
-from . import data, revision
+from . import data, revision, stored
 
 ALIAS = "scores"  # fourfold.scoring.cache.ALIAS, the cache these rows share the bound of
 KEY = "rows:"
 # Fewer KPIs than this are read by their ids when the rows are not kept at the very revision.
 BY_ID = 2_000
+# Rows followed this far from the revision of their file are written to it again.
+RESAVE_KPIS = 1_000
+RESAVE_REVISIONS = 1_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +53,8 @@ class Rows:
     codes: data.Codes
     values: data.Read
     targets: data.Read
+    saved: int = -1  # the revision of the file of rows these were read from or written to
+    behind: int = 0  # the KPIs read again since (at most)
 
     def footprint(self) -> int:
         """The bytes its arrays hold, as the scores cache counts them."""
@@ -73,11 +83,13 @@ def rows(
     if kept is None or kept.number != revision_now[0]:
         if kpi_ids is not None and len(kpi_ids) < BY_ID:
             return _read(kpi_ids, None)
-        kept = _follow(kept, revision_now) if kept is not None else None
+        kept = _follow(kept, revision_now) if kept is not None else _from_file(revision_now)
         if kept is None:
             codes = data.Codes()
             values, targets = data.read(codes)
-            kept = Rows(revision_now[0], codes, _frozen(values), _frozen(targets))
+            kept = _saved(Rows(revision_now[0], codes, _frozen(values), _frozen(targets)))
+        elif kept.behind >= RESAVE_KPIS or kept.number - kept.saved >= RESAVE_REVISIONS:
+            kept = _saved(kept)
         cache.set(KEY, kept, None)
     if kpi_ids is None:
         return kept.codes, kept.values, kept.targets
@@ -93,6 +105,21 @@ def _read(
     return codes, values, targets
 
 
+def _from_file(now: tuple[int, int]) -> Rows | None:
+    """The rows of the file, followed to `now`, or None when it is not there or not sure."""
+    found = stored.load(now)
+    if found is None:
+        return None
+    number, codes, values, targets = found  # read-only: mapped from the file
+    return _follow(Rows(number, codes, values, targets, saved=number), now)
+
+
+def _saved(kept: Rows) -> Rows:
+    if stored.save(kept.number, kept.codes, kept.values, kept.targets):
+        return dataclasses.replace(kept, saved=kept.number, behind=0)
+    return kept
+
+
 def _follow(kept: Rows, now: tuple[int, int]) -> Rows | None:
     """The kept rows with those of the KPIs changed since read again; None when the writes
     since cannot be followed so."""
@@ -100,13 +127,15 @@ def _follow(kept: Rows, now: tuple[int, int]) -> Rows | None:
         return None
     changed = np.array(sorted(revision.changed_since(kept.number)), dtype=np.int64)
     if len(changed) == 0:
-        return Rows(now[0], kept.codes, kept.values, kept.targets)
+        return dataclasses.replace(kept, number=now[0])
     values, targets = data.read(kept.codes, only=data.only_kpis(changed.tolist()))
     return Rows(
         now[0],
         kept.codes,
         _frozen(_replaced(kept.values, changed, values)),
         _frozen(_replaced(kept.targets, changed, targets)),
+        kept.saved,
+        kept.behind + len(changed),
     )
 
 

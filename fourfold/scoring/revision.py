@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import re
+import secrets
 import time
 from collections.abc import Callable, Collection, Iterator
 from functools import cache
@@ -149,16 +150,18 @@ def moved(
     ids = sorted(set(kpi_ids) | ({k for k, _ in keys} if keys is not None else set()))
     if len(ids) > MOST_KPIS:
         return _move(connection, definitions=True)
-    number = _move(connection, definitions=False)
+    mark = _mark()
+    number = _move(connection, definitions=False, mark=mark)
     table = ScoreChange._meta.db_table
     if keys is not None and len(keys) <= MOST_KEYS and set(kpi_ids) <= {k for k, _ in keys}:
-        rows = [(number, k, p) for k, p in sorted(set(keys))]
+        rows = [(number, k, p, mark) for k, p in sorted(set(keys))]
     else:
-        rows = [(number, k, "") for k in ids]
+        rows = [(number, k, "", mark) for k in ids]
     with connection.cursor() as cursor:
         if rows:
             cursor.executemany(
-                f"INSERT INTO {table} (revision, kpi_id, period) VALUES (%s, %s, %s)",  # noqa: S608
+                f"INSERT INTO {table} (revision, kpi_id, period, mark) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s)",
                 rows,
             )
         if number % PRUNE_EVERY == 0:
@@ -166,24 +169,73 @@ def moved(
     return number
 
 
-def _move(connection: Any, *, definitions: bool) -> int:
-    also = ", definitions = number + 1" if definitions else ""
-    sql = f"UPDATE {_revision_table()} SET number = number + 1{also} WHERE id = 1 RETURNING number"  # noqa: S608
+def _mark() -> int:
+    """A random mark of a revision (not 0: the mark of revisions made before marks)."""
+    return secrets.randbelow(2**62) + 1
+
+
+def _move(connection: Any, *, definitions: bool, mark: int | None = None) -> int:
+    mark = mark or _mark()
+    also = ", definitions = number + 1, definitions_mark = %s" if definitions else ""
+    sql = (
+        f"UPDATE {_revision_table()} SET number = number + 1{also}, mark = %s "  # noqa: S608
+        "WHERE id = 1 RETURNING number"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        params = [mark, mark] if definitions else [mark]
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             # The row went with every other (a flush of all tables): start again beyond any
             # number this or another process may hold, so that none is seen twice.
             start = time.time_ns() // 1000
             cursor.execute(
-                f"INSERT INTO {_revision_table()} (id, number, definitions) "  # noqa: S608
-                "VALUES (1, %s, %s) ON CONFLICT (id) DO NOTHING",
+                f"INSERT INTO {_revision_table()} "  # noqa: S608
+                "(id, number, definitions, mark, definitions_mark) "
+                "VALUES (1, %s, %s, 0, 0) ON CONFLICT (id) DO NOTHING",
                 [start, start],
             )
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
     return int(row[0])
+
+
+def marked(connection: Any = None) -> tuple[int, int, int]:
+    """The revision number, the number of the last change of definitions and the mark of
+    the revision, in one query."""
+    return _marks(connection)[:3]
+
+
+def _marks(connection: Any = None) -> tuple[int, int, int, int]:
+    connection = connection or _default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, definitions, mark, definitions_mark "  # noqa: S608
+            f"FROM {_revision_table()} WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1]), int(row[2]), int(row[3])) if row else (0, 0, 0, 0)
+
+
+def in_history(number: int, mark: int, connection: Any = None) -> bool:
+    """Whether the revision `number` of this database's history has this mark: the revision
+    it is at, its last change of definitions, or a write of values or targets whose change
+    is kept."""
+    if mark == 0:
+        return False
+    now, definitions, now_mark, definitions_mark = _marks(connection)
+    if number == now:
+        return mark == now_mark
+    if number == definitions:
+        return mark == definitions_mark
+    connection = connection or _default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {ScoreChange._meta.db_table} "  # noqa: S608
+            "WHERE revision = %s AND mark = %s LIMIT 1",
+            [number, mark],
+        )
+        return cursor.fetchone() is not None
 
 
 @contextlib.contextmanager
