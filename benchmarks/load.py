@@ -86,14 +86,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Postgres:
+    url: str
+    folder: Path | None  # its data folder, when the benchmark started the server
+
+    def pid(self) -> int | None:
+        """The server's main process, whose children serve the connections."""
+        if self.folder is None:
+            return None
+        return int((self.folder / "postmaster.pid").read_text().split()[0])
+
+
 @contextlib.contextmanager
-def postgres() -> Iterator[str]:
+def postgres(port: int | None) -> Iterator[Postgres]:
     """A PostgreSQL server in a private folder on loopback, as scripts/test.sh starts one."""
     pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[-1]
     data, sock = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
     shutil.chown(data, "postgres")
     shutil.chown(sock, "postgres")
-    port = free_port()
+    port = port or free_port()
 
     def as_postgres(*args: str) -> None:
         subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True)
@@ -110,7 +122,7 @@ def postgres() -> Iterator[str]:
              "CREATE DATABASE fourfold OWNER fourfold"],
             check=True, capture_output=True,
         )  # fmt: skip
-        yield f"postgres://fourfold:fourfold@127.0.0.1:{port}/fourfold"
+        yield Postgres(f"postgres://fourfold:fourfold@127.0.0.1:{port}/fourfold", data)
     finally:
         as_postgres(str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
         shutil.rmtree(data, ignore_errors=True)
@@ -165,6 +177,74 @@ def serving(
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+# --- where the CPU went ------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every process: its parent and the CPU seconds it has used (user and system)."""
+    found: dict[int, tuple[int, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    return found
+
+
+def tree_cpu(root: int | None, processes: dict[int, tuple[int, float]]) -> float:
+    """CPU seconds of a process and every process below it (those alive now)."""
+    if root is None:
+        return 0.0
+    children: dict[int, list[int]] = defaultdict(list)
+    for pid, (parent, _) in processes.items():
+        children[parent].append(pid)
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += processes.get(pid, (0, 0.0))[1]
+        stack.extend(children[pid])
+    return total
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every core, idle and I/O wait left out)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICK
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used so far: the server's processes, PostgreSQL's, this load generator's
+    (every simulated user is a thread of it), and the whole machine's."""
+
+    server: float
+    database: float
+    generator: float
+    machine: float
+
+    @classmethod
+    def now(cls, server: int, database: int | None) -> Cpu:
+        processes = _processes()
+        return cls(
+            tree_cpu(server, processes),
+            tree_cpu(database, processes),
+            time.process_time(),
+            machine_cpu(),
+        )
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            self.server - other.server,
+            self.database - other.database,
+            self.generator - other.generator,
+            self.machine - other.machine,
+        )
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -469,6 +549,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--port", type=int, default=None, help="the application server's port; default: a free one"
     )
+    parser.add_argument(
+        "--postgres-port", type=int, default=None,
+        help="the port of the PostgreSQL server it starts; default: a free one",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.writers is None:
         args.writers = args.users // 5
@@ -478,7 +562,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     with contextlib.ExitStack() as stack:
-        url = args.database or stack.enter_context(postgres())
+        database = (
+            Postgres(args.database, None)
+            if args.database
+            else stack.enter_context(postgres(args.postgres_port))
+        )
+        url = database.url
         home = stack.enter_context(tempfile.TemporaryDirectory())
         env = dict(os.environ, FOURFOLD_DATABASE_URL=url, FOURFOLD_HOME=home)
         env.pop("FOURFOLD_DEBUG", None)
@@ -490,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = prepare(args.users, args.writers)
         port = args.port or free_port()
         command = server_command(args.server, port, args.processes, args.threads)
-        stack.enter_context(serving(command, env, port))
+        server = stack.enter_context(serving(command, env, port))
         from django.db import connections
         from django.utils import timezone
 
@@ -499,10 +588,14 @@ def main(argv: list[str] | None = None) -> int:
         people += [(who, writer_actions(plan)) for who in plan.writers]
         clock: dict[str, float] = {}
         moment: list[dt.datetime] = []
+        cpu: list[Cpu] = []
+        load_at_start: list[float] = []
 
         def go() -> None:
             # The clock starts once every user has signed in (the barrier lets them all go).
             moment.append(timezone.now())
+            load_at_start.append(os.getloadavg()[0])
+            cpu.append(Cpu.now(server.pid, database.pid()))
             clock["begun"] = time.monotonic()
             clock["until"] = clock["begun"] + args.seconds
 
@@ -522,9 +615,30 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             thread.join(timeout=args.seconds + 120)
         elapsed = time.monotonic() - clock["begun"]
+        used = Cpu.now(server.pid, database.pid()) - cpu[0]
         versions = versions_since(moment[0], plan.targets)
         lost = max(0, TALLY.accepted_writes - versions)
-    return 0 if report(args, lost, versions, elapsed) else 1
+    ok = report(args, lost, versions, elapsed)
+    where_cpu_went(used, elapsed, load_at_start[0], own_database=database.folder is not None)
+    return 0 if ok else 1
+
+
+def where_cpu_went(used: Cpu, elapsed: float, load: float, own_database: bool) -> None:
+    """The CPU seconds of the run by who used them, so that a figure is read with its cause:
+    the load generator runs on the same cores as the server it measures."""
+    cores = os.cpu_count() or 1
+    requests = sum(len(t) for t in TALLY.times.values())
+    others = used.machine - used.server - used.database - used.generator
+    print(f"\nload average at start: {load:.2f}; {cores} cores x {elapsed:.0f} s = "
+          f"{cores * elapsed:.0f} CPU seconds, of which busy {used.machine:.0f} s:")  # fmt: skip
+    print(f"  application server {used.server:7.1f} s   "
+          f"{1000 * used.server / max(requests, 1):.0f} ms a request")  # fmt: skip
+    if own_database:
+        print(f"  PostgreSQL         {used.database:7.1f} s")
+    print(f"  load generator     {used.generator:7.1f} s   ({used.generator / cores / elapsed:.0%}"
+          " of the machine)")  # fmt: skip
+    label = "everything else" if own_database else "everything else, PostgreSQL included"
+    print(f"  {label:<18} {others:7.1f} s")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,28 @@ def _existing(
     return found
 
 
+def _locked(model: Any, columns: str, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """The rows with these ids as they stand now, locked until the transaction ends, where the
+    database can (PostgreSQL); else {}. Without the lock, two people changing the same value at
+    once both read the same current row, and the one who commits second would put into history
+    the value the first replaced, not the first one's: an accepted value lost from history."""
+    if not ids or not connection.features.has_select_for_update:
+        return {}
+    table = model._meta.db_table
+    found: dict[int, tuple[Any, ...]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = sorted(ids[start : start + CHUNK])  # in one order: fewer deadlocks
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, {columns} FROM {table} WHERE id IN ({marks}) "  # noqa: S608
+                "ORDER BY id FOR UPDATE",
+                chunk,
+            )
+            found.update((row[0], row[1:]) for row in cursor.fetchall())
+    return found
+
+
 def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -210,6 +232,18 @@ def record_values(
             else:
                 updates.append((value, comment, source, detail, user, stamp, old[0]))
                 updated.append((kpi_id, period))
+        # The rows to change as another writer may just have left them.
+        current = _locked(Measurement, "value, comment", [row[-1] for row in updates])
+        if current:
+            same = {
+                i
+                for i, row in enumerate(updates)
+                if row[-1] in current
+                and (current[row[-1]][0], current[row[-1]][1] or "") == (row[0], row[1])
+            }
+            unchanged += len(same)
+            updates = [row for i, row in enumerate(updates) if i not in same]
+            updated = [key for i, key in enumerate(updated) if i not in same]
         if updates:
             _supersede(
                 Measurement,
@@ -264,6 +298,21 @@ def set_targets(
             else:
                 updates.append((*e.fields, e.phase, user, stamp, source, why, old[0]))
                 updated.append((e.kpi_id, e.period))
+        # The rows to change as another writer may just have left them.
+        n = len(fields)
+        columns = ", ".join((*fields, "phase"))
+        current = _locked(Target, columns, [row[-1] for row in updates])
+        if current:
+            same = {
+                i
+                for i, row in enumerate(updates)
+                if row[-1] in current
+                and tuple(current[row[-1]][:n]) == tuple(row[:n])
+                and (current[row[-1]][n] or "") == row[n]
+            }
+            unchanged += len(same)
+            updates = [row for i, row in enumerate(updates) if i not in same]
+            updated = [key for i, key in enumerate(updated) if i not in same]
         if updates:
             # Each superseded version with the reason of the entry that replaced it.
             by_reason: dict[str, list[int]] = {}

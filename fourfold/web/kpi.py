@@ -16,9 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
-from fourfold.accounts import names
 from fourfold.accounts.access import Access, access_for
 from fourfold.checks import views as checks
 from fourfold.core import evaluate, periods
@@ -37,10 +37,10 @@ from fourfold.revisions import moment
 from fourfold.scoring import cache, engine
 from fourfold.strategy.models import Organization, Unit
 
-from . import editlinks, kpi_forecast
+from . import editlinks, kpi_forecast, kpi_history
 from . import objective as objective_page
 from . import periods as choose
-from .templatetags.fourfold import num, status_color
+from .templatetags.fourfold import status_color
 
 F = npt.NDArray[np.float64]
 VIEW_OF = FREQUENCY_KIND
@@ -49,18 +49,6 @@ RECENT = 12  # periods shown before the table folds
 # Periods on the page at once: the chart and the table show this window of a KPI's history and
 # page through the rest, so that what the page reads does not grow with the history.
 WINDOW = 36
-
-
-@dataclass
-class Change:
-    """A superseded value or target: what it was, who replaced it, when and why."""
-
-    at: dt.datetime
-    by: str
-    what: str
-    old: str
-    entered: str
-    reason: str
 
 
 @dataclass
@@ -77,9 +65,14 @@ class PeriodRow:
     color: str | None
     measurement: Measurement | None = None
     target_row: Target | None = None
-    changes: list[Change] = field(default_factory=list)
+    changes: list[kpi_history.Change] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     current: bool = False
+
+    @property
+    def history(self) -> SafeString:
+        """The items of the period's History cell."""
+        return kpi_history.as_html(self.changes)
 
 
 @dataclass
@@ -120,10 +113,6 @@ class Page:
     @property
     def current_is_older(self) -> bool:
         return any(r.current for r in self.older)
-
-
-def who(user: Any) -> str:
-    return names.name(user) or "—"
 
 
 def zones(
@@ -271,44 +260,6 @@ def window(span: range, column: int | None, until: int | None) -> range:
     return range(max(span.start, until - WINDOW + 1), until + 1)
 
 
-def _changes(
-    values: list[MeasurementVersion], targets: list[TargetVersion]
-) -> dict[str, list[Change]]:
-    out: dict[str, list[Change]] = defaultdict(list)
-    for v in values:
-        source = v.get_source_display() + (f" ({v.source_detail})" if v.source_detail else "")
-        out[v.period].append(
-            Change(
-                v.superseded_at,
-                who(v.superseded_by),
-                "Value",
-                num(v.value),
-                f"entered by {who(v.entered_by)} on {v.entered_at:%Y-%m-%d}, {source}",
-                v.reason,
-            )
-        )
-    for t in targets:
-        if t.low is not None or t.high is not None:
-            old = f"{num(t.low)}–{num(t.high)}"
-        else:
-            old = num(t.target) + (
-                f", red flag {num(t.red_flag)}" if t.red_flag is not None else ""
-            )
-        out[t.period].append(
-            Change(
-                t.superseded_at,
-                who(t.superseded_by),
-                "Target",
-                old,
-                f"set by {who(t.changed_by)} on {t.changed_at:%Y-%m-%d}",
-                t.superseding_reason,
-            )
-        )
-    for changes in out.values():
-        changes.sort(key=lambda c: c.at, reverse=True)
-    return out
-
-
 def build(
     scores: engine.Scores,
     unit: Unit,
@@ -339,7 +290,7 @@ def build(
     targets = {
         t.period: t for t in kpi.targets.filter(period__in=shown).select_related("changed_by")
     }
-    changes = _changes(
+    changes = kpi_history.changes(
         list(
             MeasurementVersion.objects.filter(kpi=kpi, period__in=shown).select_related(
                 "entered_by", "superseded_by"
