@@ -453,6 +453,13 @@ def run(args: argparse.Namespace, folder: Path, database: Path) -> Report:
     report.add()
     report.add("Revisions: scoring as things stood")
     revisions.time_as_of(report, progress)
+    # The pages find the forecasts a deployment's worker keeps (nightly, after values change).
+    from fourfold.forecasts import tasks
+
+    progress("the worker's nightly task")
+    started = time.perf_counter()
+    kept = tasks.recompute()
+    report.timing(f"the worker's nightly task: {kept}", time.perf_counter() - started)
     answered = time_pages(report, org)
     report.add()
     report.add("Sizes")

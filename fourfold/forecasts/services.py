@@ -298,13 +298,14 @@ def current(
     period: str,
     *,
     today: dt.date | None = None,
+    unit: str | None = None,
     scores: engine.Scores | None = None,
 ) -> dict[int, Forecast]:
     """`forecast(..., fan=False)`, read from the kept forecasts whose basis (everything the
     figures depend on: core.basis) is the case's now, and computed for the others only."""
     from .models import MadeForecast
 
-    asked = ask(kpi_ids, period, today=today, scores=scores)
+    asked = ask(kpi_ids, period, today=today, unit=unit, scores=scores)
     bases = [core.basis(c) for c in asked.cases]
     found: dict[str, dict[str, Any]] = {}
     wanted = sorted(set(bases))

@@ -1,5 +1,6 @@
 """The scorecard's forecast column: every KPI of the unit forecast for one fiscal year in
-one call of the forecasting service, never one call (or query) per KPI."""
+one call of the forecasting service, never one call (or query) per KPI: the forecasts the
+worker keeps where they are current (their basis is the KPI's now), the others made now."""
 
 from __future__ import annotations
 
@@ -26,5 +27,5 @@ def of(scores: engine.Scores, unit: str, period: periods.Period, today: dt.date)
         return Forecasts(choose.label(year), {})
     return Forecasts(
         choose.label(year),
-        forecasting.forecast(None, year.key, today=today, unit=unit, fan=False, scores=scores),
+        forecasting.current(None, year.key, today=today, unit=unit, scores=scores),
     )

@@ -12,9 +12,11 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from fourfold.core import forecast as core
 from fourfold.core import periods
 from fourfold.files.load import load
 from fourfold.forecasts.models import MadeForecast
+from fourfold.forecasts import services
 from fourfold.forecasts.services import Forecast
 from fourfold.measures.models import KPI
 from fourfold.web import forecast as words
@@ -100,9 +102,10 @@ def test_the_scorecards_forecasts_cost_no_query_per_kpi(
     url = f"/units/acme/?period={periods.month_key(forecast_card.month_now() - 1)}"
     signed_in.get(url)
     # As tests/web/test_scorecard.py counts them: the forecasts are made from the page's
-    # scores; the unit's restated past scores (fourfold.revisions) take one more, and the
-    # KPIs an open action item is about (for the mark on a red KPI without one) one more.
-    with django_assert_num_queries(19):
+    # scores; the unit's restated past scores (fourfold.revisions) take one more, the KPIs
+    # an open action item is about (for the mark on a red KPI without one) one more, and
+    # the forecasts the worker kept one more.
+    with django_assert_num_queries(20):
         response = signed_in.get(url)
     html = response.content.decode()
     assert f"Forecast {forecast_card.year_now()}" in text_of(response.content)
@@ -110,6 +113,31 @@ def test_the_scorecards_forecasts_cost_no_query_per_kpi(
     assert len(cells) == 2 + more and cells[1] == "—"  # Fresh KPI: too little history
     assert all("forecast-cell__chance" in c for c in [cells[0], *cells[2:]])
     assert "How well earlier forecasts did" in html
+
+
+def test_the_scorecards_column_shows_the_forecast_kept_while_its_basis_holds(
+    signed_in: Client, card: None
+) -> None:
+    """The worker keeps every KPI's forecast of the year (nightly, after values change): the
+    column reads it while nothing it depends on has changed, instead of making it again."""
+    sales = KPI.objects.get(code="sales")
+    year = forecast_card.year_now()
+    url = f"/units/acme/?period={periods.month_key(forecast_card.month_now() - 1)}"
+    [case] = services.ask([sales.pk], year).cases
+    made = services.forecast([sales.pk], year, fan=False)[sales.pk]
+    assert made.probability is not None and abs(made.probability - 0.37) > 0.01
+
+    def cell() -> str:
+        html = signed_in.get(url).content.decode()
+        return re.findall(r'data-label="Forecast [^"]+">(.*?)</td>', html, re.S)[0]
+
+    fields = {"method": "theta", "points": 30, "target": 1, "made_at": timezone.now()}
+    kept = {"forecast": 4321.0, "low": 4000.0, "high": 4600.0, "probability": 0.37}
+    MadeForecast.objects.create(kpi=sales, period=year, basis="0" * 32, **kept, **fields)
+    assert "4,321" not in cell()  # kept for another basis: not this KPI's forecast now
+    MadeForecast.objects.create(kpi=sales, period=year, basis=core.basis(case), **kept, **fields)
+    shown = cell()
+    assert "4,321" in shown and "37 %" in shown
 
 
 def _kept(kpi: KPI, period: str, low: float, high: float, probability: float) -> None:

@@ -179,10 +179,11 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     # each read in one query however many there are (it is given the organization the page
     # read); the owners of objectives and of KPIs for the owner filter (2). The navigation
     # reuses the roles read for the page. The forecast column is made from the page's scores,
-    # once for all KPIs: it reads the unit (1). The KPIs an open action item is about, for
+    # once for all KPIs: it reads the unit (1) and the forecasts the worker kept (1). The
+    # KPIs an open action item is about, for
     # the mark on red KPIs without one (1). And the unit's restated past scores
     # (fourfold.revisions), one query.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = signed_in.get("/units/top/?period=2026-01")
     assert response.status_code == 200
     assert response.content.count(b'class="kpi"') == (4 * 4 * 5 if size == "large" else 1)
