@@ -23,6 +23,7 @@ FUZZ_LOG=$(mktemp) FUZZ= MYPY_LOG=$(mktemp) MYPY=
 trap '[ -n "$FUZZ" ] && kill -- -"$FUZZ" 2>/dev/null; [ -n "$MYPY" ] && kill "$MYPY" 2>/dev/null; wait 2>/dev/null; runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null; rm -rf "$PGDATA" "$PGSOCK" "$FOURFOLD_HOME" "$FUZZ_LOG" "$MYPY_LOG"' EXIT
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres \
   -c "CREATE ROLE fourfold LOGIN PASSWORD 'fourfold' CREATEDB" \
+  -c "GRANT SET ON PARAMETER deadlock_timeout TO fourfold" \
   -c "CREATE DATABASE fourfold OWNER fourfold"
 export FOURFOLD_TEST_POSTGRES="postgres://fourfold:fourfold@127.0.0.1:$PGPORT"
 

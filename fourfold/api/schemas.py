@@ -19,9 +19,10 @@ from pydantic_core import PydanticCustomError
 
 from fourfold.core import entries, periods
 
-# PostgreSQL cannot store a NUL character, so no text may carry one.
+# PostgreSQL cannot store a NUL character, so no text may carry one; a name has a character
+# that is neither a space nor a NUL (`\S` alone matches a NUL).
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=5000)]
-Name = Annotated[str, StringConstraints(pattern=r"^[^\x00]*\S[^\x00]*$", max_length=300)]
+Name = Annotated[str, StringConstraints(pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", max_length=300)]
 Code = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 # 2026-03, 2026-Q1, 2026, FY2026-Q2, 2026-03-YTD, in DESIGN's years (1900 to 20 years from the
 # year the server started); a year to date ends with a month or a quarter. parse_period then

@@ -131,6 +131,6 @@ class NoteOut(Schema):
 
 
 class NoteIn(In):
-    text: Annotated[str, StringConstraints(pattern=r"^[^\x00]*\S[^\x00]*$", max_length=5000)]
+    text: Annotated[str, StringConstraints(pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", max_length=5000)]
     period: PeriodKey | None = None
     date: Day | None = None

@@ -172,3 +172,15 @@ def test_it_refuses_to_change_the_direction_of_a_kpi(editor: Api) -> None:
     assert answer.json()["error"]["details"][0]["field"] == "direction"
     answer = editor.patch("kpis/revenue", {"name": None})
     assert answer.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["\x00", "a\x00", " \x00 "])
+def test_a_name_of_one_nul_is_refused_by_the_schema(editor: Api, name: str) -> None:
+    """`\\S` matches a NUL too: a name's pattern once let one through, to a server error on
+    PostgreSQL (the fuzzer's review series)."""
+    review = {"unit": "acme", "period": "2026-03", "held_on": "2026-04-08", "series": name}
+    answer = editor.post("reviews", review)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"] == [
+        {"field": "series", "index": None, "reason": "contains characters that are not allowed"}
+    ]

@@ -91,7 +91,7 @@ class ChannelOut(Schema):
 ChannelName = Annotated[
     str,
     Field(max_length=100),
-    WithJsonSchema({"type": "string", "pattern": r"^[^\x00]*\S[^\x00]*$", "maxLength": 100}),
+    WithJsonSchema({"type": "string", "pattern": r"^[^\x00]*[^\x00\s][^\x00]*$", "maxLength": 100}),
 ]
 WebhookUrl = Annotated[
     str,

@@ -47,6 +47,7 @@ from ..schemas_reviews import (
     ReviewIn,
     ReviewOut,
 )
+from ..schemas_reviews import Status as ActionStatus
 
 router = Router(tags=["reviews"])
 
@@ -295,7 +296,7 @@ def _day(text: str) -> dt.date:
 
 class ActionFilter(Schema):
     unit: Code | None = None
-    status: str | None = None
+    status: ActionStatus | None = None
     mine: bool = False
 
 
