@@ -1,7 +1,14 @@
-"""Two people write values of the same two KPIs at once, in opposite orders, and PostgreSQL
-really deadlocks them (40P01): the write it ended is run again (fourfold/retry.py), so both are
-kept, each with its history; an error that is no deadlock, or a write inside an outer
-transaction, is not run again. PostgreSQL only: SQLite writes one transaction at a time."""
+"""A write of values that PostgreSQL ends to break a deadlock (40P01) is run again
+(fourfold/retry.py), so both it and the other transaction are kept, each with its history; an
+error that is no deadlock, or a write inside an outer transaction, is not run again.
+
+The intake locks the rows it changes in one order (by id), so two of its writes wait for each
+other rather than deadlock; the other party here is another program's transaction on the same
+table (a DBA's script, another tool) that takes the same rows in the other order: it holds
+stock days, the writer locks revenue and waits for stock days, then it asks for revenue. The
+writer's deadlock check (after PostgreSQL's default `deadlock_timeout`, 1 s) finds the cycle
+first, as the other's is set far later, so PostgreSQL ends the writer's transaction.
+PostgreSQL only: SQLite writes one transaction at a time."""
 
 from __future__ import annotations
 
@@ -30,8 +37,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 DEADLOCK, LOCK_NOT_AVAILABLE = "40P01", "55P03"
-UPDATE = f"UPDATE {Measurement._meta.db_table} "
-HISTORY = f"INSERT INTO {MeasurementVersion._meta.db_table} "
+LOCK = "FOR UPDATE"  # the statement that locks the rows a write changes
 # Revenue and stock days of January, as the small card has them.
 BEFORE = {"revenue": 1234567.891, "stock-days": 25.0}
 
@@ -49,51 +55,44 @@ def card(database_url: str, django_db_blocker: DjangoDbBlocker) -> Iterator[dict
 
 @dataclass
 class Writer:
-    """One person's write of revenue and stock days in a thread of its own: its UPDATE of the
-    values runs a row at a time, and waits after its first row until the other writer has
-    locked its own first row, so that each then asks for the row the other holds. Run again,
-    it starts copying the values to history once the other has committed: one that starts
-    while the other still holds the rows copies the values from before it (a race of its own,
-    not the retry's)."""
+    """One person's write of revenue and stock days through the intake, in a thread of its
+    own; `attempts` counts its transactions (each locks the rows it changes first)."""
 
     name: str
-    order: list[int]
+    ids: list[int]
     value: float
-    meet: threading.Barrier
     nested: bool = False
+    lock_timeout: str = ""
+    pid: int = 0
     attempts: int = 0
     errors: list[str] = field(default_factory=list)
     outcome: Submitted | BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
-    other: Writer | None = None
+    started: threading.Event = field(default_factory=threading.Event)
 
-    def pace(
+    def watch(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        try:
-            if sql.startswith(HISTORY) and self.errors and self.other is not None:
-                assert self.other.done.wait(timeout=10), "the other writer never finished"
-            if not (many and sql.startswith(UPDATE)):
-                return execute(sql, params, many, context)
+        if LOCK in sql:
             self.attempts += 1
-            if self.attempts > 1 or len(params) < 2:
-                return execute(sql, params, many, context)
-            execute(sql, params[:1], many, context)
-            self.meet.wait(timeout=10)
-            return execute(sql, params[1:], many, context)
+        try:
+            return execute(sql, params, many, context)
         except DatabaseError as exc:
             self.errors.append(getattr(exc.__cause__, "sqlstate", "") or repr(exc))
             raise
 
-    def run(self, lock_timeout: str = "") -> None:
+    def run(self) -> None:
         try:
-            detected_soon()
-            if lock_timeout:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+                if self.lock_timeout:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, false)", [self.lock_timeout]
+                    )
             user = User.objects.get(username=self.name)
-            entries = [ValueEntry(pk, "2026-01", self.value) for pk in self.order]
-            with connection.execute_wrapper(self.pace):
+            entries = [ValueEntry(pk, "2026-01", self.value) for pk in self.ids]
+            self.started.set()
+            with connection.execute_wrapper(self.watch):
                 if self.nested:
                     with transaction.atomic():
                         self.outcome = write(entries, user)
@@ -102,36 +101,44 @@ class Writer:
         except BaseException as exc:  # what the person would be told, kept for the test
             self.outcome = exc
         finally:
+            self.started.set()
             connections.close_all()
-            self.done.set()
 
 
 def write(entries: list[ValueEntry], user: User) -> Submitted:
     return submit_values(entries, actor=user, access=Access.of(user), channel="api")
 
 
-def detected_soon() -> None:
-    """PostgreSQL looks for a deadlock after a lock waited `deadlock_timeout` (1 s unless set):
-    20 ms here where the role may set it (scripts/test.sh grants it), to keep the test short."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT has_parameter_privilege('deadlock_timeout', 'SET')")
-        if cursor.fetchone()[0]:
-            cursor.execute("SET deadlock_timeout = '20ms'")
+def waiting(other: psycopg.Connection[Any], pid: int) -> None:
+    """Until the backend PID waits for a lock (PostgreSQL's own view of it), at most 10 s."""
+    for _ in range(2000):
+        row = other.execute(
+            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
+        ).fetchone()
+        if row and row[0] == "Lock":
+            return
+        threading.Event().wait(0.005)
+    raise AssertionError(f"backend {pid} never waited for a lock")
 
 
-def both(ids: dict[str, int], *, nested: bool = False) -> tuple[Writer, Writer]:
-    meet = threading.Barrier(2)
+def crossed(database_url: str, ids: dict[str, int], writer: Writer) -> None:
+    """The writer against another transaction that locks stock days, then revenue: each ends
+    up asking for the row the other holds. The other commits as soon as it has both."""
+    table = Measurement._meta.db_table
     revenue, stock = ids["revenue"], ids["stock-days"]
-    ann = Writer("ann", [revenue, stock], 1.0, meet, nested)
-    bob = Writer("bob", [stock, revenue], 2.0, meet, nested)
-    ann.other, bob.other = bob, ann
-    threads = [threading.Thread(target=w.run) for w in (ann, bob)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a writer is still waiting"
-    return ann, bob
+    lock = f"SELECT 1 FROM {table} WHERE kpi_id = %s AND period = '2026-01' FOR UPDATE"  # noqa: S608
+    with psycopg.connect(database_url) as other, psycopg.connect(database_url) as look:
+        look.autocommit = True
+        other.execute("SET deadlock_timeout = '60s'")  # the writer's check comes first
+        other.execute(lock, [stock])
+        thread = threading.Thread(target=writer.run)
+        thread.start()
+        assert writer.started.wait(timeout=10)
+        waiting(look, writer.pid)  # it holds revenue and waits for stock days
+        other.execute(lock, [revenue])  # granted once the writer's transaction ends
+        other.commit()
+        thread.join(timeout=30)
+    assert not thread.is_alive(), "the writer is still waiting"
 
 
 def stored(ids: dict[str, int]) -> dict[str, tuple[float, str, list[float]]]:
@@ -145,42 +152,41 @@ def stored(ids: dict[str, int]) -> dict[str, tuple[float, str, list[float]]]:
     return out
 
 
-def test_a_write_ended_by_a_deadlock_is_run_again_and_both_are_kept(
-    card: dict[str, int],
+def test_a_write_ended_by_a_deadlock_is_run_again_and_kept_with_its_history(
+    card: dict[str, int], database_url: str
 ) -> None:
-    ann, bob = both(card)
-    # PostgreSQL ended one of them (either may be chosen), once; nobody was told.
-    assert sorted([ann.errors, bob.errors]) == [[], [DEADLOCK]], (ann.errors, bob.errors)
-    assert isinstance(ann.outcome, Submitted) and isinstance(bob.outcome, Submitted)
-    assert ann.outcome.written.changed == bob.outcome.written.changed == 2
-    ended, kept = (ann, bob) if ann.errors else (bob, ann)
-    assert (ended.attempts, kept.attempts) == (2, 1)
-    # The one run again wrote last; the other's values are its history, after the card's.
-    assert stored(card) == {
-        code: (ended.value, ended.name, [before, kept.value]) for code, before in BEFORE.items()
-    }
+    writer = Writer("ann", [card["revenue"], card["stock-days"]], 1.0)
+    crossed(database_url, card, writer)
+    # PostgreSQL ended the writer's first transaction, once; the person was not told.
+    assert writer.errors == [DEADLOCK]
+    assert writer.attempts == 2
+    assert isinstance(writer.outcome, Submitted)
+    assert writer.outcome.written.changed == 2
+    # Written once, with the card's values as its history.
+    assert stored(card) == {code: (1.0, "ann", [before]) for code, before in BEFORE.items()}
 
 
-def test_a_deadlock_inside_an_outer_transaction_is_not_run_again(card: dict[str, int]) -> None:
-    ann, bob = both(card, nested=True)
-    ended, kept = (ann, bob) if ann.errors else (bob, ann)
-    assert (ended.errors, kept.errors) == ([DEADLOCK], [])
-    assert isinstance(ended.outcome, OperationalError)
-    assert isinstance(kept.outcome, Submitted)
-    assert (ended.attempts, kept.attempts) == (1, 1)
-    kept_only = {code: (kept.value, kept.name, [before]) for code, before in BEFORE.items()}
-    assert stored(card) == kept_only
+def test_a_deadlock_inside_an_outer_transaction_is_not_run_again(
+    card: dict[str, int], database_url: str
+) -> None:
+    writer = Writer("bob", [card["revenue"], card["stock-days"]], 2.0, nested=True)
+    crossed(database_url, card, writer)
+    assert writer.errors == [DEADLOCK]
+    assert writer.attempts == 1
+    assert isinstance(writer.outcome, OperationalError)
+    # Rolled back whole: the card's values as they were, no history.
+    assert stored(card) == {code: (before, "", []) for code, before in BEFORE.items()}
 
 
 def test_an_error_other_than_a_deadlock_is_not_run_again(
     card: dict[str, int], database_url: str
 ) -> None:
     """A row locked by someone else longer than the writer will wait: no deadlock, not retried."""
-    writer = Writer("cid", [card["revenue"]], 3.0, threading.Barrier(1))
+    writer = Writer("cid", [card["revenue"]], 3.0, lock_timeout="50ms")
     table = Measurement._meta.db_table
     with psycopg.connect(database_url) as other:
         other.execute(f"SELECT 1 FROM {table} WHERE kpi_id = %s FOR UPDATE", [card["revenue"]])  # noqa: S608
-        thread = threading.Thread(target=writer.run, kwargs={"lock_timeout": "50ms"})
+        thread = threading.Thread(target=writer.run)
         thread.start()
         thread.join(timeout=30)
     assert writer.errors == [LOCK_NOT_AVAILABLE]
