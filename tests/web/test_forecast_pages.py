@@ -15,8 +15,8 @@ from pytest_django import DjangoAssertNumQueries
 from fourfold.core import forecast as core
 from fourfold.core import periods
 from fourfold.files.load import load
-from fourfold.forecasts.models import MadeForecast
 from fourfold.forecasts import services
+from fourfold.forecasts.models import MadeForecast
 from fourfold.forecasts.services import Forecast
 from fourfold.measures.models import KPI
 from fourfold.web import forecast as words
