@@ -129,7 +129,8 @@ def test_the_scorecards_column_shows_the_forecast_kept_while_its_basis_holds(
 
     def cell() -> str:
         html = signed_in.get(url).content.decode()
-        return re.findall(r'data-label="Forecast [^"]+">(.*?)</td>', html, re.S)[0]
+        found: list[str] = re.findall(r'data-label="Forecast [^"]+">(.*?)</td>', html, re.S)
+        return found[0]
 
     fields = {"method": "theta", "points": 30, "target": 1, "made_at": timezone.now()}
     kept = {"forecast": 4321.0, "low": 4000.0, "high": 4600.0, "probability": 0.37}
