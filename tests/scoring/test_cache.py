@@ -93,12 +93,13 @@ def test_it_computes_a_repeat_request_not_again(
 ) -> None:
     # Session and user (2), an administrator's units and KPIs (2), the unit tree (1), the
     # organization (1), the revision (1), the engine's eight (it is given the organization
-    # the page read), the owners for the filter (2); the forecast column's unit (1, it reads
-    # the page's scores); the KPIs an open action is about (1), the unit's restated scores (1).
-    with django_assert_num_queries(20):
+    # the page read), the owners for the filter (2); the forecast column's unit and the
+    # forecasts the worker kept (2, it reads the page's scores); the KPIs an open action is
+    # about (1), the unit's restated scores (1).
+    with django_assert_num_queries(21):
         first = text_of(browser)
     # The same less the engine's eight.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert text_of(browser) == first
 
 

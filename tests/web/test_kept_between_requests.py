@@ -27,7 +27,8 @@ def test_it_serves_a_small_units_scorecard_again_from_its_kept_scores(
     client.force_login(User.objects.create_superuser("boss", "boss@example.com", "x"))
     assert client.get(URL).status_code == 200
 
-    # The revision, then the page's own queries: the unit's rows are not read again.
-    with django_assert_num_queries(12):
+    # The revision, then the page's own queries (the forecasts the worker kept among them):
+    # the unit's rows are not read again.
+    with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
     caches[cache.ALIAS].clear()
