@@ -21,22 +21,24 @@ if ((${#missing[@]})); then
 fi
 
 # uv, at the version the lock file was made with: the one on PATH if it is that version,
-# else installed by pip into a venv of its own (.tools/), never into the system's Python,
-# which Debian marks as externally managed. Debian's python3 has venv's pip only with
+# else installed by pip into a venv of its own outside the clone (~/.cache/fourfold/uv-VERSION:
+# pip's own files are no part of the project), never into the system's Python, which Debian
+# marks as externally managed. Debian's python3 has venv's pip only with
 # python3-venv.
 UV_VERSION=0.13.8
 UV=uv
 if ! command -v uv >/dev/null || [[ "$(uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]]; then
-  UV=.tools/bin/uv
+  TOOLS="${XDG_CACHE_HOME:-$HOME/.cache}/fourfold/uv-$UV_VERSION"
+  UV="$TOOLS/bin/uv"
   if [[ ! -x "$UV" || "$("$UV" --version | cut -d' ' -f2)" != "$UV_VERSION" ]]; then
     if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
       echo "Installing Debian packages: python3-venv"
       apt-get update -qq
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
     fi
-    rm -rf .tools
-    python3 -m venv .tools
-    .tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+    rm -rf "$TOOLS"
+    python3 -m venv "$TOOLS"
+    "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
   fi
 fi
 export UV_PYTHON_DOWNLOADS=never
