@@ -121,6 +121,30 @@ def _locked(model: Any, columns: str, ids: list[int]) -> dict[int, tuple[Any, ..
     return found
 
 
+def _still_changing(
+    updates: list[tuple[Any, ...]],
+    updated: list[tuple[int, str]],
+    current: dict[int, tuple[Any, ...]],
+    width: int,
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]], int]:
+    """The updates (each its new fields first, its row's id last) and their keys, less those
+    whose row `current` (as `_locked` read it) already holds: another writer wrote the same
+    fields meanwhile. With how many were left out. The last of the fields compared is a text
+    that NULL stands for as ''."""
+    if not current:
+        return updates, updated, 0
+
+    def same(row: tuple[Any, ...]) -> bool:
+        now = current.get(row[-1])
+        if now is None:
+            return False
+        *numbers, text = now[:width]
+        return tuple(numbers) == tuple(row[: width - 1]) and (text or "") == row[width - 1]
+
+    keep = [i for i, row in enumerate(updates) if not same(row)]
+    return [updates[i] for i in keep], [updated[i] for i in keep], len(updates) - len(keep)
+
+
 def _insert(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -234,16 +258,8 @@ def record_values(
                 updated.append((kpi_id, period))
         # The rows to change as another writer may just have left them.
         current = _locked(Measurement, "value, comment", [row[-1] for row in updates])
-        if current:
-            same = {
-                i
-                for i, row in enumerate(updates)
-                if row[-1] in current
-                and (current[row[-1]][0], current[row[-1]][1] or "") == (row[0], row[1])
-            }
-            unchanged += len(same)
-            updates = [row for i, row in enumerate(updates) if i not in same]
-            updated = [key for i, key in enumerate(updated) if i not in same]
+        updates, updated, same = _still_changing(updates, updated, current, 2)
+        unchanged += same
         if updates:
             _supersede(
                 Measurement,
@@ -299,20 +315,10 @@ def set_targets(
                 updates.append((*e.fields, e.phase, user, stamp, source, why, old[0]))
                 updated.append((e.kpi_id, e.period))
         # The rows to change as another writer may just have left them.
-        n = len(fields)
         columns = ", ".join((*fields, "phase"))
         current = _locked(Target, columns, [row[-1] for row in updates])
-        if current:
-            same = {
-                i
-                for i, row in enumerate(updates)
-                if row[-1] in current
-                and tuple(current[row[-1]][:n]) == tuple(row[:n])
-                and (current[row[-1]][n] or "") == row[n]
-            }
-            unchanged += len(same)
-            updates = [row for i, row in enumerate(updates) if i not in same]
-            updated = [key for i, key in enumerate(updated) if i not in same]
+        updates, updated, same = _still_changing(updates, updated, current, len(fields) + 1)
+        unchanged += same
         if updates:
             # Each superseded version with the reason of the entry that replaced it.
             by_reason: dict[str, list[int]] = {}
