@@ -9,10 +9,10 @@ are at least as new as (fourfold/scoring/revision.py, read by the caller before 
 else). Later:
 
 - at the same revision, the kept arrays are served (the KPIs asked for picked from them);
-- when every write since changed only values or targets of known KPIs (`can_follow`), only
-  those KPIs' rows are read again and put in place of theirs, as incremental scores do;
-- else (a definition changed, a write of rows not accounted KPI by KPI, too old) the rows
-  are read afresh.
+- when every write of values or targets since was accounted KPI by KPI (`rows_can_follow`:
+  whatever definitions changed meanwhile, as they move no row), only those KPIs' rows are
+  read again and put in place of theirs, as incremental scores do;
+- else (a write of rows not accounted KPI by KPI, too old) the rows are read afresh.
 
 The first computation of a process takes the rows from the file a process wrote before
 (fourfold/scoring/stored.py), when it holds this database's rows at a revision that can be
@@ -145,7 +145,7 @@ def _saved(kept: Rows) -> Rows:
 def _follow(kept: Rows, now: tuple[int, int]) -> Rows | None:
     """The kept rows with those of the KPIs changed since read again; None when the writes
     since cannot be followed so."""
-    if not revision.can_follow(kept.number, now):
+    if not revision.rows_can_follow(kept.number, now):
         return None
     changed = np.array(sorted(revision.changed_since(kept.number)), dtype=np.int64)
     if len(changed) == 0:

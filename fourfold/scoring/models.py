@@ -17,6 +17,10 @@ class Revision(models.Model):
     definitions = models.BigIntegerField(default=0)
     mark = models.BigIntegerField(default=0)
     definitions_mark = models.BigIntegerField(default=0)  # the mark at `definitions`
+    # The number at the last write of values or targets that was not followed (a statement
+    # outside the storage writers, a write of too many KPIs): the rows kept before it are
+    # read again; the rows kept across a change of anything else are not.
+    unfollowed = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"revision {self.number}"

@@ -13,7 +13,9 @@ row) moves with every write of them, two ways, so that no writer can forget it:
   loader, the API, the admin, a bulk update, a deletion, a restore; a value written through
   the ORM) is seen by a database execute wrapper on every connection, which moves the counter
   right after the statement, in its transaction, and marks the revision as a change of
-  definitions: scores are then computed afresh.
+  definitions: scores are then computed afresh. Only a statement that writes values or
+  targets marks it `unfollowed` too: the rows kept (fourfold/scoring/kept.py) are then read
+  afresh; across any other change of definitions they are followed (`rows_can_follow`).
 
 `current()` is what a reader asks first; what it reads afterwards is at least that new.
 """
@@ -138,6 +140,21 @@ def can_follow(base: int, now: tuple[int, int]) -> bool:
     return definitions <= base <= number and number - base <= KEEP - PRUNE_EVERY
 
 
+def rows_can_follow(base: int, now: tuple[int, int]) -> bool:
+    """Whether the values and targets of revision `base` can be followed to `now` by reading
+    again those of the KPIs written since (`changed_since`): no write of them since that was
+    not followed, whatever else changed (a change of definitions moves no row)."""
+    if can_follow(base, now):
+        return True
+    number = now[0]
+    if not (base <= number and number - base <= KEEP - PRUNE_EVERY):
+        return False
+    with _default().cursor() as cursor:
+        cursor.execute(f"SELECT unfollowed FROM {_revision_table()} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row is not None and int(row[0]) <= base
+
+
 def moved(
     kpi_ids: Collection[int],
     connection: Any = None,
@@ -149,7 +166,7 @@ def moved(
     connection = connection or _default()
     ids = sorted(set(kpi_ids) | ({k for k, _ in keys} if keys is not None else set()))
     if len(ids) > MOST_KPIS:
-        return _move(connection, definitions=True)
+        return _move(connection, definitions=True, unfollowed=True)
     mark = _mark()
     number = _move(connection, definitions=False, mark=mark)
     table = ScoreChange._meta.db_table
@@ -174,9 +191,12 @@ def _mark() -> int:
     return secrets.randbelow(2**62) + 1
 
 
-def _move(connection: Any, *, definitions: bool, mark: int | None = None) -> int:
+def _move(
+    connection: Any, *, definitions: bool, mark: int | None = None, unfollowed: bool = False
+) -> int:
     mark = mark or _mark()
     also = ", definitions = number + 1, definitions_mark = %s" if definitions else ""
+    also += ", unfollowed = number + 1" if unfollowed else ""
     sql = (
         f"UPDATE {_revision_table()} SET number = number + 1{also}, mark = %s "  # noqa: S608
         "WHERE id = 1 RETURNING number"
@@ -191,9 +211,9 @@ def _move(connection: Any, *, definitions: bool, mark: int | None = None) -> int
             start = time.time_ns() // 1000
             cursor.execute(
                 f"INSERT INTO {_revision_table()} "  # noqa: S608
-                "(id, number, definitions, mark, definitions_mark) "
-                "VALUES (1, %s, %s, 0, 0) ON CONFLICT (id) DO NOTHING",
-                [start, start],
+                "(id, number, definitions, mark, definitions_mark, unfollowed) "
+                "VALUES (1, %s, %s, 0, 0, %s) ON CONFLICT (id) DO NOTHING",
+                [start, start, start],
             )
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -265,10 +285,9 @@ def _watch(
     result = execute(sql, params, many, context)
     if not _migrating[0]:
         table = _written(sql)
-        if table == "*" or (
-            table in _tables() and not (_accounted.get() and table in _data_tables())
-        ):
-            _move(context["connection"], definitions=True)
+        rows = table == "*" or (table in _data_tables() and not _accounted.get())
+        if rows or table in _tables() - _data_tables():
+            _move(context["connection"], definitions=True, unfollowed=rows)
     return result
 
 

@@ -187,7 +187,7 @@ def load(now: tuple[int, int]) -> Stored | None:
         if header["database"] != identity():
             return None
         number, mark = int(header["revision"]), int(header["mark"])
-        if number != now[0] and not revision.can_follow(number, now):
+        if number != now[0] and not revision.rows_can_follow(number, now):
             return None
         if not revision.in_history(number, mark):
             return None

@@ -195,3 +195,34 @@ def test_a_unit_takes_its_rows_from_the_file_checked_once() -> None:
     assert where is not None
     where.write_bytes(where.read_bytes()[:-100])  # changed in place: checked again, not used
     assert kept._some_from_file(ids, now) is None
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=st.lists(edits, min_size=1, max_size=3), weights=st.lists(st.integers(1, 5)))
+def test_rows_are_followed_across_a_change_of_definitions(
+    batches: list[list[Edit]], weights: list[int]
+) -> None:
+    """A definition changed (a KPI's weight) moves no row: the rows kept are followed, not read
+    again, and the scores equal those computed from every row; a write of rows outside the
+    storage writers is read afresh."""
+    if not KPI.objects.exists():
+        organization()
+    kpis = list(KPI.objects.filter(formula="").order_by("code"))
+    new_process()
+    for i, batch in enumerate(batches):
+        before = rows_kept()
+        kpi = kpis[i % len(kpis)]
+        kpi.weight = weights[i % len(weights)] if weights else 2
+        kpi.save(update_fields=["weight"])
+        now = revision.current()
+        assert now[1] == now[0]  # a change of definitions
+        _, keys = apply(kpis, batch)
+        assert_same(engine.compute(today=TODAY), every_row_read())
+        rows = rows_kept()
+        assert rows.number == revision.current()[0]
+        if keys is not None:  # followed from the rows kept, across the change of definitions
+            assert rows.saved == before.saved and rows.behind >= before.behind
+        else:  # rows deleted by a statement: read afresh, and the file written again
+            assert rows.saved == rows.number
