@@ -125,15 +125,20 @@ def _some_from_file(
         return None
     number, codes, values, targets = found
     asked = set(kpi_ids)
-    changed = np.array(
-        sorted(k for k in revision.changed_since(number) if k in asked), dtype=np.int64
-    )
-    values, targets = _pick(values, asked), _pick(targets, asked)
-    if len(changed):
-        new_values, new_targets = data.read(codes, only=data.only_kpis(changed.tolist()))
-        values = _replaced(values, changed, new_values)
-        targets = _replaced(targets, changed, new_targets)
+    changed = {k for k in revision.changed_since(number) if k in asked}
+    _, values, targets = _reread(codes, _pick(values, asked), _pick(targets, asked), changed)
     return codes, values, targets
+
+
+def _reread(
+    codes: data.Codes, values: data.Read, targets: data.Read, changed: Collection[int]
+) -> tuple[int, data.Read, data.Read]:
+    """How many KPIs changed, and the rows with theirs read again in place of theirs."""
+    ids = np.array(sorted(changed), dtype=np.int64)
+    if len(ids) == 0:
+        return 0, values, targets
+    new_values, new_targets = data.read(codes, only=data.only_kpis(ids.tolist()))
+    return len(ids), _replaced(values, ids, new_values), _replaced(targets, ids, new_targets)
 
 
 def _saved(kept: Rows) -> Rows:
@@ -147,18 +152,11 @@ def _follow(kept: Rows, now: tuple[int, int]) -> Rows | None:
     since cannot be followed so."""
     if not revision.rows_can_follow(kept.number, now):
         return None
-    changed = np.array(sorted(revision.changed_since(kept.number)), dtype=np.int64)
-    if len(changed) == 0:
+    changed = revision.changed_since(kept.number)
+    n, values, targets = _reread(kept.codes, kept.values, kept.targets, changed)
+    if n == 0:
         return dataclasses.replace(kept, number=now[0])
-    values, targets = data.read(kept.codes, only=data.only_kpis(changed.tolist()))
-    return Rows(
-        now[0],
-        kept.codes,
-        _frozen(_replaced(kept.values, changed, values)),
-        _frozen(_replaced(kept.targets, changed, targets)),
-        kept.saved,
-        kept.behind + len(changed),
-    )
+    return Rows(now[0], kept.codes, _frozen(values), _frozen(targets), kept.saved, kept.behind + n)
 
 
 def _replaced(old: data.Read, changed: Ints, new: data.Read) -> data.Read:

@@ -136,8 +136,12 @@ def changes_since(number: int, connection: Any = None) -> tuple[set[int], set[tu
 def can_follow(base: int, now: tuple[int, int]) -> bool:
     """Whether the changes from revision `base` to `now` are all kept, and all of values or
     targets of known KPIs (else scores are computed afresh)."""
-    number, definitions = now
-    return definitions <= base <= number and number - base <= KEEP - PRUNE_EVERY
+    return now[1] <= base and _kept_since(base, now[0])
+
+
+def _kept_since(base: int, number: int) -> bool:
+    """Whether the changes from revision `base` to `number` are still kept (not pruned)."""
+    return base <= number and number - base <= KEEP - PRUNE_EVERY
 
 
 def rows_can_follow(base: int, now: tuple[int, int]) -> bool:
@@ -146,8 +150,7 @@ def rows_can_follow(base: int, now: tuple[int, int]) -> bool:
     not followed, whatever else changed (a change of definitions moves no row)."""
     if can_follow(base, now):
         return True
-    number = now[0]
-    if not (base <= number and number - base <= KEEP - PRUNE_EVERY):
+    if not _kept_since(base, now[0]):
         return False
     with _default().cursor() as cursor:
         cursor.execute(f"SELECT unfollowed FROM {_revision_table()} WHERE id = 1")  # noqa: S608
